@@ -1,0 +1,32 @@
+/**
+ * The virtual clock. Engine and stack code read time only through a `Clock`; the kernel owns the
+ * one `VirtualClock` of a run and moves it forward as events are dispatched.
+ */
+import { assertTimeUs, formatTimeUs, type TimeUs } from './time.ts';
+
+export interface Clock {
+  /** Current virtual time in epoch microseconds. */
+  nowUs(): TimeUs;
+}
+
+export class VirtualClock implements Clock {
+  private timeUs: TimeUs;
+
+  constructor(startUs: TimeUs) {
+    assertTimeUs(startUs, 'VirtualClock start');
+    this.timeUs = startUs;
+  }
+
+  nowUs(): TimeUs {
+    return this.timeUs;
+  }
+
+  /** Moves the clock to `timeUs`. Time never goes backwards: that is a bug in the caller. */
+  advanceTo(timeUs: TimeUs, what: string): void {
+    if (!Number.isSafeInteger(timeUs)) assertTimeUs(timeUs, what);
+    if (timeUs < this.timeUs) {
+      throw new RangeError(`clock would move backwards for ${what}: ${formatTimeUs(timeUs)} < now ${formatTimeUs(this.timeUs)}`);
+    }
+    this.timeUs = timeUs;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The human view of a journal: decodes the canonical encoding (journal.ts) into records and
+ * JSON Lines, resolving interned strings. For people and tests; the engine never reads it back.
+ */
+import { JOURNAL_KINDS, STRING_FIELDS, type JournalKind } from './journal.ts';
+
+export type JournalRecord = { kind: JournalKind; source?: number } & Record<string, number | string>;
+
+const byCode = new Map<number, { kind: JournalKind; fields: readonly string[] }>(
+  Object.entries(JOURNAL_KINDS).map(([kind, spec]) => [spec.code, { kind: kind as JournalKind, fields: spec.fields }]),
+);
+const decoder = new TextDecoder();
+const MARKET_CODES = new Set<number>([JOURNAL_KINDS.barOpen.code, JOURNAL_KINDS.bar.code, JOURNAL_KINDS.trade.code, JOURNAL_KINDS.quote.code]);
+
+/** Decodes a whole journal. Throws on a malformed encoding (a bug or a corrupted file). */
+export function* decodeJournal(bytes: Uint8Array): Generator<JournalRecord> {
+  if (bytes.byteLength % 8 !== 0) throw new Error(`journal: ${bytes.byteLength} bytes is not a whole number of words`);
+  const copy = new Uint8Array(bytes); // aligned copy for the Float64Array view
+  const words = new Float64Array(copy.buffer, 0, copy.byteLength / 8);
+  const strings = new Map<number, string>();
+  let p = 0;
+  while (p < words.length) {
+    const head = words[p]!;
+    const code = head % 256;
+    const source = Math.floor(head / 256);
+    const spec = byCode.get(code);
+    if (spec === undefined) throw new Error(`journal: unknown record code ${code} at word ${p}`);
+    if (spec.kind === 'string') {
+      const id = words[p + 1]!;
+      const len = words[p + 2]!;
+      const start = (p + 3) * 8;
+      strings.set(id, decoder.decode(copy.subarray(start, start + len)));
+      p += 3 + Math.ceil(len / 8);
+      continue;
+    }
+    const rec: JournalRecord = { kind: spec.kind } as JournalRecord;
+    if (MARKET_CODES.has(code)) rec.source = source;
+    spec.fields.forEach((field, i) => {
+      const v = words[p + 1 + i]!;
+      rec[field] = STRING_FIELDS.has(field) ? (strings.get(v) ?? `#${v}`) : v;
+    });
+    p += 1 + spec.fields.length;
+    yield rec;
+  }
+}
+
+/** The journal as JSON Lines: one record per line. */
+export function journalToJsonLines(bytes: Uint8Array): string {
+  let out = '';
+  for (const rec of decodeJournal(bytes)) out += `${JSON.stringify(rec)}\n`;
+  return out;
+}

@@ -1,0 +1,62 @@
+// Proves the journal's encoding is canonical and complete: the same records give the same
+// fingerprint whatever the chunk size, a changed value changes it, the sink sees exactly the hashed
+// bytes, and the JSON Lines view decodes every record with its interned strings.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Journal } from './journal.ts';
+import { decodeJournal, journalToJsonLines } from './journal-view.ts';
+
+function writeSample(j: Journal, close = 101.5): void {
+  j.barOpen(0, 1_000, 100);
+  j.bar(0, 2_000, 102, 99, close, 0);
+  j.trade(1, 2_000, 101, 5);
+  j.quote(2, 2_500, 100.5, 101.5, 1, 2);
+  j.record('order', 2_000, 'c-1', 'ES', 1, 1, 'market', 0, 0);
+  j.record('fill', 3_000, 'c-1', 'ES', 1, 1, 100, 2);
+  j.record('riskReject', 3_000, 'c-2', 'max position 1 exceeded: 2');
+  for (let i = 0; i < 500; i++) j.bar(0, 4_000 + i, 1, 1, 1, i);
+}
+
+describe('Journal', () => {
+  it('fingerprint is independent of chunking and sensitive to content', () => {
+    const a = new Journal({ rootSeed: 1, chunkWords: 64 });
+    const b = new Journal({ rootSeed: 1, chunkWords: 1 << 16 });
+    writeSample(a);
+    writeSample(b);
+    expect(a.fingerprint()).toBe(b.fingerprint());
+    expect(a.fingerprint()).toMatch(/^[0-9a-f]{64}$/);
+
+    const c = new Journal({ rootSeed: 1 });
+    writeSample(c, 101.25);
+    expect(c.fingerprint()).not.toBe(a.fingerprint());
+    const d = new Journal({ rootSeed: 2 });
+    writeSample(d);
+    expect(d.fingerprint()).not.toBe(a.fingerprint());
+  });
+
+  it('the sink receives exactly the bytes that are hashed, and they decode to JSON Lines', () => {
+    const parts: Uint8Array[] = [];
+    const j = new Journal({ rootSeed: 5, chunkWords: 64, sink: { write: (bytes) => parts.push(bytes.slice()) } });
+    writeSample(j);
+    const fp = j.fingerprint();
+    const all = Buffer.concat(parts);
+    expect(createHash('sha256').update(all).digest('hex')).toBe(fp);
+
+    const recs = [...decodeJournal(all)];
+    expect(recs[0]).toEqual({ kind: 'header', version: 1, rootSeed: 5 });
+    expect(recs[1]).toEqual({ kind: 'barOpen', source: 0, timeUs: 1000, open: 100 });
+    expect(recs[3]).toEqual({ kind: 'trade', source: 1, timeUs: 2000, price: 101, size: 5 });
+    expect(recs.find((r) => r.kind === 'riskReject')).toEqual({ kind: 'riskReject', timeUs: 3000, clientOrderId: 'c-2', reason: 'max position 1 exceeded: 2' });
+    expect(recs.find((r) => r.kind === 'order')).toMatchObject({ clientOrderId: 'c-1', instrument: 'ES', type: 'market' });
+    const lines = journalToJsonLines(all).trimEnd().split('\n');
+    expect(lines).toHaveLength(recs.length);
+    expect(JSON.parse(lines[2]!)).toMatchObject({ kind: 'bar', close: 101.5 });
+  });
+
+  it('refuses writes after the fingerprint is taken and records with the wrong arity', () => {
+    const j = new Journal({ rootSeed: 1 });
+    expect(() => j.record('fill', 1, 'x')).toThrow(/expected 7 values/);
+    j.fingerprint();
+    expect(() => j.bar(0, 1, 1, 1, 1, 1)).toThrow(/after fingerprint/);
+  });
+});

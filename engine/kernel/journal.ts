@@ -1,0 +1,210 @@
+/**
+ * The journal: every input and decision of a run, in order, in a compact canonical encoding whose
+ * SHA-256 is the run's fingerprint.
+ *
+ * Encoding (version 1): a sequence of records, each a run of little-endian IEEE-754 float64 words.
+ * Word 0 of a record packs the record kind and, for market records, the source index:
+ * `kind + 256 * source`. Each kind has a fixed list of fields (JOURNAL_KINDS), but for `string`
+ * records, which carry UTF-8 bytes padded to whole words. Strings (instrument ids, order ids,
+ * reasons) are interned: the first use writes a `string` record, later uses write its id.
+ * Words go into a large chunk that is hashed (and handed to the sink, if any) when full, so hashing
+ * costs one update per chunk rather than one per event.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { endianness } from 'node:os';
+
+export const JOURNAL_VERSION = 1;
+
+/** Field lists per record kind; the decoder and the JSON Lines view read them from here. */
+export const JOURNAL_KINDS = {
+  header: { code: 0, fields: ['version', 'rootSeed'] },
+  string: { code: 1, fields: ['id', 'byteLength'] },
+  barOpen: { code: 2, fields: ['timeUs', 'open'] },
+  bar: { code: 3, fields: ['timeUs', 'high', 'low', 'close', 'volume'] },
+  trade: { code: 4, fields: ['timeUs', 'price', 'size'] },
+  quote: { code: 5, fields: ['timeUs', 'bid', 'ask', 'bidSize', 'askSize'] },
+  signal: { code: 10, fields: ['timeUs', 'agent', 'instrument', 'target'] },
+  order: { code: 11, fields: ['timeUs', 'clientOrderId', 'instrument', 'side', 'quantity', 'type', 'limitPrice', 'stopPrice'] },
+  riskReject: { code: 12, fields: ['timeUs', 'clientOrderId', 'reason'] },
+  venueAccept: { code: 13, fields: ['timeUs', 'clientOrderId'] },
+  venueReject: { code: 14, fields: ['timeUs', 'clientOrderId', 'reason'] },
+  fill: { code: 15, fields: ['timeUs', 'clientOrderId', 'instrument', 'side', 'quantity', 'price', 'fee'] },
+  cancel: { code: 16, fields: ['timeUs', 'clientOrderId', 'reason'] },
+  expire: { code: 17, fields: ['timeUs', 'clientOrderId'] },
+  note: { code: 18, fields: ['timeUs', 'text'] },
+} as const;
+export type JournalKind = keyof typeof JOURNAL_KINDS;
+
+/** Fields whose values are interned string ids, shown as text in the JSON Lines view. */
+export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'clientOrderId', 'reason', 'text', 'type']);
+
+/** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
+export interface JournalSink {
+  write(bytes: Uint8Array): void;
+}
+
+export interface JournalOptions {
+  rootSeed: number;
+  sink?: JournalSink;
+  /** Words per chunk: one hash update per chunk. */
+  chunkWords?: number;
+}
+
+const K = {
+  string: JOURNAL_KINDS.string.code,
+  barOpen: JOURNAL_KINDS.barOpen.code,
+  bar: JOURNAL_KINDS.bar.code,
+  trade: JOURNAL_KINDS.trade.code,
+  quote: JOURNAL_KINDS.quote.code,
+};
+const encoder = new TextEncoder();
+
+export class Journal {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly sink: JournalSink | undefined;
+  private readonly words: Float64Array;
+  private readonly bytes: Uint8Array;
+  private pos = 0;
+  private readonly strings = new Map<string, number>();
+  private finished: string | null = null;
+  /** Records written, for reports and tests. */
+  records = 0;
+
+  constructor(options: JournalOptions) {
+    // Float64Array writes are native-endian; the canonical encoding is little-endian.
+    if (endianness() !== 'LE') throw new Error('journal: big-endian hosts are not supported yet');
+    const chunkWords = options.chunkWords ?? 1 << 16;
+    if (!Number.isInteger(chunkWords) || chunkWords < 64) throw new RangeError(`journal chunkWords must be an integer >= 64, got ${chunkWords}`);
+    this.words = new Float64Array(chunkWords);
+    this.bytes = new Uint8Array(this.words.buffer);
+    this.sink = options.sink;
+    this.write3(JOURNAL_KINDS.header.code, JOURNAL_VERSION, options.rootSeed);
+  }
+
+  private room(n: number): void {
+    if (this.finished !== null) throw new Error('journal: write after fingerprint()');
+    if (this.pos + n > this.words.length) this.flushChunk();
+  }
+
+  private flushChunk(): void {
+    if (this.pos === 0) return;
+    const view = this.bytes.subarray(0, this.pos * 8);
+    this.hash.update(view);
+    this.sink?.write(view);
+    this.pos = 0;
+  }
+
+  /** The interned id of `s`, writing its `string` record on first use. */
+  str(s: string): number {
+    let id = this.strings.get(s);
+    if (id !== undefined) return id;
+    id = this.strings.size;
+    this.strings.set(s, id);
+    const utf8 = encoder.encode(s);
+    const dataWords = Math.ceil(utf8.length / 8);
+    if (3 + dataWords > this.words.length) throw new RangeError(`journal: string of ${utf8.length} bytes exceeds a chunk`);
+    this.room(3 + dataWords);
+    const p = this.pos;
+    this.words[p] = K.string;
+    this.words[p + 1] = id;
+    this.words[p + 2] = utf8.length;
+    this.words.fill(0, p + 3, p + 3 + dataWords);
+    this.bytes.set(utf8, (p + 3) * 8);
+    this.pos = p + 3 + dataWords;
+    this.records++;
+    return id;
+  }
+
+  barOpen(source: number, timeUs: number, open: number): void {
+    this.room(3);
+    const w = this.words;
+    const p = this.pos;
+    w[p] = K.barOpen + 256 * source;
+    w[p + 1] = timeUs;
+    w[p + 2] = open;
+    this.pos = p + 3;
+    this.records++;
+  }
+
+  bar(source: number, timeUs: number, high: number, low: number, close: number, volume: number): void {
+    this.room(6);
+    const w = this.words;
+    const p = this.pos;
+    w[p] = K.bar + 256 * source;
+    w[p + 1] = timeUs;
+    w[p + 2] = high;
+    w[p + 3] = low;
+    w[p + 4] = close;
+    w[p + 5] = volume;
+    this.pos = p + 6;
+    this.records++;
+  }
+
+  trade(source: number, timeUs: number, price: number, size: number): void {
+    this.write4(K.trade + 256 * source, timeUs, price, size);
+  }
+
+  quote(source: number, timeUs: number, bid: number, ask: number, bidSize: number, askSize: number): void {
+    this.room(6);
+    const w = this.words;
+    const p = this.pos;
+    w[p] = K.quote + 256 * source;
+    w[p + 1] = timeUs;
+    w[p + 2] = bid;
+    w[p + 3] = ask;
+    w[p + 4] = bidSize;
+    w[p + 5] = askSize;
+    this.pos = p + 6;
+    this.records++;
+  }
+
+  /**
+   * A decision record (kinds other than market data): its values in the order of the kind's
+   * fields; strings are interned first. Decisions are rare next to market data, so this generic
+   * path may allocate.
+   */
+  record(kind: Exclude<JournalKind, 'header' | 'string' | 'barOpen' | 'bar' | 'trade' | 'quote'>, ...values: (number | string)[]): void {
+    const spec = JOURNAL_KINDS[kind];
+    if (values.length !== spec.fields.length) {
+      throw new Error(`journal ${kind}: expected ${spec.fields.length} values (${spec.fields.join(', ')}), got ${values.length}`);
+    }
+    const nums = values.map((v) => (typeof v === 'string' ? this.str(v) : v));
+    this.room(1 + nums.length);
+    const p = this.pos;
+    this.words[p] = spec.code;
+    for (let i = 0; i < nums.length; i++) this.words[p + 1 + i] = nums[i]!;
+    this.pos = p + 1 + nums.length;
+    this.records++;
+  }
+
+  private write3(a: number, b: number, c: number): void {
+    this.room(3);
+    const p = this.pos;
+    this.words[p] = a;
+    this.words[p + 1] = b;
+    this.words[p + 2] = c;
+    this.pos = p + 3;
+    this.records++;
+  }
+
+  private write4(a: number, b: number, c: number, d: number): void {
+    this.room(4);
+    const w = this.words;
+    const p = this.pos;
+    w[p] = a;
+    w[p + 1] = b;
+    w[p + 2] = c;
+    w[p + 3] = d;
+    this.pos = p + 4;
+    this.records++;
+  }
+
+  /** Flushes the last chunk and returns the SHA-256 (hex) of the whole encoding. Idempotent. */
+  fingerprint(): string {
+    if (this.finished === null) {
+      this.flushChunk();
+      this.finished = this.hash.digest('hex');
+    }
+    return this.finished;
+  }
+}

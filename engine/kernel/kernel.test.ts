@@ -1,0 +1,132 @@
+// Proves the kernel's contract: (time, priority, sequence) order, forward-only time, errors that
+// name the event, budgets, and that async work settles before the clock moves, with a synchronous
+// fast path when nothing awaits.
+import { describe, expect, it } from 'vitest';
+import { Kernel, type ExternalStream } from './kernel.ts';
+import { PRIORITY } from './event-queue.ts';
+import { VirtualClock } from './clock.ts';
+
+/** A stream of given times that logs each dispatch; `asyncAt` times return a promise. */
+function timesStream(times: number[], log: string[], opts: { asyncAt?: Set<number>; kernel?: () => Kernel } = {}): ExternalStream {
+  let i = 0;
+  return {
+    nextTimeUs: () => (i < times.length ? times[i]! : Number.POSITIVE_INFINITY),
+    load: async () => {},
+    dispatch: () => {
+      const t = times[i++]!;
+      log.push(`market@${t}`);
+      if (opts.asyncAt?.has(t)) {
+        return (async () => {
+          const k = opts.kernel!();
+          await k.context.sleep(0);
+          log.push(`market@${t}:after-sleep0`);
+        })();
+      }
+      return undefined;
+    },
+  };
+}
+
+describe('VirtualClock', () => {
+  it('moves forward only and rejects unsafe times', () => {
+    const c = new VirtualClock(10);
+    c.advanceTo(10, 'same');
+    c.advanceTo(11, 'next');
+    expect(() => c.advanceTo(5, 'fill X')).toThrow(/backwards for fill X/);
+    expect(() => c.advanceTo(1.5, 'fractional')).toThrow(/safe integer/);
+    expect(() => new VirtualClock(2 ** 60)).toThrow(/safe integer/);
+  });
+});
+
+describe('Kernel ordering', () => {
+  it('orders by time, then priority (market, timer, venue, stack), then sequence', async () => {
+    const log: string[] = [];
+    const k = new Kernel({ startUs: 0 });
+    k.schedule(5, PRIORITY.stack, 'stack', () => { log.push('stack@5'); });
+    k.schedule(5, PRIORITY.venue, 'venue-a', () => { log.push('venue-a@5'); });
+    k.schedule(5, PRIORITY.venue, 'venue-b', () => { log.push('venue-b@5'); });
+    k.schedule(5, PRIORITY.timer, 'timer', () => { log.push('timer@5'); });
+    k.schedule(3, PRIORITY.stack, 'early', () => { log.push('stack@3'); });
+    k.setStream(timesStream([1, 5, 7], log));
+    const out = await k.run();
+    expect(log).toEqual(['market@1', 'stack@3', 'market@5', 'timer@5', 'venue-a@5', 'venue-b@5', 'stack@5', 'market@7']);
+    expect(out).toMatchObject({ stop: 'exhausted', events: 8, marketEvents: 3, endUs: 7 });
+  });
+
+  it('refuses to schedule in the past, naming the event', async () => {
+    const k = new Kernel({ startUs: 100 });
+    expect(() => k.schedule(99, PRIORITY.timer, 'order-timeout #7', () => {})).toThrow(/order-timeout #7/);
+    expect(() => k.schedule(100, PRIORITY.market, 'x', () => {})).toThrow(/priority/);
+  });
+
+  it('stops at the event budget and at the time budget', async () => {
+    const log: string[] = [];
+    const k = new Kernel({ startUs: 0 });
+    k.setStream(timesStream([1, 2, 3, 4, 5], log));
+    expect((await k.run({ maxEvents: 2 })).stop).toBe('max-events');
+    expect((await k.run({ untilUs: 4 })).stop).toBe('until');
+    expect(log).toEqual(['market@1', 'market@2', 'market@3', 'market@4']);
+    expect((await k.run()).stop).toBe('exhausted');
+  });
+});
+
+describe('Kernel settling', () => {
+  it('runs async handlers to completion before the next event, with virtual sleeps', async () => {
+    const log: string[] = [];
+    const k: Kernel = new Kernel({ startUs: 0 });
+    k.setStream(timesStream([10, 20], log, { asyncAt: new Set([10]), kernel: () => k }));
+    k.schedule(15, PRIORITY.timer, 'spawner', () => {
+      k.context.spawn('slow', async () => {
+        log.push(`slow start@${k.clock.nowUs()}`);
+        await k.context.sleep(30_000_000); // 30 s of virtual time: costs no real second
+        log.push(`slow resume@${k.clock.nowUs()}`);
+      });
+    });
+    const out = await k.run();
+    expect(log).toEqual(['market@10', 'market@10:after-sleep0', 'slow start@15', 'market@20', 'slow resume@30000015']);
+    expect(out.parkedTasks).toEqual([]);
+  });
+
+  it('delivers fetch results in request order and settles them before time moves', async () => {
+    const log: string[] = [];
+    // The second request completes first in real time; the stack still sees request order.
+    const delays: Record<string, number> = { '/a': 20, '/b': 1 };
+    const k: Kernel = new Kernel({
+      startUs: 0,
+      fetch: (url) => new Promise((res) => setTimeout(() => res({ status: 200, headers: {}, body: url }), delays[url])),
+    });
+    k.schedule(1, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('a', async () => { const r = await k.context.fetch('/a'); log.push(`got ${r.body}@${k.clock.nowUs()}`); });
+      k.context.spawn('b', async () => { const r = await k.context.fetch('/b'); log.push(`got ${r.body}@${k.clock.nowUs()}`); });
+    });
+    k.schedule(2, PRIORITY.timer, 'later', () => { log.push('later@2'); });
+    await k.run();
+    expect(log).toEqual(['got /a@1', 'got /b@1', 'later@2']);
+  });
+
+  it('names a task that waits on something untracked', async () => {
+    const k = new Kernel({ startUs: 0 });
+    k.schedule(1, PRIORITY.timer, 'stuck', () => new Promise<void>(() => {}));
+    await expect(k.run()).rejects.toThrow(/stuck.*does not track/);
+  });
+
+  it('reports a failing background task with its name', async () => {
+    const k = new Kernel({ startUs: 0 });
+    k.schedule(1, PRIORITY.timer, 't', () => { k.context.spawn('boom-task', async () => { throw new Error('boom'); }); });
+    await expect(k.run()).rejects.toThrow(/boom-task failed: boom/);
+  });
+
+  it('keeps the synchronous fast path: 10k sync events need no settle round', async () => {
+    const log: string[] = [];
+    const k = new Kernel({ startUs: 0 });
+    const times = Array.from({ length: 10_000 }, (_, i) => i);
+    k.setStream(timesStream(times, log));
+    let turns = 0;
+    // If the loop awaited per event, a macrotask scheduled now would run before it finished.
+    const probe = setImmediate(() => { turns++; });
+    const out = await k.run();
+    clearImmediate(probe);
+    expect(out.marketEvents).toBe(10_000);
+    expect(turns).toBe(0);
+  });
+});
