@@ -1,0 +1,298 @@
+/**
+ * A backtest: market sources -> feed -> venue and ledger -> data client -> stack, on one kernel,
+ * with every input and decision journaled. This is the direct path; the provider path (HTTP
+ * through msw) swaps the data client and must give the same fingerprint when no fault is injected.
+ */
+import { Journal, type JournalSink } from '../kernel/journal.ts';
+import { Kernel, type FetchFn, type RunBudget, type RunOutcome } from '../kernel/kernel.ts';
+import { RngRegistry } from '../kernel/rng.ts';
+import { formatTimeUs } from '../kernel/time.ts';
+import { fromMoney, MONEY_DECIMALS_DEFAULT, toMoney } from '../instruments/money.ts';
+import { makeInstrument, type Instrument, type InstrumentConfig } from '../instruments/instrument.ts';
+import { MarketFeed, type MarketSink } from '../market/feed.ts';
+import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
+import { Ledger, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
+import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
+import type { BarView, QuoteView, TradeView, TradingStack } from '../stack/types.ts';
+import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
+import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
+import type { ExecutionReport, FillReport, StatusReport } from '../venue/orders.ts';
+import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
+
+export interface AccountConfig {
+  currency: string;
+  /** Start cash in account currency (e.g. 10000). */
+  startCash: number;
+  /** Decimals of money (default 2: cents). */
+  moneyDecimals?: number;
+}
+
+export interface BacktestParams {
+  seed: number;
+  instruments: readonly InstrumentConfig[];
+  account: AccountConfig;
+  /** Each source's info.instrumentId names one of `instruments`. */
+  sources: readonly MarketSource[];
+  /** Builds the stack under test (after instruments are validated). */
+  stack: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
+  fees?: FeeModelConfig | FeeModel;
+  latency?: LatencyModelConfig;
+  journalSink?: JournalSink;
+  budget?: RunBudget;
+  /** Record equity after every bar (or tick) of source 0 (default true). */
+  recordEquity?: boolean;
+  barOpenEvents?: boolean;
+  /** Serves the stack's fetches (provider path). */
+  fetch?: FetchFn;
+  /** Called after every market event: invariant checks in tests and chaos runs. */
+  afterEvent?: (ctx: { ledger: Ledger; timeUs: number }) => void;
+}
+
+export interface FillRecord {
+  timeUs: number;
+  clientOrderId: string;
+  instrumentId: string;
+  side: 'buy' | 'sell';
+  quantity: number;
+  price: number;
+  fee: number;
+  notional: number;
+}
+
+export interface BacktestResult {
+  seed: number;
+  fingerprint: string;
+  journalRecords: number;
+  outcome: RunOutcome;
+  instruments: readonly Instrument[];
+  fills: FillRecord[];
+  /** Equity samples, in account currency. */
+  equity: { timeUs: Float64Array; equity: Float64Array };
+  startEquity: number;
+  final: LedgerSummary & { currency: string };
+  ledgerState: LedgerState;
+  dataIssues: DataIssue[];
+  barIntervalUs: number | undefined;
+}
+
+/** Growable float64 series without per-sample allocation. */
+class Series {
+  t = new Float64Array(1024);
+  v = new Float64Array(1024);
+  n = 0;
+  push(t: number, v: number): void {
+    if (this.n === this.t.length) {
+      const t2 = new Float64Array(this.n * 2); t2.set(this.t); this.t = t2;
+      const v2 = new Float64Array(this.n * 2); v2.set(this.v); this.v = v2;
+    }
+    this.t[this.n] = t;
+    this.v[this.n++] = v;
+  }
+}
+
+class BacktestEngine implements MarketSink, VenueListener {
+  readonly ledger: Ledger;
+  readonly venue: SimulatedVenue;
+  readonly data = new DirectDataClient();
+  readonly fills: FillRecord[] = [];
+  readonly series = new Series();
+  stack!: TradingStack;
+  private readonly barView: BarView;
+  private readonly tradeView: TradeView;
+  private readonly quoteView: QuoteView;
+  private readonly moneyScale: number;
+
+  readonly kernel: Kernel;
+  readonly journal: Journal;
+  readonly instruments: readonly Instrument[];
+  private readonly sourceInstrument: Int32Array;
+  private readonly recordEquity: boolean;
+  private readonly afterEvent: BacktestParams['afterEvent'];
+
+  constructor(p: {
+    kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean;
+    afterEvent: BacktestParams['afterEvent']; fees: FeeModel; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
+  }) {
+    this.kernel = p.kernel;
+    this.journal = p.journal;
+    this.instruments = p.instruments;
+    this.sourceInstrument = p.sourceInstrument;
+    this.recordEquity = p.recordEquity;
+    this.afterEvent = p.afterEvent;
+    const { instruments, account, kernel, fees, latency } = p;
+    this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
+    this.moneyScale = 10 ** account.moneyDecimals;
+    this.venue = new SimulatedVenue({ instruments, context: kernel.context, fees, latency, moneyDecimals: account.moneyDecimals, listener: this });
+    this.barView = { instrumentId: '', instrumentIndex: -1, openTimeUs: 0, closeTimeUs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceDecimals: 0 };
+    this.tradeView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, price: 0, priceRaw: 0, size: 0, priceDecimals: 0 };
+    this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
+  }
+
+  private sample(source: number, timeUs: number): void {
+    if (source === 0 && this.recordEquity) this.series.push(timeUs, this.ledger.equity() / this.moneyScale);
+    if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
+  }
+
+  onBarOpen(source: number, timeUs: number, openRaw: number): void {
+    this.journal.barOpen(source, timeUs, openRaw);
+    const inst = this.sourceInstrument[source]!;
+    this.ledger.mark(inst, openRaw);
+    this.venue.onPrice(inst, openRaw, openRaw);
+    if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
+  }
+
+  onBar(source: number, b: BarBatch, row: number): void | Promise<void> {
+    const closeTimeUs = b.closeTimeUs[row]!;
+    const close = b.close[row]!;
+    this.journal.bar(source, closeTimeUs, b.high[row]!, b.low[row]!, close, b.volume[row]!);
+    const index = this.sourceInstrument[source]!;
+    this.ledger.mark(index, close);
+    this.sample(source, closeTimeUs);
+    const inst = this.instruments[index]!;
+    const v = this.barView;
+    const scale = 10 ** inst.priceDecimals;
+    v.instrumentId = inst.id;
+    v.instrumentIndex = index;
+    v.openTimeUs = b.openTimeUs[row]!;
+    v.closeTimeUs = closeTimeUs;
+    v.openRaw = b.open[row]!;
+    v.highRaw = b.high[row]!;
+    v.lowRaw = b.low[row]!;
+    v.closeRaw = close;
+    v.open = v.openRaw / scale;
+    v.high = v.highRaw / scale;
+    v.low = v.lowRaw / scale;
+    v.close = close / scale;
+    v.volume = b.volume[row]!;
+    v.priceDecimals = inst.priceDecimals;
+    return this.data.pushBar(v);
+  }
+
+  onTrade(source: number, b: TradeBatch, row: number): void | Promise<void> {
+    const timeUs = b.timeUs[row]!;
+    const price = b.price[row]!;
+    this.journal.trade(source, timeUs, price, b.size[row]!);
+    const index = this.sourceInstrument[source]!;
+    this.ledger.mark(index, price);
+    this.venue.onPrice(index, price, price);
+    this.sample(source, timeUs);
+    const inst = this.instruments[index]!;
+    const v = this.tradeView;
+    v.instrumentId = inst.id;
+    v.instrumentIndex = index;
+    v.timeUs = timeUs;
+    v.priceRaw = price;
+    v.price = price / 10 ** inst.priceDecimals;
+    v.size = b.size[row]!;
+    v.priceDecimals = inst.priceDecimals;
+    return this.data.pushTrade(v);
+  }
+
+  onQuote(source: number, b: QuoteBatch, row: number): void | Promise<void> {
+    const timeUs = b.timeUs[row]!;
+    const bid = b.bid[row]!;
+    const ask = b.ask[row]!;
+    this.journal.quote(source, timeUs, bid, ask, b.bidSize[row]!, b.askSize[row]!);
+    const index = this.sourceInstrument[source]!;
+    // Positions are marked at the mid, rounded half up to a raw price.
+    this.ledger.mark(index, Math.round((bid + ask) / 2));
+    this.venue.onPrice(index, ask, bid);
+    this.sample(source, timeUs);
+    const inst = this.instruments[index]!;
+    const v = this.quoteView;
+    const scale = 10 ** inst.priceDecimals;
+    v.instrumentId = inst.id;
+    v.instrumentIndex = index;
+    v.timeUs = timeUs;
+    v.bidRaw = bid;
+    v.askRaw = ask;
+    v.bid = bid / scale;
+    v.ask = ask / scale;
+    v.bidSize = b.bidSize[row]!;
+    v.askSize = b.askSize[row]!;
+    v.priceDecimals = inst.priceDecimals;
+    return this.data.pushQuote(v);
+  }
+
+  onFill(f: FillReport, notional: number): void {
+    this.ledger.applyFill({ instrumentIndex: f.instrumentIndex, side: f.side, quantityRaw: f.quantityRaw, priceRaw: f.priceRaw, fee: f.fee });
+    const inst = this.instruments[f.instrumentIndex]!;
+    this.journal.record('fill', f.timeUs, f.clientOrderId, inst.id, f.side, f.quantityRaw, f.priceRaw, f.fee);
+    this.fills.push({
+      timeUs: f.timeUs, clientOrderId: f.clientOrderId, instrumentId: inst.id, side: f.side === 1 ? 'buy' : 'sell',
+      quantity: f.quantityRaw / 10 ** inst.quantityDecimals, price: f.priceRaw / 10 ** inst.priceDecimals,
+      fee: f.fee / this.moneyScale, notional: notional / this.moneyScale,
+    });
+  }
+
+  onStatus(r: StatusReport): void {
+    const reason = r.reason ?? '';
+    switch (r.kind) {
+      case 'accepted': this.journal.record('venueAccept', r.timeUs, r.clientOrderId); break;
+      case 'rejected': this.journal.record('venueReject', r.timeUs, r.clientOrderId, reason); break;
+      case 'cancelled': this.journal.record('cancel', r.timeUs, r.clientOrderId, reason); break;
+      case 'expired': this.journal.record('expire', r.timeUs, r.clientOrderId); break;
+      case 'replaced': this.journal.record('note', r.timeUs, `replaced ${r.clientOrderId}`); break;
+    }
+  }
+
+  deliver(report: ExecutionReport): void | Promise<void> {
+    return this.stack.onReport(report);
+  }
+}
+
+/** The kernel starts before any market time; the first event moves the clock to the market. */
+const KERNEL_START_US = Number.MIN_SAFE_INTEGER;
+
+export async function runBacktest(params: BacktestParams): Promise<BacktestResult> {
+  const moneyDecimals = params.account.moneyDecimals ?? MONEY_DECIMALS_DEFAULT;
+  const instruments = params.instruments.map((c) => makeInstrument(c, moneyDecimals));
+  const ids = new Set(instruments.map((i) => i.id));
+  if (ids.size !== instruments.length) throw new RangeError('instrument ids must be unique');
+  const sourceInstrument = new Int32Array(params.sources.map((s) => {
+    const index = instruments.findIndex((i) => i.id === s.info.instrumentId);
+    if (index < 0) throw new RangeError(`market source for ${s.info.instrumentId} names no declared instrument (declared: ${[...ids].join(', ')})`);
+    const inst = instruments[index]!;
+    if (inst.priceDecimals !== s.info.priceDecimals) {
+      throw new RangeError(`instrument ${inst.id} has priceDecimals ${inst.priceDecimals} but its market source has ${s.info.priceDecimals}`);
+    }
+    return index;
+  }));
+  const rng = new RngRegistry(params.seed);
+  const kernel = new Kernel({ startUs: KERNEL_START_US, ...(params.fetch ? { fetch: params.fetch } : {}) });
+  const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
+  const fees: FeeModel = params.fees !== undefined && 'fee' in params.fees && typeof params.fees.fee === 'function'
+    ? params.fees as FeeModel
+    : new ScheduleFeeModel((params.fees ?? {}) as FeeModelConfig, moneyDecimals);
+  const latency = createLatencyModel(params.latency, rng.stream('latency'));
+  const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, fees, latency, account });
+  const stack = params.stack(instruments, rng);
+  engine.stack = stack;
+  stack.start({ data: engine.data, venue: engine.venue, clock: kernel.clock, kernel: kernel.context, journal, instruments });
+  kernel.setStream(new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true }));
+  let outcome: RunOutcome;
+  try {
+    outcome = await kernel.run(params.budget);
+  } catch (e) {
+    const at = formatTimeUs(kernel.clock.nowUs());
+    throw new Error(`backtest failed at ${at} (seed ${params.seed}): ${(e as Error).message}`, { cause: e });
+  } finally {
+    await Promise.all(params.sources.map((s) => s.close?.()));
+  }
+  const bar = params.sources[0]?.info.barIntervalUs;
+  return {
+    seed: params.seed,
+    fingerprint: journal.fingerprint(),
+    journalRecords: journal.records,
+    outcome,
+    instruments,
+    fills: engine.fills,
+    equity: { timeUs: engine.series.t.slice(0, engine.series.n), equity: engine.series.v.slice(0, engine.series.n) },
+    startEquity: fromMoney(account.startCash, moneyDecimals),
+    final: { ...engine.ledger.summary(), currency: account.currency },
+    ledgerState: engine.ledger.snapshot(),
+    dataIssues: params.sources.flatMap((s) => [...s.issues]),
+    barIntervalUs: bar,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The market feed: merges the run's sources into one time-ordered stream for the kernel.
+ * A bar becomes two events: its open (only the open price, at the bar's open time, so that fills
+ * can use it) and, at its close time, the whole bar. Nothing about a bar is visible before its
+ * close: that is how look-ahead is ruled out by construction.
+ *
+ * Ties between sources at one instant go to the lower source index (the order the scenario lists
+ * them); within a source, file order is kept.
+ */
+import type { ExternalStream } from '../kernel/kernel.ts';
+import type { BarBatch, MarketBatch, MarketSource, QuoteBatch, TradeBatch } from './types.ts';
+
+/** Receives the feed's events. Each call may return a promise (async stacks). */
+export interface MarketSink {
+  onBarOpen(source: number, timeUs: number, openRaw: number): void | Promise<void>;
+  onBar(source: number, batch: BarBatch, row: number): void | Promise<void>;
+  onTrade(source: number, batch: TradeBatch, row: number): void | Promise<void>;
+  onQuote(source: number, batch: QuoteBatch, row: number): void | Promise<void>;
+}
+
+interface Cursor {
+  readonly source: MarketSource;
+  batch: MarketBatch | null;
+  row: number;
+  /** Bars: 0 when the open is next, 1 when the close is next. */
+  phase: number;
+  done: boolean;
+}
+
+export interface MarketFeedOptions {
+  /** Deliver each bar's open as its own event (default true). */
+  barOpenEvents?: boolean;
+}
+
+export class MarketFeed implements ExternalStream {
+  private readonly cursors: Cursor[];
+  private readonly sink: MarketSink;
+  private readonly openEvents: boolean;
+  private next = -1;
+  /** Events dispatched per source, for reports. */
+  readonly dispatched: number[];
+
+  constructor(sources: readonly MarketSource[], sink: MarketSink, options: MarketFeedOptions = {}) {
+    if (sources.length === 0) throw new RangeError('market feed: no sources');
+    if (sources.length > 255) throw new RangeError('market feed: at most 255 sources');
+    this.cursors = sources.map((source) => ({ source, batch: null, row: 0, phase: 0, done: false }));
+    this.sink = sink;
+    this.openEvents = options.barOpenEvents ?? true;
+    this.dispatched = sources.map(() => 0);
+  }
+
+  private headTimeUs(c: Cursor): number {
+    const b = c.batch!;
+    if (b.type === 'bar') return c.phase === 0 ? b.openTimeUs[c.row]! : b.closeTimeUs[c.row]!;
+    return b.timeUs[c.row]!;
+  }
+
+  nextTimeUs(): number {
+    const cs = this.cursors;
+    let best = Number.POSITIVE_INFINITY;
+    let bestIndex = -1;
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i]!;
+      if (c.done) continue;
+      if (c.batch === null) return Number.NaN;
+      const t = this.headTimeUs(c);
+      if (t < best) { best = t; bestIndex = i; }
+    }
+    this.next = bestIndex;
+    return best;
+  }
+
+  async load(): Promise<void> {
+    for (const c of this.cursors) {
+      // Bounded: a source returning empty batches forever is a bug.
+      for (let attempt = 0; !c.done && c.batch === null; attempt++) {
+        if (attempt > 1_000_000) throw new Error(`source ${c.source.info.instrumentId}: no data after 1e6 empty batches`);
+        const b = await c.source.next();
+        if (b === null) c.done = true;
+        else if (b.length > 0) { c.batch = b; c.row = 0; c.phase = this.openEvents ? 0 : 1; }
+      }
+    }
+  }
+
+  dispatch(): void | Promise<void> {
+    const i = this.next;
+    const c = this.cursors[i]!;
+    const b = c.batch!;
+    const row = c.row;
+    this.dispatched[i]!++;
+    if (b.type === 'bar') {
+      if (c.phase === 0) {
+        c.phase = 1;
+        return this.sink.onBarOpen(i, b.openTimeUs[row]!, b.open[row]!);
+      }
+      this.advance(c, b.length);
+      return this.sink.onBar(i, b, row);
+    }
+    this.advance(c, b.length);
+    return b.type === 'trade' ? this.sink.onTrade(i, b, row) : this.sink.onQuote(i, b, row);
+  }
+
+  /** Steps past the current row; the batch stays readable until the next load. */
+  private advance(c: Cursor, length: number): void {
+    c.row++;
+    c.phase = this.openEvents ? 0 : 1;
+    if (c.row >= length) c.batch = null;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The interfaces of the stack under test. The engine drives a `TradingStack`; the reference stack
+ * (reference-stack.ts) composes a data client, agents, an allocator, a risk engine and execution,
+ * and users may plug in their own agents or their own whole stack.
+ */
+import type { Clock } from '../kernel/clock.ts';
+import type { KernelContext } from '../kernel/kernel.ts';
+import type { Journal } from '../kernel/journal.ts';
+import type { Instrument } from '../instruments/instrument.ts';
+import type { ExecutionReport } from '../venue/orders.ts';
+import type { VenueApi } from '../venue/venue.ts';
+
+/**
+ * A closed bar as the stack sees it. Prices come as numbers (`close`) and as exact raw integers
+ * (`closeRaw` = close * 10^priceDecimals). The object is reused for every bar: read it during the
+ * callback and copy what you keep.
+ */
+export interface BarView {
+  instrumentId: string;
+  instrumentIndex: number;
+  openTimeUs: number;
+  closeTimeUs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** 0 means unknown. */
+  volume: number;
+  openRaw: number;
+  highRaw: number;
+  lowRaw: number;
+  closeRaw: number;
+  priceDecimals: number;
+}
+
+/** A trade tick as the stack sees it; reused like BarView. */
+export interface TradeView {
+  instrumentId: string;
+  instrumentIndex: number;
+  timeUs: number;
+  price: number;
+  priceRaw: number;
+  size: number;
+  priceDecimals: number;
+}
+
+/** A quote as the stack sees it; reused like BarView. */
+export interface QuoteView {
+  instrumentId: string;
+  instrumentIndex: number;
+  timeUs: number;
+  bid: number;
+  ask: number;
+  bidRaw: number;
+  askRaw: number;
+  bidSize: number;
+  askSize: number;
+  priceDecimals: number;
+}
+
+export type BarHandler = (bar: BarView) => void | Promise<void>;
+export type TradeHandler = (trade: TradeView) => void | Promise<void>;
+export type QuoteHandler = (quote: QuoteView) => void | Promise<void>;
+
+/**
+ * How the stack reads market data, on every path: directly from the engine, or from provider
+ * APIs over HTTP. Agents subscribe here and never see the engine's feed itself.
+ */
+export interface DataClient {
+  onBar(handler: BarHandler): void;
+  onTrade(handler: TradeHandler): void;
+  onQuote(handler: QuoteHandler): void;
+}
+
+/** A view of an agent's opinion: target exposure in [-1, 1] of what the allocator may give it. */
+export interface Signal {
+  readonly agentId: string;
+  readonly instrumentIndex: number;
+  readonly target: number;
+}
+
+export interface AgentContext {
+  readonly data: DataClient;
+  readonly clock: Clock;
+  readonly instruments: readonly Instrument[];
+  /** Emits a target exposure in [-1, 1] for an instrument. */
+  signal(instrumentIndex: number, target: number): void;
+}
+
+export interface Agent {
+  readonly id: string;
+  /** Subscribes to the data client. Called once before the run. */
+  start(ctx: AgentContext): void;
+  /** Plain-data state for crash/restart. */
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+/** What the engine gives a stack when the run starts. */
+export interface StackEnv {
+  readonly data: DataClient;
+  readonly venue: VenueApi;
+  /** The stack's own clock (chaos may skew it against venue time). */
+  readonly clock: Clock;
+  readonly kernel: KernelContext;
+  readonly journal: Journal;
+  readonly instruments: readonly Instrument[];
+}
+
+export interface TradingStack {
+  start(env: StackEnv): void;
+  /** A venue report arriving at the stack. */
+  onReport(report: ExecutionReport): void | Promise<void>;
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}

@@ -1,0 +1,60 @@
+/**
+ * Fee models: what a fill costs, in money units of the account, rounded half to even once per fill.
+ * One interface, a default (no fee), and the common schedules: per unit (per share, per
+ * contract), basis points of notional, with an optional minimum per fill.
+ */
+import { z } from 'zod';
+import { bigDivRoundHalfEven, toMoney } from '../../instruments/money.ts';
+import type { Instrument } from '../../instruments/instrument.ts';
+
+/** What a fee model is asked: grows without breaking implementations (LEAN's OrderFeeParameters). */
+export interface FeeParams {
+  readonly instrument: Instrument;
+  readonly quantityRaw: number;
+  readonly priceRaw: number;
+  /** The fill's notional in money units (already rounded). */
+  readonly notional: number;
+  readonly moneyDecimals: number;
+}
+
+export interface FeeModel {
+  /** Fee in money units, a non-negative integer. */
+  fee(params: FeeParams): number;
+}
+
+export const NO_FEES: FeeModel = { fee: () => 0 };
+
+export const FeeModelSchema = z.strictObject({
+  perUnit: z.number().nonnegative().default(0).describe('Fee per share or per contract, per side, in account currency (e.g. 2.00 per contract).'),
+  bps: z.number().nonnegative().max(10_000).default(0).describe('Fee in basis points of the fill notional (1 bps = 0.01%).'),
+  minimum: z.number().nonnegative().default(0).describe('Minimum fee per fill, in account currency (applies when the computed fee is lower).'),
+}).describe('Fees per fill: perUnit * quantity + bps of notional, at least minimum; rounded half to even once per fill.');
+export type FeeModelConfig = z.input<typeof FeeModelSchema>;
+
+/** perUnit x quantity + bps x notional, at least `minimum`, rounded once. */
+export class ScheduleFeeModel implements FeeModel {
+  private readonly perUnitMoney: number;
+  /** bps scaled by 10^4 so that fractional bps stay integers. */
+  private readonly bpsE4: bigint;
+  private readonly minimumMoney: number;
+
+  constructor(config: FeeModelConfig, moneyDecimals: number) {
+    const c = FeeModelSchema.parse(config);
+    this.perUnitMoney = toMoney(c.perUnit, moneyDecimals);
+    const bpsE4 = Math.round(c.bps * 10_000);
+    if (Math.abs(bpsE4 - c.bps * 10_000) > 1e-6) throw new RangeError(`fee bps ${c.bps} has more than 4 decimals`);
+    this.bpsE4 = BigInt(bpsE4);
+    this.minimumMoney = toMoney(c.minimum, moneyDecimals);
+  }
+
+  fee(p: FeeParams): number {
+    const units = p.quantityRaw / 10 ** p.instrument.quantityDecimals;
+    let fee = 0;
+    if (this.perUnitMoney !== 0) fee += Math.round(units * this.perUnitMoney); // exact for whole units
+    if (this.bpsE4 !== 0n) {
+      const notional = BigInt(Math.abs(p.notional));
+      fee += Number(bigDivRoundHalfEven(notional * this.bpsE4, 100_000_000n)); // bps/1e4, bpsE4/1e4
+    }
+    return fee < this.minimumMoney ? this.minimumMoney : fee;
+  }
+}
