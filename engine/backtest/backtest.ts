@@ -10,6 +10,7 @@ import { formatTimeUs } from '../kernel/time.ts';
 import { fromMoney, MONEY_DECIMALS_DEFAULT, toMoney } from '../instruments/money.ts';
 import { makeInstrument, type Instrument, type InstrumentConfig } from '../instruments/instrument.ts';
 import { MarketFeed, type MarketSink } from '../market/feed.ts';
+import type { SessionCalendar } from '../market/calendar.ts';
 import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
 import { Ledger, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
@@ -42,6 +43,8 @@ export interface BacktestParams {
   /** Record equity after every bar (or tick) of source 0 (default true). */
   recordEquity?: boolean;
   barOpenEvents?: boolean;
+  /** Session calendar (DAY orders, daily limits, annualisation). Default: UTC 24h. */
+  calendar?: SessionCalendar;
   /** Serves the stack's fetches (provider path). */
   fetch?: FetchFn;
   /** Called after every market event: invariant checks in tests and chaos runs. */
@@ -111,7 +114,7 @@ class BacktestEngine implements MarketSink, VenueListener {
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean;
-    afterEvent: BacktestParams['afterEvent']; fees: FeeModel; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; calendar: SessionCalendar | undefined; fees: FeeModel; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -122,7 +125,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
     this.moneyScale = 10 ** account.moneyDecimals;
-    this.venue = new SimulatedVenue({ instruments, context: kernel.context, fees, latency, moneyDecimals: account.moneyDecimals, listener: this });
+    this.venue = new SimulatedVenue({ instruments, context: kernel.context, fees, latency, moneyDecimals: account.moneyDecimals, listener: this, ...(p.calendar ? { calendar: p.calendar } : {}) });
     this.barView = { instrumentId: '', instrumentIndex: -1, openTimeUs: 0, closeTimeUs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceDecimals: 0 };
     this.tradeView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, price: 0, priceRaw: 0, size: 0, priceDecimals: 0 };
     this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
@@ -137,7 +140,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.journal.barOpen(source, timeUs, openRaw);
     const inst = this.sourceInstrument[source]!;
     this.ledger.mark(inst, openRaw);
-    this.venue.onPrice(inst, openRaw, openRaw);
+    this.venue.onBarOpen(inst, openRaw);
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
   }
 
@@ -147,6 +150,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.journal.bar(source, closeTimeUs, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     const index = this.sourceInstrument[source]!;
     this.ledger.mark(index, close);
+    this.venue.onBar(index, b, row);
     this.sample(source, closeTimeUs);
     const inst = this.instruments[index]!;
     const v = this.barView;
@@ -174,7 +178,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.journal.trade(source, timeUs, price, b.size[row]!);
     const index = this.sourceInstrument[source]!;
     this.ledger.mark(index, price);
-    this.venue.onPrice(index, price, price);
+    this.venue.onTrade(index, price, b.size[row]!);
     this.sample(source, timeUs);
     const inst = this.instruments[index]!;
     const v = this.tradeView;
@@ -196,7 +200,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     const index = this.sourceInstrument[source]!;
     // Positions are marked at the mid, rounded half up to a raw price.
     this.ledger.mark(index, Math.round((bid + ask) / 2));
-    this.venue.onPrice(index, ask, bid);
+    this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     this.sample(source, timeUs);
     const inst = this.instruments[index]!;
     const v = this.quoteView;
@@ -266,7 +270,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     : new ScheduleFeeModel((params.fees ?? {}) as FeeModelConfig, moneyDecimals);
   const latency = createLatencyModel(params.latency, rng.stream('latency'));
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, fees, latency, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   stack.start({ data: engine.data, venue: engine.venue, clock: kernel.clock, kernel: kernel.context, journal, instruments });

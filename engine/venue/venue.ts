@@ -10,6 +10,8 @@ import type { KernelContext } from '../kernel/kernel.ts';
 import { notionalMoney, type Instrument } from '../instruments/instrument.ts';
 import type { FeeModel } from './models/fee-models.ts';
 import type { LatencyModel } from './models/latency-models.ts';
+import type { BarBatch } from '../market/types.ts';
+import type { SessionCalendar } from '../market/calendar.ts';
 import type { ExecutionReport, FillReport, OrderRequest, OrderStatus, StatusReport } from './orders.ts';
 
 export interface VenueListener {
@@ -35,12 +37,22 @@ export interface VenueParams {
   latency: LatencyModel;
   moneyDecimals: number;
   listener: VenueListener;
+  /** Sessions for DAY orders; default: the UTC day. */
+  calendar?: SessionCalendar;
 }
 
-/** What the stack's execution talks to. */
+/** Changes a replace may make to a working order (cancel/replace keeps the client order id). */
+export interface OrderChanges {
+  readonly quantityRaw?: number;
+  readonly limitPriceRaw?: number;
+  readonly stopPriceRaw?: number;
+}
+
+/** What the stack's execution talks to. Every call is answered by reports, after latency. */
 export interface VenueApi {
   submit(order: OrderRequest): void;
   cancel(clientOrderId: string): void;
+  replace(clientOrderId: string, changes: OrderChanges): void;
 }
 
 export class SimulatedVenue implements VenueApi {
@@ -126,11 +138,32 @@ export class SimulatedVenue implements VenueApi {
     if (i >= 0) list.splice(i, 1);
   }
 
+  replace(clientOrderId: string, _changes: OrderChanges): void {
+    const state = this.orders.get(clientOrderId);
+    this.report({ kind: 'rejected', clientOrderId, instrumentIndex: state?.request.instrumentIndex ?? -1, timeUs: this.now(), reason: 'replace is not supported by this venue yet' });
+  }
+
+  /** A bar's open price, at the bar's open time: market orders fill here. */
+  onBarOpen(instrumentIndex: number, openRaw: number): void {
+    this.onPrice(instrumentIndex, openRaw, openRaw);
+  }
+
+  /** A whole bar at its close time (limit and stop orders match against its range). */
+  onBar(_instrumentIndex: number, _batch: BarBatch, _row: number): void {}
+
+  onTrade(instrumentIndex: number, priceRaw: number, _size: number): void {
+    this.onPrice(instrumentIndex, priceRaw, priceRaw);
+  }
+
+  onQuote(instrumentIndex: number, bidRaw: number, askRaw: number, _bidSize: number, _askSize: number): void {
+    this.onPrice(instrumentIndex, askRaw, bidRaw);
+  }
+
   /**
    * A price that a market order can trade at now: a bar's open, a trade, or the touch of a
    * quote (buy at the ask, sell at the bid). Fills every working market order in full.
    */
-  onPrice(instrumentIndex: number, buyPriceRaw: number, sellPriceRaw: number): void {
+  private onPrice(instrumentIndex: number, buyPriceRaw: number, sellPriceRaw: number): void {
     const list = this.working[instrumentIndex]!;
     if (list.length === 0) return;
     const remaining: VenueOrderState[] = [];

@@ -1,0 +1,37 @@
+/**
+ * The engine's public surface: what harness/ and users import. Internals stay behind it.
+ */
+export * from './kernel/time.ts';
+export { VirtualClock, type Clock } from './kernel/clock.ts';
+export { PRIORITY, EventQueue } from './kernel/event-queue.ts';
+export { Kernel, type KernelContext, type ExternalStream, type RunBudget, type RunOutcome, type StopReason } from './kernel/kernel.ts';
+export type { FetchFn, FetchResult } from './kernel/settle.ts';
+export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
+export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, type JournalSink } from './kernel/journal.ts';
+export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
+
+export * from './market/types.ts';
+export { arraySource, type BarRow, type TradeRow, type QuoteRow } from './market/array-source.ts';
+export { MarketFeed, type MarketSink } from './market/feed.ts';
+
+export { InstrumentSchema, makeInstrument, notionalMoney, type Instrument, type InstrumentConfig } from './instruments/instrument.ts';
+export { toMoney, fromMoney, divRoundHalfEven, MONEY_DECIMALS_DEFAULT } from './instruments/money.ts';
+export { Ledger, type LedgerState, type LedgerSummary, type PositionState } from './portfolio/ledger.ts';
+
+export type { OrderRequest, OrderType, TimeInForce, Side, ExecutionReport, FillReport, StatusReport, OrderStatus } from './venue/orders.ts';
+export { SimulatedVenue, type VenueApi } from './venue/venue.ts';
+export { FeeModelSchema, ScheduleFeeModel, NO_FEES, type FeeModel, type FeeParams, type FeeModelConfig } from './venue/models/fee-models.ts';
+export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type LatencyModel, type LatencyModelConfig } from './venue/models/latency-models.ts';
+
+export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack } from './stack/types.ts';
+export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
+export { AgentConfigSchema, createAgent, type AgentConfig } from './stack/agents/registry.ts';
+export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';
+export { BuyAndHoldAgent } from './stack/agents/buy-and-hold.ts';
+export { FixedQuantityAllocator, type Allocator, type AllocationParams } from './stack/allocator/allocator.ts';
+export { RiskEngine, RiskLimitsSchema, type RiskLimits } from './stack/risk/risk-engine.ts';
+export { ExecutionEngine } from './stack/execution/execution-engine.ts';
+export { ReferenceStack, type ReferenceStackParams } from './stack/reference-stack.ts';
+
+export { runBacktest, type BacktestParams, type BacktestResult, type FillRecord, type AccountConfig } from './backtest/backtest.ts';
+export * from './metrics/index.ts';
