@@ -2,7 +2,7 @@
  * The human view of a journal: decodes the canonical encoding (journal.ts) into records and
  * JSON Lines, resolving interned strings. For people and tests; the engine never reads it back.
  */
-import { JOURNAL_KINDS, STRING_FIELDS, type JournalKind } from './journal.ts';
+import { INLINE_STRING_FIELDS, JOURNAL_KINDS, STRING_FIELDS, type JournalKind } from './journal.ts';
 
 export type JournalRecord = { kind: JournalKind; source?: number } & Record<string, number | string>;
 
@@ -35,11 +35,17 @@ export function* decodeJournal(bytes: Uint8Array): Generator<JournalRecord> {
     }
     const rec: JournalRecord = { kind: spec.kind } as JournalRecord;
     if (MARKET_CODES.has(code)) rec.source = source;
-    spec.fields.forEach((field, i) => {
-      const v = words[p + 1 + i]!;
-      rec[field] = STRING_FIELDS.has(field) ? (strings.get(v) ?? `#${v}`) : v;
-    });
-    p += 1 + spec.fields.length;
+    p += 1;
+    for (const field of spec.fields) {
+      const v = words[p]!;
+      if (INLINE_STRING_FIELDS.has(field)) {
+        rec[field] = decoder.decode(copy.subarray((p + 1) * 8, (p + 1) * 8 + v));
+        p += 1 + Math.ceil(v / 8);
+      } else {
+        rec[field] = STRING_FIELDS.has(field) ? (strings.get(v) ?? `#${v}`) : v;
+        p += 1;
+      }
+    }
     yield rec;
   }
 }

@@ -60,3 +60,17 @@ describe('Journal', () => {
     expect(() => j.bar(0, 1, 1, 1, 1, 1)).toThrow(/after fingerprint/);
   });
 });
+
+describe('Journal strings', () => {
+  it('writes unique strings inline (memory stays flat) and decodes non-ASCII text', () => {
+    const parts: Uint8Array[] = [];
+    const j = new Journal({ rootSeed: 1, chunkWords: 64, sink: { write: (b) => parts.push(b.slice()) } });
+    for (let i = 0; i < 200; i++) j.record('cancel', i, `order-${i}`, i % 2 ? 'user' : 'risk: limite dépassée €');
+    j.fingerprint();
+    const recs = [...decodeJournal(Buffer.concat(parts))].filter((r) => r.kind === 'cancel');
+    expect(recs).toHaveLength(200);
+    expect(recs[199]).toEqual({ kind: 'cancel', timeUs: 199, clientOrderId: 'order-199', reason: 'user' });
+    expect(recs[0]!.reason).toBe('risk: limite dépassée €');
+    expect(() => j.record('cancel', 1, 2, 'x')).toThrow();
+  });
+});

@@ -35,8 +35,13 @@ export const JOURNAL_KINDS = {
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
 
-/** Fields whose values are interned string ids, shown as text in the JSON Lines view. */
-export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'clientOrderId', 'reason', 'text', 'type']);
+/** Fields whose values are interned string ids (a small, fixed set of values: ids of things). */
+export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'type']);
+/**
+ * Fields written inline, as a byte length word then UTF-8 bytes padded to whole words: values that
+ * are mostly unique (order ids, reasons with numbers), so interning them would grow without bound.
+ */
+export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text']);
 
 /** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
 export interface JournalSink {
@@ -58,6 +63,11 @@ const K = {
   quote: JOURNAL_KINDS.quote.code,
 };
 const encoder = new TextEncoder();
+
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
+  return s.length;
+}
 
 export class Journal {
   private readonly hash: Hash = createHash('sha256');
@@ -165,16 +175,53 @@ export class Journal {
    */
   record(kind: Exclude<JournalKind, 'header' | 'string' | 'barOpen' | 'bar' | 'trade' | 'quote'>, ...values: (number | string)[]): void {
     const spec = JOURNAL_KINDS[kind];
-    if (values.length !== spec.fields.length) {
-      throw new Error(`journal ${kind}: expected ${spec.fields.length} values (${spec.fields.join(', ')}), got ${values.length}`);
+    const fields = spec.fields;
+    if (values.length !== fields.length) {
+      throw new Error(`journal ${kind}: expected ${fields.length} values (${fields.join(', ')}), got ${values.length}`);
     }
-    const nums = values.map((v) => (typeof v === 'string' ? this.str(v) : v));
-    this.room(1 + nums.length);
-    const p = this.pos;
-    this.words[p] = spec.code;
-    for (let i = 0; i < nums.length; i++) this.words[p + 1 + i] = nums[i]!;
-    this.pos = p + 1 + nums.length;
+    // Interned strings may write their own records first, so resolve them before this one starts.
+    let words = 1;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (INLINE_STRING_FIELDS.has(fields[i]!)) {
+        if (typeof v !== 'string') throw new TypeError(`journal ${kind}.${fields[i]}: expected a string`);
+        words += 1 + Math.ceil(utf8Length(v) / 8);
+      } else {
+        if (typeof v === 'string') {
+          if (!STRING_FIELDS.has(fields[i]!)) throw new TypeError(`journal ${kind}.${fields[i]}: expected a number`);
+          values[i] = this.str(v);
+        }
+        words += 1;
+      }
+    }
+    if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
+    this.room(words);
+    const w = this.words;
+    let p = this.pos;
+    w[p++] = spec.code;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (typeof v === 'number') { w[p++] = v; continue; }
+      p = this.inline(p, v);
+    }
+    this.pos = p;
     this.records++;
+  }
+
+  /** Writes a string inline at word `p`; returns the word after it. ASCII needs no allocation. */
+  private inline(p: number, s: string): number {
+    const w = this.words;
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+    const bytes = ascii ? null : encoder.encode(s);
+    const len = bytes === null ? s.length : bytes.length;
+    const dataWords = Math.ceil(len / 8);
+    w[p] = len;
+    w.fill(0, p + 1, p + 1 + dataWords);
+    const at = (p + 1) * 8;
+    if (bytes === null) for (let i = 0; i < len; i++) this.bytes[at + i] = s.charCodeAt(i);
+    else this.bytes.set(bytes, at);
+    return p + 1 + dataWords;
   }
 
   private write3(a: number, b: number, c: number): void {
