@@ -13,6 +13,9 @@ export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/
 export * from './market/types.ts';
 export { arraySource, type BarRow, type TradeRow, type QuoteRow } from './market/array-source.ts';
 export { MarketFeed, type MarketSink } from './market/feed.ts';
+export * from './market/calendar.ts';
+export * from './market/loaders/index.ts';
+export * from './market/synthetic/index.ts';
 
 export { InstrumentSchema, makeInstrument, notionalMoney, type Instrument, type InstrumentConfig } from './instruments/instrument.ts';
 export { toMoney, fromMoney, divRoundHalfEven, MONEY_DECIMALS_DEFAULT } from './instruments/money.ts';

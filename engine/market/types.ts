@@ -142,7 +142,7 @@ export function priceScale(priceDecimals: number): number {
   return s;
 }
 
-/** A time the engine reports alongside a raw price, for people: price = raw / 10^decimals. */
+/** A raw price back to a price, for people: price = raw / 10^decimals. */
 export function rawToPrice(raw: number, priceDecimals: number): number {
   return raw / priceScale(priceDecimals);
 }
