@@ -8,6 +8,9 @@ export type OrderType = 'market' | 'limit' | 'stop' | 'stop-limit';
 export type TimeInForce = 'GTC' | 'DAY' | 'IOC';
 export type Side = 1 | -1;
 
+export const ORDER_TYPES: readonly OrderType[] = ['market', 'limit', 'stop', 'stop-limit'];
+export const TIMES_IN_FORCE: readonly TimeInForce[] = ['GTC', 'DAY', 'IOC'];
+
 export interface OrderRequest {
   /** Unique per stack; a retry reuses it, so the venue never books the same order twice. */
   readonly clientOrderId: string;
@@ -25,6 +28,11 @@ export interface OrderRequest {
 export type OrderStatus = 'pending' | 'accepted' | 'partially-filled' | 'filled' | 'cancelled' | 'rejected' | 'expired';
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'rejected', 'expired']);
 
+/** True while an order can still trade (accepted and not yet terminal). */
+export function isWorkingStatus(status: OrderStatus): boolean {
+  return status === 'accepted' || status === 'partially-filled';
+}
+
 export interface FillReport {
   readonly kind: 'fill';
   readonly clientOrderId: string;
@@ -38,12 +46,24 @@ export interface FillReport {
   readonly leavesQuantityRaw: number;
 }
 
+/**
+ * A change of an order's state, or the refusal of a request about it.
+ *
+ * 'cancel-rejected' and 'replace-rejected' refuse a cancel or a replace and leave the order as it
+ * was (FIX's OrderCancelReject, NautilusTrader's OrderCancelRejected/OrderModifyRejected): they
+ * are distinct from 'rejected', which ends the order itself, so that a stack never reads a
+ * refused cancel of a filled order as the order being rejected.
+ */
 export interface StatusReport {
-  readonly kind: 'accepted' | 'rejected' | 'cancelled' | 'expired' | 'replaced';
+  readonly kind: 'accepted' | 'rejected' | 'cancelled' | 'expired' | 'replaced' | 'cancel-rejected' | 'replace-rejected';
   readonly clientOrderId: string;
   readonly instrumentIndex: number;
   readonly timeUs: TimeUs;
   readonly reason?: string;
+  /** 'replaced': the order's terms as they now stand (same client order id). */
+  readonly request?: OrderRequest;
+  /** 'replaced': quantity still working; 0 when the replace reduced the order to its filled quantity. */
+  readonly leavesQuantityRaw?: number;
 }
 
 export type ExecutionReport = FillReport | StatusReport;

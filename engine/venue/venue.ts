@@ -1,201 +1,391 @@
 /**
- * The simulated venue: receives orders (after the latency model's delay), keeps them working,
- * matches them against market events through the fill model, charges fees, and sends reports.
+ * The simulated venue: receives orders, cancels and replaces over a FIFO link with latency, keeps
+ * orders working, matches them against market events (matching.ts, through the fill and slippage
+ * models), charges fees, expires DAY orders, refuses orders during halts, and sends reports.
  *
  * Fills go to the venue listener at once (the engine's ledger books them at the venue's instant);
  * reports reach the stack after the report latency, as kernel events at PRIORITY.venue.
+ *
+ * Races: the venue handles messages in the order they reach it, and within one instant market
+ * data comes first (the kernel runs PRIORITY.market before PRIORITY.venue). So a fill that
+ * happens before a cancel or replace arrives stands: the cancel then takes only what is left, or
+ * is refused ('cancel-rejected') when nothing is; a replace may not cut the quantity below what
+ * has filled ('replace-rejected'), and one that cuts it to exactly that ends the order 'filled'.
+ *
+ * Hot path: each market hook returns at once, allocating nothing, when its instrument has no
+ * working orders.
  */
 import { PRIORITY } from '../kernel/event-queue.ts';
-import type { KernelContext } from '../kernel/kernel.ts';
-import { notionalMoney, type Instrument } from '../instruments/instrument.ts';
-import type { FeeModel } from './models/fee-models.ts';
-import type { LatencyModel } from './models/latency-models.ts';
+import { notionalMoney } from '../instruments/instrument.ts';
 import type { BarBatch } from '../market/types.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
-import type { ExecutionReport, FillReport, OrderRequest, OrderStatus, StatusReport } from './orders.ts';
+import { HALTED, isHalted, validateHaltWindows, type HaltWindow } from './halts.ts';
+import { Link, type OrderMessage } from './links.ts';
+import { Matcher } from './matching.ts';
+import { OhlcPathFillModel, type FillModel } from './models/fill-models.ts';
+import { NO_SLIPPAGE } from './models/slippage-models.ts';
+import { OrderBookState, type VenueOrderState } from './order-book-state.ts';
+import { orderProblem, replaceProblem, type OrderChanges } from './order-validation.ts';
+import { isWorkingStatus, type ExecutionReport, type FillReport, type OrderRequest, type StatusReport } from './orders.ts';
+import { DEFAULT_DAY_CALENDAR, dayOrderExpiryUs } from './time-in-force.ts';
+import type { VenueApi, VenueParams, VenueState } from './venue-api.ts';
 
-export interface VenueListener {
-  /** A fill, at the venue's instant (book it now). */
-  onFill(fill: FillReport, notional: number): void;
-  /** A status change, at the venue's instant (journal it now). */
-  onStatus(report: StatusReport): void;
-  /** A report arriving at the stack, after report latency. */
-  deliver(report: ExecutionReport): void | Promise<void>;
-}
+export type { VenueOrderState } from './order-book-state.ts';
+export type { OrderChanges } from './order-validation.ts';
+export type { HaltWindow } from './halts.ts';
+export type { VenueApi, VenueListener, VenueParams, VenueState } from './venue-api.ts';
 
-export interface VenueOrderState {
-  readonly request: OrderRequest;
-  status: OrderStatus;
-  filledRaw: number;
-  acceptedUs: number;
-}
-
-export interface VenueParams {
-  instruments: readonly Instrument[];
-  context: KernelContext;
-  fees: FeeModel;
-  latency: LatencyModel;
-  moneyDecimals: number;
-  listener: VenueListener;
-  /** Sessions for DAY orders; default: the UTC day. */
-  calendar?: SessionCalendar;
-}
-
-/** Changes a replace may make to a working order (cancel/replace keeps the client order id). */
-export interface OrderChanges {
-  readonly quantityRaw?: number;
-  readonly limitPriceRaw?: number;
-  readonly stopPriceRaw?: number;
-}
-
-/** What the stack's execution talks to. Every call is answered by reports, after latency. */
-export interface VenueApi {
-  submit(order: OrderRequest): void;
-  cancel(clientOrderId: string): void;
-  replace(clientOrderId: string, changes: OrderChanges): void;
+/**
+ * The venue's own copy of an order, every field present (absent prices as undefined) so that all
+ * requests share one object shape: the fill model reads them on every market event.
+ */
+function ownCopy(o: OrderRequest): OrderRequest {
+  return {
+    clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, side: o.side, quantityRaw: o.quantityRaw,
+    type: o.type, timeInForce: o.timeInForce, limitPriceRaw: o.limitPriceRaw, stopPriceRaw: o.stopPriceRaw,
+  };
 }
 
 export class SimulatedVenue implements VenueApi {
   private readonly p: VenueParams;
-  private readonly orders = new Map<string, VenueOrderState>();
-  /** Working orders per instrument, in arrival order (time priority). */
-  private readonly working: VenueOrderState[][];
+  private readonly book: OrderBookState;
+  private readonly matcher: Matcher;
+  private readonly fillModel: FillModel;
+  private readonly calendar: SessionCalendar;
+  private readonly toVenue: Link<OrderMessage>;
+  private readonly toStack: Link<ExecutionReport>;
+  private readonly halts: (readonly HaltWindow[] | undefined)[];
+  /** Bars are matched at their open event too (no cap, no volume-based slippage). */
+  private readonly matchAtOpen: boolean;
+  private readonly trackCloses: boolean;
+  private readonly lastBarCloseUs: Float64Array;
+  private readonly lastBarClose: Float64Array;
+  private readonly lastBarVolume: Float64Array;
+  /** Bumped by restore: expiry events scheduled before it find a different epoch and do nothing. */
+  private epoch = 0;
 
   constructor(params: VenueParams) {
     this.p = params;
-    this.working = params.instruments.map(() => []);
+    const n = params.instruments.length;
+    this.book = new OrderBookState(n);
+    this.fillModel = params.fill ?? new OhlcPathFillModel();
+    const slippage = params.slippage ?? NO_SLIPPAGE;
+    const sink = { fill: (s: VenueOrderState, q: number, price: number) => this.bookFill(s, q, price), cancelRest: (s: VenueOrderState, why: string) => this.end(s, 'cancelled', why) };
+    this.matcher = new Matcher({ instruments: params.instruments, book: this.book, fill: this.fillModel, slippage, sink });
+    this.calendar = params.calendar ?? DEFAULT_DAY_CALENDAR;
+    // A bar's volume is known only at its close: a cap or a volume-based slippage model needs it.
+    this.matchAtOpen = this.fillModel.matchesAtBarOpen && slippage.usesVolume !== true;
+    this.trackCloses = this.fillModel.fillsAtArrivalClose;
+    this.lastBarCloseUs = new Float64Array(n).fill(Number.NaN);
+    this.lastBarClose = new Float64Array(n).fill(Number.NaN);
+    this.lastBarVolume = new Float64Array(n).fill(Number.NaN);
+    this.halts = params.instruments.map(() => undefined);
+    for (const [id, windows] of Object.entries(params.halts ?? {})) {
+      const i = params.instruments.findIndex((inst) => inst.id === id);
+      if (i < 0) throw new RangeError(`venue halts: no instrument ${id}`);
+      this.setHalts(i, windows);
+    }
+    this.toVenue = new Link<OrderMessage>({
+      context: params.context, immediate: true,
+      label: (m) => `venue.arrive ${m.kind} ${m.kind === 'submit' ? m.order.clientOrderId : m.clientOrderId}`,
+      deliver: (m) => this.onMessage(m),
+    });
+    this.toStack = new Link<ExecutionReport>({
+      context: params.context, immediate: false,
+      label: (r) => `venue.report ${r.kind} ${r.clientOrderId}`,
+      deliver: (r) => params.listener.deliver(r),
+    });
   }
 
   get workingCount(): number {
-    let n = 0;
-    for (const w of this.working) n += w.length;
-    return n;
+    return this.book.workingCount;
   }
 
   order(clientOrderId: string): Readonly<VenueOrderState> | undefined {
-    return this.orders.get(clientOrderId);
+    return this.book.orders.get(clientOrderId);
   }
 
+  /** Every order the venue knows, in arrival order. */
+  orders(): IterableIterator<Readonly<VenueOrderState>> {
+    return this.book.orders.values();
+  }
+
+  /** Tells the venue of trading halts on one instrument (replacing any it knew). */
+  setHalts(instrumentIndex: number, windows: readonly HaltWindow[]): void {
+    const inst = this.p.instruments[instrumentIndex];
+    if (inst === undefined) throw new RangeError(`venue halts: unknown instrument index ${instrumentIndex}`);
+    const valid = validateHaltWindows(windows, `venue halts of ${inst.id}`);
+    this.halts[instrumentIndex] = valid.length === 0 ? undefined : valid;
+  }
+
+  // ---- the stack's side: every call travels the order link ----
+
   submit(order: OrderRequest): void {
-    const delay = this.p.latency.orderLatencyUs();
-    if (delay === 0) this.arrive(order);
-    else this.p.context.schedule(delay, `venue.arrive ${order.clientOrderId}`, () => this.arrive(order), PRIORITY.venue);
+    this.toVenue.send({ kind: 'submit', order }, this.p.latency.orderLatencyUs());
   }
 
   cancel(clientOrderId: string): void {
-    const delay = this.p.latency.orderLatencyUs();
-    if (delay === 0) this.arriveCancel(clientOrderId);
-    else this.p.context.schedule(delay, `venue.cancel ${clientOrderId}`, () => this.arriveCancel(clientOrderId), PRIORITY.venue);
+    this.toVenue.send({ kind: 'cancel', clientOrderId }, this.p.latency.orderLatencyUs());
+  }
+
+  replace(clientOrderId: string, changes: OrderChanges): void {
+    this.toVenue.send({ kind: 'replace', clientOrderId, changes: { ...changes } }, this.p.latency.orderLatencyUs());
   }
 
   private now(): number {
     return this.p.context.clock.nowUs();
   }
 
-  private arrive(order: OrderRequest): void {
-    const known = this.orders.get(order.clientOrderId);
-    if (known !== undefined) {
-      // Idempotent ids: a retry of a known order books nothing and repeats where it stands.
-      this.report({ kind: known.status === 'rejected' ? 'rejected' : 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: this.now(), reason: 'duplicate client order id: already known' });
-      return;
-    }
-    const state: VenueOrderState = { request: order, status: 'pending', filledRaw: 0, acceptedUs: this.now() };
-    this.orders.set(order.clientOrderId, state);
-    const why = this.validate(order);
-    if (why !== null) {
-      state.status = 'rejected';
-      this.report({ kind: 'rejected', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: this.now(), reason: why });
-      return;
-    }
-    state.status = 'accepted';
-    this.working[order.instrumentIndex]!.push(state);
-    this.report({ kind: 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: this.now() });
+  private halted(i: number, timeUs: number): boolean {
+    const h = this.halts[i];
+    return h !== undefined && isHalted(h, timeUs);
   }
 
-  private validate(order: OrderRequest): string | null {
-    const inst = this.p.instruments[order.instrumentIndex];
-    if (inst === undefined) return `unknown instrument index ${order.instrumentIndex}`;
-    if (!Number.isSafeInteger(order.quantityRaw) || order.quantityRaw <= 0) return `quantity ${order.quantityRaw} must be a positive integer`;
-    if (order.quantityRaw % inst.lotSizeRaw !== 0) return `quantity ${order.quantityRaw} is not a multiple of the lot size ${inst.lotSizeRaw}`;
-    if (order.type !== 'market') return `order type ${order.type} is not supported by this venue yet`;
-    return null;
+  private onMessage(m: OrderMessage): void {
+    if (m.kind === 'submit') this.arrive(m.order);
+    else if (m.kind === 'cancel') this.arriveCancel(m.clientOrderId);
+    else this.arriveReplace(m.clientOrderId, m.changes);
+  }
+
+  private arrive(order: OrderRequest): void {
+    const now = this.now();
+    const known = this.book.orders.get(order.clientOrderId);
+    if (known !== undefined) {
+      // Idempotent ids: a retry of a known order books nothing and repeats where it stands.
+      this.report({ kind: known.status === 'rejected' ? 'rejected' : 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now, reason: 'duplicate client order id: already known' });
+      return;
+    }
+    const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
+    this.book.orders.set(order.clientOrderId, s);
+    const why = orderProblem(order, this.p.instruments) ?? (this.halted(order.instrumentIndex, now) ? HALTED : null);
+    if (why !== null) {
+      s.status = 'rejected';
+      this.report({ kind: 'rejected', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now, reason: why });
+      return;
+    }
+    s.status = 'accepted';
+    if (order.timeInForce === 'DAY') {
+      s.expireUs = dayOrderExpiryUs(this.calendar, now);
+      this.scheduleExpiry(s);
+    }
+    this.book.addWorking(s);
+    this.report({ kind: 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now });
+    const i = order.instrumentIndex;
+    if (this.trackCloses && order.type === 'market' && this.lastBarCloseUs[i] === now && this.book.busy !== i) this.matchAtArrivalClose(i, s);
+  }
+
+  /** 'same-bar-close': a market order arriving at the instant a bar closed trades at that close. */
+  private matchAtArrivalClose(i: number, s: VenueOrderState): void {
+    const ev = this.matcher.event;
+    const now = this.now();
+    ev.kind = 'close';
+    ev.timeUs = now;
+    ev.closeTimeUs = now;
+    ev.close = this.lastBarClose[i]!;
+    ev.volume = this.lastBarVolume[i]!;
+    // The bar's budget is shared with the orders matched at its close event, if any were.
+    if (!this.matcher.budgetSetAt(i, now)) this.matcher.resetBudget(i);
+    this.matcher.matchOne(i, s);
+    this.book.compact(i);
   }
 
   private arriveCancel(clientOrderId: string): void {
-    const state = this.orders.get(clientOrderId);
-    if (state === undefined || (state.status !== 'accepted' && state.status !== 'partially-filled')) {
-      this.report({ kind: 'rejected', clientOrderId, instrumentIndex: state?.request.instrumentIndex ?? -1, timeUs: this.now(), reason: state === undefined ? 'cancel: unknown order' : `cancel: order is ${state.status}` });
+    const now = this.now();
+    const s = this.book.orders.get(clientOrderId);
+    if (s === undefined || !isWorkingStatus(s.status)) {
+      const reason = s === undefined ? 'cancel: unknown order' : `cancel: too late, the order is ${s.status}`;
+      this.report({ kind: 'cancel-rejected', clientOrderId, instrumentIndex: s?.request.instrumentIndex ?? -1, timeUs: now, reason });
       return;
     }
-    this.removeWorking(state);
-    state.status = 'cancelled';
-    this.report({ kind: 'cancelled', clientOrderId, instrumentIndex: state.request.instrumentIndex, timeUs: this.now(), reason: 'cancelled by client' });
+    this.end(s, 'cancelled', 'cancelled by client');
   }
 
-  private removeWorking(state: VenueOrderState): void {
-    const list = this.working[state.request.instrumentIndex]!;
-    const i = list.indexOf(state);
-    if (i >= 0) list.splice(i, 1);
-  }
-
-  replace(clientOrderId: string, _changes: OrderChanges): void {
-    const state = this.orders.get(clientOrderId);
-    this.report({ kind: 'rejected', clientOrderId, instrumentIndex: state?.request.instrumentIndex ?? -1, timeUs: this.now(), reason: 'replace is not supported by this venue yet' });
-  }
-
-  /** A bar's open price, at the bar's open time: market orders fill here. */
-  onBarOpen(instrumentIndex: number, openRaw: number): void {
-    this.onPrice(instrumentIndex, openRaw, openRaw);
-  }
-
-  /** A whole bar at its close time (limit and stop orders match against its range). */
-  onBar(_instrumentIndex: number, _batch: BarBatch, _row: number): void {}
-
-  onTrade(instrumentIndex: number, priceRaw: number, _size: number): void {
-    this.onPrice(instrumentIndex, priceRaw, priceRaw);
-  }
-
-  onQuote(instrumentIndex: number, bidRaw: number, askRaw: number, _bidSize: number, _askSize: number): void {
-    this.onPrice(instrumentIndex, askRaw, bidRaw);
-  }
-
-  /**
-   * A price that a market order can trade at now: a bar's open, a trade, or the touch of a
-   * quote (buy at the ask, sell at the bid). Fills every working market order in full.
-   */
-  private onPrice(instrumentIndex: number, buyPriceRaw: number, sellPriceRaw: number): void {
-    const list = this.working[instrumentIndex]!;
-    if (list.length === 0) return;
-    const remaining: VenueOrderState[] = [];
-    for (const state of list) {
-      const o = state.request;
-      if (o.type === 'market') this.fill(state, o.quantityRaw - state.filledRaw, o.side === 1 ? buyPriceRaw : sellPriceRaw);
-      if (state.status === 'accepted' || state.status === 'partially-filled') remaining.push(state);
+  private arriveReplace(clientOrderId: string, changes: OrderChanges): void {
+    const now = this.now();
+    const s = this.book.orders.get(clientOrderId);
+    const refuse = (reason: string): void => {
+      this.report({ kind: 'replace-rejected', clientOrderId, instrumentIndex: s?.request.instrumentIndex ?? -1, timeUs: now, reason });
+    };
+    if (s === undefined) return refuse('replace: unknown order');
+    if (!isWorkingStatus(s.status)) return refuse(`replace: too late, the order is ${s.status}`);
+    const o = s.request;
+    if (this.halted(o.instrumentIndex, now)) return refuse(HALTED);
+    const why = replaceProblem(o, changes, s.filledRaw, s.triggered, this.p.instruments[o.instrumentIndex]!);
+    if (why !== null) return refuse(why);
+    const next: OrderRequest = {
+      ...o,
+      ...(changes.quantityRaw !== undefined ? { quantityRaw: changes.quantityRaw } : {}),
+      ...(changes.limitPriceRaw !== undefined ? { limitPriceRaw: changes.limitPriceRaw } : {}),
+      ...(changes.stopPriceRaw !== undefined ? { stopPriceRaw: changes.stopPriceRaw } : {}),
+    };
+    // As on exchanges, a smaller quantity keeps the order's time priority; a larger one or a new
+    // price loses it. A moved order also starts over with the next bar: matching the new terms
+    // against the part of the bar before the replace would be look-ahead.
+    const moved = next.quantityRaw > o.quantityRaw || next.limitPriceRaw !== o.limitPriceRaw || next.stopPriceRaw !== o.stopPriceRaw;
+    s.request = next;
+    if (moved) {
+      s.activeFromUs = now;
+      this.book.moveToBack(s);
     }
-    this.working[instrumentIndex] = remaining;
+    const leaves = next.quantityRaw - s.filledRaw;
+    if (leaves === 0) {
+      // Cut to what has filled: nothing is left to work, so the order is filled (as in FIX).
+      s.status = 'filled';
+      this.book.removeWorking(s);
+    }
+    this.report({ kind: 'replaced', clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: now, request: { ...next }, leavesQuantityRaw: leaves });
   }
 
-  private fill(state: VenueOrderState, quantityRaw: number, priceRaw: number): void {
-    const o = state.request;
+  // ---- expiry ----
+
+  private scheduleExpiry(s: VenueOrderState): void {
+    const epoch = this.epoch;
+    const id = s.request.clientOrderId;
+    const delayUs = Math.max(0, s.expireUs! - this.now());
+    this.p.context.schedule(delayUs, `venue.expire ${id}`, () => { if (epoch === this.epoch) this.expireOne(id); }, PRIORITY.venue);
+  }
+
+  private expireOne(clientOrderId: string): void {
+    const s = this.book.orders.get(clientOrderId);
+    if (s !== undefined && isWorkingStatus(s.status) && s.expireUs !== null && s.expireUs <= this.now()) this.end(s, 'expired', 'end of session');
+  }
+
+  /** Expires instrument `i`'s DAY orders whose session ended at or before `timeUs`. */
+  private expireDue(i: number, timeUs: number): void {
+    for (const s of this.book.working[i]!) {
+      if (s.expireUs !== null && s.expireUs <= timeUs && isWorkingStatus(s.status)) {
+        s.status = 'expired';
+        this.report({ kind: 'expired', clientOrderId: s.request.clientOrderId, instrumentIndex: i, timeUs: this.now(), reason: 'end of session' });
+      }
+    }
+    this.book.compact(i);
+    this.book.refreshExpiry(i);
+  }
+
+  /** Ends a working order (cancelled by the client or by IOC, or expired) and reports it. */
+  private end(s: VenueOrderState, kind: 'cancelled' | 'expired', reason: string): void {
+    s.status = kind;
+    this.book.removeWorking(s);
+    this.report({ kind, clientOrderId: s.request.clientOrderId, instrumentIndex: s.request.instrumentIndex, timeUs: this.now(), reason });
+  }
+
+  // ---- market events ----
+
+  /** A bar's open price, at the bar's open time: market orders fill here by default. */
+  onBarOpen(instrumentIndex: number, openRaw: number): void {
+    if (this.book.working[instrumentIndex]!.length === 0 || !this.matchAtOpen) return;
+    const ev = this.matcher.event;
+    const now = this.now();
+    ev.kind = 'open';
+    ev.timeUs = now;
+    ev.openTimeUs = now;
+    ev.open = openRaw;
+    ev.volume = 0; // not known before the bar closes
+    this.match(instrumentIndex, now);
+  }
+
+  /** A whole bar at its close time: orders that saw its open are matched along its path. */
+  onBar(instrumentIndex: number, batch: BarBatch, row: number): void {
+    if (this.trackCloses) {
+      this.lastBarCloseUs[instrumentIndex] = batch.closeTimeUs[row]!;
+      this.lastBarClose[instrumentIndex] = batch.close[row]!;
+      this.lastBarVolume[instrumentIndex] = batch.volume[row]!;
+    }
+    if (this.book.working[instrumentIndex]!.length === 0) return;
+    const ev = this.matcher.event;
+    ev.kind = 'bar';
+    ev.timeUs = this.now();
+    ev.openTimeUs = batch.openTimeUs[row]!;
+    ev.closeTimeUs = batch.closeTimeUs[row]!;
+    ev.open = batch.open[row]!;
+    ev.high = batch.high[row]!;
+    ev.low = batch.low[row]!;
+    ev.close = batch.close[row]!;
+    ev.volume = batch.volume[row]!;
+    // The bar's prices belong to the session it opened in: expiry is judged at its open time.
+    this.match(instrumentIndex, ev.openTimeUs);
+  }
+
+  onTrade(instrumentIndex: number, priceRaw: number, size: number): void {
+    if (this.book.working[instrumentIndex]!.length === 0) return;
+    const ev = this.matcher.event;
+    const now = this.now();
+    ev.kind = 'trade';
+    ev.timeUs = now;
+    ev.price = priceRaw;
+    ev.size = size;
+    this.match(instrumentIndex, now);
+  }
+
+  onQuote(instrumentIndex: number, bidRaw: number, askRaw: number, bidSize: number, askSize: number): void {
+    if (this.book.working[instrumentIndex]!.length === 0) return;
+    const ev = this.matcher.event;
+    const now = this.now();
+    ev.kind = 'quote';
+    ev.timeUs = now;
+    ev.bid = bidRaw;
+    ev.ask = askRaw;
+    ev.bidSize = bidSize;
+    ev.askSize = askSize;
+    this.match(instrumentIndex, now);
+  }
+
+  /** Expires what the event's session no longer covers, then matches unless the instrument is halted. */
+  private match(i: number, priceTimeUs: number): void {
+    if (priceTimeUs >= this.book.nextExpiryUs[i]!) this.expireDue(i, priceTimeUs);
+    if (this.book.working[i]!.length === 0 || this.halted(i, this.now())) return;
+    this.matcher.matchAll(i);
+  }
+
+  // ---- booking and reports ----
+
+  private bookFill(s: VenueOrderState, quantityRaw: number, priceRaw: number): void {
+    const o = s.request;
     const inst = this.p.instruments[o.instrumentIndex]!;
-    const leaves = o.quantityRaw - state.filledRaw - quantityRaw;
-    if (quantityRaw <= 0 || leaves < 0) throw new Error(`venue: fill of ${quantityRaw} for ${o.clientOrderId} would exceed its quantity`);
+    const leaves = o.quantityRaw - s.filledRaw - quantityRaw;
+    // Never beyond the quantity, always whole lots, always a real price: a breach is a venue bug.
+    if (!isWorkingStatus(s.status) || !Number.isSafeInteger(quantityRaw) || quantityRaw <= 0 || leaves < 0 || quantityRaw % inst.lotSizeRaw !== 0) {
+      throw new Error(`venue: fill of ${quantityRaw} for ${o.clientOrderId} (${s.status}, filled ${s.filledRaw} of ${o.quantityRaw}) is not allowed`);
+    }
+    if (!Number.isSafeInteger(priceRaw) || priceRaw <= 0) throw new Error(`venue: fill price ${priceRaw} for ${o.clientOrderId} is not a positive raw integer`);
     const notional = notionalMoney(inst, quantityRaw, priceRaw, this.p.moneyDecimals);
     const fee = this.p.fees.fee({ instrument: inst, quantityRaw, priceRaw, notional, moneyDecimals: this.p.moneyDecimals });
-    state.filledRaw += quantityRaw;
-    state.status = leaves === 0 ? 'filled' : 'partially-filled';
+    if (!Number.isSafeInteger(fee) || fee < 0) throw new Error(`venue: fee model charged ${fee} for ${o.clientOrderId}: a fee is a non-negative integer of money units`);
+    s.filledRaw += quantityRaw;
+    s.status = leaves === 0 ? 'filled' : 'partially-filled';
     const report: FillReport = { kind: 'fill', clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: this.now(), side: o.side, quantityRaw, priceRaw, fee, leavesQuantityRaw: leaves };
     this.p.listener.onFill(report, notional);
-    this.send(report);
+    this.toStack.send(report, this.p.latency.reportLatencyUs());
   }
 
   private report(r: StatusReport): void {
     this.p.listener.onStatus(r);
-    this.send(r);
+    this.toStack.send(r, this.p.latency.reportLatencyUs());
   }
 
-  private send(r: ExecutionReport): void {
-    const delay = this.p.latency.reportLatencyUs();
-    this.p.context.schedule(delay, `venue.report ${r.kind} ${r.clientOrderId}`, () => this.p.listener.deliver(r), PRIORITY.venue);
+  // ---- state ----
+
+  snapshot(): VenueState {
+    const lastBars = Array.from(this.lastBarCloseUs, (t, i) => (t === t ? [t, this.lastBarClose[i]!, this.lastBarVolume[i]!] as const : null));
+    return { book: this.book.snapshot(), toVenue: this.toVenue.snapshot(), toStack: this.toStack.snapshot(), lastBars };
+  }
+
+  /**
+   * Restores a snapshot taken from a venue with the same instruments and models (a fresh one, or
+   * this one): orders, messages in flight (delivered as scheduled, or at once when the kernel is
+   * already past their time) and DAY expiries. Events this venue scheduled before are voided.
+   */
+  restore(state: VenueState): void {
+    if (state.lastBars.length !== this.p.instruments.length) throw new RangeError(`venue restore: snapshot has ${state.lastBars.length} instruments, the venue ${this.p.instruments.length}`);
+    this.epoch++;
+    this.book.restore(state.book);
+    state.lastBars.forEach((b, i) => {
+      this.lastBarCloseUs[i] = b === null ? Number.NaN : b[0];
+      this.lastBarClose[i] = b === null ? Number.NaN : b[1];
+      this.lastBarVolume[i] = b === null ? Number.NaN : b[2];
+    });
+    for (const list of this.book.working) for (const s of list) if (s.expireUs !== null) this.scheduleExpiry(s);
+    this.toVenue.restore(state.toVenue);
+    this.toStack.restore(state.toStack);
   }
 }

@@ -15,12 +15,12 @@ export interface LatencyModel {
 
 export const LatencyModelSchema = z.discriminatedUnion('model', [
   z.strictObject({
-    model: z.literal('constant'),
+    model: z.literal('constant').describe('The same latency for every message.'),
     orderUs: z.number().int().nonnegative().default(0).describe('Order latency in microseconds.'),
     reportUs: z.number().int().nonnegative().default(0).describe('Report latency in microseconds.'),
   }),
   z.strictObject({
-    model: z.literal('exponential'),
+    model: z.literal('exponential').describe("minUs plus an exponential draw from the run's 'latency' Rng stream, per message."),
     minUs: z.number().int().nonnegative().default(0).describe('Fixed part of each latency, microseconds.'),
     meanExtraUs: z.number().positive().describe('Mean of the exponential extra latency, microseconds.'),
   }),

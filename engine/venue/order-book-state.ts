@@ -1,0 +1,123 @@
+/**
+ * The venue's orders as plain data: every order it has ever seen (client order ids stay known so
+ * that a retried submit books nothing) and, per instrument, the working ones in time priority.
+ * A snapshot is a deep copy made of plain objects and arrays; restore rebuilds the same state.
+ */
+import { isWorkingStatus, type OrderRequest, type OrderStatus } from './orders.ts';
+
+export interface VenueOrderState {
+  /** The order's current terms (a replace changes them; the client order id never changes). */
+  request: OrderRequest;
+  status: OrderStatus;
+  filledRaw: number;
+  /** When the order reached the venue. */
+  acceptedUs: number;
+  /** Bars that open before this instant are not matched: arrival, or a replace that moved the order. */
+  activeFromUs: number;
+  /** Stop and stop-limit orders: the stop has triggered. */
+  triggered: boolean;
+  /** DAY orders: when the order expires (session close); null for other times in force. */
+  expireUs: number | null;
+}
+
+export interface OrderBookSnapshot {
+  /** Every known order, in arrival order. */
+  readonly orders: readonly VenueOrderState[];
+  /** Client order ids of working orders per instrument, in time priority. */
+  readonly working: readonly (readonly string[])[];
+}
+
+/** Sentinel of "no DAY order working" in `nextExpiryUs`. */
+const NO_EXPIRY = Number.POSITIVE_INFINITY;
+
+export class OrderBookState {
+  readonly orders = new Map<string, VenueOrderState>();
+  /** Working orders per instrument, in time priority. Terminal orders are dropped by `compact`. */
+  readonly working: VenueOrderState[][];
+  /**
+   * Per instrument, a lower bound on the earliest expiry of its working DAY orders (Infinity when
+   * none): an order leaving early leaves it stale, which costs one scan that finds nothing.
+   */
+  readonly nextExpiryUs: Float64Array;
+  /**
+   * The instrument whose list matching is walking (-1: none). Removals from that list are left
+   * to `compact` (the order's status already says it is done), so that a listener re-entering the
+   * venue during matching never shifts the list under the loop.
+   */
+  busy = -1;
+
+  constructor(instrumentCount: number) {
+    this.working = Array.from({ length: instrumentCount }, () => []);
+    this.nextExpiryUs = new Float64Array(instrumentCount).fill(NO_EXPIRY);
+  }
+
+  get workingCount(): number {
+    let n = 0;
+    for (const w of this.working) n += w.length;
+    return n;
+  }
+
+  addWorking(s: VenueOrderState): void {
+    const i = s.request.instrumentIndex;
+    this.working[i]!.push(s);
+    if (s.expireUs !== null && s.expireUs < this.nextExpiryUs[i]!) this.nextExpiryUs[i] = s.expireUs;
+  }
+
+  /** Removes `s` from its instrument's working list (it keeps its place in `orders`). */
+  removeWorking(s: VenueOrderState): void {
+    if (s.request.instrumentIndex === this.busy) return;
+    const list = this.working[s.request.instrumentIndex]!;
+    const k = list.indexOf(s);
+    if (k >= 0) list.splice(k, 1);
+  }
+
+  /** Moves `s` to the back of its instrument's queue: it lost its time priority. */
+  moveToBack(s: VenueOrderState): void {
+    if (s.request.instrumentIndex === this.busy) return; // keeps its place: rare, and harmless
+    this.removeWorking(s);
+    this.working[s.request.instrumentIndex]!.push(s);
+  }
+
+  /** Drops orders that are no longer working from instrument `i`'s list, in place (no allocation). */
+  compact(i: number): void {
+    const list = this.working[i]!;
+    let w = 0;
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k]!;
+      if (isWorkingStatus(s.status)) list[w++] = s;
+    }
+    if (w !== list.length) list.length = w; // setting length is a runtime call even when unchanged
+  }
+
+  /** Recomputes instrument `i`'s earliest DAY expiry from its working orders. */
+  refreshExpiry(i: number): void {
+    let next = NO_EXPIRY;
+    for (const s of this.working[i]!) if (s.expireUs !== null && s.expireUs < next) next = s.expireUs;
+    this.nextExpiryUs[i] = next;
+  }
+
+  snapshot(): OrderBookSnapshot {
+    return {
+      orders: [...this.orders.values()].map((s) => structuredClone(s)),
+      working: this.working.map((list) => list.map((s) => s.request.clientOrderId)),
+    };
+  }
+
+  restore(snap: OrderBookSnapshot): void {
+    if (snap.working.length !== this.working.length) {
+      throw new RangeError(`venue restore: snapshot has ${snap.working.length} instruments, the venue ${this.working.length}`);
+    }
+    this.orders.clear();
+    for (const s of snap.orders) this.orders.set(s.request.clientOrderId, structuredClone(s));
+    for (let i = 0; i < this.working.length; i++) {
+      const list = this.working[i]!;
+      list.length = 0;
+      for (const id of snap.working[i]!) {
+        const s = this.orders.get(id);
+        if (s === undefined || !isWorkingStatus(s.status)) throw new RangeError(`venue restore: working order ${id} is unknown or not working`);
+        list.push(s);
+      }
+      this.refreshExpiry(i);
+    }
+  }
+}

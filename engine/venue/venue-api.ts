@@ -1,0 +1,59 @@
+/**
+ * The venue's contract: what the stack calls (VenueApi), what the venue is given (VenueParams)
+ * and reports to (VenueListener), and its state as plain data (VenueState). The implementation
+ * is SimulatedVenue (venue.ts), which re-exports these.
+ */
+import type { KernelContext } from '../kernel/kernel.ts';
+import type { Instrument } from '../instruments/instrument.ts';
+import type { SessionCalendar } from '../market/calendar.ts';
+import type { HaltWindow } from './halts.ts';
+import type { LinkState, OrderMessage } from './links.ts';
+import type { FeeModel } from './models/fee-models.ts';
+import type { FillModel } from './models/fill-models.ts';
+import type { LatencyModel } from './models/latency-models.ts';
+import type { SlippageModel } from './models/slippage-models.ts';
+import type { OrderBookSnapshot } from './order-book-state.ts';
+import type { OrderChanges } from './order-validation.ts';
+import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from './orders.ts';
+
+export interface VenueListener {
+  /** A fill, at the venue's instant (book it now). */
+  onFill(fill: FillReport, notional: number): void;
+  /** A status change, at the venue's instant (journal it now). */
+  onStatus(report: StatusReport): void;
+  /** A report arriving at the stack, after report latency. */
+  deliver(report: ExecutionReport): void | Promise<void>;
+}
+
+export interface VenueParams {
+  instruments: readonly Instrument[];
+  context: KernelContext;
+  fees: FeeModel;
+  latency: LatencyModel;
+  moneyDecimals: number;
+  listener: VenueListener;
+  /** Sessions for DAY orders; default: the UTC day. */
+  calendar?: SessionCalendar;
+  /** Default: OhlcPathFillModel with no cap, market orders at the next open. */
+  fill?: FillModel;
+  /** Default: none. */
+  slippage?: SlippageModel;
+  /** Trading halts per instrument id, [startUs, endUs) sorted and not overlapping. */
+  halts?: Readonly<Record<string, readonly HaltWindow[]>>;
+}
+
+/** What the stack's execution talks to. Every call is answered by reports, after latency. */
+export interface VenueApi {
+  submit(order: OrderRequest): void;
+  cancel(clientOrderId: string): void;
+  replace(clientOrderId: string, changes: OrderChanges): void;
+}
+
+/** The venue's state as plain, JSON-safe data. */
+export interface VenueState {
+  readonly book: OrderBookSnapshot;
+  readonly toVenue: LinkState<OrderMessage>;
+  readonly toStack: LinkState<ExecutionReport>;
+  /** Per instrument: the last bar's [close time, close, volume] ('same-bar-close' only; null: none). */
+  readonly lastBars: readonly (readonly [number, number, number] | null)[];
+}
