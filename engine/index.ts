@@ -16,25 +16,37 @@ export { MarketFeed, type MarketSink } from './market/feed.ts';
 export * from './market/calendar.ts';
 export * from './market/loaders/index.ts';
 export * from './market/synthetic/index.ts';
+export * from './market/overlays/index.ts';
 
 export { InstrumentSchema, makeInstrument, notionalMoney, type Instrument, type InstrumentConfig } from './instruments/instrument.ts';
 export { toMoney, fromMoney, divRoundHalfEven, MONEY_DECIMALS_DEFAULT } from './instruments/money.ts';
 export { Ledger, type LedgerState, type LedgerSummary, type PositionState } from './portfolio/ledger.ts';
 
 export type { OrderRequest, OrderType, TimeInForce, Side, ExecutionReport, FillReport, StatusReport, OrderStatus } from './venue/orders.ts';
-export { SimulatedVenue, type VenueApi } from './venue/venue.ts';
+export { SimulatedVenue } from './venue/venue.ts';
+export * from './venue/venue-api.ts';
+export { VenueModelsSchema, createVenueModels, type VenueModelsConfig } from './venue/models/venue-models.ts';
+export { OhlcPathFillModel, FillModelSchema, type FillModel } from './venue/models/fill-models.ts';
+export { SlippageModelSchema, createSlippageModel, type SlippageModel } from './venue/models/slippage-models.ts';
+export type { HaltWindow } from './venue/halts.ts';
 export { FeeModelSchema, ScheduleFeeModel, NO_FEES, type FeeModel, type FeeParams, type FeeModelConfig } from './venue/models/fee-models.ts';
 export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type LatencyModel, type LatencyModelConfig } from './venue/models/latency-models.ts';
 
-export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack } from './stack/types.ts';
+export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
-export { AgentConfigSchema, createAgent, type AgentConfig } from './stack/agents/registry.ts';
+export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';
 export { BuyAndHoldAgent } from './stack/agents/buy-and-hold.ts';
-export { FixedQuantityAllocator, type Allocator, type AllocationParams } from './stack/allocator/allocator.ts';
-export { RiskEngine, RiskLimitsSchema, type RiskLimits } from './stack/risk/risk-engine.ts';
-export { ExecutionEngine } from './stack/execution/execution-engine.ts';
-export { ReferenceStack, type ReferenceStackParams } from './stack/reference-stack.ts';
+export * from './stack/allocator/allocator.ts';
+export * from './stack/allocator/registry.ts';
+export * from './stack/indicators/index.ts';
+export { StackBooks } from './stack/books/books.ts';
+export * from './stack/risk/risk-engine.ts';
+export * from './stack/execution/execution-engine.ts';
+export * from './stack/execution/config.ts';
+export * from './stack/execution/order-state.ts';
+export * from './stack/reference-stack.ts';
+export * from './stack/stack-config.ts';
 
 export { runBacktest, type BacktestParams, type BacktestResult, type FillRecord, type AccountConfig } from './backtest/backtest.ts';
 export * from './metrics/index.ts';

@@ -17,6 +17,10 @@ import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import type { BarView, QuoteView, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
 import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
+import { createVenueModels, type VenueModelsConfig } from '../venue/models/venue-models.ts';
+import type { FillModel } from '../venue/models/fill-models.ts';
+import type { SlippageModel } from '../venue/models/slippage-models.ts';
+import type { HaltWindow } from '../venue/halts.ts';
 import type { ExecutionReport, FillReport, StatusReport } from '../venue/orders.ts';
 import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
 
@@ -36,8 +40,14 @@ export interface BacktestParams {
   sources: readonly MarketSource[];
   /** Builds the stack under test (after instruments are validated). */
   stack: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
+  /** Venue reality models: fill, slippage, fees, latency (defaults: next-open fills, no slippage, no fees, zero latency). */
+  venue?: VenueModelsConfig;
+  /** Overrides venue.fees: a schedule or a FeeModel of your own. */
   fees?: FeeModelConfig | FeeModel;
+  /** Overrides venue.latency. */
   latency?: LatencyModelConfig;
+  /** Trading halts per instrument id: orders arriving inside are rejected, nothing matches. */
+  halts?: Readonly<Record<string, readonly HaltWindow[]>>;
   journalSink?: JournalSink;
   budget?: RunBudget;
   /** Record equity after every bar (or tick) of source 0 (default true). */
@@ -114,7 +124,7 @@ class BacktestEngine implements MarketSink, VenueListener {
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean;
-    afterEvent: BacktestParams['afterEvent']; calendar: SessionCalendar | undefined; fees: FeeModel; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -125,7 +135,10 @@ class BacktestEngine implements MarketSink, VenueListener {
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
     this.moneyScale = 10 ** account.moneyDecimals;
-    this.venue = new SimulatedVenue({ instruments, context: kernel.context, fees, latency, moneyDecimals: account.moneyDecimals, listener: this, ...(p.calendar ? { calendar: p.calendar } : {}) });
+    this.venue = new SimulatedVenue({
+      instruments, context: kernel.context, fees, latency, fill: p.fill, slippage: p.slippage, moneyDecimals: account.moneyDecimals, listener: this,
+      ...(p.calendar ? { calendar: p.calendar } : {}), ...(p.halts ? { halts: p.halts } : {}),
+    });
     this.barView = { instrumentId: '', instrumentIndex: -1, openTimeUs: 0, closeTimeUs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceDecimals: 0 };
     this.tradeView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, price: 0, priceRaw: 0, size: 0, priceDecimals: 0 };
     this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
@@ -237,6 +250,7 @@ class BacktestEngine implements MarketSink, VenueListener {
       case 'cancelled': this.journal.record('cancel', r.timeUs, r.clientOrderId, reason); break;
       case 'expired': this.journal.record('expire', r.timeUs, r.clientOrderId); break;
       case 'replaced': this.journal.record('note', r.timeUs, `replaced ${r.clientOrderId}`); break;
+      case 'cancel-rejected': case 'replace-rejected': this.journal.record('venueReject', r.timeUs, r.clientOrderId, `${r.kind}: ${reason}`); break;
     }
   }
 
@@ -265,15 +279,20 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const rng = new RngRegistry(params.seed);
   const kernel = new Kernel({ startUs: KERNEL_START_US, ...(params.fetch ? { fetch: params.fetch } : {}) });
   const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
-  const fees: FeeModel = params.fees !== undefined && 'fee' in params.fees && typeof params.fees.fee === 'function'
-    ? params.fees as FeeModel
-    : new ScheduleFeeModel((params.fees ?? {}) as FeeModelConfig, moneyDecimals);
-  const latency = createLatencyModel(params.latency, rng.stream('latency'));
+  const models = createVenueModels(params.venue, rng, moneyDecimals);
+  const fees: FeeModel = params.fees === undefined ? models.fees
+    : 'fee' in params.fees && typeof params.fees.fee === 'function' ? params.fees as FeeModel
+    : new ScheduleFeeModel(params.fees as FeeModelConfig, moneyDecimals);
+  const latency = params.latency === undefined ? models.latency : createLatencyModel(params.latency, rng.stream('latency'));
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts: params.halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
-  stack.start({ data: engine.data, venue: engine.venue, clock: kernel.clock, kernel: kernel.context, journal, instruments });
+  stack.start({
+    data: engine.data, venue: engine.venue, clock: kernel.clock, kernel: kernel.context, journal, instruments,
+    account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
+    ...(params.calendar ? { calendar: params.calendar } : {}),
+  });
   kernel.setStream(new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true }));
   let outcome: RunOutcome;
   try {

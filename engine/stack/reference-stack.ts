@@ -1,39 +1,71 @@
 /**
- * The reference stack: data client -> agents -> allocator -> risk -> execution -> venue.
- * It is also the example to copy: each part is replaceable, and a user's own whole stack only
- * has to implement `TradingStack`.
+ * The reference stack: data client -> agents -> allocator -> risk -> execution -> venue, with its
+ * own books built from its fills (it never reads the engine's ledger). It is also the example to
+ * copy: each part is an interface it is given (Agent, Allocator, PreTradeRisk, Execution), so the
+ * harness can wrap any of them, and a user's own whole stack only has to implement TradingStack.
+ *
+ * Per market event it does O(instruments) work and allocates nothing: it marks its books, lets
+ * the allocator see bar closes, and (only when a limit needs it) reports equity to risk. Signals
+ * are rare: the stack averages the latest target of every agent that has spoken on the
+ * instrument, sizes it with the allocator at the equity of its books, and rebalances. Positions
+ * are rebalanced at signals (and when the allocator says its sizing became ready), not every bar.
+ *
+ * Time is the stack's own clock (env.clock), which chaos may skew against venue time; timers go
+ * through the kernel context as relative delays. Nothing here reads the kernel's clock.
  */
 import type { Journal } from '../kernel/journal.ts';
+import { CALENDARS, type SessionCalendar } from '../market/calendar.ts';
 import type { ExecutionReport } from '../venue/orders.ts';
 import type { Allocator } from './allocator/allocator.ts';
-import { ExecutionEngine } from './execution/execution-engine.ts';
-import type { RiskEngine } from './risk/risk-engine.ts';
+import { StackBooks, type BooksAccount, type BooksState } from './books/books.ts';
+import type { ExecutionConfig } from './execution/config.ts';
+import { ExecutionEngine, type Execution, type ExecutionDeps } from './execution/execution-engine.ts';
+import type { PreTradeRisk } from './risk/risk-engine.ts';
 import type { Agent, StackEnv, TradingStack } from './types.ts';
 
 export interface ReferenceStackParams {
   agents: Agent[];
   allocator: Allocator;
-  risk: RiskEngine;
-  /** Prefix of client order ids. */
+  risk: PreTradeRisk;
+  /** Order timeout and retries. */
+  execution?: ExecutionConfig;
+  /** Builds the execution component (default: an ExecutionEngine); the harness wraps it here. */
+  createExecution?: (deps: ExecutionDeps) => Execution;
+  /** Prefix of client order ids (default 'o'). */
   orderIdPrefix?: string;
-  /** Equity in money units for sizing; the stack reads its own books in a real deployment. */
-  equity?: () => number;
+  /** The account, when the environment does not say (env.account wins when given). */
+  account?: BooksAccount;
+  /** The session calendar, when the environment does not say (env.calendar wins). Default: UTC days. */
+  calendar?: SessionCalendar;
 }
 
-interface ReferenceStackState {
-  /** Latest target per agent, per instrument: signals[instrument][agent]. */
-  signals: Record<string, number>[];
+export interface ReferenceStackState {
+  /** Latest target per (instrument, agent): targets[instrument * agents + agent]. */
+  targets: number[];
+  /** Whether that agent has spoken on that instrument. */
+  has: boolean[];
+  /** The kill switch tripped with flattening: close positions as their orders settle. */
+  flattening: boolean;
+  books: BooksState;
   execution: unknown;
+  risk: unknown;
+  allocator: unknown;
   agents: Record<string, unknown>;
+}
+
+interface Started {
+  env: StackEnv;
+  journal: Journal;
+  books: StackBooks;
+  execution: Execution;
 }
 
 export class ReferenceStack implements TradingStack {
   private readonly p: ReferenceStackParams;
-  private env: StackEnv | null = null;
-  private execution: ExecutionEngine | null = null;
-  private journal: Journal | null = null;
-  private signals: Record<string, number>[] = [];
-  private lastPriceRaw: number[] = [];
+  private st: Started | null = null;
+  private targets: number[] = [];
+  private has: boolean[] = [];
+  private flattening = false;
 
   constructor(params: ReferenceStackParams) {
     if (params.agents.length === 0) throw new RangeError('reference stack: at least one agent is needed');
@@ -42,61 +74,146 @@ export class ReferenceStack implements TradingStack {
     this.p = params;
   }
 
-  get executionEngine(): ExecutionEngine {
-    if (this.execution === null) throw new Error('reference stack not started');
-    return this.execution;
+  private started(): Started {
+    if (this.st === null) throw new Error('reference stack not started');
+    return this.st;
   }
 
+  get execution(): Execution { return this.started().execution; }
+  get books(): StackBooks { return this.started().books; }
+  get risk(): PreTradeRisk { return this.p.risk; }
+
   start(env: StackEnv): void {
-    this.env = env;
-    this.journal = env.journal;
-    this.signals = env.instruments.map(() => ({}));
-    this.lastPriceRaw = env.instruments.map(() => Number.NaN);
-    this.execution = new ExecutionEngine({ prefix: this.p.orderIdPrefix ?? 'o', instruments: env.instruments, venue: env.venue, risk: this.p.risk, journal: env.journal, clock: env.clock });
-    env.data.onBar((bar) => { this.lastPriceRaw[bar.instrumentIndex] = bar.closeRaw; });
-    env.data.onTrade((t) => { this.lastPriceRaw[t.instrumentIndex] = t.priceRaw; });
-    for (const agent of this.p.agents) {
+    if (this.st !== null) throw new Error('reference stack started twice');
+    const { instruments, clock } = env;
+    const account = env.account ?? this.p.account ?? null;
+    if (account === null && this.p.allocator.needsEquity) throw new RangeError('reference stack: this allocator sizes by equity, so the stack needs its account (StackEnv.account or params.account)');
+    const books = new StackBooks(instruments, account);
+    const risk = this.p.risk;
+    risk.start({
+      instruments, moneyDecimals: books.moneyDecimals, journal: env.journal, calendar: env.calendar ?? this.p.calendar ?? CALENDARS.UTC_24H,
+      startEquity: books.equity(), onKill: () => this.onKill(),
+    });
+    const deps: ExecutionDeps = { prefix: this.p.orderIdPrefix ?? 'o', instruments, venue: env.venue, risk, journal: env.journal, clock, kernel: env.kernel, books, ...(this.p.execution ? { config: this.p.execution } : {}) };
+    const execution = this.p.createExecution?.(deps) ?? new ExecutionEngine(deps);
+    this.st = { env, journal: env.journal, books, execution };
+    const n = this.p.agents.length;
+    this.targets = new Array<number>(instruments.length * n).fill(0);
+    this.has = new Array<boolean>(instruments.length * n).fill(false);
+
+    // The stack's own handlers run before the agents' (subscription order), so books, allocator
+    // and risk have seen a bar when an agent signals on it.
+    const allocator = this.p.allocator;
+    const allocatorOnBar = allocator.onBar?.bind(allocator);
+    const wantsEquity = risk.wantsEquity;
+    env.data.onBar((bar) => {
+      const i = bar.instrumentIndex;
+      books.mark(i, bar.closeRaw);
+      if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
+      if (allocatorOnBar !== undefined && allocatorOnBar(i, bar.closeRaw)) this.rebalance(i);
+    });
+    env.data.onTrade((t) => {
+      books.mark(t.instrumentIndex, t.priceRaw);
+      if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
+    });
+    env.data.onQuote((q) => {
+      books.mark(q.instrumentIndex, Math.round((q.bidRaw + q.askRaw) / 2)); // the mid, as the ledger marks
+      if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
+    });
+    this.p.agents.forEach((agent, slot) => {
       agent.start({
         data: env.data,
-        clock: env.clock,
-        instruments: env.instruments,
-        signal: (instrumentIndex, target) => this.onSignal(agent.id, instrumentIndex, target),
+        clock,
+        instruments,
+        signal: (instrumentIndex, target) => this.onSignal(agent.id, slot, instrumentIndex, target),
       });
+    });
+  }
+
+  private onSignal(agentId: string, slot: number, index: number, target: number): void {
+    const { env, journal } = this.started();
+    if (!(target >= -1 && target <= 1)) throw new RangeError(`agent ${agentId}: signal ${target} outside [-1, 1]`);
+    const inst = env.instruments[index];
+    if (inst === undefined || !Number.isInteger(index)) throw new RangeError(`agent ${agentId}: signal for unknown instrument ${index}`);
+    journal.record('signal', env.clock.nowUs(), agentId, inst.id, target);
+    const k = index * this.p.agents.length + slot;
+    this.targets[k] = target;
+    this.has[k] = true;
+    this.rebalance(index);
+  }
+
+  /**
+   * Sizes the instrument's combined signal and sends what closes the gap. While the kill switch
+   * flattens, signals no longer move positions; without flattening they still do, and the risk
+   * engine lets only risk-reducing orders through.
+   */
+  private rebalance(index: number): void {
+    if (this.flattening) return;
+    const { env, books, execution } = this.started();
+    const n = this.p.agents.length;
+    let sum = 0;
+    let count = 0;
+    for (let a = 0; a < n; a++) {
+      if (this.has[index * n + a]) { sum += this.targets[index * n + a]!; count++; }
+    }
+    if (count === 0) return;
+    const targetRaw = this.p.allocator.targetQuantityRaw({
+      instrument: env.instruments[index]!, instrumentIndex: index, target: sum / count,
+      equity: books.equity(), moneyDecimals: books.moneyDecimals, priceRaw: books.lastPriceRaw(index),
+    });
+    execution.rebalance(index, targetRaw);
+  }
+
+  /** Trips the kill switch by hand (an operator's button). */
+  kill(reason: string): void {
+    this.p.risk.kill(reason, this.started().env.clock.nowUs());
+  }
+
+  private onKill(): void {
+    if (!this.p.risk.flattenOnKill) return;
+    this.flattening = true;
+    this.started().execution.cancelAll();
+    this.flattenSettled();
+  }
+
+  /** Closes each position whose instrument has no live order left (cancels answered, fills in). */
+  private flattenSettled(): void {
+    const { env, books, execution } = this.started();
+    for (let i = 0; i < env.instruments.length; i++) {
+      if (books.positionRaw(i) !== 0 && execution.openCount(i) === 0) execution.rebalance(i, 0);
     }
   }
 
-  private onSignal(agentId: string, instrumentIndex: number, target: number): void {
-    const env = this.env!;
-    if (!(target >= -1 && target <= 1)) throw new RangeError(`agent ${agentId}: signal ${target} outside [-1, 1]`);
-    const inst = env.instruments[instrumentIndex];
-    if (inst === undefined) throw new RangeError(`agent ${agentId}: signal for unknown instrument ${instrumentIndex}`);
-    this.journal!.record('signal', env.clock.nowUs(), agentId, inst.id, target);
-    const perAgent = this.signals[instrumentIndex]!;
-    perAgent[agentId] = target;
-    const values = Object.values(perAgent);
-    const combined = values.reduce((a, b) => a + b, 0) / values.length;
-    const targetRaw = this.p.allocator.targetQuantityRaw({
-      instrument: inst, target: combined, equity: this.p.equity?.() ?? Number.NaN, moneyDecimals: 2, priceRaw: this.lastPriceRaw[instrumentIndex]!,
-    });
-    this.execution!.rebalance(instrumentIndex, targetRaw);
+  onReport(report: ExecutionReport): void {
+    this.started().execution.onReport(report);
+    if (this.flattening) this.flattenSettled();
   }
 
-  onReport(report: ExecutionReport): void {
-    this.executionEngine.onReport(report);
+  stop(): void {
+    this.st?.execution.stop();
   }
 
   snapshot(): ReferenceStackState {
+    const { books, execution } = this.started();
     return {
-      signals: structuredClone(this.signals),
-      execution: this.executionEngine.snapshot(),
+      targets: this.targets.slice(), has: this.has.slice(), flattening: this.flattening,
+      books: books.snapshot(), execution: execution.snapshot(), risk: this.p.risk.snapshot(), allocator: this.p.allocator.snapshot(),
       agents: Object.fromEntries(this.p.agents.map((a) => [a.id, a.snapshot()])),
     };
   }
 
+  /** Restores a snapshot into a started stack (a fresh instance after a crash). */
   restore(state: unknown): void {
     const s = state as ReferenceStackState;
-    this.signals = structuredClone(s.signals);
-    this.executionEngine.restore(s.execution);
+    const { books, execution } = this.started();
+    if (s.targets.length !== this.targets.length) throw new RangeError('reference stack: snapshot is for another set of agents or instruments');
+    this.targets = s.targets.slice();
+    this.has = s.has.slice();
+    this.flattening = s.flattening;
+    books.restore(s.books);
+    execution.restore(s.execution);
+    this.p.risk.restore(s.risk);
+    this.p.allocator.restore(s.allocator);
     for (const a of this.p.agents) a.restore(s.agents[a.id]);
   }
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { KernelContext } from '../kernel/kernel.ts';
 import type { Journal } from '../kernel/journal.ts';
 import type { Instrument } from '../instruments/instrument.ts';
+import type { SessionCalendar } from '../market/calendar.ts';
 import type { ExecutionReport } from '../venue/orders.ts';
 import type { VenueApi } from '../venue/venue.ts';
 
@@ -105,6 +106,23 @@ export interface StackEnv {
   readonly kernel: KernelContext;
   readonly journal: Journal;
   readonly instruments: readonly Instrument[];
+  /**
+   * The account as the stack knows it at the start: money decimals and start cash (in money
+   * units). A stack keeps its own books from its fills; sizing by equity and equity-based risk
+   * limits need this. Optional: without it the reference stack can only size by quantity.
+   */
+  readonly account?: StackAccountInfo;
+  /** The market's session calendar (daily limits). Default: UTC days. */
+  readonly calendar?: SessionCalendar;
+}
+
+/** What a stack is told of its account when it starts. */
+export interface StackAccountInfo {
+  readonly currency: string;
+  /** Amounts are integer money units of 10^-moneyDecimals of the currency. */
+  readonly moneyDecimals: number;
+  /** Start cash in money units. */
+  readonly startCash: number;
 }
 
 export interface TradingStack {
@@ -113,4 +131,6 @@ export interface TradingStack {
   onReport(report: ExecutionReport): void | Promise<void>;
   snapshot(): unknown;
   restore(state: unknown): void;
+  /** Stops background work (timers) of this instance: the harness calls it before a simulated crash. */
+  stop?(): void;
 }

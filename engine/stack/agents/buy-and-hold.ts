@@ -1,19 +1,24 @@
 /**
- * Buy and hold: long at the first bar it sees (from `fromTimeUs` on, when given), held to the end.
- * The benchmark every strategy is compared with.
+ * Buy and hold: long (1) at the first bar it sees of its instrument, held to the end. The
+ * benchmark every strategy is compared with.
  */
 import { z } from 'zod';
 import type { Agent, AgentContext } from '../types.ts';
+import { instrumentIndexOf } from './resolve.ts';
 
 export const BuyAndHoldParamsSchema = z.strictObject({
   instrument: z.string().min(1).describe('Instrument id to buy.'),
 });
 export type BuyAndHoldParams = z.input<typeof BuyAndHoldParamsSchema>;
 
+export interface BuyAndHoldState {
+  bought: boolean;
+}
+
 export class BuyAndHoldAgent implements Agent {
   readonly id: string;
   private readonly params: z.output<typeof BuyAndHoldParamsSchema>;
-  private s = { bought: false };
+  private s: BuyAndHoldState = { bought: false };
 
   constructor(id: string, params: BuyAndHoldParams) {
     this.id = id;
@@ -21,8 +26,7 @@ export class BuyAndHoldAgent implements Agent {
   }
 
   start(ctx: AgentContext): void {
-    const index = ctx.instruments.findIndex((i) => i.id === this.params.instrument);
-    if (index < 0) throw new RangeError(`agent ${this.id}: unknown instrument ${this.params.instrument}`);
+    const index = instrumentIndexOf(ctx, this.params.instrument, this.id);
     ctx.data.onBar((bar) => {
       if (bar.instrumentIndex !== index || this.s.bought) return;
       this.s.bought = true;
@@ -30,6 +34,6 @@ export class BuyAndHoldAgent implements Agent {
     });
   }
 
-  snapshot(): { bought: boolean } { return { ...this.s }; }
-  restore(state: unknown): void { this.s = { ...(state as { bought: boolean }) }; }
+  snapshot(): BuyAndHoldState { return { ...this.s }; }
+  restore(state: unknown): void { this.s = { ...(state as BuyAndHoldState) }; }
 }

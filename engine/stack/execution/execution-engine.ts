@@ -1,113 +1,388 @@
 /**
- * Execution: turns a target position into orders, tracks each order's lifecycle from the venue's
- * reports, and keeps the stack's own view of its positions (from fills, not from the engine's
- * ledger: a real stack only knows what its venue tells it).
+ * Execution: turns target positions into orders, runs each order's lifecycle (order-state.ts)
+ * from the venue's reports, and books fills into the stack's own books, once per fill.
+ *
+ * Idempotent client order ids: ids are `${prefix}-${seq}` with `seq` in the snapshot, so a
+ * restored stack never reuses one; a retry re-sends the same request with the same id, and the
+ * venue answers a known id with where the order stands instead of booking it again.
+ *
+ * Timeouts and retries, in virtual time: every request (submit, cancel, replace) arms a timer of
+ * orderTimeoutUs through the kernel context. If no report answers it by then, the same request is
+ * re-sent (same client order id), at most maxRetries times; after that the stack journals that
+ * it gave up and stops asking. It never invents an outcome: the order stays open (and counts as
+ * working for risk) until a report settles it. Retries are not new orders: they are not
+ * risk-checked again and do not count toward the order rate.
+ *
+ * Cancels and replaces are only sent for an acknowledged order with no request outstanding; a
+ * cancel asked for earlier waits (cancelWanted) and goes out as soon as that holds, so a cancel
+ * never overtakes its order at the venue.
+ *
+ * Reconciliation of reports that do not fit: a fill is identified by (time, quantity, leaves,
+ * price) and booked once however often it is delivered; a fill for an order already cancelled
+ * or expired is still booked (fills are the truth about positions); a late or duplicate ack,
+ * a report about a finished order, or one about an unknown id is ignored and counted, with a
+ * journal note. Only the stack's own misuse (an illegal transition) throws.
  */
-import type { Journal } from '../../kernel/journal.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import type { Journal } from '../../kernel/journal.ts';
+import type { KernelContext } from '../../kernel/kernel.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
-import { TERMINAL_STATUSES, type ExecutionReport, type OrderRequest, type OrderStatus } from '../../venue/orders.ts';
+import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../../venue/orders.ts';
 import type { VenueApi } from '../../venue/venue.ts';
-import type { RiskEngine } from '../risk/risk-engine.ts';
+import type { StackBooks } from '../books/books.ts';
+import type { PreTradeRisk } from '../risk/risk-engine.ts';
+import type { RiskBookView } from '../risk/view.ts';
+import { ExecutionConfigSchema, type ExecutionConfig, type ExecutionConfigParsed } from './config.ts';
+import { IllegalTransitionError, isTerminal, isWorking, transition, type ExecOrder, type ReplaceChanges } from './order-state.ts';
 
-export interface ExecOrderState {
-  request: OrderRequest;
-  status: OrderStatus;
-  filledRaw: number;
+export interface ExecutionDeps {
+  /** Prefix of client order ids: unique per stack. */
+  readonly prefix: string;
+  readonly instruments: readonly Instrument[];
+  readonly venue: VenueApi;
+  readonly risk: PreTradeRisk;
+  readonly journal: Journal;
+  /** The stack's clock: deadlines and journal times. */
+  readonly clock: Clock;
+  /** For timers only (virtual time); the engine never reads the kernel's clock. */
+  readonly kernel: Pick<KernelContext, 'schedule'>;
+  readonly books: StackBooks;
+  readonly config?: ExecutionConfig;
+}
+
+/** What the reference stack asks of execution; the harness may wrap or replace it. */
+export interface Execution {
+  /** Sends a market order for target - (position + working orders); returns its id, or null when none was sent. */
+  rebalance(instrumentIndex: number, targetRaw: number): string | null;
+  /** Risk-checks and sends a new order; returns its client order id, or null when risk rejected it. */
+  submit(order: Omit<OrderRequest, 'clientOrderId'>): string | null;
+  /** Asks the venue to cancel (now, or once the order is acknowledged); false when already finished. */
+  cancel(clientOrderId: string): boolean;
+  /** Cancels every live order (of one instrument, when given). */
+  cancelAll(instrumentIndex?: number): void;
+  /** Changes a working order (same client order id); false when risk rejected the change. */
+  replace(clientOrderId: string, changes: ReplaceChanges): boolean;
+  onReport(report: ExecutionReport): void;
+  pendingRaw(instrumentIndex: number): number;
+  /** Live (non-terminal) orders, of one instrument when given. */
+  openCount(instrumentIndex?: number): number;
+  order(clientOrderId: string): Readonly<ExecOrder> | undefined;
+  /** Cancels this instance's timers (a crash, or a stop); the state stays as it is. */
+  stop(): void;
+  snapshot(): unknown;
+  restore(state: unknown): void;
 }
 
 export interface ExecutionState {
   seq: number;
-  positionsRaw: number[];
-  orders: Record<string, ExecOrderState>;
+  /** Live orders and the last FINISHED_KEPT finished ones, by client order id. */
+  orders: Record<string, ExecOrder>;
   /** Ids of orders not yet terminal, in submission order. */
   open: string[];
+  /** Ids of finished orders still kept, oldest first. */
+  finished: string[];
+  /** Reports that fitted no order or state (duplicates, late acks, unknown ids), for reports. */
+  ignoredReports: number;
 }
 
-export interface ExecutionParams {
-  prefix: string;
-  instruments: readonly Instrument[];
-  venue: VenueApi;
-  risk: RiskEngine;
-  journal: Journal;
-  clock: Clock;
-}
+/**
+ * Finished orders kept to reconcile late reports about them. Older ones are forgotten, so memory
+ * stays flat over long runs; a report about a forgotten order is ignored as unknown (reports
+ * come within latency, far fewer orders back than this).
+ */
+export const FINISHED_KEPT = 1024;
 
-export class ExecutionEngine {
-  private readonly p: ExecutionParams;
-  private s: ExecutionState;
+/** Timer events' name (one constant string: no allocation per order). */
+const TIMEOUT_EVENT = 'stack.order-timeout';
 
-  constructor(params: ExecutionParams) {
-    this.p = params;
-    this.s = { seq: 0, positionsRaw: params.instruments.map(() => 0), orders: {}, open: [] };
+export class ExecutionEngine implements Execution {
+  private readonly d: ExecutionDeps;
+  private readonly config: ExecutionConfigParsed;
+  private seq = 0;
+  private orders = new Map<string, ExecOrder>();
+  private open: string[] = [];
+  private finished: string[] = [];
+  private ignored = 0;
+  /** Cancel functions of armed timers, by order id: runtime only, re-armed from deadlines on restore. */
+  private readonly timers = new Map<string, () => void>();
+  readonly riskView: RiskBookView;
+
+  constructor(deps: ExecutionDeps) {
+    this.d = deps;
+    this.config = ExecutionConfigSchema.parse(deps.config ?? {});
+    const books = deps.books;
+    this.riskView = {
+      instruments: deps.instruments,
+      moneyDecimals: books.moneyDecimals,
+      positionRaw: (i) => books.positionRaw(i),
+      pendingRaw: (i) => this.pendingRaw(i),
+      lastPriceRaw: (i) => books.lastPriceRaw(i),
+      equity: () => books.equity(),
+    };
   }
 
-  positionRaw(index: number): number {
-    return this.s.positionsRaw[index]!;
-  }
+  get ignoredReports(): number { return this.ignored; }
 
-  /** Signed quantity still working on an instrument. */
+  order(id: string): Readonly<ExecOrder> | undefined { return this.orders.get(id); }
+
   pendingRaw(index: number): number {
     let pending = 0;
-    for (const id of this.s.open) {
-      const o = this.s.orders[id]!;
-      if (o.request.instrumentIndex === index) pending += o.request.side * (o.request.quantityRaw - o.filledRaw);
+    for (const id of this.open) {
+      const o = this.orders.get(id)!;
+      if (o.request.instrumentIndex === index) pending += o.request.side * Math.max(0, o.request.quantityRaw - o.filledRaw);
     }
     return pending;
   }
 
-  /** Sends a market order for the difference between `targetRaw` and position plus working orders. */
-  rebalance(index: number, targetRaw: number): void {
-    const delta = targetRaw - this.s.positionsRaw[index]! - this.pendingRaw(index);
-    if (delta === 0) return;
-    const request: OrderRequest = {
-      clientOrderId: `${this.p.prefix}-${++this.s.seq}`,
-      instrumentIndex: index,
-      side: delta > 0 ? 1 : -1,
-      quantityRaw: Math.abs(delta),
-      type: 'market',
-      timeInForce: 'GTC',
-    };
-    this.send(request);
+  openCount(index?: number): number {
+    if (index === undefined) return this.open.length;
+    let n = 0;
+    for (const id of this.open) if (this.orders.get(id)!.request.instrumentIndex === index) n++;
+    return n;
   }
 
-  /** Risk-checks and sends an order; a rejected order is journaled and never reaches the venue. */
-  send(request: OrderRequest): boolean {
-    const inst = this.p.instruments[request.instrumentIndex]!;
-    const now = this.p.clock.nowUs();
-    const why = this.p.risk.check(request, { instrument: inst, positionRaw: this.s.positionsRaw[request.instrumentIndex]!, pendingRaw: this.pendingRaw(request.instrumentIndex) });
+  rebalance(index: number, targetRaw: number): string | null {
+    const delta = targetRaw - this.d.books.positionRaw(index) - this.pendingRaw(index);
+    if (delta === 0) return null;
+    return this.submit({ instrumentIndex: index, side: delta > 0 ? 1 : -1, quantityRaw: Math.abs(delta), type: 'market', timeInForce: 'GTC' });
+  }
+
+  submit(order: Omit<OrderRequest, 'clientOrderId'>): string | null {
+    const id = `${this.d.prefix}-${++this.seq}`;
+    if (this.orders.has(id)) throw new Error(`execution: client order id ${id} is already used`);
+    const request: OrderRequest = { ...order, clientOrderId: id };
+    const inst = this.d.instruments[request.instrumentIndex];
+    if (inst === undefined) throw new RangeError(`execution: order for unknown instrument ${request.instrumentIndex}`);
+    const now = this.d.clock.nowUs();
+    const why = this.d.risk.check(request, this.riskView, now);
     if (why !== null) {
-      this.p.journal.record('riskReject', now, request.clientOrderId, why);
-      return false;
+      this.d.journal.record('riskReject', now, id, why);
+      return null;
     }
-    this.p.journal.record('order', now, request.clientOrderId, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
-    this.s.orders[request.clientOrderId] = { request, status: 'pending', filledRaw: 0 };
-    this.s.open.push(request.clientOrderId);
-    this.p.venue.submit(request);
+    this.d.journal.record('order', now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
+    const o: ExecOrder = { request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: [], outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null };
+    this.orders.set(id, o);
+    this.open.push(id);
+    this.d.risk.onSent(request, now);
+    this.request(o, 'submit');
+    return id;
+  }
+
+  cancel(id: string): boolean {
+    const o = this.orders.get(id);
+    if (o === undefined) throw new Error(`execution: cancel of unknown order ${id}`);
+    if (isTerminal(o.status)) return false;
+    o.cancelWanted = true;
+    this.sendWantedCancel(o);
     return true;
   }
 
-  onReport(r: ExecutionReport): void {
-    const o = this.s.orders[r.clientOrderId];
-    if (o === undefined) return; // not ours (or already forgotten): nothing to reconcile
-    if (r.kind === 'fill') {
-      o.filledRaw += r.quantityRaw;
-      if (o.filledRaw > o.request.quantityRaw) throw new Error(`execution: ${r.clientOrderId} filled ${o.filledRaw} beyond its quantity ${o.request.quantityRaw}`);
-      this.s.positionsRaw[r.instrumentIndex]! += r.side * r.quantityRaw;
-      o.status = r.leavesQuantityRaw === 0 ? 'filled' : 'partially-filled';
-    } else if (r.kind === 'accepted') {
-      if (o.status === 'pending') o.status = 'accepted';
-    } else if (r.kind !== 'replaced') {
-      o.status = r.kind;
+  cancelAll(index?: number): void {
+    for (const id of this.open.slice()) {
+      if (index === undefined || this.orders.get(id)!.request.instrumentIndex === index) this.cancel(id);
     }
-    if (TERMINAL_STATUSES.has(o.status)) this.s.open = this.s.open.filter((id) => id !== r.clientOrderId);
+  }
+
+  replace(id: string, changes: ReplaceChanges): boolean {
+    const o = this.orders.get(id);
+    if (o === undefined) throw new Error(`execution: replace of unknown order ${id}`);
+    // Only an acknowledged, working order with nothing outstanding can be replaced: anything else is misuse.
+    if (!o.acked || o.outstanding !== 'none' || !isWorking(o.status)) throw new IllegalTransitionError(id, o.status, 'pending-replace');
+    const now = this.d.clock.nowUs();
+    // Checked as if the order with its new terms replaced the old one's remaining quantity.
+    const newQty = changes.quantityRaw ?? o.request.quantityRaw;
+    const remaining = Math.max(0, o.request.quantityRaw - o.filledRaw);
+    const proposed: OrderRequest = { ...o.request, ...changes, quantityRaw: Math.max(0, newQty - o.filledRaw) };
+    const base = this.riskView;
+    const view: RiskBookView = { ...base, pendingRaw: (i) => base.pendingRaw(i) - (i === o.request.instrumentIndex ? o.request.side * remaining : 0) };
+    const why = proposed.quantityRaw === 0 ? null : this.d.risk.check(proposed, view, now);
+    if (why !== null) {
+      this.d.journal.record('riskReject', now, id, why);
+      return false;
+    }
+    transition(o, 'pending-replace');
+    o.replaceChanges = { ...changes };
+    this.d.journal.record('note', now, `replace ${id}: ${JSON.stringify(changes)}`);
+    this.d.risk.onSent(proposed, now);
+    this.request(o, 'replace');
+    return true;
+  }
+
+  /** Sends a request for the first time and arms its timer. */
+  private request(o: ExecOrder, what: 'submit' | 'cancel' | 'replace'): void {
+    o.outstanding = what;
+    o.sends = 1;
+    this.arm(o);
+    this.send(o, what);
+  }
+
+  private send(o: ExecOrder, what: 'submit' | 'cancel' | 'replace'): void {
+    const id = o.request.clientOrderId;
+    if (what === 'submit') this.d.venue.submit(o.request);
+    else if (what === 'cancel') this.d.venue.cancel(id);
+    else this.d.venue.replace(id, o.replaceChanges ?? {});
+  }
+
+  private sendWantedCancel(o: ExecOrder): void {
+    if (!o.cancelWanted || !o.acked || o.outstanding !== 'none' || !isWorking(o.status)) return;
+    o.cancelWanted = false;
+    transition(o, 'pending-cancel');
+    this.d.journal.record('note', this.d.clock.nowUs(), `cancel ${o.request.clientOrderId}`);
+    this.request(o, 'cancel');
+  }
+
+  private arm(o: ExecOrder): void {
+    const id = o.request.clientOrderId;
+    this.disarm(id);
+    o.deadlineUs = this.d.clock.nowUs() + this.config.orderTimeoutUs;
+    const seq = ++o.timerSeq;
+    this.schedule(id, seq, this.config.orderTimeoutUs);
+  }
+
+  private schedule(id: string, seq: number, delayUs: number): void {
+    this.timers.set(id, this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, () => this.onTimeout(id, seq)));
+  }
+
+  private disarm(id: string): void {
+    const cancel = this.timers.get(id);
+    if (cancel !== undefined) { cancel(); this.timers.delete(id); }
+  }
+
+  private answered(o: ExecOrder): void {
+    o.outstanding = 'none';
+    o.sends = 0;
+    this.disarm(o.request.clientOrderId);
+  }
+
+  private onTimeout(id: string, seq: number): void {
+    this.timers.delete(id);
+    const o = this.orders.get(id);
+    if (o === undefined || o.timerSeq !== seq || o.outstanding === 'none') return;
+    const what = o.outstanding;
+    const now = this.d.clock.nowUs();
+    if (o.sends > this.config.maxRetries) {
+      this.d.journal.record('note', now, `no answer to ${what} of ${id} after ${o.sends} sends: gave up`);
+      o.outstanding = 'none';
+      return;
+    }
+    o.sends++;
+    this.d.journal.record('note', now, `retry ${what} of ${id} (send ${o.sends})`);
+    o.deadlineUs = now + this.config.orderTimeoutUs;
+    this.schedule(id, ++o.timerSeq, this.config.orderTimeoutUs);
+    this.send(o, what);
+  }
+
+  private ignore(r: ExecutionReport, why: string): void {
+    this.ignored++;
+    this.d.journal.record('note', this.d.clock.nowUs(), `ignored ${r.kind} report for ${r.clientOrderId}: ${why}`);
+  }
+
+  private finish(o: ExecOrder): void {
+    this.answered(o);
+    const id = o.request.clientOrderId;
+    const i = this.open.indexOf(id);
+    if (i >= 0) this.open.splice(i, 1);
+    this.finished.push(id);
+    if (this.finished.length > FINISHED_KEPT) this.orders.delete(this.finished.shift()!);
+  }
+
+  onReport(r: ExecutionReport): void {
+    const o = this.orders.get(r.clientOrderId);
+    if (o === undefined) { this.ignore(r, 'unknown (or long finished) order'); return; }
+    if (r.kind === 'fill') this.onFill(o, r);
+    else this.onStatus(o, r);
+    if (isTerminal(o.status)) this.finish(o);
+    else this.sendWantedCancel(o);
+  }
+
+  private onFill(o: ExecOrder, r: FillReport): void {
+    const keys = o.fillKeys;
+    for (let k = 0; k < keys.length; k += 4) {
+      if (keys[k] === r.timeUs && keys[k + 1] === r.quantityRaw && keys[k + 2] === r.leavesQuantityRaw && keys[k + 3] === r.priceRaw) {
+        this.ignore(r, 'duplicate fill');
+        return;
+      }
+    }
+    keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
+    this.d.books.applyFill(r.instrumentIndex, r.side, r.quantityRaw, r.priceRaw, r.fee);
+    o.filledRaw += r.quantityRaw;
+    o.acked = true;
+    if (o.outstanding === 'submit') this.answered(o);
+    if (o.filledRaw > o.request.quantityRaw) {
+      this.d.journal.record('note', this.d.clock.nowUs(), `order ${o.request.clientOrderId} filled ${o.filledRaw} beyond its quantity ${o.request.quantityRaw}`);
+    }
+    if (isTerminal(o.status)) return; // a fill the venue made before the cancel or expiry we already heard of
+    if (r.leavesQuantityRaw === 0) transition(o, 'filled');
+    else if (o.status === 'pending-new' || o.status === 'accepted') transition(o, 'partially-filled');
+  }
+
+  private backToWorking(o: ExecOrder): void {
+    transition(o, o.filledRaw > 0 ? 'partially-filled' : 'accepted');
+  }
+
+  private onStatus(o: ExecOrder, r: StatusReport): void {
+    if (isTerminal(o.status)) { this.ignore(r, `order is ${o.status}`); return; }
+    switch (r.kind) {
+      case 'accepted':
+        o.acked = true;
+        if (o.outstanding === 'submit') this.answered(o);
+        if (o.status === 'pending-new') transition(o, 'accepted');
+        else this.ignore(r, `order is already ${o.status}`);
+        return;
+      case 'rejected':
+        if (o.status !== 'pending-new') { this.ignore(r, `order is already ${o.status}`); return; }
+        transition(o, 'rejected');
+        return;
+      case 'cancelled':
+      case 'expired':
+        transition(o, r.kind);
+        return;
+      case 'cancel-rejected':
+        if (o.status !== 'pending-cancel') { this.ignore(r, `no cancel outstanding (order is ${o.status})`); return; }
+        this.answered(o);
+        this.backToWorking(o);
+        return;
+      case 'replace-rejected':
+        if (o.status !== 'pending-replace') { this.ignore(r, `no replace outstanding (order is ${o.status})`); return; }
+        this.answered(o);
+        o.replaceChanges = null;
+        this.backToWorking(o);
+        return;
+      case 'replaced': {
+        if (o.status !== 'pending-replace') { this.ignore(r, `no replace outstanding (order is ${o.status})`); return; }
+        this.answered(o);
+        o.request = r.request ?? { ...o.request, ...o.replaceChanges };
+        o.replaceChanges = null;
+        const leaves = r.leavesQuantityRaw ?? o.request.quantityRaw - o.filledRaw;
+        if (leaves <= 0) transition(o, 'filled');
+        else this.backToWorking(o);
+        return;
+      }
+    }
+  }
+
+  stop(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
   }
 
   snapshot(): ExecutionState {
-    return structuredClone(this.s);
+    return structuredClone({ seq: this.seq, orders: Object.fromEntries(this.orders), open: this.open, finished: this.finished, ignoredReports: this.ignored });
   }
 
+  /** Restores state and re-arms the timers of unanswered requests from their deadlines. */
   restore(state: unknown): void {
-    this.s = structuredClone(state as ExecutionState);
+    this.stop();
+    const s = structuredClone(state as ExecutionState);
+    this.seq = s.seq;
+    this.orders = new Map(Object.entries(s.orders));
+    this.open = s.open;
+    this.finished = s.finished;
+    this.ignored = s.ignoredReports;
+    const now = this.d.clock.nowUs();
+    for (const id of this.open) {
+      const o = this.orders.get(id)!;
+      if (o.outstanding !== 'none') this.schedule(id, o.timerSeq, Math.max(0, o.deadlineUs - now));
+    }
   }
 }

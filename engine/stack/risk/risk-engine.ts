@@ -1,40 +1,226 @@
 /**
  * The risk engine: pre-trade checks on every order the stack sends. A rejected order never
- * reaches the venue; the rejection and its reason are journaled.
+ * reaches the venue; the execution journals the rejection with the reason returned here.
+ *
+ * Stateless limits (order size and notional, position and its notional, leverage) are in
+ * checks.ts. The stateful ones live here:
+ * - order rate: at most maxOrdersPerWindow orders (new orders and replaces, not cancels, not
+ *   retries of an order already sent) in any window of orderWindowUs of the stack's clock;
+ * - daily loss: a session starts at each session open of the calendar (nextSessionOpenUs); its
+ *   start equity is the last equity seen before it (the previous session's close). Once equity is
+ *   maxDailyLoss below it, the session is halted: only risk-reducing orders pass, until the next
+ *   session opens. The loss is checked at every mark the stack reports (onEquity) and at every
+ *   order, so a dip is caught even if no order was sent during it.
+ * - kill switch: tripped by kill() or automatically when equity falls killSwitchDrawdown below
+ *   its peak; from then on only risk-reducing orders pass, for the rest of the run (there is no
+ *   re-arm: restarting a killed stack is an operator's decision, i.e. a new run). With
+ *   flattenOnKill the stack also cancels its working orders and closes its positions.
+ *
+ * "Risk-reducing" (view.ts): the order shrinks position-with-working-orders toward zero without
+ * crossing it. State is plain, JSON-safe data.
  */
-import { z } from 'zod';
+import type { Journal } from '../../kernel/journal.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
+import { nextSessionOpenUs, sessionDateOf, type SessionCalendar } from '../../market/calendar.ts';
 import type { OrderRequest } from '../../venue/orders.ts';
+import { STATELESS_CHECKS, type RawLimits } from './checks.ts';
+import { RiskLimitsSchema, type RiskLimits, type RiskLimitsParsed } from './limits.ts';
+import { isRiskReducing, type RiskBookView } from './view.ts';
 
-export const RiskLimitsSchema = z.strictObject({
-  maxPosition: z.number().positive().optional().describe('Largest absolute position per instrument, counting working orders, in shares/contracts/units.'),
-}).describe('Pre-trade risk limits; a missing limit is not checked.');
-export type RiskLimits = z.input<typeof RiskLimitsSchema>;
+export { RiskLimitsSchema, type RiskLimits } from './limits.ts';
+export type { RiskBookView } from './view.ts';
 
-/** What the risk engine sees of the stack's books when it checks an order. */
-export interface RiskView {
-  readonly instrument: Instrument;
-  readonly positionRaw: number;
-  /** Signed quantity of working orders on the instrument. */
-  readonly pendingRaw: number;
+/** What the risk engine is given when the stack starts. */
+export interface RiskStartContext {
+  readonly instruments: readonly Instrument[];
+  readonly moneyDecimals: number;
+  readonly journal: Journal;
+  /** Sessions for the daily-loss limit. */
+  readonly calendar: SessionCalendar;
+  /** Equity at the start in money units; NaN when the stack does not know its account. */
+  readonly startEquity: number;
+  /** Called once, when the kill switch trips (the stack flattens if configured). */
+  readonly onKill?: (reason: string) => void;
 }
 
-export class RiskEngine {
-  private readonly limits: z.output<typeof RiskLimitsSchema>;
+/** The pre-trade risk interface the reference stack talks to (the harness may wrap it). */
+export interface PreTradeRisk {
+  /** True when the engine needs onEquity() at every mark (daily loss, drawdown kill switch). */
+  readonly wantsEquity: boolean;
+  readonly killed: boolean;
+  /** Whether the kill switch should flatten the stack's positions. */
+  readonly flattenOnKill: boolean;
+  start(ctx: RiskStartContext): void;
+  /** null when the order passes; otherwise why not (starting with the limit's name). */
+  check(order: OrderRequest, view: RiskBookView, nowUs: number): string | null;
+  /** The order passed and was sent (counts toward the order rate). */
+  onSent(order: OrderRequest, nowUs: number): void;
+  /** The stack's equity after a mark, in money units. */
+  onEquity(equity: number, nowUs: number): void;
+  /** Trips the kill switch (idempotent). */
+  kill(reason: string, nowUs: number): void;
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+export interface RiskState {
+  /** Send times of the last maxOrdersPerWindow orders, a ring. */
+  rateTimesUs: number[];
+  rateHead: number;
+  rateCount: number;
+  hasSession: boolean;
+  /** When the current session ends (the next session open). */
+  sessionEndUs: number;
+  session: string;
+  sessionStartEquity: number;
+  lastEquity: number;
+  dailyHalted: boolean;
+  peakEquity: number;
+  killed: boolean;
+  killReason: string;
+}
+
+function money(m: number, md: number): string {
+  return (m / 10 ** md).toFixed(md);
+}
+
+export class RiskEngine implements PreTradeRisk {
+  readonly limits: RiskLimitsParsed;
+  private raw: RawLimits | null = null;
+  private ctx: RiskStartContext | null = null;
+  private maxDailyLossMoney = 0;
+  private s: RiskState;
+
   constructor(limits: RiskLimits = {}) {
     this.limits = RiskLimitsSchema.parse(limits);
+    this.s = {
+      rateTimesUs: new Array<number>(this.limits.maxOrdersPerWindow ?? 0).fill(0), rateHead: 0, rateCount: 0,
+      hasSession: false, sessionEndUs: 0, session: '', sessionStartEquity: 0, lastEquity: 0, dailyHalted: false,
+      peakEquity: 0, killed: false, killReason: '',
+    };
   }
 
-  /** null when the order passes; otherwise why not. */
-  check(order: OrderRequest, view: RiskView): string | null {
+  get wantsEquity(): boolean {
+    return this.limits.maxDailyLoss !== undefined || this.limits.killSwitchDrawdown !== undefined;
+  }
+
+  get killed(): boolean { return this.s.killed; }
+  get flattenOnKill(): boolean { return this.limits.flattenOnKill; }
+  /** True while the daily-loss limit blocks new risk in the current session. */
+  get dailyHalted(): boolean { return this.s.dailyHalted; }
+
+  start(ctx: RiskStartContext): void {
     const l = this.limits;
-    if (l.maxPosition !== undefined) {
-      const maxRaw = Math.round(l.maxPosition * 10 ** view.instrument.quantityDecimals);
-      const after = view.positionRaw + view.pendingRaw + order.side * order.quantityRaw;
-      if (Math.abs(after) > maxRaw && Math.abs(after) > Math.abs(view.positionRaw + view.pendingRaw)) {
-        return `max position ${l.maxPosition} exceeded: position with working orders would be ${after / 10 ** view.instrument.quantityDecimals}`;
+    const md = ctx.moneyDecimals;
+    const toMoneyUnits = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 10 ** md));
+    const perInstrument = (x: number | undefined): number[] | undefined => (x === undefined ? undefined : ctx.instruments.map((i) => Math.floor(x * 10 ** i.quantityDecimals + 1e-9)));
+    if ((this.wantsEquity || l.maxLeverage !== undefined) && Number.isNaN(ctx.startEquity)) {
+      throw new RangeError('risk engine: maxLeverage, maxDailyLoss and killSwitchDrawdown need the account (StackEnv.account)');
+    }
+    this.raw = {
+      maxPositionRaw: perInstrument(l.maxPosition),
+      maxOrderQuantityRaw: perInstrument(l.maxOrderQuantity),
+      maxPositionNotional: toMoneyUnits(l.maxPositionNotional),
+      maxOrderNotional: toMoneyUnits(l.maxOrderNotional),
+      maxLeverage: l.maxLeverage,
+    };
+    this.maxDailyLossMoney = toMoneyUnits(l.maxDailyLoss) ?? 0;
+    this.ctx = ctx;
+    // Without an account nothing here reads equity (start() refused the limits that would): keep 0, JSON-safe.
+    const equity = Number.isNaN(ctx.startEquity) ? 0 : ctx.startEquity;
+    this.s.lastEquity = equity;
+    this.s.peakEquity = equity;
+  }
+
+  private started(): RiskStartContext {
+    if (this.ctx === null) throw new Error('risk engine used before start()');
+    return this.ctx;
+  }
+
+  /** Starts a new session when `nowUs` has reached the current one's end. */
+  private roll(nowUs: number): void {
+    const s = this.s;
+    if (s.hasSession && nowUs < s.sessionEndUs) return;
+    const cal = this.started().calendar;
+    s.hasSession = true;
+    s.sessionEndUs = nextSessionOpenUs(cal, nowUs);
+    s.session = sessionDateOf(cal, nowUs);
+    s.sessionStartEquity = s.lastEquity;
+    s.dailyHalted = false;
+  }
+
+  private noteDailyLoss(equity: number, nowUs: number): void {
+    const s = this.s;
+    if (this.limits.maxDailyLoss === undefined || s.dailyHalted) return;
+    if (s.sessionStartEquity - equity < this.maxDailyLossMoney) return;
+    s.dailyHalted = true;
+    const md = this.started().moneyDecimals;
+    this.started().journal.record('note', nowUs, `risk: daily loss limit hit in session ${s.session}: equity ${money(equity, md)} from ${money(s.sessionStartEquity, md)}`);
+  }
+
+  onEquity(equity: number, nowUs: number): void {
+    this.roll(nowUs);
+    const s = this.s;
+    s.lastEquity = equity;
+    if (equity > s.peakEquity) s.peakEquity = equity;
+    this.noteDailyLoss(equity, nowUs);
+    const dd = this.limits.killSwitchDrawdown;
+    if (dd !== undefined && !s.killed && s.peakEquity > 0 && s.peakEquity - equity >= dd * s.peakEquity) {
+      const md = this.started().moneyDecimals;
+      this.kill(`drawdown ${((1 - equity / s.peakEquity) * 100).toFixed(2)}% from peak ${money(s.peakEquity, md)} reached the limit ${dd * 100}%`, nowUs);
+    }
+  }
+
+  kill(reason: string, nowUs: number): void {
+    if (this.s.killed) return;
+    this.s.killed = true;
+    this.s.killReason = reason;
+    const ctx = this.started();
+    ctx.journal.record('note', nowUs, `risk: kill switch tripped: ${reason}`);
+    ctx.onKill?.(reason);
+  }
+
+  check(order: OrderRequest, view: RiskBookView, nowUs: number): string | null {
+    const raw = this.raw;
+    if (raw === null) throw new Error('risk engine used before start()');
+    const s = this.s;
+    this.roll(nowUs);
+    if (s.killed && !isRiskReducing(order, view)) return `killSwitch: tripped (${s.killReason}); only risk-reducing orders pass`;
+    if (this.limits.maxDailyLoss !== undefined) {
+      this.noteDailyLoss(view.equity(), nowUs);
+      if (s.dailyHalted && !isRiskReducing(order, view)) {
+        const md = view.moneyDecimals;
+        return `maxDailyLoss: session ${s.session} lost ${money(s.sessionStartEquity - view.equity(), md)} (limit ${money(this.maxDailyLossMoney, md)}); only risk-reducing orders pass until the next session`;
       }
     }
+    const maxOrders = this.limits.maxOrdersPerWindow;
+    if (maxOrders !== undefined && s.rateCount >= maxOrders) {
+      const oldest = s.rateTimesUs[s.rateHead]!;
+      if (oldest > nowUs - this.limits.orderWindowUs!) return `maxOrdersPerWindow: ${maxOrders} orders already sent in the last ${this.limits.orderWindowUs} us`;
+    }
+    for (const check of STATELESS_CHECKS) {
+      const why = check(order, view, raw);
+      if (why !== null) return why;
+    }
     return null;
+  }
+
+  onSent(_order: OrderRequest, nowUs: number): void {
+    const max = this.limits.maxOrdersPerWindow;
+    if (max === undefined) return;
+    const s = this.s;
+    s.rateTimesUs[s.rateHead] = nowUs;
+    s.rateHead = s.rateHead + 1 === max ? 0 : s.rateHead + 1;
+    if (s.rateCount < max) s.rateCount++;
+  }
+
+  snapshot(): RiskState {
+    return { ...this.s, rateTimesUs: this.s.rateTimesUs.slice() };
+  }
+
+  restore(state: unknown): void {
+    const s = state as RiskState;
+    if (s.rateTimesUs.length !== (this.limits.maxOrdersPerWindow ?? 0)) throw new RangeError('risk engine: snapshot is for other limits');
+    this.s = { ...s, rateTimesUs: s.rateTimesUs.slice() };
   }
 }

@@ -1,0 +1,23 @@
+/** Helpers the built-in agents share. */
+import type { AgentContext } from '../types.ts';
+
+/** Index of the instrument an agent trades; an unknown id is a configuration error, named. */
+export function instrumentIndexOf(ctx: AgentContext, instrumentId: string, agentId: string): number {
+  const index = ctx.instruments.findIndex((i) => i.id === instrumentId);
+  if (index < 0) throw new RangeError(`agent ${agentId}: unknown instrument ${instrumentId} (known: ${ctx.instruments.map((i) => i.id).join(', ')})`);
+  return index;
+}
+
+/**
+ * Sign of meanA - meanB for means sumA / nA and sumB / nB. Exact (integer cross-multiplication)
+ * when the sums are integers and the products stay below 2^53, as they do for raw prices; else it
+ * compares the divided means.
+ */
+export function compareMeans(sumA: number, nA: number, sumB: number, nB: number): number {
+  const a = sumA * nB;
+  const b = sumB * nA;
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) return a > b ? 1 : a < b ? -1 : 0;
+  const ma = sumA / nA;
+  const mb = sumB / nB;
+  return ma > mb ? 1 : ma < mb ? -1 : 0;
+}

@@ -1,0 +1,229 @@
+// Proves the order lifecycle: illegal transitions throw naming the order; reports are reconciled
+// (a duplicated fill is booked once, a late or duplicate ack changes nothing, a fill after a
+// cancel is still booked, unknown ids are ignored and counted); cancels wait for the ack;
+// cancel/replace answers move the order as the table says; an unanswered request is re-sent with
+// the same client order id at most maxRetries times, then the stack gives up without inventing an
+// outcome; timers survive snapshot -> JSON -> restore into a fresh engine. Driven by hand with a
+// recording venue and a hand-cranked timer queue (the end-to-end retry test with the real venue
+// is in reference-stack.test.ts).
+import { describe, expect, it } from 'vitest';
+import { Journal } from '../../kernel/journal.ts';
+import { makeInstrument } from '../../instruments/instrument.ts';
+import type { ExecutionReport, OrderRequest } from '../../venue/orders.ts';
+import type { VenueApi } from '../../venue/venue.ts';
+import { StackBooks } from '../books/books.ts';
+import { RiskEngine } from '../risk/risk-engine.ts';
+import { CALENDARS } from '../../market/calendar.ts';
+import { JournalCollector } from '../testing/test-kit.ts';
+import { ExecutionEngine, FINISHED_KEPT } from './execution-engine.ts';
+import { IllegalTransitionError, TRANSITIONS, transition, type ExecOrder, type ExecStatus } from './order-state.ts';
+
+const inst = makeInstrument({ id: 'X', kind: 'equity', priceDecimals: 0 }, 2);
+
+/** A venue that records what it is asked; the test plays the venue's part by hand. */
+class RecordingVenue implements VenueApi {
+  calls: string[] = [];
+  submit(o: OrderRequest): void { this.calls.push(`submit ${o.clientOrderId}`); }
+  cancel(id: string): void { this.calls.push(`cancel ${id}`); }
+  replace(id: string, changes: object): void { this.calls.push(`replace ${id} ${JSON.stringify(changes)}`); }
+}
+
+/** Timers by hand: schedule() queues, advance() moves time and fires what is due, in order. */
+class Timers {
+  nowUs = 1_000_000_000;
+  private q: { at: number; seq: number; run: () => void; cancelled: boolean }[] = [];
+  private seq = 0;
+  readonly clock = { nowUs: () => this.nowUs };
+  schedule = (delayUs: number, _name: string, run: () => void | Promise<void>): (() => void) => {
+    const t = { at: this.nowUs + delayUs, seq: this.seq++, run: () => { void run(); }, cancelled: false };
+    this.q.push(t);
+    return () => { t.cancelled = true; };
+  };
+  advance(us: number): void {
+    const end = this.nowUs + us;
+    for (let guard = 0; guard < 1000; guard++) {
+      const due = this.q.filter((t) => !t.cancelled && t.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (due === undefined) break;
+      due.cancelled = true;
+      this.nowUs = due.at;
+      due.run();
+    }
+    this.nowUs = end;
+  }
+  get armed(): number { return this.q.filter((t) => !t.cancelled).length; }
+}
+
+function setup(config = { orderTimeoutUs: 1_000, maxRetries: 2 }) {
+  const timers = new Timers();
+  const venue = new RecordingVenue();
+  const sink = new JournalCollector();
+  const journal = new Journal({ rootSeed: 1, sink });
+  const books = new StackBooks([inst], { moneyDecimals: 2, startCash: 1_000_000 });
+  books.mark(0, 100);
+  const risk = new RiskEngine({});
+  risk.start({ instruments: [inst], moneyDecimals: 2, journal, calendar: CALENDARS.UTC_24H, startEquity: books.equity() });
+  const make = () => new ExecutionEngine({ prefix: 't', instruments: [inst], venue, risk, journal, clock: timers.clock, kernel: { schedule: timers.schedule }, books, config });
+  const exec = make();
+  const notes = () => { journal.fingerprint(); return sink.records().filter((r) => r.kind === 'note').map((r) => r.text); };
+  return { timers, venue, exec, books, make, notes };
+}
+
+const ack = (id: string): ExecutionReport => ({ kind: 'accepted', clientOrderId: id, instrumentIndex: 0, timeUs: 0 });
+const fill = (id: string, q: number, leaves: number, px = 100, t = 5): ExecutionReport => ({ kind: 'fill', clientOrderId: id, instrumentIndex: 0, timeUs: t, side: 1, quantityRaw: q, priceRaw: px, fee: 0, leavesQuantityRaw: leaves });
+const status = (kind: 'rejected' | 'cancelled' | 'expired' | 'cancel-rejected' | 'replace-rejected', id: string): ExecutionReport => ({ kind, clientOrderId: id, instrumentIndex: 0, timeUs: 0, reason: 'test' });
+
+describe('order state machine', () => {
+  it('terminal states have no way out, and every listed move is to a known state', () => {
+    for (const s of ['filled', 'cancelled', 'rejected', 'expired'] as const) expect(TRANSITIONS[s]).toEqual([]);
+    const all = Object.keys(TRANSITIONS);
+    for (const tos of Object.values(TRANSITIONS)) for (const to of tos) expect(all).toContain(to);
+  });
+
+  it('an illegal transition throws, naming the order', () => {
+    const o = { request: { clientOrderId: 'abc-7' }, status: 'filled' as ExecStatus } as ExecOrder;
+    expect(() => transition(o, 'accepted')).toThrow(IllegalTransitionError);
+    expect(() => transition(o, 'accepted')).toThrow(/abc-7: illegal transition filled -> accepted/);
+    const p = { request: { clientOrderId: 'abc-8' }, status: 'pending-new' as ExecStatus } as ExecOrder;
+    expect(() => transition(p, 'pending-cancel')).toThrow(/abc-8/); // cancels wait for the ack
+  });
+
+  it('replacing an order that is not acknowledged and working is misuse: it throws with the id', () => {
+    const { exec } = setup();
+    const id = exec.rebalance(0, 10)!;
+    expect(() => exec.replace(id, { quantityRaw: 5 })).toThrow(new RegExp(`${id}: illegal transition pending-new -> pending-replace`));
+    exec.onReport(ack(id));
+    exec.onReport(fill(id, 10, 0));
+    expect(() => exec.replace(id, { quantityRaw: 5 })).toThrow(/filled -> pending-replace/);
+  });
+});
+
+describe('reconciliation', () => {
+  it('a duplicated fill is booked once; a late duplicate ack changes nothing', () => {
+    const { exec, books } = setup();
+    const id = exec.rebalance(0, 10)!;
+    exec.onReport(ack(id));
+    exec.onReport(fill(id, 4, 6, 100, 5));
+    exec.onReport(fill(id, 4, 6, 100, 5)); // the same report delivered twice
+    expect(books.positionRaw(0)).toBe(4);
+    expect(exec.order(id)!.status).toBe('partially-filled');
+    exec.onReport(fill(id, 6, 0, 101, 6));
+    exec.onReport(ack(id)); // a retry's answer arriving after the fill
+    expect(books.positionRaw(0)).toBe(10);
+    expect(exec.order(id)!.status).toBe('filled');
+    expect(exec.ignoredReports).toBe(2);
+    expect(exec.openCount()).toBe(0);
+  });
+
+  it('a fill before the ack acknowledges the order; an unknown id is ignored and counted', () => {
+    const { exec, books, notes } = setup();
+    const id = exec.rebalance(0, 3)!;
+    exec.onReport(fill(id, 3, 0));
+    expect(exec.order(id)!.status).toBe('filled');
+    exec.onReport(fill('someone-else-1', 1, 0));
+    expect(books.positionRaw(0)).toBe(3);
+    expect(notes()).toContain('ignored fill report for someone-else-1: unknown (or long finished) order');
+  });
+
+  it('a fill the venue made before a cancel is booked even when the cancel is heard first', () => {
+    const { exec, books } = setup();
+    const id = exec.rebalance(0, 10)!;
+    exec.onReport(ack(id));
+    exec.cancel(id);
+    exec.onReport(status('cancelled', id));
+    exec.onReport(fill(id, 10, 0));
+    expect(exec.order(id)!.status).toBe('cancelled');
+    expect(books.positionRaw(0)).toBe(10); // fills are the truth about positions
+    expect(exec.pendingRaw(0)).toBe(0);
+  });
+});
+
+describe('memory', () => {
+  it('keeps only the last FINISHED_KEPT finished orders, so long runs stay flat', () => {
+    const { exec } = setup();
+    for (let i = 0; i < FINISHED_KEPT + 10; i++) {
+      const id = exec.submit({ instrumentIndex: 0, side: 1, quantityRaw: 1, type: 'market', timeInForce: 'GTC' })!;
+      exec.onReport(fill(id, 1, 0, 100, i));
+    }
+    const state = exec.snapshot();
+    expect(Object.keys(state.orders).length).toBe(FINISHED_KEPT);
+    expect(exec.order('t-1')).toBeUndefined();
+    expect(exec.order(`t-${FINISHED_KEPT + 10}`)!.status).toBe('filled');
+  });
+});
+
+describe('cancel and replace', () => {
+  it('a cancel waits for the ack, then goes out once', () => {
+    const { exec, venue } = setup();
+    const id = exec.rebalance(0, 10)!;
+    exec.cancel(id);
+    expect(venue.calls).toEqual([`submit ${id}`]);
+    exec.onReport(ack(id));
+    expect(venue.calls).toEqual([`submit ${id}`, `cancel ${id}`]);
+    expect(exec.order(id)!.status).toBe('pending-cancel');
+    exec.onReport(status('cancel-rejected', id));
+    expect(exec.order(id)!.status).toBe('accepted');
+  });
+
+  it('replace: refused keeps the old terms, applied takes the new ones', () => {
+    const { exec, venue } = setup();
+    const id = exec.rebalance(0, 10)!;
+    exec.onReport(ack(id));
+    expect(exec.replace(id, { quantityRaw: 6 })).toBe(true);
+    expect(exec.order(id)!.status).toBe('pending-replace');
+    exec.onReport(status('replace-rejected', id));
+    expect(exec.order(id)!.request.quantityRaw).toBe(10);
+    expect(exec.replace(id, { quantityRaw: 6 })).toBe(true);
+    exec.onReport({ kind: 'replaced', clientOrderId: id, instrumentIndex: 0, timeUs: 0, leavesQuantityRaw: 6 });
+    expect(exec.order(id)!.request.quantityRaw).toBe(6);
+    expect(exec.order(id)!.status).toBe('accepted');
+    expect(exec.pendingRaw(0)).toBe(6);
+    expect(venue.calls.filter((c) => c.startsWith('replace'))).toHaveLength(2);
+  });
+});
+
+describe('timeouts and retries', () => {
+  it('re-sends the same client order id after each timeout, at most maxRetries times, then gives up', () => {
+    const { exec, venue, timers, notes } = setup({ orderTimeoutUs: 1_000, maxRetries: 2 });
+    const id = exec.rebalance(0, 10)!;
+    timers.advance(10_000);
+    expect(venue.calls).toEqual([`submit ${id}`, `submit ${id}`, `submit ${id}`]);
+    expect(notes()).toEqual([`retry submit of ${id} (send 2)`, `retry submit of ${id} (send 3)`, `no answer to submit of ${id} after 3 sends: gave up`]);
+    expect(exec.order(id)!.status).toBe('pending-new'); // never invents an outcome
+    expect(exec.pendingRaw(0)).toBe(10); // and keeps counting it as working
+    exec.onReport(ack(id)); // a late answer still settles it
+    expect(exec.order(id)!.status).toBe('accepted');
+  });
+
+  it('an answer disarms the timer: no retry', () => {
+    const { exec, venue, timers } = setup();
+    const id = exec.rebalance(0, 10)!;
+    exec.onReport(ack(id));
+    timers.advance(10_000);
+    expect(venue.calls).toEqual([`submit ${id}`]);
+    expect(timers.armed).toBe(0);
+  });
+
+  it('a lost cancel answer is retried with the same id', () => {
+    const { exec, venue, timers } = setup({ orderTimeoutUs: 1_000, maxRetries: 1 });
+    const id = exec.rebalance(0, 10)!;
+    exec.onReport(ack(id));
+    exec.cancel(id);
+    timers.advance(1_000);
+    expect(venue.calls).toEqual([`submit ${id}`, `cancel ${id}`, `cancel ${id}`]);
+  });
+
+  it('snapshot -> JSON -> restore into a fresh engine re-arms the timer at the same deadline', () => {
+    const { exec, venue, timers, make } = setup({ orderTimeoutUs: 1_000, maxRetries: 3 });
+    const id = exec.rebalance(0, 10)!;
+    timers.advance(400);
+    const state = JSON.parse(JSON.stringify(exec.snapshot()));
+    exec.stop();
+    const fresh = make();
+    fresh.restore(state);
+    timers.advance(599);
+    expect(venue.calls).toEqual([`submit ${id}`]);
+    timers.advance(1);
+    expect(venue.calls).toEqual([`submit ${id}`, `submit ${id}`]);
+    expect(fresh.rebalance(0, 15)).toBe('t-2'); // ids continue: never reused after a restore
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench:engine [-- --json] [-- --bars N --long-bars M]`
+ *
+ * Measures, in one process, the market events per second of the full direct path
+ * (data client -> agent -> allocator -> risk -> execution -> venue -> ledger, journal fingerprint
+ * on) over N synthetic one-minute bars of one instrument (default 1e6), and its ratio to a raw
+ * typed-array loop doing the same strategy (SMA(20) crossover, next-open fills, per-contract fees,
+ * futures PnL in integer cents) over the same bars. Both must agree on fills and final equity, or
+ * the benchmark fails. Then it streams M bars (default 1e7) straight from the generator through
+ * the full path and prints resident memory along the way: it must stay flat.
+ *
+ * A market event is one bar open or one bar close (each bar is two events through the kernel).
+ */
+import {
+  BATCH_ROWS, createSyntheticSource, FixedQuantityAllocator, newBarBatch, ReferenceStack, RiskEngine, Rng,
+  runBacktest, SmaCrossoverAgent, type BarBatch, type MarketSource,
+} from '../../engine/index.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const argNumber = (flag: string, dflt: number): number => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const BARS = argNumber('--bars', 1_000_000);
+const LONG_BARS = argNumber('--long-bars', 10_000_000);
+const REPEATS = argNumber('--repeats', 3);
+const PERIOD = 20;
+const FEE_CENTS = 200;
+const MULTIPLIER = 10;
+const SEED = 42;
+const log = (s: string): void => { if (!json) console.log(s); };
+
+function syntheticParams(count: number) {
+  return {
+    process: 'gbm' as const, instrumentId: 'SYN', priceDecimals: 2, startTimeUs: Date.UTC(2020, 0, 1) * 1000, startPrice: 4000,
+    count, volatility: 0.2, drift: 0.05, output: { type: 'bar' as const, intervalUs: 60_000_000 },
+  };
+}
+
+/** Generates the bars once into our own batches (the generator reuses its batch). */
+function generate(count: number): BarBatch[] {
+  const src = createSyntheticSource(syntheticParams(count), Rng.derive(SEED, 'market'));
+  const out: BarBatch[] = [];
+  for (let b = src.next(); b !== null; b = src.next()) {
+    if (b.type !== 'bar') throw new Error('expected bars');
+    const copy = newBarBatch(b.length);
+    for (const k of ['openTimeUs', 'closeTimeUs', 'open', 'high', 'low', 'close', 'volume'] as const) copy[k].set(b[k].subarray(0, b.length));
+    copy.length = b.length;
+    out.push(copy);
+  }
+  return out;
+}
+
+function replay(batches: BarBatch[]): MarketSource {
+  let i = 0;
+  return { info: { instrumentId: 'SYN', dataType: 'bar', priceDecimals: 2, barIntervalUs: 60_000_000, files: [] }, issues: [], next: () => batches[i++] ?? null };
+}
+
+const instruments = [{ id: 'SYN', kind: 'future' as const, priceDecimals: 2, multiplier: MULTIPLIER, marginPerContract: 1000 }];
+const stack = () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period: PERIOD })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) });
+
+async function fullPath(source: MarketSource, recordEquity: boolean) {
+  return runBacktest({ seed: SEED, instruments, account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], stack, fees: { perUnit: FEE_CENTS / 100 }, recordEquity });
+}
+
+/** The same strategy as a raw loop over typed arrays: the floor the engine is compared with. */
+function rawLoop(opens: Float64Array, closes: Float64Array): { fills: number; equityCents: number } {
+  const n = closes.length;
+  const window = new Float64Array(PERIOD);
+  let sum = 0, head = 0, count = 0, prevClose = Number.NaN, prevSum = Number.NaN;
+  let position = 0, pendingTarget = -1, entry = 0, cash = 100_000_000, fills = 0;
+  for (let i = 0; i < n; i++) {
+    const open = opens[i]!;
+    if (pendingTarget >= 0 && pendingTarget !== position) { // fill at this bar's open
+      if (pendingTarget === 1) entry = open;
+      else cash += (open - entry) * MULTIPLIER;
+      cash -= FEE_CENTS;
+      position = pendingTarget;
+      fills++;
+    }
+    pendingTarget = -1;
+    const close = closes[i]!;
+    sum += close - (count >= PERIOD ? window[head]! : 0);
+    window[head] = close;
+    head = head + 1 === PERIOD ? 0 : head + 1;
+    if (count < PERIOD) count++;
+    if (count === PERIOD && prevSum === prevSum) {
+      if (prevClose * PERIOD <= prevSum && close * PERIOD > sum && position === 0) pendingTarget = 1;
+      else if (prevClose * PERIOD >= prevSum && close * PERIOD < sum && position === 1) pendingTarget = 0;
+    }
+    prevClose = close;
+    prevSum = count === PERIOD ? sum : Number.NaN;
+  }
+  const equityCents = cash + (position === 1 ? (closes[n - 1]! - entry) * MULTIPLIER : 0);
+  return { fills, equityCents };
+}
+
+const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
+
+async function main(): Promise<void> {
+  log(`seed ${SEED}: bench:engine, ${BARS} one-minute bars (${2 * BARS} market events), SMA(${PERIOD}) crossover on a future`);
+  const batches = generate(BARS);
+  const opens = new Float64Array(BARS);
+  const closes = new Float64Array(BARS);
+  let k = 0;
+  for (const b of batches) { opens.set(b.open.subarray(0, b.length), k); closes.set(b.close.subarray(0, b.length), k); k += b.length; }
+
+  const rawTimes: number[] = [];
+  let raw = { fills: 0, equityCents: 0 };
+  for (let r = 0; r < REPEATS + 2; r++) { // two warm-up rounds for the JIT
+    const t0 = process.hrtime.bigint();
+    raw = rawLoop(opens, closes);
+    if (r >= 2) rawTimes.push(seconds(t0));
+  }
+  const fullTimes: number[] = [];
+  let full: Awaited<ReturnType<typeof fullPath>> | null = null;
+  for (let r = 0; r < REPEATS + 1; r++) {
+    const t0 = process.hrtime.bigint();
+    full = await fullPath(replay(batches), true);
+    if (r >= 1) fullTimes.push(seconds(t0));
+  }
+  if (full === null) throw new Error('no run');
+  if (full.fills.length !== raw.fills || full.final.equity !== raw.equityCents) {
+    throw new Error(`full path and raw loop disagree: fills ${full.fills.length} vs ${raw.fills}, equity ${full.final.equity} vs ${raw.equityCents} cents`);
+  }
+  const events = 2 * BARS;
+  const fullSec = median(fullTimes);
+  const rawSec = median(rawTimes);
+  const eventsPerSecond = Math.round(events / fullSec);
+  const rawEventsPerSecond = Math.round(events / rawSec);
+  log(`full path: ${(eventsPerSecond / 1e6).toFixed(2)}M events/s (${(BARS / fullSec / 1e6).toFixed(2)}M bars/s), median of ${REPEATS}; fills ${full.fills.length}, fingerprint ${full.fingerprint.slice(0, 16)}...`);
+  log(`raw loop:  ${(rawEventsPerSecond / 1e6).toFixed(1)}M events/s; full/raw = ${(eventsPerSecond / rawEventsPerSecond).toFixed(4)} (raw is ${(rawEventsPerSecond / eventsPerSecond).toFixed(1)}x faster)`);
+
+  // Streaming replay: bars come from the generator batch by batch, nothing is kept.
+  const rssSamples: number[] = [];
+  let longSec = 0;
+  if (LONG_BARS > 0) {
+    const gen = createSyntheticSource(syntheticParams(LONG_BARS), Rng.derive(SEED, 'market'));
+    let batchesSeen = 0;
+    const sampled: MarketSource = {
+      info: gen.info, issues: gen.issues,
+      next: () => {
+        if (batchesSeen++ % Math.max(1, Math.floor(LONG_BARS / BATCH_ROWS / 10)) === 0) rssSamples.push(Math.round(rssMb()));
+        return gen.next();
+      },
+    };
+    const t0 = process.hrtime.bigint();
+    const long = await fullPath(sampled, false);
+    longSec = seconds(t0);
+    rssSamples.push(Math.round(rssMb()));
+    log(`streaming ${LONG_BARS} bars: ${(2 * LONG_BARS / longSec / 1e6).toFixed(2)}M events/s, ${long.fills.length} fills; RSS MB along the run: ${rssSamples.join(' ')}`);
+  }
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(`peak RSS ${peakRssMb} MB (includes the ${BARS} pre-generated bars of the first part)`);
+  if (json) {
+    console.log(JSON.stringify({
+      eventsPerSecond, rawLoopRatio: Number((eventsPerSecond / rawEventsPerSecond).toFixed(5)), peakRssMb,
+      barsPerSecond: Math.round(BARS / fullSec), rawEventsPerSecond, bars: BARS, fills: full.fills.length, fingerprint: full.fingerprint,
+      longBars: LONG_BARS, longEventsPerSecond: LONG_BARS > 0 ? Math.round(2 * LONG_BARS / longSec) : null, rssMbSamples: rssSamples, seed: SEED,
+    }));
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench:engine failed (seed ${SEED}): ${e instanceof Error ? e.stack : String(e)}`);
+  process.exit(3);
+});
+
