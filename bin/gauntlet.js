@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `gauntlet` command. In a checkout it runs the TypeScript source directly (Node >= 24 strips
+// types), so `npx gauntlet` works without a build and never runs a stale one; installed as a
+// dependency (under node_modules, where Node does not strip types) or without its sources, it
+// runs the JavaScript build in dist/.
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const source = `${root}harness/cli/main.ts`;
+const built = `${root}dist/harness/cli/main.js`;
+const underNodeModules = realpathSync(root).split(/[\\/]/).includes('node_modules');
+const entry = !underNodeModules && existsSync(source) ? source : built;
+if (!existsSync(entry)) {
+  process.stderr.write(`gauntlet: ${entry} is missing: run \`npm run build\` in ${root}\n`);
+  process.exit(3);
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv);

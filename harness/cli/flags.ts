@@ -1,0 +1,46 @@
+/**
+ * CLI flags cross a zod schema like every other input: a bad flag is bad input (exit 2) with a
+ * message naming the flag.
+ */
+import { z } from 'zod';
+
+export type ReporterName = 'json' | 'junit' | 'md';
+export const REPORTERS: readonly ReporterName[] = ['json', 'junit', 'md'];
+
+export const SeedFlagSchema = z.string()
+  .regex(/^\d+$/, 'expected a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER, `at most ${Number.MAX_SAFE_INTEGER}`));
+
+export const RunFlagsSchema = z.strictObject({
+  seed: SeedFlagSchema.optional(),
+  out: z.string().min(1).default('reports/latest'),
+  reporter: z.array(z.enum(REPORTERS as [ReporterName, ...ReporterName[]])).optional(),
+  json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+export type RunFlags = z.output<typeof RunFlagsSchema>;
+
+export const OutputFlagsSchema = z.strictObject({
+  json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export class FlagError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlagError';
+  }
+}
+
+/** Parses flags or throws FlagError listing every bad flag as `--name: problem`. */
+export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => {
+    const flag = i.path[0] === undefined ? '' : `--${String(i.path[0])}: `;
+    const got = i.path[0] === undefined ? undefined : (raw as Record<string, unknown>)[String(i.path[0])];
+    return `${flag}${i.message.replace(/^Invalid input: /, '')}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+  });
+  throw new FlagError(lines.join('\n'));
+}

@@ -1,0 +1,126 @@
+/**
+ * The `gauntlet` command line: run, validate, replay, list (and schema). Exit codes: 0 every gate
+ * passed, 1 a gate failed (or a replay mismatched), 2 bad input (a scenario file, its data, a
+ * flag), 3 internal error; 130/143 when interrupted by SIGINT/SIGTERM.
+ */
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { codeVersion } from '../report/code-version.ts';
+import { FlagError, REPORTERS } from './flags.ts';
+import type { SchemaName } from './schemas.ts';
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function program(cwd: string, setCode: (code: number) => void): Command {
+  const p = new Command('gauntlet')
+    .description('Deterministic backtesting and chaos validation of trading stacks: run YAML scenarios, gate CI on the reports.')
+    .version(codeVersion().version, '-V, --version', 'print the version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .addHelpText('after', `
+Exit codes: 0 every gate passed, 1 a gate failed, 2 bad input, 3 internal error (130/143: interrupted).
+
+Examples:
+  gauntlet run                          run the built-in suite in scenarios/, reports in reports/latest/
+  gauntlet run my-scenario.yaml --seed 7
+  gauntlet validate scenarios/
+  gauntlet replay reports/latest/report.json
+  gauntlet list`);
+
+  p.command('run')
+    .description('run scenario files and folders (default: scenarios/) and write reports')
+    .argument('[paths...]', 'scenario files or folders (searched for .yaml/.yml)')
+    .option('--seed <n>', "one scenario: run with this seed; a suite: the root seed each scenario's seed derives from (with its name)")
+    .option('--out <dir>', 'folder for the reports', 'reports/latest')
+    .addOption(new Option('--reporter <name>', `a report to write (repeatable; default all: ${REPORTERS.join(', ')})`).choices([...REPORTERS]).argParser(collect))
+    .option('--json', 'print the JSON report to stdout (other output goes to stderr)')
+    .option('-q, --quiet', 'print failures only')
+    .addHelpText('after', `
+Examples:
+  gauntlet run                                   the built-in suite
+  gauntlet run scenarios/sma-demo-sp500.yaml --seed 42
+  gauntlet run scenarios/ --seed 7               suite seeds derive from 7 and each scenario's name
+  gauntlet run --reporter junit --reporter md --out ci-reports
+  gauntlet run --json --quiet > report.json`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { runCommand } = await import('./run-command.ts');
+      setCode(await runCommand(paths, flags, cwd));
+    });
+
+  p.command('validate')
+    .description('check scenario files: schema, cross-references and data mappings (nothing is run)')
+    .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
+    .option('--json', 'print the results as JSON to stdout')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Examples:
+  gauntlet validate
+  gauntlet validate my-scenario.yaml`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { validateCommand } = await import('./inspect-commands.ts');
+      setCode(await validateCommand(paths, flags, cwd));
+    });
+
+  p.command('replay')
+    .description("rerun what a report recorded (same files, same seeds) and check the fingerprints match; exit 1 when they don't")
+    .argument('<report>', 'a report.json written by gauntlet run')
+    .option('--json', 'print the comparison as JSON to stdout')
+    .option('-q, --quiet', 'print mismatches only')
+    .addHelpText('after', `
+Run it from the folder the run was started in (report paths are relative to it).
+
+Examples:
+  gauntlet replay reports/latest/report.json`)
+    .action(async (report: string, flags: Record<string, unknown>) => {
+      const { replayCommand } = await import('./replay-command.ts');
+      setCode(await replayCommand(report, flags, cwd));
+    });
+
+  p.command('list')
+    .description('list scenarios with their descriptions')
+    .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
+    .option('--json', 'print the list as JSON to stdout')
+    .addHelpText('after', `
+Examples:
+  gauntlet list
+  gauntlet list scenarios/ --json`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { listCommand } = await import('./inspect-commands.ts');
+      setCode(await listCommand(paths, flags, cwd));
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of scenario files or reports (--write: regenerate schemas/)')
+    .addArgument(new Argument('[which]', 'scenario or report').choices(['scenario', 'report']).default('scenario'))
+    .option('--write', 'write both schemas into the package folder schemas/')
+    .action(async (which: SchemaName, flags: { write?: boolean }) => {
+      const { schemaText, writeSchemas } = await import('./schemas.ts');
+      if (flags.write === true) for (const path of writeSchemas()) process.stdout.write(`wrote ${path}\n`);
+      else process.stdout.write(schemaText(which));
+      setCode(0);
+    });
+  return p;
+}
+
+/** Runs the CLI; resolves with the exit code (never calls process.exit but on a signal). */
+export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
+  let code = 0;
+  const p = program(cwd, (c) => { code = c; });
+  try {
+    await p.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version "fail" with exit code 0; anything else commander refuses is a bad flag.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof FlagError) {
+      process.stderr.write(`gauntlet: ${e.message.replaceAll('\n', '\ngauntlet: ')}\n`);
+      return 2;
+    }
+    process.stderr.write(`gauntlet: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 3;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) process.exitCode = await main(process.argv);

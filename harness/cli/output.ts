@@ -1,0 +1,106 @@
+/**
+ * What the CLI prints: one summary line per scenario (with its seed), details under a failure
+ * (failing gates, problems with file:line:column, how to reproduce), a progress bar on stderr
+ * while a scenario runs (a terminal only), colour only on a terminal and never with NO_COLOR.
+ * With --json, stdout carries only the JSON report and the lines go to stderr; --quiet prints
+ * failures only.
+ */
+import cliProgress from 'cli-progress';
+import type { ScenarioReport } from '../report/schema.ts';
+import { formatProblem } from '../scenario/problems.ts';
+
+export interface OutputOptions {
+  readonly quiet: boolean;
+  readonly json: boolean;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22] } as const;
+type Style = keyof typeof CODES;
+
+export class Output {
+  private readonly out: NodeJS.WriteStream;
+  private readonly err: NodeJS.WriteStream;
+  private readonly quiet: boolean;
+  private readonly color: boolean;
+  private readonly progressEnabled: boolean;
+  private bar: cliProgress.SingleBar | null = null;
+
+  constructor(o: OutputOptions) {
+    const env = o.env ?? process.env;
+    this.err = o.stderr ?? process.stderr;
+    // With --json, stdout is the report's: human lines go to stderr.
+    this.out = o.json ? this.err : (o.stdout ?? process.stdout);
+    this.quiet = o.quiet;
+    const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+    this.color = !noColor && this.out.isTTY === true && env.TERM !== 'dumb';
+    this.progressEnabled = !o.quiet && this.err.isTTY === true && env.TERM !== 'dumb' && env.CI === undefined;
+  }
+
+  style(s: Style, text: string): string {
+    if (!this.color) return text;
+    const [on, off] = CODES[s];
+    return `\u001b[${on}m${text}\u001b[${off}m`;
+  }
+
+  /** A line shown unless --quiet. */
+  info(line: string): void {
+    if (!this.quiet) this.line(line);
+  }
+
+  /** A line shown even with --quiet (failures, errors). */
+  line(line: string): void {
+    this.stopProgress();
+    this.out.write(`${line}\n`);
+  }
+
+  /** An error about the command itself (bad flags, unreadable report): always on stderr. */
+  error(line: string): void {
+    this.stopProgress();
+    this.err.write(`${line}\n`);
+  }
+
+  startProgress(index: number, total: number, name: string, seed: number | null): void {
+    if (!this.progressEnabled) return;
+    this.stopProgress();
+    this.bar = new cliProgress.SingleBar({
+      stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
+      format: ' {bar} {value}/{total} {name} seed={seed} · {events} events',
+    }, cliProgress.Presets.shades_classic);
+    this.bar.start(total, index, { name, seed: seed ?? '-', events: 0 });
+  }
+
+  progressEvents(events: number): void {
+    this.bar?.update({ events });
+  }
+
+  stopProgress(): void {
+    if (this.bar !== null) {
+      this.bar.stop();
+      this.bar = null;
+    }
+  }
+
+  /** The one summary line of a scenario, and under a failure what went wrong and how to rerun it. */
+  scenario(s: ScenarioReport): void {
+    const label = { passed: this.style('green', 'PASS'), failed: this.style('red', 'FAIL'), invalid: this.style('red', 'BAD '), error: this.style('red', 'ERR '), 'not-run': this.style('yellow', 'SKIP') }[s.status];
+    const seed = `seed=${s.seed ?? '-'}`;
+    const parts = [label, seed.padEnd(22), s.name];
+    if (s.metrics !== null) {
+      const passed = s.gates.filter((g) => g.pass).length;
+      parts.push(`gates ${passed}/${s.gates.length}`, `equity ${s.metrics.finalEquity.toFixed(2)}`, `trades ${s.metrics.trades}`);
+    } else if (s.status === 'invalid') {
+      parts.push(`${s.problems.length} problem(s)`);
+    }
+    parts.push(this.style('dim', `${(s.wallTimeMs / 1000).toFixed(2)}s  ${s.file}`));
+    const text = parts.join('  ');
+    if (s.status === 'passed' || s.status === 'not-run') { this.info(text); return; }
+    this.line(text);
+    for (const g of s.gates) if (!g.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${g.line}:${g.column}: gate '${g.name}': ${g.message}`);
+    for (const p of s.problems) this.line(`    ${formatProblem(p)}`);
+    if (s.error !== null) this.line(`    internal error: ${s.error.message}`);
+    if (s.reproduce !== null && s.status !== 'invalid') this.line(`    reproduce: ${this.style('bold', s.reproduce)}`);
+  }
+}

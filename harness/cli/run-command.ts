@@ -1,0 +1,63 @@
+/**
+ * `gauntlet run [paths...]`: runs scenario files and folders (default scenarios/), prints the seed
+ * plan first and one line per scenario, writes the reports, and exits with the most severe code.
+ * SIGINT and SIGTERM write the report marked incomplete before exiting (130, 143).
+ */
+import { codeVersion } from '../report/code-version.ts';
+import { serializeReport } from '../report/report.ts';
+import type { Report } from '../report/schema.ts';
+import { discoverScenarioFiles } from '../scenario/discover.ts';
+import { parseFlags, RunFlagsSchema } from './flags.ts';
+import { Output } from './output.ts';
+import { createSuite, REPORT_FILES, REPORTERS, type SeedPlan } from './suite.ts';
+
+export async function runCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
+  const flags = parseFlags(RunFlagsSchema, rawFlags);
+  const out = new Output({ quiet: flags.quiet, json: flags.json });
+  const files = discoverScenarioFiles(paths.length > 0 ? paths : ['scenarios'], cwd);
+  if (files.length === 0) {
+    out.error(`gauntlet run: no scenario files (.yaml, .yml) in ${paths.length > 0 ? paths.join(', ') : 'scenarios/'}`);
+    return 2;
+  }
+  const seeds: SeedPlan = flags.seed === undefined ? { kind: 'scenario' }
+    : files.length === 1 ? { kind: 'cli', seed: flags.seed } : { kind: 'derived', rootSeed: flags.seed };
+  const seedText = seeds.kind === 'scenario' ? "seeds: each scenario's own"
+    : seeds.kind === 'cli' ? `seed ${flags.seed} (--seed)` : `root seed ${flags.seed} (each scenario's seed derives from it and the scenario's name)`;
+  const v = codeVersion();
+  out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}`);
+  const reporters = flags.reporter ?? REPORTERS;
+  const suite = createSuite({
+    files, cwd, seeds, command: 'run', outDir: flags.out, reporters,
+    hooks: {
+      onScenarioStart: (i, name, seed) => out.startProgress(i, files.length, name, seed),
+      onProgress: (events) => out.progressEvents(events),
+      onScenarioDone: (_i, s) => out.scenario(s),
+      onInternalError: (name, e) => out.error(`gauntlet: internal error in ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    },
+  });
+  const finish = (report: Report): number => {
+    out.stopProgress();
+    const s = report.summary;
+    const where = reporters.map((r) => `${flags.out}/${REPORT_FILES[r]}`).join(', ');
+    const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed · ${where} · exit ${report.exitCode}`;
+    if (report.exitCode === 0) out.info(text);
+    else out.line(text);
+    if (flags.json) process.stdout.write(serializeReport(report));
+    return report.exitCode;
+  };
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const report = suite.interrupt(signal);
+    out.line(`interrupted by ${signal}: report marked incomplete`);
+    process.exit(finish(report));
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    return finish(await suite.run());
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The harness's public surface, for users who drive Gauntlet from code (`import ... from
+ * 'gauntlet/harness'`): load and validate scenario files, run one (optionally with their own
+ * stack in place of the reference stack), run a suite with reports, and the report types.
+ */
+export { ScenarioSchema, SCENARIO_VERSION, type Scenario, type ScenarioInput } from './scenario/schema.ts';
+export { loadScenarioFile, type LoadedScenario, type LoadResult } from './scenario/load.ts';
+export { formatProblem, type ScenarioProblem } from './scenario/problems.ts';
+export { checkMarketData } from './scenario/check-data.ts';
+export { discoverScenarioFiles } from './scenario/discover.ts';
+export { runScenario, type RunOptions, type ScenarioRunResult, type ReportFill, type DataWarning } from './scenario/run.ts';
+export { scenarioJsonSchema } from './scenario/json-schema.ts';
+export { GateSchema, GATE_METRICS, HARNESS_METRIC_DEFINITIONS, gateName, type GateConfig } from './gates/schema.ts';
+export { evaluateGate, evaluateGates, type GateResult, type MetricValue } from './gates/evaluate.ts';
+export { ReportSchema, REPORT_SCHEMA_VERSION, type Report, type ScenarioReport } from './report/schema.ts';
+export { reportJsonSchema } from './report/json-schema.ts';
+export { junitXml } from './report/junit.ts';
+export { markdownSummary } from './report/markdown.ts';
+export { EXIT } from './report/report.ts';
+export { createSuite, type SuiteOptions, type SeedPlan, type ReporterName } from './cli/suite.ts';
+export { main } from './cli/main.ts';

@@ -1,0 +1,80 @@
+/**
+ * JUnit XML for CI (GitLab's and GitHub's JUnit readers): one <testsuite> per scenario, one
+ * <testcase> per gate with classname = scenario name and name = gate name (unique, since gate
+ * names are unique in a scenario and scenario names in a suite), and file/line pointing at the
+ * gate in the scenario's YAML. A failure's message gives the threshold and the actual value.
+ * A scenario that could not run has one testcase with an <error> (bad input, internal error) or
+ * <skipped/> (interrupted before it ran).
+ */
+import { describeThreshold } from '../gates/evaluate.ts';
+import type { Report, ScenarioReport } from './schema.ts';
+
+/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
+export function xmlEscape(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex -- removing the control characters XML 1.0 forbids
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
+}
+
+function attrs(a: Record<string, string | number>): string {
+  return Object.entries(a).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('');
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+interface Case {
+  readonly name: string;
+  readonly line: number;
+  readonly body: string;
+}
+
+function casesOf(s: ScenarioReport): Case[] {
+  const repro = s.reproduce === null ? '' : `\nreproduce: ${s.reproduce}`;
+  switch (s.status) {
+    case 'passed':
+    case 'failed':
+      return s.gates.map((g) => ({
+        name: g.name,
+        line: g.line,
+        body: g.pass ? '' : `<failure${attrs({ message: `${g.metric} must be ${describeThreshold(g.threshold)}, actual ${g.actual ?? 'null'}`, type: 'GateFailed' })}>${xmlEscape(`${g.message}${repro}`)}</failure>`,
+      }));
+    case 'invalid': {
+      const text = s.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path === '' ? '' : `${p.path}: `}${p.message}${p.expected === undefined ? '' : ` (expected ${p.expected}${p.found === undefined ? '' : `, found ${p.found}`})`}`).join('\n');
+      const first = s.problems[0];
+      return [{ name: 'scenario is valid', line: first?.line ?? 1, body: `<error${attrs({ message: first === undefined ? 'bad input' : `${s.problems.length} problem(s): ${first.message}`, type: 'BadInput' })}>${xmlEscape(text)}</error>` }];
+    }
+    case 'error':
+      return [{ name: 'scenario runs', line: 1, body: `<error${attrs({ message: s.error?.message ?? 'internal error', type: 'InternalError' })}>${xmlEscape(`${s.error?.message ?? ''}${repro}`)}</error>` }];
+    case 'not-run':
+      return [{ name: 'scenario runs', line: 1, body: '<skipped message="the run was interrupted before this scenario"/>' }];
+  }
+}
+
+export function junitXml(report: Report): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const suites = report.scenarios.map((s) => ({ s, cases: casesOf(s) }));
+  const count = (pred: (c: Case) => boolean): number => suites.reduce((n, x) => n + x.cases.filter(pred).length, 0);
+  out.push(`<testsuites${attrs({
+    name: 'gauntlet', tests: count(() => true), failures: count((c) => c.body.startsWith('<failure')),
+    errors: count((c) => c.body.startsWith('<error')), skipped: count((c) => c.body.startsWith('<skipped')), time: seconds(report.wallTimeMs),
+  })}>`);
+  for (const { s, cases } of suites) {
+    out.push(`  <testsuite${attrs({
+      name: s.name, tests: cases.length, failures: cases.filter((c) => c.body.startsWith('<failure')).length,
+      errors: cases.filter((c) => c.body.startsWith('<error')).length, skipped: cases.filter((c) => c.body.startsWith('<skipped')).length,
+      time: seconds(s.wallTimeMs), timestamp: report.wallClockStartedAt.slice(0, 19), file: s.file,
+    })}>`);
+    const props: [string, string | number | null][] = [['seed', s.seed], ['fingerprint', s.fingerprint], ['reproduce', s.reproduce], ['status', s.status]];
+    out.push('    <properties>');
+    for (const [name, value] of props) if (value !== null) out.push(`      <property${attrs({ name, value })}/>`);
+    out.push('    </properties>');
+    for (const c of cases) {
+      const open = `    <testcase${attrs({ classname: s.name, name: c.name, file: s.file, line: c.line, time: '0' })}`;
+      out.push(c.body === '' ? `${open}/>` : `${open}>\n      ${c.body}\n    </testcase>`);
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The Markdown summary, fit for $GITHUB_STEP_SUMMARY: an overview table of the run, then a table
+ * per scenario (its gates, or its problems). Numbers are formatted without locale, so the text is
+ * the same on every machine.
+ */
+import { describeThreshold } from '../gates/evaluate.ts';
+import type { Report, ScenarioReport } from './schema.ts';
+
+const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: '❌', invalid: '⛔', error: '💥', 'not-run': '⏸️' };
+
+/** Escapes table cell text: pipes and line breaks would break the row. */
+function cell(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+
+function money(v: number | undefined | null): string {
+  if (v === undefined || v === null) return '-';
+  const [int, frac] = Math.abs(v).toFixed(2).split('.');
+  return `${v < 0 ? '-' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+function pct(v: number | null | undefined): string {
+  return v === null || v === undefined ? '-' : `${(v * 100).toFixed(2)}%`;
+}
+
+function num(v: number | string | null | undefined, digits = 2): string {
+  if (v === null || v === undefined) return '-';
+  return typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+}
+
+function actual(v: number | string | null): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return v;
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+function scenarioSection(s: ScenarioReport): string[] {
+  const lines = [`### ${ICON[s.status]} ${cell(s.name)}: ${s.status}`, ''];
+  const facts = [`\`${s.file}\``];
+  if (s.seed !== null) facts.push(`seed ${s.seed}`);
+  if (s.fingerprint !== null) facts.push(`fingerprint \`${s.fingerprint.slice(0, 16)}\``);
+  lines.push(facts.join(' · '), '');
+  if (s.description !== null) lines.push(`_${cell(s.description)}_`, '');
+  if (s.status === 'invalid') {
+    lines.push('| where | field | problem |', '|---|---|---|');
+    for (const p of s.problems) {
+      const detail = [p.message, p.expected === undefined ? '' : `expected ${p.expected}`, p.found === undefined ? '' : `found ${p.found}`, p.hint ?? '']
+        .filter((x) => x !== '').join('; ');
+      lines.push(`| ${p.line}:${p.column} | ${cell(p.path === '' ? '-' : `\`${p.path}\``)} | ${cell(detail)} |`);
+    }
+  } else if (s.status === 'error') {
+    lines.push(`Internal error: ${cell(s.error?.message ?? '')}`);
+  } else if (s.status === 'not-run') {
+    lines.push('Not run: the run was interrupted first.');
+  } else if (s.gates.length === 0) {
+    lines.push('No gates.');
+  } else {
+    lines.push('| gate | threshold | actual | result |', '|---|---|---:|---|');
+    for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(`${g.metric} ${describeThreshold(g.threshold)}`)} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
+  }
+  if (s.warnings.length > 0) lines.push('', `${s.warnings.length} data warning(s), first: \`${s.warnings[0]!.file}:${s.warnings[0]!.line}\` ${cell(s.warnings[0]!.reason)} (${s.warnings[0]!.action})`);
+  if (s.status !== 'passed' && s.reproduce !== null) lines.push('', `Reproduce: \`${s.reproduce}\``);
+  lines.push('');
+  return lines;
+}
+
+export function markdownSummary(report: Report): string {
+  const sum = report.summary;
+  const head = report.complete ? `**${report.status}**` : `**${report.status}** (incomplete)`;
+  const commit = report.tool.gitCommit === null ? '' : ` (${report.tool.gitCommit.slice(0, 10)})`;
+  const lines = [
+    '## Gauntlet',
+    '',
+    `${head} · ${sum.scenarios} scenarios: ${sum.passed} passed, ${sum.failed} failed, ${sum.invalid} invalid, ${sum.errors} errors${sum.notRun > 0 ? `, ${sum.notRun} not run` : ''} · ${sum.gates} gates, ${sum.gatesFailed} failed · exit code ${report.exitCode}`,
+    '',
+    `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`}`,
+    '',
+    '| | scenario | seed | final equity | return | max drawdown | Sharpe | trades | gates |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const s of report.scenarios) {
+    const m = s.metrics;
+    const gates = s.gates.length === 0 ? '-' : `${s.gates.filter((g) => g.pass).length}/${s.gates.length}`;
+    lines.push(`| ${ICON[s.status]} | ${cell(s.name)} | ${s.seed ?? '-'} | ${money(m?.finalEquity)} | ${pct(m?.totalReturn)} | ${pct(m?.maxDrawdown)} | ${num(m?.sharpe)} | ${num(m?.trades)} | ${gates} |`);
+  }
+  lines.push('');
+  for (const s of report.scenarios) lines.push(...scenarioSection(s));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,119 @@
+// Proves the report writers on a hand-made run of four scenarios (passed, failed, invalid,
+// interrupted before it ran): report.json validates against its schema and carries the most
+// severe exit code; the JUnit XML is well-formed (parsed strictly), has one testsuite per scenario
+// and one testcase per gate with unique classname/name and the gate's file/line, and escapes
+// hostile names; the Markdown has a table per scenario; writes are atomic and leave no temp file.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioRunResult } from '../scenario/run.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { junitXml } from './junit.ts';
+import { markdownSummary } from './markdown.ts';
+import { buildReport, invalidScenario, notRunScenario, ranScenario, serializeReport, suiteExitCode, type ScenarioIdentity } from './report.ts';
+import { ReportSchema, type Report } from './schema.ts';
+import { findAll, parseXml } from './xml-reader.ts';
+
+const METRICS = {
+  finalEquity: 10500.5, trades: 3, fills: 6, fees: 12, dataWarnings: 0, periodsPerYear: 252, riskFreeRatePerYear: 0, sampleCount: 10,
+  startEquity: 10000, endEquity: 10500.5, elapsedYears: 0.04, totalReturn: 0.05005, cagr: 2.1, volatility: 0.2, sharpe: 1.4, sortino: 2,
+  calmar: 3, maxDrawdown: 0.03, maxDrawdownPeakTimeUs: 1, maxDrawdownTroughTimeUs: 2, maxDrawdownRecoveryTimeUs: null,
+  maxDrawdownDurationUs: 5, maxDrawdownDurationBars: 1, tradeCount: 3, winningTrades: 2, losingTrades: 1, winRate: 2 / 3,
+  grossProfit: 700, grossLoss: 200, profitFactor: 3.5, averageWin: 350, averageLoss: -200, averageTradePnl: 166.7, exposure: null,
+  averageGrossExposure: null, turnover: 1.2, turnoverAnnualised: 30,
+};
+
+function run(gates: ScenarioRunResult['gates']): ScenarioRunResult {
+  return {
+    seed: 7, fingerprint: 'a'.repeat(64), journalRecords: 100, events: 50, marketData: [{ file: 'data/x.csv', sha256: 'b'.repeat(64) }],
+    account: { currency: 'USD', startCash: 10000 }, final: { equity: 10500.5, cash: 10500.5 }, metrics: METRICS,
+    fills: [{ time: '2020-01-02T14:30:00.000000Z', timeUs: 1577975400000000, instrument: 'X', side: 'buy', quantity: 1, price: 10, fee: 1, notional: 10, clientOrderId: 'o-1' }],
+    gates, warnings: [],
+  };
+}
+const gate = (name: string, pass: boolean, line: number): ScenarioRunResult['gates'][number] => ({
+  name, metric: 'trades', threshold: { min: 5 }, actual: 3, pass, message: pass ? 'ok' : 'trades must be >= 5: actual 3', line, column: 5,
+});
+const id = (name: string, file: string): ScenarioIdentity => ({ name, description: 'd | e', file, fileSha256: 'c'.repeat(64), seed: 7, seedSource: 'scenario' });
+
+function sampleReport(): Report {
+  const scenarios = [
+    ranScenario(id('good', 's/good.yaml'), run([gate('trades >= 1', true, 10), gate('sharpe >= 1', true, 11)]), 12),
+    ranScenario(id('bad <&> "gate"', 's/bad.yaml'), run([gate('a <tricky> & "quoted" gate', false, 20), gate('trades >= 1', true, 21)]), 15),
+    invalidScenario({ ...id('broken', 's/broken.yaml'), seed: null, seedSource: null }, [{ file: 's/broken.yaml', line: 3, column: 7, path: 'seed', message: 'invalid value', expected: 'a number >= 0', found: '-1 (number)' }]),
+    notRunScenario(id('later', 's/later.yaml')),
+  ];
+  return buildReport({ command: 'run', rootSeed: null, startedAtMs: Date.UTC(2024, 0, 1), scenarios, finishedAtMs: null, interrupted: 'SIGTERM' });
+}
+
+describe('report.json', () => {
+  it('validates against its schema, is marked incomplete when interrupted, and takes the most severe exit code', () => {
+    const report = sampleReport();
+    expect(ReportSchema.safeParse(JSON.parse(serializeReport(report))).success).toBe(true);
+    expect(report).toMatchObject({ complete: false, interrupted: 'SIGTERM', status: 'interrupted', exitCode: 143 });
+    expect(suiteExitCode(report.scenarios)).toBe(2);
+    expect(report.summary).toMatchObject({ scenarios: 4, passed: 1, failed: 1, invalid: 1, notRun: 1, gates: 4, gatesFailed: 1 });
+    expect(report.scenarios[1]!.reproduce).toBe('gauntlet run s/bad.yaml --seed 7');
+  });
+});
+
+describe('JUnit XML', () => {
+  const xml = junitXml(sampleReport());
+  const root = parseXml(xml);
+
+  it('is well-formed, one testsuite per scenario, counts that add up', () => {
+    expect(root.name).toBe('testsuites');
+    const suites = findAll(root, 'testsuite');
+    expect(suites.map((s) => s.attributes.name)).toEqual(['good', 'bad <&> "gate"', 'broken', 'later']);
+    expect(root.attributes).toMatchObject({ tests: '6', failures: '1', errors: '1', skipped: '1' });
+    for (const s of suites) expect(Number(s.attributes.tests)).toBe(findAll(s, 'testcase').length);
+  });
+
+  it('has one testcase per gate with unique classname+name, and the gate file and line', () => {
+    const cases = findAll(root, 'testcase');
+    const keys = cases.map((c) => `${c.attributes.classname}\u0000${c.attributes.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const tricky = cases.find((c) => c.attributes.name === 'a <tricky> & "quoted" gate')!;
+    expect(tricky.attributes).toMatchObject({ classname: 'bad <&> "gate"', file: 's/bad.yaml', line: '20' });
+    const failure = findAll(tricky, 'failure')[0]!;
+    expect(failure.attributes.message).toBe('trades must be >= 5, actual 3');
+    expect(failure.text).toContain('reproduce: gauntlet run s/bad.yaml --seed 7');
+  });
+
+  it('reports bad input as an error with each problem located, and a scenario not run as skipped', () => {
+    const broken = findAll(root, 'testsuite').find((s) => s.attributes.name === 'broken')!;
+    expect(findAll(broken, 'error')[0]!.text).toContain('s/broken.yaml:3:7: seed: invalid value');
+    const later = findAll(root, 'testsuite').find((s) => s.attributes.name === 'later')!;
+    expect(findAll(later, 'skipped')).toHaveLength(1);
+  });
+
+  it('the strict reader refuses what is not well-formed', () => {
+    expect(() => parseXml('<a><b></a>')).toThrow(SyntaxError);
+    expect(() => parseXml('<a x=1/>')).toThrow(SyntaxError);
+    expect(() => parseXml('<a>&</a>')).toThrow(SyntaxError);
+  });
+});
+
+describe('Markdown summary', () => {
+  it('has an overview and a table per scenario, with pipes escaped', () => {
+    const md = markdownSummary(sampleReport());
+    expect(md).toMatch(/^## Gauntlet\n/);
+    expect(md).toContain('| ✅ | good | 7 | 10,500.50 | 5.00% | 3.00% | 1.40 | 3 | 2/2 |');
+    expect(md.match(/^### /gm)).toHaveLength(4);
+    expect(md).toContain('| gate | threshold | actual | result |');
+    expect(md).toContain('_d \\| e_');
+    expect(md).toContain('Reproduce: `gauntlet run s/bad.yaml --seed 7`');
+  });
+});
+
+describe('atomic writes', () => {
+  it('replaces the file whole and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-atomic-'));
+    const path = join(dir, 'sub', 'report.json');
+    writeFileAtomic(path, 'first');
+    writeFileAtomic(path, 'second');
+    expect(readFileSync(path, 'utf8')).toBe('second');
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['report.json']);
+  });
+});

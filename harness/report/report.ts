@@ -1,0 +1,112 @@
+/**
+ * Building report.json: one entry per scenario (whatever became of it), the summary, the overall
+ * status and exit code (the most severe scenario wins), and the serialisation every writer uses.
+ */
+import type { ScenarioProblem } from '../scenario/problems.ts';
+import type { ScenarioRunResult } from '../scenario/run.ts';
+import { codeVersion } from './code-version.ts';
+import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
+
+export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
+
+const STATUS_EXIT: Record<ScenarioStatus, 0 | 1 | 2 | 3> = { passed: 0, failed: 1, invalid: 2, error: 3, 'not-run': 0 };
+
+export interface ScenarioIdentity {
+  readonly name: string;
+  readonly description: string | null;
+  readonly file: string;
+  readonly fileSha256: string | null;
+  readonly seed: number | null;
+  readonly seedSource: 'scenario' | 'cli' | 'derived' | null;
+}
+
+/** The command that reruns one scenario exactly (its seed given explicitly). */
+export function reproduceCommand(file: string, seed: number): string {
+  const quoted = /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
+  return `gauntlet run ${quoted} --seed ${seed}`;
+}
+
+function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
+  return {
+    name: id.name, description: id.description, file: id.file, fileSha256: id.fileSha256, status, exitCode: STATUS_EXIT[status],
+    seed: id.seed, seedSource: id.seedSource, reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed),
+    code: codeVersion(), node: process.version, marketData: [], fingerprint: null, journalRecords: null, events: null,
+    account: null, final: null, metrics: null, fills: [], gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
+  };
+}
+
+export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTimeMs: number): ScenarioReport {
+  const status = run.gates.every((g) => g.pass) ? 'passed' : 'failed';
+  return {
+    ...base(id, status),
+    marketData: run.marketData, fingerprint: run.fingerprint, journalRecords: run.journalRecords, events: run.events,
+    account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
+    gates: run.gates, warnings: run.warnings, wallTimeMs,
+  };
+}
+
+export function invalidScenario(id: ScenarioIdentity, problems: readonly ScenarioProblem[], wallTimeMs = 0): ScenarioReport {
+  return { ...base(id, 'invalid'), problems: [...problems], wallTimeMs };
+}
+
+export function erroredScenario(id: ScenarioIdentity, message: string, wallTimeMs: number): ScenarioReport {
+  return { ...base(id, 'error'), error: { message }, wallTimeMs };
+}
+
+export function notRunScenario(id: ScenarioIdentity): ScenarioReport {
+  return base(id, 'not-run');
+}
+
+export function summarize(scenarios: readonly ScenarioReport[]): Report['summary'] {
+  const count = (s: ScenarioStatus): number => scenarios.filter((x) => x.status === s).length;
+  return {
+    scenarios: scenarios.length, passed: count('passed'), failed: count('failed'), invalid: count('invalid'), errors: count('error'),
+    notRun: count('not-run'), gates: scenarios.reduce((n, s) => n + s.gates.length, 0),
+    gatesFailed: scenarios.reduce((n, s) => n + s.gates.filter((g) => !g.pass).length, 0),
+  };
+}
+
+/** The most severe exit code of the scenarios: internal error 3 > bad input 2 > gate failed 1 > 0. */
+export function suiteExitCode(scenarios: readonly ScenarioReport[]): number {
+  return scenarios.reduce((worst, s) => Math.max(worst, s.exitCode), 0);
+}
+
+export interface ReportState {
+  readonly command: 'run' | 'replay';
+  readonly rootSeed: number | null;
+  readonly startedAtMs: number;
+  readonly scenarios: readonly ScenarioReport[];
+  /** null while running. */
+  readonly finishedAtMs: number | null;
+  readonly interrupted: 'SIGINT' | 'SIGTERM' | null;
+}
+
+export function buildReport(state: ReportState): Report {
+  const exit = suiteExitCode(state.scenarios);
+  const complete = state.finishedAtMs !== null && state.interrupted === null;
+  const status: Report['status'] = state.interrupted !== null ? 'interrupted'
+    : state.finishedAtMs === null ? 'running'
+    : exit === 3 ? 'error' : exit === 2 ? 'invalid' : exit === 1 ? 'failed' : 'passed';
+  const exitCode = state.interrupted === 'SIGINT' ? EXIT.sigint : state.interrupted === 'SIGTERM' ? EXIT.sigterm : exit;
+  const end = state.finishedAtMs;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: codeVersion(),
+    node: process.version,
+    command: state.command,
+    complete,
+    interrupted: state.interrupted,
+    status,
+    exitCode,
+    rootSeed: state.rootSeed,
+    summary: summarize(state.scenarios),
+    wallClockStartedAt: new Date(state.startedAtMs).toISOString(),
+    wallClockFinishedAt: end === null ? null : new Date(end).toISOString(),
+    wallTimeMs: end === null ? 0 : Math.max(0, end - state.startedAtMs),
+    scenarios: [...state.scenarios],
+  };
+}
+
+export function serializeReport(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

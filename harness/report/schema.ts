@@ -1,0 +1,116 @@
+/**
+ * report.json, version 1: what a run did and what reproduces it. Validated by this zod schema on
+ * write and on read (replay), and committed as schemas/report.schema.json.
+ *
+ * Determinism: two runs of the same scenarios, seeds and code write byte-identical reports but
+ * for the fields whose names start with `wallClock` or `wallTime` (real time, stated as such).
+ */
+import { z } from 'zod';
+import { MetricsSchema } from '../../engine/index.ts';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const int = z.number().int();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256, lowercase hex.');
+export const MetricValueSchema = z.union([z.number(), z.literal('Infinity'), z.null()]);
+
+export const CodeVersionSchema = z.strictObject({
+  package: z.string().describe('Package name.'),
+  version: z.string().describe('Package version.'),
+  gitCommit: z.string().nullable().describe('Commit of the checkout the code ran from; null when not a git checkout (e.g. installed from npm).'),
+});
+
+export const ProblemSchema = z.strictObject({
+  file: z.string(), line: int.positive(), column: int.positive(),
+  path: z.string().describe('Field path in the scenario, e.g. stack.agents[0].period; empty for the whole file.'),
+  message: z.string(),
+  expected: z.string().optional(), found: z.string().optional(), hint: z.string().optional(),
+}).describe('Bad input, with where it is.');
+
+export const GateResultSchema = z.strictObject({
+  name: z.string().describe('Unique within the scenario.'),
+  metric: z.string(),
+  threshold: z.strictObject({ min: z.number().optional(), max: z.number().optional() }),
+  actual: MetricValueSchema.describe('The metric of the run; null when undefined for it (which fails the gate).'),
+  pass: z.boolean(),
+  message: z.string(),
+  line: int.positive().describe('Line of the gate in the scenario file.'),
+  column: int.positive(),
+});
+
+export const FillSchema = z.strictObject({
+  time: z.string().describe('ISO-8601 UTC with microseconds.'),
+  timeUs: int.describe('Epoch microseconds (UTC).'),
+  instrument: z.string(),
+  side: z.enum(['buy', 'sell']),
+  quantity: z.number().positive().describe('Shares, contracts or base-currency units.'),
+  price: z.number(),
+  fee: z.number().nonnegative().describe('In account currency.'),
+  notional: z.number().describe('quantity * price * multiplier, in account currency.'),
+  clientOrderId: z.string(),
+});
+
+export const WarningSchema = z.strictObject({
+  kind: z.literal('bad-row'),
+  file: z.string(), line: int.positive(), column: z.string(),
+  reason: z.string(), detail: z.string(), action: z.enum(['rejected', 'skipped', 'repaired']),
+}).describe('A bad market data row, handled under the declared bad-row policy.');
+
+export const ScenarioMetricsSchema = MetricsSchema.extend({
+  finalEquity: z.number().describe('Equity at the end, in account currency.'),
+  trades: int.nonnegative().describe('Closed round trips (= tradeCount).'),
+  fills: int.nonnegative().describe('Number of fills.'),
+  fees: z.number().nonnegative().describe('Total fees, in account currency.'),
+  dataWarnings: int.nonnegative().describe('Bad market data rows skipped or repaired.'),
+});
+
+export const SCENARIO_STATUSES = ['passed', 'failed', 'invalid', 'error', 'not-run'] as const;
+export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
+
+export const ScenarioReportSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().nullable(),
+  file: z.string().describe('The scenario file, relative to the working directory.'),
+  fileSha256: sha256.nullable().describe('SHA-256 of the scenario file; null when it could not be read.'),
+  status: z.enum(SCENARIO_STATUSES).describe('passed: every gate passed; failed: a gate failed; invalid: bad input (the file or its data); error: an internal error; not-run: the run was interrupted first.'),
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+  seed: int.nonnegative().nullable().describe('The root seed the scenario ran with.'),
+  seedSource: z.enum(['scenario', 'cli', 'derived']).nullable().describe('scenario: its own seed; cli: --seed; derived: from the suite root seed and the scenario name.'),
+  reproduce: z.string().nullable().describe('The command that reruns this scenario exactly.'),
+  code: CodeVersionSchema,
+  node: z.string().describe('Node.js version.'),
+  marketData: z.array(z.strictObject({ file: z.string(), sha256 })).describe('Market data files read (relative to the working directory) and their SHA-256.'),
+  fingerprint: sha256.nullable().describe("SHA-256 of the run's journal: every input and decision in order."),
+  journalRecords: int.nonnegative().nullable(),
+  events: int.nonnegative().nullable().describe('Kernel events processed.'),
+  account: z.strictObject({ currency: z.string(), startCash: z.number() }).nullable(),
+  final: z.record(z.string(), z.number()).nullable().describe('The final ledger in account currency: cash, equity, realized, unrealized, fees, marketValue, marginInUse, freeCash.'),
+  metrics: ScenarioMetricsSchema.nullable(),
+  fills: z.array(FillSchema),
+  gates: z.array(GateResultSchema),
+  warnings: z.array(WarningSchema),
+  problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),
+  error: z.strictObject({ message: z.string() }).nullable().describe('An internal error (a bug): its message.'),
+  wallTimeMs: z.number().nonnegative().describe('Real time the scenario took (not deterministic).'),
+});
+export type ScenarioReport = z.output<typeof ScenarioReportSchema>;
+
+export const ReportSchema = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: CodeVersionSchema,
+  node: z.string(),
+  command: z.enum(['run', 'replay']),
+  complete: z.boolean().describe('false while running, and when the run was interrupted: the scenarios not run are marked not-run.'),
+  interrupted: z.enum(['SIGINT', 'SIGTERM']).nullable(),
+  status: z.enum(['running', 'passed', 'failed', 'invalid', 'error', 'interrupted']),
+  exitCode: int.describe('0 every gate passed, 1 a gate failed, 2 bad input, 3 internal error; 130/143 when interrupted.'),
+  rootSeed: int.nonnegative().nullable().describe('--seed of a suite: each scenario seed derives from it and the scenario name.'),
+  summary: z.strictObject({
+    scenarios: int, passed: int, failed: int, invalid: int, errors: int, notRun: int, gates: int, gatesFailed: int,
+  }),
+  wallClockStartedAt: z.string().describe('Real time the run started, ISO-8601 UTC (not deterministic).'),
+  wallClockFinishedAt: z.string().nullable().describe('Real time the run ended (not deterministic); null while running.'),
+  wallTimeMs: z.number().nonnegative().describe('Real duration in milliseconds (not deterministic).'),
+  scenarios: z.array(ScenarioReportSchema),
+}).describe('A Gauntlet run report.');
+export type Report = z.output<typeof ReportSchema>;

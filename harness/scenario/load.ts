@@ -1,0 +1,133 @@
+/**
+ * Loading a scenario file: read, parse YAML (with positions), validate with zod, find unknown keys,
+ * run the cross-section checks. Bad input is returned as problems with file:line:column, all of
+ * them at once; only a bug throws.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { didYouMean, formatPath, type ScenarioProblem } from './problems.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+import { scenarioSchemaNode } from './json-schema.ts';
+import { semanticProblems } from './semantic.ts';
+import { findUnknownKeys } from './unknown-keys.ts';
+import { parseYaml, type ParsedYaml } from './yaml-source.ts';
+import { allowedValues, issueText, valueAt } from './zod-problems.ts';
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  /** The scenario's name: its `name`, or the file name without extension. */
+  readonly name: string;
+  /** The file as shown in reports: relative to the working directory, with '/' separators. */
+  readonly file: string;
+  readonly absPath: string;
+  /** Folder relative paths in the file are resolved against. */
+  readonly dir: string;
+  readonly sha256: string;
+  /** Where a field path is in the file (1-based line and column). */
+  readonly locate: ParsedYaml['locate'];
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly loaded: LoadedScenario }
+  | { readonly ok: false; readonly file: string; readonly absPath: string; readonly name: string; readonly sha256: string | null; readonly problems: readonly ScenarioProblem[] };
+
+/**
+ * A path as reports show it: relative to `cwd` (with '..' when outside it, so reports do not
+ * depend on where a checkout lives), with forward slashes; absolute only across drives.
+ */
+export function displayPath(absPath: string, cwd: string): string {
+  const rel = relative(cwd, absPath);
+  const shown = rel === '' || isAbsolute(rel) ? absPath : rel;
+  return shown.split(sep).join('/');
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Largest scenario file read: a scenario is a page of YAML, not a data file. */
+const MAX_SCENARIO_BYTES = 1 << 20;
+
+export function loadScenarioFile(path: string, cwd: string = process.cwd()): LoadResult {
+  const absPath = resolve(cwd, path);
+  const file = displayPath(absPath, cwd);
+  const fallbackName = basename(absPath, extname(absPath));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a scenario file' : `cannot read: ${(e as Error).message}`;
+    return { ok: false, file, absPath, name: fallbackName, sha256: null, problems: [{ file, line: 1, column: 1, path: '', message }] };
+  }
+  const sha256 = sha256Hex(bytes);
+  const fail = (problems: ScenarioProblem[]): LoadResult => ({ ok: false, file, absPath, name: fallbackName, sha256, problems });
+  if (bytes.length > MAX_SCENARIO_BYTES) return fail([{ file, line: 1, column: 1, path: '', message: `file is larger than ${MAX_SCENARIO_BYTES} bytes: not a scenario` }]);
+  return parseScenarioText(bytes.toString('utf8'), { file, absPath, sha256, fallbackName, fail });
+}
+
+function parseScenarioText(
+  text: string,
+  ctx: { file: string; absPath: string; sha256: string; fallbackName: string; fail: (p: ScenarioProblem[]) => LoadResult },
+): LoadResult {
+  const { file } = ctx;
+  const yaml = parseYaml(text);
+  if (yaml.syntaxProblems.length > 0) {
+    return ctx.fail(yaml.syntaxProblems.map((s) => ({ file, line: s.line, column: s.column, path: '', message: s.message })));
+  }
+  if (yaml.data === undefined || yaml.data === null) {
+    return ctx.fail([{ file, line: 1, column: 1, path: '', message: 'the file is empty: a scenario needs at least version, market, account and stack' }]);
+  }
+  const problems: ScenarioProblem[] = [];
+  const at = (path: readonly PropertyKey[], where: 'key' | 'value' = 'value'): { line: number; column: number } => yaml.locate(path, where);
+
+  const unknown = findUnknownKeys(scenarioSchemaNode(), yaml.data);
+  const reported = new Set<string>();
+  for (const u of unknown) {
+    const path = [...u.path, u.key];
+    const suggestion = didYouMean(u.key, u.known);
+    reported.add(formatPath(path));
+    problems.push({
+      file, ...at(path, 'key'), path: formatPath(path), message: `unknown key '${u.key}'`,
+      ...(suggestion === undefined ? {} : { hint: `did you mean '${suggestion}'?` }),
+    });
+  }
+  const parsed = ScenarioSchema.safeParse(yaml.data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const path = [...issue.path, key];
+          if (!reported.has(formatPath(path))) problems.push({ file, ...at(path, 'key'), path: formatPath(path), message: `unknown key '${key}'` });
+        }
+        continue;
+      }
+      const t = issueText(issue, yaml.data);
+      const value = valueAt(yaml.data, issue.path);
+      const suggestion = typeof value === 'string' ? didYouMean(value, allowedValues(issue)) : undefined;
+      problems.push({
+        file, ...at(issue.path), path: formatPath(issue.path), message: t.message,
+        ...(t.expected === undefined ? {} : { expected: t.expected }), ...(t.found === undefined ? {} : { found: t.found }),
+        ...(suggestion === undefined ? {} : { hint: `did you mean '${suggestion}'?` }),
+      });
+    }
+  }
+  if (problems.length > 0 || !parsed.success) return ctx.fail(sortProblems(problems));
+
+  const scenario = parsed.data;
+  const dir = dirname(ctx.absPath);
+  for (const s of semanticProblems(scenario, dir)) {
+    problems.push({ file, ...at(s.path, s.at), path: formatPath(s.path), message: s.message });
+  }
+  if (problems.length > 0) return ctx.fail(sortProblems(problems));
+  return {
+    ok: true,
+    loaded: { scenario, name: scenario.name ?? ctx.fallbackName, file, absPath: ctx.absPath, dir, sha256: ctx.sha256, locate: yaml.locate },
+  };
+}
+
+/** In file order, so that a reader goes down the file once. */
+function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,59 @@
+/**
+ * The market a scenario declares, as a list of sources with what each one trades, and the sources
+ * opened for a run: CSV files (paths relative to the scenario file), synthetic generators (each on
+ * its own named stream of the run's seed) and the built-in demo data.
+ */
+import { resolve } from 'node:path';
+import type { MarketSource } from '../../engine/index.ts';
+import type { Scenario, MarketSourceConfig } from './schema.ts';
+import { applyOverlays, createSyntheticSource, demoSp500Mapping, openCsvSource, RngRegistry, type CsvMapping } from './engine-parts.ts';
+
+export interface SourceDecl {
+  readonly config: MarketSourceConfig;
+  /** Path of the source in the scenario, for error locations. */
+  readonly path: readonly (string | number)[];
+  readonly instrumentId: string;
+  readonly priceDecimals: number;
+  /** The CSV mapping when the source is a file (the demo's is declared by the engine). */
+  readonly csv: CsvMapping | undefined;
+}
+
+export function marketSources(scenario: Scenario): SourceDecl[] {
+  const m = scenario.market;
+  const list = m.sources === undefined
+    ? [{ config: m as MarketSourceConfig, path: ['market'] as (string | number)[] }]
+    : m.sources.map((config, i) => ({ config, path: ['market', 'sources', i] }));
+  return list.map(({ config, path }) => {
+    if (config.csv !== undefined) return { config, path, instrumentId: config.csv.instrumentId, priceDecimals: config.csv.priceDecimals, csv: config.csv };
+    if (config.synthetic !== undefined) return { config, path, instrumentId: config.synthetic.instrumentId, priceDecimals: config.synthetic.priceDecimals, csv: undefined };
+    const demo = demoSp500Mapping();
+    return { config, path, instrumentId: demo.instrumentId, priceDecimals: demo.priceDecimals, csv: demo };
+  });
+}
+
+/** Absolute path of a CSV source's file: relative paths are relative to the scenario's folder. */
+export function csvPath(mapping: CsvMapping, scenarioDir: string): string {
+  return resolve(scenarioDir, mapping.file);
+}
+
+/**
+ * Opens the sources for one run. The first synthetic source draws from the run's 'market' stream
+ * and the n-th from 'market.n', so adding a source never moves another source's path.
+ */
+export function openSources(decls: readonly SourceDecl[], scenarioDir: string, seed: number): MarketSource[] {
+  const rng = new RngRegistry(seed);
+  let synthetic = 0;
+  return decls.map((d) => {
+    let source: MarketSource;
+    if (d.csv !== undefined) {
+      source = openCsvSource(d.csv, { baseDir: scenarioDir });
+    } else {
+      const stream = synthetic === 0 ? 'market' : `market.${synthetic}`;
+      synthetic++;
+      source = createSyntheticSource(d.config.synthetic!, rng.stream(stream));
+    }
+    const overlays = d.config.overlays ?? [];
+    // Overlays that draw randomness take the run's 'faults' stream, so they never move the market's.
+    return overlays.length === 0 ? source : applyOverlays(source, overlays, rng.stream('faults'));
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Checks across sections that a schema cannot express: every market source trades a declared
+ * instrument at the same price precision, agents name declared instruments, ids and gate names
+ * are unique, CSV files exist. Each problem carries the field path it is about.
+ */
+import { existsSync } from 'node:fs';
+import { gateName } from '../gates/schema.ts';
+import { marketSources, csvPath } from './market.ts';
+import type { Scenario } from './schema.ts';
+import { createAgent, createAllocator, createVenueModels, makeInstrument, RiskEngine, RngRegistry, VenueModelsSchema, type InstrumentConfig } from './engine-parts.ts';
+
+export interface SemanticProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly at?: 'key' | 'value';
+}
+
+/** The instruments of a run: as declared, or one equity per market instrument id. */
+export function effectiveInstruments(scenario: Scenario): InstrumentConfig[] {
+  if (scenario.instruments !== undefined) return scenario.instruments;
+  const seen = new Map<string, InstrumentConfig>();
+  for (const s of marketSources(scenario)) {
+    if (!seen.has(s.instrumentId)) seen.set(s.instrumentId, { id: s.instrumentId, kind: 'equity', priceDecimals: s.priceDecimals, currency: scenario.account.currency });
+  }
+  return [...seen.values()];
+}
+
+export function semanticProblems(scenario: Scenario, scenarioDir: string): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const instruments = effectiveInstruments(scenario);
+  const byId = new Map<string, InstrumentConfig>();
+  instruments.forEach((inst, i) => {
+    if (byId.has(inst.id)) problems.push({ path: ['instruments', i, 'id'], message: `instrument id '${inst.id}' is declared twice` });
+    byId.set(inst.id, inst);
+    if (scenario.instruments === undefined) return;
+    const currency = inst.currency ?? 'USD';
+    if (currency !== scenario.account.currency) {
+      problems.push({ path: ['instruments', i, 'currency'], message: `instrument ${inst.id} is quoted in ${currency} but the account is in ${scenario.account.currency} (multi-currency accounts are not supported yet)` });
+    }
+    try {
+      makeInstrument(inst, scenario.account.moneyDecimals);
+    } catch (e) {
+      problems.push({ path: ['instruments', i], message: (e as Error).message });
+    }
+  });
+  const declared = [...byId.keys()].join(', ');
+  for (const s of marketSources(scenario)) {
+    const inst = byId.get(s.instrumentId);
+    const idPath = s.config.demo !== undefined ? [...s.path, 'demo'] : [...s.path, s.config.csv !== undefined ? 'csv' : 'synthetic', 'instrumentId'];
+    if (inst === undefined) {
+      problems.push({ path: idPath, message: `the market source trades '${s.instrumentId}', which is not among the instruments (${declared})` });
+    } else if (inst.priceDecimals !== s.priceDecimals) {
+      problems.push({ path: idPath, message: `instrument ${s.instrumentId} has priceDecimals ${inst.priceDecimals} but its market source has ${s.priceDecimals}` });
+    }
+    if (s.config.csv !== undefined && !existsSync(csvPath(s.config.csv, scenarioDir))) {
+      problems.push({ path: [...s.path, 'csv', 'file'], message: `file not found: ${csvPath(s.config.csv, scenarioDir)} (paths are relative to the scenario file)` });
+    }
+  }
+  const agentIds = new Set<string>();
+  scenario.stack.agents.forEach((agent, i) => {
+    const id = agent.id ?? agent.kind;
+    if (agentIds.has(id)) problems.push({ path: ['stack', 'agents', i], message: `agent id '${id}' is used twice: give each agent of the same kind an id` });
+    agentIds.add(id);
+    const instrument = (agent as { instrument?: unknown }).instrument;
+    if (typeof instrument === 'string' && !byId.has(instrument)) {
+      problems.push({ path: ['stack', 'agents', i, 'instrument'], message: `agent trades '${instrument}', which is not among the instruments (${declared})` });
+    }
+  });
+  // The backtest takes fees and latency today; fill and slippage models are built by the venue
+  // work in progress. Until runBacktest accepts them, a non-default choice would be ignored
+  // silently, so it is refused.
+  const defaults = VenueModelsSchema.parse({});
+  for (const key of ['fill', 'slippage'] as const) {
+    if (JSON.stringify(scenario.venue[key]) !== JSON.stringify(defaults[key])) {
+      problems.push({ path: ['venue', key], message: `venue.${key} is not supported by this engine's backtest yet: only its default can be used` });
+    }
+  }
+  problems.push(...constructionProblems(scenario));
+  const names = new Set<string>();
+  scenario.gates.forEach((g, i) => {
+    const name = gateName(g);
+    if (names.has(name)) problems.push({ path: ['gates', i], message: `gate name '${name}' is used twice: give one of them a name` });
+    names.add(name);
+  });
+  return problems;
+}
+
+/**
+ * The engine's components validate their configuration when built (fail fast: a fee with more
+ * decimals than money has, a latency of fractional microseconds). Building each once here turns
+ * such a refusal into a problem at its place in the file instead of an error mid-run.
+ */
+function constructionProblems(scenario: Scenario): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const attempt = (path: readonly (string | number)[], build: () => unknown): void => {
+    try {
+      build();
+    } catch (e) {
+      problems.push({ path, message: (e as Error).message });
+    }
+  };
+  scenario.stack.agents.forEach((a, i) => attempt(['stack', 'agents', i], () => createAgent(a)));
+  attempt(['stack', 'allocator'], () => createAllocator(scenario.stack.allocator));
+  attempt(['stack', 'risk'], () => new RiskEngine(scenario.stack.risk));
+  const { fillAtBarOpen: _fillAtBarOpen, ...models } = scenario.venue;
+  attempt(['venue'], () => createVenueModels(models, new RngRegistry(scenario.seed), scenario.account.moneyDecimals));
+  return problems;
+}
