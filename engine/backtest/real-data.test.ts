@@ -6,8 +6,7 @@
 // - a buy-and-hold of 100 ORCL shares on the split-adjusted Close column, 1 bps fees.
 // The ledger identity is checked after every event on both.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCsvSource, sharedMarketMappings } from '../market/loaders/index.ts';
 import { BuyAndHoldAgent } from '../stack/agents/buy-and-hold.ts';
@@ -16,8 +15,9 @@ import { FixedQuantityAllocator } from '../stack/allocator/allocator.ts';
 import { RiskEngine } from '../stack/risk/risk-engine.ts';
 import { ReferenceStack } from '../stack/reference-stack.ts';
 import { runBacktest } from './backtest.ts';
+import { sharedMarketDir } from '../testing/shared-data.ts';
 
-const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'market');
+const dataDir = sharedMarketDir();
 const mappings = sharedMarketMappings(dataDir, { stockClose: 'close' });
 
 /** A hand-written parse: header, then numeric columns by name. */

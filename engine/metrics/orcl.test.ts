@@ -2,11 +2,12 @@
 // matches an independent calculation written here from the textbook formulas, without calling
 // any helper of the module. The file is read in place from the shared data folder.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, periodsPerYear } from './index.ts';
+import { join } from 'node:path';
+import { sharedMarketDir } from '../testing/shared-data.ts';
 
-const ORCL_CSV = resolve(import.meta.dirname, '../../../shared/data/market/orcl-1995-2014.csv');
+const ORCL_CSV = join(sharedMarketDir(), 'orcl-1995-2014.csv');
 const DAY_US = 86_400_000_000;
 const SESSION_US = 6.5 * 3_600_000_000;
 

@@ -3,10 +3,11 @@
 // equity in report.json: the CLI's report is checked against an independent calculation written
 // here (plain floats, a hand-written CSV parse: signal at a close, fill at the next open, 2.00 per
 // contract per side, multiplier 10) and against runBacktest called directly. Also: the recorded
-// FX quotes' bad rows are reported as warnings with their file and line. Skipped where the shared
-// data folder is absent (a fresh clone outside the project's workspace).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// FX quotes' bad rows are reported as warnings with their file and line. Where the data is not at
+// ../shared (a clone elsewhere), the fixture is copied with the data's absolute path: never skipped.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { sharedMarketDir } from '../../engine/testing/shared-data.ts';
 import { describe, expect, it } from 'vitest';
 import {
   createAgent, createAllocator, openCsvSource, ReferenceStack, RiskEngine, runBacktest, toMoney,
@@ -15,8 +16,19 @@ import { cli, REPO, tempDir } from '../cli/cli-helpers.ts';
 import { ReportSchema } from '../report/schema.ts';
 import { loadScenarioFile } from './load.ts';
 
-const DATA = join(REPO, '..', 'shared', 'data', 'market');
-const FIXTURE = 'harness/scenario/fixtures/futures-index-2006.yaml';
+const DATA = sharedMarketDir();
+
+/** The fixture itself when its relative data path resolves; else a copy pointing at DATA. */
+function fixture(name: string): string {
+  const path = `harness/scenario/fixtures/${name}`;
+  if (existsSync(join(REPO, dirname(path), '../../../../shared/data/market'))) return path;
+  const copy = join(tempDir('fixture'), name);
+  writeFileSync(copy, readFileSync(join(REPO, path), 'utf8').replaceAll('../../../../shared/data/market', DATA));
+  return copy;
+}
+/** How the report names a data file: relative to the working directory of the CLI (the repo). */
+const reported = (file: string): string => relative(REPO, join(DATA, file));
+const FIXTURE = fixture('futures-index-2006.yaml');
 
 function independent(): { fills: { date: string; side: 'buy' | 'sell'; price: number }[]; equity: number; fees: number } {
   const [header, ...lines] = readFileSync(join(DATA, 'index-2006-day.csv'), 'utf8').trim().split(/\r?\n/);
@@ -42,7 +54,7 @@ function independent(): { fills: { date: string; side: 'buy' | 'sell'; price: nu
   return { fills, equity: 10_000 + realized + unrealized - fees, fees };
 }
 
-describe.skipIf(!existsSync(DATA))('scenarios on the shared recorded data (read in place)', () => {
+describe('scenarios on the shared recorded data (read in place)', () => {
   it('the futures SMA(15) crossover written in YAML: report.json fills and final equity match an independent calculation', async () => {
     const out = tempDir('futures');
     const r = cli(['run', FIXTURE, '--out', out]);
@@ -55,7 +67,7 @@ describe.skipIf(!existsSync(DATA))('scenarios on the shared recorded data (read 
     expect(s.metrics!.finalEquity).toBeCloseTo(expected.equity, 6);
     expect(s.final!.equity).toBeCloseTo(expected.equity, 6);
     expect(s.metrics!.fees).toBe(expected.fees);
-    expect(s.marketData).toEqual([{ file: '../shared/data/market/index-2006-day.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(s.marketData).toEqual([{ file: reported('index-2006-day.csv'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
 
     // The same run through the engine's API directly gives the same fingerprint and equity.
     const loaded = loadScenarioFile(FIXTURE, REPO);
@@ -71,17 +83,18 @@ describe.skipIf(!existsSync(DATA))('scenarios on the shared recorded data (read 
       fees: { perUnit: 2 },
     });
     expect(direct.final.equity / 100).toBeCloseTo(expected.equity, 6);
+    expect(direct.fingerprint).toBe(s.fingerprint);
     expect(direct.fills.length).toBe(s.fills.length);
   });
 
   it("the recorded FX quotes' bad rows become warnings with file and line", () => {
     const out = tempDir('fx');
-    const r = cli(['run', 'harness/scenario/fixtures/fx-2010-bidask.yaml', '--out', out]);
+    const r = cli(['run', fixture('fx-2010-bidask.yaml'), '--out', out]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const s = ReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).scenarios[0]!;
     expect(s.warnings.length).toBeGreaterThan(0);
     for (const w of s.warnings) {
-      expect(w).toMatchObject({ kind: 'bad-row', file: '../shared/data/market/fx-2010-bidask.csv', action: 'skipped' });
+      expect(w).toMatchObject({ kind: 'bad-row', file: reported('fx-2010-bidask.csv'), action: 'skipped' });
       expect(w.line).toBeGreaterThan(1);
     }
   });

@@ -6,7 +6,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarBatch, BadRowPolicy, DataIssue, MarketBatch } from '../types.ts';
 import { MarketDataError } from '../types.ts';
@@ -14,8 +13,9 @@ import { CsvSyntaxError, openCsvSource } from './csv-source.ts';
 import { loadAll } from './load-all.ts';
 import type { BarMapping } from './mapping.ts';
 import { sharedMarketMappings } from './shared-mappings.ts';
+import { sharedMarketDir } from '../../testing/shared-data.ts';
 
-const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/market/', import.meta.url));
+const DATA_DIR = `${sharedMarketDir()}/`;
 const shared = sharedMarketMappings(DATA_DIR, { stockClose: 'close' });
 const tmp = mkdtempSync(join(tmpdir(), 'gauntlet-bad-rows-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

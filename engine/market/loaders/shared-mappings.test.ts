@@ -4,7 +4,6 @@
 // test reads from the file text itself (times written out by hand, in UTC, from the declared zone),
 // the clean files report no issue, and the noisy FX file flags exactly the rows its README describes.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatTimeUs } from '../../kernel/time.ts';
 import type { MarketBatch } from '../types.ts';
@@ -13,8 +12,9 @@ import type { CsvMapping } from './mapping.ts';
 import { openCsvSource } from './csv-source.ts';
 import { loadAll } from './load-all.ts';
 import { SHARED_FILES, demoSp500Mapping, demoSp500Path, sharedMarketMappings } from './shared-mappings.ts';
+import { sharedMarketDir } from '../../testing/shared-data.ts';
 
-const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/market/', import.meta.url));
+const DATA_DIR = `${sharedMarketDir()}/`;
 const mappings = sharedMarketMappings(DATA_DIR, { stockClose: 'close' });
 
 /** The file's lines, split on commas (the test's own reading, independent of the loader). */
