@@ -25,7 +25,7 @@ const argNumber = (flag: string, dflt: number): number => {
 const BARS = argNumber('--bars', 1_000_000);
 const LONG_BARS = argNumber('--long-bars', 10_000_000);
 const REPEATS = argNumber('--repeats', 3);
-const PERIOD = 20;
+const PERIOD = argNumber('--period', 20);
 const FEE_CENTS = 200;
 const MULTIPLIER = 10;
 const SEED = 42;
