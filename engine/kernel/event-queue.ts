@@ -43,6 +43,9 @@ export class EventQueue {
     this.capacity = capacity;
   }
 
+  /** Events ever pushed: lets the kernel notice that a handler scheduled something. */
+  pushes = 0;
+
   get size(): number {
     return this.heap.length;
   }
@@ -56,6 +59,7 @@ export class EventQueue {
       throw new RangeError(`event queue full (${this.capacity} events) while scheduling ${ev.name}`);
     }
     const h = this.heap;
+    this.pushes++;
     h.push(ev);
     let i = h.length - 1;
     while (i > 0) {

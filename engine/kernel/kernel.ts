@@ -144,11 +144,20 @@ export class Kernel {
       if (top === undefined || streamUs <= top.timeUs) {
         if (streamUs === Number.POSITIVE_INFINITY) break;
         if (streamUs > untilUs) { stop = 'until'; break; }
-        clock.advanceTo(streamUs, 'market data');
-        const r = stream!.dispatch();
-        marketEvents++;
-        events++;
-        if (r !== undefined) inflight.trackTask('market handler', r);
+        // A burst of market events: no queue work until the stream passes the queue's top, the
+        // handlers schedule something (it may come first), start async work, or the budget ends.
+        const limitUs = top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs;
+        const pushes = queue.pushes;
+        const burstEnd = maxEvents;
+        do {
+          clock.advanceTo(streamUs, 'market data');
+          const r = stream!.dispatch();
+          marketEvents++;
+          events++;
+          if (r !== undefined) { inflight.trackTask('market handler', r); break; }
+          if (queue.pushes !== pushes || !inflight.idle || events >= burstEnd) break;
+          streamUs = stream!.nextTimeUs();
+        } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
       } else {
         if (top.timeUs > untilUs) { stop = 'until'; break; }
         queue.pop();

@@ -27,6 +27,14 @@ export interface OrderBookSnapshot {
   readonly working: readonly (readonly string[])[];
 }
 
+/**
+ * Finished orders the venue remembers, so that a retry of a finished order's client id is still
+ * recognised (and books nothing). Beyond it the oldest finished orders are forgotten, which keeps
+ * memory flat on long runs: a retry arriving after this many later orders finished is not a retry
+ * any real stack makes.
+ */
+export const FINISHED_ORDERS_KEPT = 65_536;
+
 /** Sentinel of "no DAY order working" in `nextExpiryUs`. */
 const NO_EXPIRY = Number.POSITIVE_INFINITY;
 
@@ -49,6 +57,21 @@ export class OrderBookState {
   constructor(instrumentCount: number) {
     this.working = Array.from({ length: instrumentCount }, () => []);
     this.nextExpiryUs = new Float64Array(instrumentCount).fill(NO_EXPIRY);
+  }
+
+  /**
+   * Called after an order is added: once the map holds twice FINISHED_ORDERS_KEPT orders, forgets
+   * the oldest finished ones (insertion order) down to FINISHED_ORDERS_KEPT. Amortised O(1).
+   */
+  forgetOldFinished(): void {
+    if (this.orders.size <= 2 * FINISHED_ORDERS_KEPT) return;
+    let excess = this.orders.size - FINISHED_ORDERS_KEPT;
+    for (const [id, s] of this.orders) {
+      if (excess <= 0) break;
+      if (isWorkingStatus(s.status) || s.status === 'pending') continue;
+      this.orders.delete(id);
+      excess--;
+    }
   }
 
   get workingCount(): number {

@@ -157,6 +157,7 @@ export class SimulatedVenue implements VenueApi {
     }
     const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
     this.book.orders.set(order.clientOrderId, s);
+    this.book.forgetOldFinished();
     const why = orderProblem(order, this.p.instruments) ?? (this.halted(order.instrumentIndex, now) ? HALTED : null);
     if (why !== null) {
       s.status = 'rejected';
