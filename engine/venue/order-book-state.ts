@@ -33,7 +33,7 @@ export interface OrderBookSnapshot {
  * memory flat on long runs: a retry arriving after this many later orders finished is not a retry
  * any real stack makes.
  */
-export const FINISHED_ORDERS_KEPT = 65_536;
+export const FINISHED_ORDERS_KEPT = 8_192;
 
 /** Sentinel of "no DAY order working" in `nextExpiryUs`. */
 const NO_EXPIRY = Number.POSITIVE_INFINITY;

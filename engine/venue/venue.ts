@@ -39,6 +39,9 @@ export type { VenueApi, VenueListener, VenueParams, VenueState } from './venue-a
  * The venue's own copy of an order, every field present (absent prices as undefined) so that all
  * requests share one object shape: the fill model reads them on every market event.
  */
+/** Kernel event names of order messages reaching the venue (constant: no string per message). */
+const ARRIVE_LABELS = { submit: 'venue.arrive submit', cancel: 'venue.arrive cancel', replace: 'venue.arrive replace' } as const;
+
 function ownCopy(o: OrderRequest): OrderRequest {
   return {
     clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, side: o.side, quantityRaw: o.quantityRaw,
@@ -87,12 +90,12 @@ export class SimulatedVenue implements VenueApi {
     }
     this.toVenue = new Link<OrderMessage>({
       context: params.context, immediate: true,
-      label: (m) => `venue.arrive ${m.kind} ${m.kind === 'submit' ? m.order.clientOrderId : m.clientOrderId}`,
+      label: (m) => ARRIVE_LABELS[m.kind],
       deliver: (m) => this.onMessage(m),
     });
     this.toStack = new Link<ExecutionReport>({
       context: params.context, immediate: false,
-      label: (r) => `venue.report ${r.kind} ${r.clientOrderId}`,
+      label: (r) => `venue.report ${r.kind}`,
       deliver: (r) => params.listener.deliver(r),
     });
   }

@@ -75,7 +75,7 @@ export interface Execution {
 
 export interface ExecutionState {
   seq: number;
-  /** Live orders and the last FINISHED_KEPT finished ones, by client order id. */
+  /** Live orders and the last FINISHED_KEPT (up to twice that) finished ones, by client order id. */
   orders: Record<string, ExecOrder>;
   /** Ids of orders not yet terminal, in submission order. */
   open: string[];
@@ -282,8 +282,12 @@ export class ExecutionEngine implements Execution {
     const id = o.request.clientOrderId;
     const i = this.open.indexOf(id);
     if (i >= 0) this.open.splice(i, 1);
+    // Forget the oldest finished orders in bulk (a shift per order would move the whole array).
     this.finished.push(id);
-    if (this.finished.length > FINISHED_KEPT) this.orders.delete(this.finished.shift()!);
+    if (this.finished.length >= 2 * FINISHED_KEPT) {
+      const forget = this.finished.splice(0, this.finished.length - FINISHED_KEPT);
+      for (const old of forget) this.orders.delete(old);
+    }
   }
 
   onReport(r: ExecutionReport): void {
