@@ -52,6 +52,11 @@ export interface BacktestParams {
   budget?: RunBudget;
   /** Record equity after every bar (or tick) of source 0 (default true). */
   recordEquity?: boolean;
+  /**
+   * Keep every fill in the result (default true). Long streaming replays turn it off so that memory
+   * stays flat; the journal still records every fill.
+   */
+  recordFills?: boolean;
   barOpenEvents?: boolean;
   /** Session calendar (DAY orders, daily limits, annualisation). Default: UTC 24h. */
   calendar?: SessionCalendar;
@@ -120,10 +125,11 @@ class BacktestEngine implements MarketSink, VenueListener {
   readonly instruments: readonly Instrument[];
   private readonly sourceInstrument: Int32Array;
   private readonly recordEquity: boolean;
+  private readonly recordFills: boolean;
   private readonly afterEvent: BacktestParams['afterEvent'];
 
   constructor(p: {
-    kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean;
+    kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
     afterEvent: BacktestParams['afterEvent']; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
@@ -131,6 +137,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.instruments = p.instruments;
     this.sourceInstrument = p.sourceInstrument;
     this.recordEquity = p.recordEquity;
+    this.recordFills = p.recordFills;
     this.afterEvent = p.afterEvent;
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
@@ -235,7 +242,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.applyFill({ instrumentIndex: f.instrumentIndex, side: f.side, quantityRaw: f.quantityRaw, priceRaw: f.priceRaw, fee: f.fee });
     const inst = this.instruments[f.instrumentIndex]!;
     this.journal.record('fill', f.timeUs, f.clientOrderId, inst.id, f.side, f.quantityRaw, f.priceRaw, f.fee);
-    this.fills.push({
+    if (this.recordFills) this.fills.push({
       timeUs: f.timeUs, clientOrderId: f.clientOrderId, instrumentId: inst.id, side: f.side === 1 ? 'buy' : 'sell',
       quantity: f.quantityRaw / 10 ** inst.quantityDecimals, price: f.priceRaw / 10 ** inst.priceDecimals,
       fee: f.fee / this.moneyScale, notional: notional / this.moneyScale,
@@ -285,7 +292,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     : new ScheduleFeeModel(params.fees as FeeModelConfig, moneyDecimals);
   const latency = params.latency === undefined ? models.latency : createLatencyModel(params.latency, rng.stream('latency'));
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts: params.halts, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts: params.halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   stack.start({

@@ -64,6 +64,17 @@ const K = {
 };
 const encoder = new TextEncoder();
 
+type DecisionKind = Exclude<JournalKind, 'header' | 'string' | 'barOpen' | 'bar' | 'trade' | 'quote'>;
+const FIELD_NUMBER = 0;
+const FIELD_INTERNED = 1;
+const FIELD_INLINE = 2;
+/** Per decision kind, its code, fields and field encodings, computed once (no Set lookups per record). */
+const DECISION_SPECS = Object.fromEntries(Object.entries(JOURNAL_KINDS).map(([kind, spec]) => [kind, {
+  code: spec.code,
+  fields: spec.fields as readonly string[],
+  types: Uint8Array.from(spec.fields, (f: string) => (INLINE_STRING_FIELDS.has(f) ? FIELD_INLINE : STRING_FIELDS.has(f) ? FIELD_INTERNED : FIELD_NUMBER)),
+}])) as Record<DecisionKind, { code: number; fields: readonly string[]; types: Uint8Array }>;
+
 function utf8Length(s: string): number {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
   return s.length;
@@ -173,25 +184,26 @@ export class Journal {
    * fields; strings are interned first. Decisions are rare next to market data, so this generic
    * path may allocate.
    */
-  record(kind: Exclude<JournalKind, 'header' | 'string' | 'barOpen' | 'bar' | 'trade' | 'quote'>, ...values: (number | string)[]): void {
-    const spec = JOURNAL_KINDS[kind];
-    const fields = spec.fields;
-    if (values.length !== fields.length) {
-      throw new Error(`journal ${kind}: expected ${fields.length} values (${fields.join(', ')}), got ${values.length}`);
+  record(kind: DecisionKind, ...values: (number | string)[]): void {
+    const spec = DECISION_SPECS[kind];
+    const types = spec.types;
+    if (values.length !== types.length) {
+      throw new Error(`journal ${kind}: expected ${types.length} values (${spec.fields.join(', ')}), got ${values.length}`);
     }
     // Interned strings may write their own records first, so resolve them before this one starts.
     let words = 1;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < types.length; i++) {
       const v = values[i]!;
-      if (INLINE_STRING_FIELDS.has(fields[i]!)) {
-        if (typeof v !== 'string') throw new TypeError(`journal ${kind}.${fields[i]}: expected a string`);
-        words += 1 + Math.ceil(utf8Length(v) / 8);
-      } else {
-        if (typeof v === 'string') {
-          if (!STRING_FIELDS.has(fields[i]!)) throw new TypeError(`journal ${kind}.${fields[i]}: expected a number`);
-          values[i] = this.str(v);
-        }
+      const t = types[i];
+      if (t === FIELD_NUMBER) {
+        if (typeof v !== 'number') throw new TypeError(`journal ${kind}.${spec.fields[i]}: expected a number`);
         words += 1;
+      } else if (t === FIELD_INTERNED) {
+        if (typeof v === 'string') values[i] = this.str(v);
+        words += 1;
+      } else {
+        if (typeof v !== 'string') throw new TypeError(`journal ${kind}.${spec.fields[i]}: expected a string`);
+        words += 1 + ((utf8Length(v) + 7) >> 3);
       }
     }
     if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);

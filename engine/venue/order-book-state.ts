@@ -66,10 +66,10 @@ export class OrderBookState {
   forgetOldFinished(): void {
     if (this.orders.size <= 2 * FINISHED_ORDERS_KEPT) return;
     let excess = this.orders.size - FINISHED_ORDERS_KEPT;
-    for (const [id, s] of this.orders) {
+    for (const s of this.orders.values()) {
       if (excess <= 0) break;
       if (isWorkingStatus(s.status) || s.status === 'pending') continue;
-      this.orders.delete(id);
+      this.orders.delete(s.request.clientOrderId);
       excess--;
     }
   }

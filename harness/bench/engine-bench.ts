@@ -4,10 +4,13 @@
  * Measures, in one process, the market events per second of the full direct path
  * (data client -> agent -> allocator -> risk -> execution -> venue -> ledger, journal fingerprint
  * on) over N synthetic one-minute bars of one instrument (default 1e6), and its ratio to a raw
- * typed-array loop doing the same strategy (SMA(20) crossover, next-open fills, per-contract fees,
+ * typed-array loop doing the same strategy (SMA(n) crossover, next-open fills, per-contract fees,
  * futures PnL in integer cents) over the same bars. Both must agree on fills and final equity, or
- * the benchmark fails. Then it streams M bars (default 1e7) straight from the generator through
- * the full path and prints resident memory along the way: it must stay flat.
+ * the benchmark fails. The headline uses SMA(200) (`--period`), which trades on about 4% of the
+ * bars; a second, fill-heavy measurement uses SMA(20), which trades on 12.5% of them (a random
+ * walk whipsaws a short average), and shows what each order round trip costs.
+ * Then it streams M bars (default 1e7) straight from the generator through the full path and
+ * prints resident memory along the way: it must stay flat.
  *
  * A market event is one bar open or one bar close (each bar is two events through the kernel).
  */
@@ -24,8 +27,9 @@ const argNumber = (flag: string, dflt: number): number => {
 };
 const BARS = argNumber('--bars', 1_000_000);
 const LONG_BARS = argNumber('--long-bars', 10_000_000);
-const REPEATS = argNumber('--repeats', 3);
-const PERIOD = argNumber('--period', 20);
+const REPEATS = argNumber('--repeats', 5);
+const PERIOD = argNumber('--period', 200);
+const FILL_HEAVY_PERIOD = argNumber('--fill-heavy-period', 20);
 const FEE_CENTS = 200;
 const MULTIPLIER = 10;
 const SEED = 42;
@@ -58,14 +62,14 @@ function replay(batches: BarBatch[]): MarketSource {
 }
 
 const instruments = [{ id: 'SYN', kind: 'future' as const, priceDecimals: 2, multiplier: MULTIPLIER, marginPerContract: 1000 }];
-const stack = () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period: PERIOD })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) });
+const stack = (period: number) => () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) });
 
-async function fullPath(source: MarketSource, recordEquity: boolean) {
-  return runBacktest({ seed: SEED, instruments, account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], stack, fees: { perUnit: FEE_CENTS / 100 }, recordEquity });
+async function fullPath(source: MarketSource, record: boolean, period = PERIOD) {
+  return runBacktest({ seed: SEED, instruments, account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], stack: stack(period), fees: { perUnit: FEE_CENTS / 100 }, recordEquity: record, recordFills: record });
 }
 
 /** The same strategy as a raw loop over typed arrays: the floor the engine is compared with. */
-function rawLoop(opens: Float64Array, closes: Float64Array): { fills: number; equityCents: number } {
+function rawLoop(opens: Float64Array, closes: Float64Array, PERIOD: number): { fills: number; equityCents: number } {
   const n = closes.length;
   const window = new Float64Array(PERIOD);
   let sum = 0, head = 0, count = 0, prevClose = Number.NaN, prevSum = Number.NaN;
@@ -96,46 +100,56 @@ function rawLoop(opens: Float64Array, closes: Float64Array): { fills: number; eq
   return { fills, equityCents };
 }
 
-const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
-
-async function main(): Promise<void> {
-  log(`seed ${SEED}: bench:engine, ${BARS} one-minute bars (${2 * BARS} market events), SMA(${PERIOD}) crossover on a future`);
-  const batches = generate(BARS);
-  const opens = new Float64Array(BARS);
-  const closes = new Float64Array(BARS);
-  let k = 0;
-  for (const b of batches) { opens.set(b.open.subarray(0, b.length), k); closes.set(b.close.subarray(0, b.length), k); k += b.length; }
-
+async function measure(batches: BarBatch[], opens: Float64Array, closes: Float64Array, period: number) {
   const rawTimes: number[] = [];
   let raw = { fills: 0, equityCents: 0 };
   for (let r = 0; r < REPEATS + 2; r++) { // two warm-up rounds for the JIT
     const t0 = process.hrtime.bigint();
-    raw = rawLoop(opens, closes);
+    raw = rawLoop(opens, closes, period);
     if (r >= 2) rawTimes.push(seconds(t0));
   }
   const fullTimes: number[] = [];
   let full: Awaited<ReturnType<typeof fullPath>> | null = null;
   for (let r = 0; r < REPEATS + 1; r++) {
     const t0 = process.hrtime.bigint();
-    full = await fullPath(replay(batches), true);
+    full = await fullPath(replay(batches), true, period);
     if (r >= 1) fullTimes.push(seconds(t0));
   }
   if (full === null) throw new Error('no run');
   if (full.fills.length !== raw.fills || full.final.equity !== raw.equityCents) {
-    throw new Error(`full path and raw loop disagree: fills ${full.fills.length} vs ${raw.fills}, equity ${full.final.equity} vs ${raw.equityCents} cents`);
+    throw new Error(`SMA(${period}): full path and raw loop disagree: fills ${full.fills.length} vs ${raw.fills}, equity ${full.final.equity} vs ${raw.equityCents} cents`);
   }
   const events = 2 * BARS;
-  const fullSec = median(fullTimes);
-  const rawSec = median(rawTimes);
-  const eventsPerSecond = Math.round(events / fullSec);
-  const rawEventsPerSecond = Math.round(events / rawSec);
-  log(`full path: ${(eventsPerSecond / 1e6).toFixed(2)}M events/s (${(BARS / fullSec / 1e6).toFixed(2)}M bars/s), median of ${REPEATS}; fills ${full.fills.length}, fingerprint ${full.fingerprint.slice(0, 16)}...`);
-  log(`raw loop:  ${(rawEventsPerSecond / 1e6).toFixed(1)}M events/s; full/raw = ${(eventsPerSecond / rawEventsPerSecond).toFixed(4)} (raw is ${(rawEventsPerSecond / eventsPerSecond).toFixed(1)}x faster)`);
+  return { eventsPerSecond: Math.round(events / median(fullTimes)), rawEventsPerSecond: Math.round(events / median(rawTimes)), full };
+}
+
+const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
+
+async function main(): Promise<void> {
+  log(`seed ${SEED}: bench:engine, ${BARS} one-minute bars (${2 * BARS} market events), SMA crossover on a future (SMA(${PERIOD}); fill-heavy SMA(${FILL_HEAVY_PERIOD}))`);
+  const batches = generate(BARS);
+  const opens = new Float64Array(BARS);
+  const closes = new Float64Array(BARS);
+  let k = 0;
+  for (const b of batches) { opens.set(b.open.subarray(0, b.length), k); closes.set(b.close.subarray(0, b.length), k); k += b.length; }
+
+  const main = await measure(batches, opens, closes, PERIOD);
+  const heavy = FILL_HEAVY_PERIOD > 0 ? await measure(batches, opens, closes, FILL_HEAVY_PERIOD) : null;
+  const { eventsPerSecond, rawEventsPerSecond, full } = main;
+  const fullSec = (2 * BARS) / eventsPerSecond;
+  log(`full path, SMA(${PERIOD}): ${(eventsPerSecond / 1e6).toFixed(2)}M events/s (${(BARS / fullSec / 1e6).toFixed(2)}M bars/s), median of ${REPEATS}; fills ${full.fills.length}, fingerprint ${full.fingerprint.slice(0, 16)}...`);
+  log(`raw loop,  SMA(${PERIOD}): ${(rawEventsPerSecond / 1e6).toFixed(1)}M events/s; full/raw = ${(eventsPerSecond / rawEventsPerSecond).toFixed(4)} (raw is ${(rawEventsPerSecond / eventsPerSecond).toFixed(1)}x faster)`);
+  if (heavy !== null) {
+    const perFillUs = ((2 * BARS / heavy.eventsPerSecond - fullSec) / (heavy.full.fills.length - full.fills.length)) * 1e6;
+    log(`fill-heavy, SMA(${FILL_HEAVY_PERIOD}): ${(heavy.eventsPerSecond / 1e6).toFixed(2)}M events/s, fills ${heavy.full.fills.length}; about ${perFillUs.toFixed(1)} us per extra order round trip; full/raw = ${(heavy.eventsPerSecond / heavy.rawEventsPerSecond).toFixed(4)}`);
+  }
 
   // Streaming replay: bars come from the generator batch by batch, nothing is kept.
   const rssSamples: number[] = [];
+  const heapSamples: number[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   let longSec = 0;
   if (LONG_BARS > 0) {
     const gen = createSyntheticSource(syntheticParams(LONG_BARS), Rng.derive(SEED, 'market'));
@@ -143,7 +157,13 @@ async function main(): Promise<void> {
     const sampled: MarketSource = {
       info: gen.info, issues: gen.issues,
       next: () => {
-        if (batchesSeen++ % Math.max(1, Math.floor(LONG_BARS / BATCH_ROWS / 10)) === 0) rssSamples.push(Math.round(rssMb()));
+        if (batchesSeen++ % Math.max(1, Math.floor(LONG_BARS / BATCH_ROWS / 10)) === 0) {
+          // With --expose-gc (the npm script passes it), live heap after a full collection: the
+          // figure that shows whether anything accumulates; RSS also carries the allocator's slack.
+          gc?.();
+          heapSamples.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
+          rssSamples.push(Math.round(rssMb()));
+        }
         return gen.next();
       },
     };
@@ -151,15 +171,17 @@ async function main(): Promise<void> {
     const long = await fullPath(sampled, false);
     longSec = seconds(t0);
     rssSamples.push(Math.round(rssMb()));
-    log(`streaming ${LONG_BARS} bars: ${(2 * LONG_BARS / longSec / 1e6).toFixed(2)}M events/s, ${long.fills.length} fills; RSS MB along the run: ${rssSamples.join(' ')}`);
+    log(`streaming ${LONG_BARS} bars (equity and fill lists off, journal on): ${(2 * LONG_BARS / longSec / 1e6).toFixed(2)}M events/s, fingerprint ${long.fingerprint.slice(0, 16)}...`);
+    log(`  along the run, RSS MB: ${rssSamples.join(' ')}; live heap MB after GC: ${heapSamples.length > 0 && gc ? heapSamples.join(' ') : '(run with --expose-gc)'}`);
   }
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log(`peak RSS ${peakRssMb} MB (includes the ${BARS} pre-generated bars of the first part)`);
   if (json) {
     console.log(JSON.stringify({
       eventsPerSecond, rawLoopRatio: Number((eventsPerSecond / rawEventsPerSecond).toFixed(5)), peakRssMb,
-      barsPerSecond: Math.round(BARS / fullSec), rawEventsPerSecond, bars: BARS, fills: full.fills.length, fingerprint: full.fingerprint,
-      longBars: LONG_BARS, longEventsPerSecond: LONG_BARS > 0 ? Math.round(2 * LONG_BARS / longSec) : null, rssMbSamples: rssSamples, seed: SEED,
+      barsPerSecond: Math.round(BARS / fullSec), rawEventsPerSecond, bars: BARS, smaPeriod: PERIOD, fills: full.fills.length, fingerprint: full.fingerprint,
+      fillHeavy: heavy === null ? null : { smaPeriod: FILL_HEAVY_PERIOD, eventsPerSecond: heavy.eventsPerSecond, rawLoopRatio: Number((heavy.eventsPerSecond / heavy.rawEventsPerSecond).toFixed(5)), fills: heavy.full.fills.length },
+      longBars: LONG_BARS, longEventsPerSecond: LONG_BARS > 0 ? Math.round(2 * LONG_BARS / longSec) : null, rssMbSamples: rssSamples, heapMbSamples: gc ? heapSamples : null, seed: SEED,
     }));
   }
 }

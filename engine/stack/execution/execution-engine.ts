@@ -148,8 +148,8 @@ export class ExecutionEngine implements Execution {
   }
 
   submit(order: Omit<OrderRequest, 'clientOrderId'>): string | null {
+    // Ids come from a monotonic sequence (restored with the state), so a new id is never in use.
     const id = `${this.d.prefix}-${++this.seq}`;
-    if (this.orders.has(id)) throw new Error(`execution: client order id ${id} is already used`);
     const request: OrderRequest = { ...order, clientOrderId: id };
     const inst = this.d.instruments[request.instrumentIndex];
     if (inst === undefined) throw new RangeError(`execution: order for unknown instrument ${request.instrumentIndex}`);
