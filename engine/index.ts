@@ -28,7 +28,7 @@ export * from './venue/venue-api.ts';
 export { VenueModelsSchema, createVenueModels, type VenueModelsConfig } from './venue/models/venue-models.ts';
 export { OhlcPathFillModel, FillModelSchema, type FillModel } from './venue/models/fill-models.ts';
 export { SlippageModelSchema, createSlippageModel, type SlippageModel } from './venue/models/slippage-models.ts';
-export type { HaltWindow } from './venue/halts.ts';
+export { HALTED, validateHaltWindows } from './market/halts.ts';
 export { FeeModelSchema, ScheduleFeeModel, NO_FEES, type FeeModel, type FeeParams, type FeeModelConfig } from './venue/models/fee-models.ts';
 export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type LatencyModel, type LatencyModelConfig } from './venue/models/latency-models.ts';
 

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { arraySource, type BarRow } from '../market/array-source.ts';
 import { US_PER_DAY, US_PER_HOUR } from '../kernel/time.ts';
+
+const US_HOUR = US_PER_HOUR;
 import { SmaCrossoverAgent } from '../stack/agents/sma-crossover.ts';
 import { FixedQuantityAllocator } from '../stack/allocator/allocator.ts';
 import { RiskEngine } from '../stack/risk/risk-engine.ts';
@@ -83,5 +85,29 @@ describe('runBacktest (direct path)', () => {
     });
     const sync = await runBacktest(params(closes));
     expect(r.fills).toEqual(sync.fills);
+  });
+});
+
+describe('halts from overlays reach the venue', () => {
+  it('an order arriving inside a halt window of the halt overlay is rejected as halted', async () => {
+    const { applyOverlay } = await import('../market/overlays/index.ts');
+    const { decodeJournal } = await import('../kernel/journal-view.ts');
+    const closes = [100, 100, 100, 90, 120, 130, 125, 80, 70];
+    const rows = bars(closes);
+    const halt = { fromUs: rows[4]!.closeTimeUs, toUs: rows[6]!.closeTimeUs };
+    const parts: Uint8Array[] = [];
+    const p = params(closes);
+    const r = await runBacktest({
+      ...p,
+      sources: [applyOverlay(arraySource({ instrumentId: 'F', priceDecimals: 0, barIntervalUs: 8 * US_HOUR }, { type: 'bar', rows }), { kind: 'halt', ...halt })],
+      latency: { model: 'constant', orderUs: US_HOUR, reportUs: 0 }, // the signal at bar 4's close arrives inside the halt
+      journalSink: { write: (b) => parts.push(b.slice()) },
+    });
+    const rejects = [...decodeJournal(Buffer.concat(parts))].filter((x) => x.kind === 'venueReject');
+    expect(rejects[0]).toEqual({ kind: 'venueReject', timeUs: halt.fromUs + US_HOUR, clientOrderId: 'o-1', reason: 'halted' });
+    // The stack's 5 s order timeout is shorter than the hour of latency: its retries (same id)
+    // arrive later and book nothing.
+    expect(rejects.slice(1).map((x) => x.reason)).toEqual(Array(rejects.length - 1).fill('duplicate client order id: already known'));
+    expect(r.fills.every((f) => f.timeUs < halt.fromUs || f.timeUs >= halt.toUs)).toBe(true);
   });
 });

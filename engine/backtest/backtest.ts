@@ -20,7 +20,8 @@ import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '
 import { createVenueModels, type VenueModelsConfig } from '../venue/models/venue-models.ts';
 import type { FillModel } from '../venue/models/fill-models.ts';
 import type { SlippageModel } from '../venue/models/slippage-models.ts';
-import type { HaltWindow } from '../venue/halts.ts';
+import type { HaltWindow } from '../market/halts.ts';
+import { haltWindowsOf } from '../market/overlays/overlay.ts';
 import type { ExecutionReport, FillReport, StatusReport } from '../venue/orders.ts';
 import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
 
@@ -46,7 +47,10 @@ export interface BacktestParams {
   fees?: FeeModelConfig | FeeModel;
   /** Overrides venue.latency. */
   latency?: LatencyModelConfig;
-  /** Trading halts per instrument id: orders arriving inside are rejected, nothing matches. */
+  /**
+   * Trading halts per instrument id: orders arriving inside are rejected, nothing matches. Halt
+   * windows of the sources (the halt overlay) are added to these.
+   */
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
   journalSink?: JournalSink;
   budget?: RunBudget;
@@ -266,6 +270,18 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 }
 
+/** Declared halts plus the halt windows sources expose (overlays), sorted per instrument. */
+function mergeHalts(declared: Readonly<Record<string, readonly HaltWindow[]>>, sources: readonly MarketSource[]): Record<string, readonly HaltWindow[]> {
+  const out: Record<string, HaltWindow[]> = {};
+  for (const [id, ws] of Object.entries(declared)) out[id] = [...ws];
+  for (const s of sources) {
+    const ws = haltWindowsOf(s);
+    if (ws.length > 0) (out[s.info.instrumentId] ??= []).push(...ws);
+  }
+  for (const ws of Object.values(out)) ws.sort((a, b) => a.fromUs - b.fromUs);
+  return out;
+}
+
 /** The kernel starts before any market time; the first event moves the clock to the market. */
 const KERNEL_START_US = Number.MIN_SAFE_INTEGER;
 
@@ -283,6 +299,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     }
     return index;
   }));
+  const halts = mergeHalts(params.halts ?? {}, params.sources);
   const rng = new RngRegistry(params.seed);
   const kernel = new Kernel({ startUs: KERNEL_START_US, ...(params.fetch ? { fetch: params.fetch } : {}) });
   const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
@@ -292,7 +309,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     : new ScheduleFeeModel(params.fees as FeeModelConfig, moneyDecimals);
   const latency = params.latency === undefined ? models.latency : createLatencyModel(params.latency, rng.stream('latency'));
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts: params.halts, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   stack.start({

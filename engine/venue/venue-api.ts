@@ -6,7 +6,7 @@
 import type { KernelContext } from '../kernel/kernel.ts';
 import type { Instrument } from '../instruments/instrument.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
-import type { HaltWindow } from './halts.ts';
+import type { HaltWindow } from '../market/halts.ts';
 import type { LinkState, OrderMessage } from './links.ts';
 import type { FeeModel } from './models/fee-models.ts';
 import type { FillModel } from './models/fill-models.ts';
@@ -38,7 +38,7 @@ export interface VenueParams {
   fill?: FillModel;
   /** Default: none. */
   slippage?: SlippageModel;
-  /** Trading halts per instrument id, [startUs, endUs) sorted and not overlapping. */
+  /** Trading halts per instrument id, [fromUs, toUs) sorted and not overlapping. */
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
 }
 

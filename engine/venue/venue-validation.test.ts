@@ -4,7 +4,7 @@
 // during a halt and does after it; that a repeated client order id books nothing; and that
 // every rejection is a terminal 'rejected' state with a reason.
 import { describe, expect, it } from 'vitest';
-import { HALTED } from './halts.ts';
+import { HALTED } from '../market/halts.ts';
 import type { OrderRequest } from './orders.ts';
 import { fillsOf, LOTS, order, statusesOf, tradeSource, venueKit, XYZ } from './venue-test-kit.ts';
 
@@ -55,7 +55,7 @@ describe('order validation', () => {
 
 describe('halts', () => {
   it("rejects orders and replaces arriving inside a halt with 'halted', takes cancels, and trades nothing until it ends", async () => {
-    const k = venueKit({ startUs: T, halts: { XYZ: [{ startUs: T + 100, endUs: T + 200 }] } });
+    const k = venueKit({ startUs: T, halts: { XYZ: [{ fromUs: T + 100, toUs: T + 200 }] } });
     const before = order({ side: 1, quantityRaw: 1, type: 'limit', limitPriceRaw: 10_000 });
     const during = order({ side: 1, quantityRaw: 1 });
     const cancelled = order({ side: 1, quantityRaw: 1, type: 'limit', limitPriceRaw: 9_000 });
@@ -76,8 +76,8 @@ describe('halts', () => {
   });
 
   it('refuses overlapping or empty halt windows at construction', () => {
-    expect(() => venueKit({ startUs: T, halts: { XYZ: [{ startUs: 10, endUs: 20 }, { startUs: 15, endUs: 30 }] } })).toThrow(/sorted and not overlap/);
-    expect(() => venueKit({ startUs: T, halts: { XYZ: [{ startUs: 10, endUs: 10 }] } })).toThrow(/at or before it starts/);
+    expect(() => venueKit({ startUs: T, halts: { XYZ: [{ fromUs: 10, toUs: 20 }, { fromUs: 15, toUs: 30 }] } })).toThrow(/sorted and not overlap/);
+    expect(() => venueKit({ startUs: T, halts: { XYZ: [{ fromUs: 10, toUs: 10 }] } })).toThrow(/at or before it starts/);
     expect(() => venueKit({ startUs: T, halts: { NOPE: [] } })).toThrow(/no instrument NOPE/);
   });
 });

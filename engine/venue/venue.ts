@@ -19,7 +19,7 @@ import { PRIORITY } from '../kernel/event-queue.ts';
 import { notionalMoney } from '../instruments/instrument.ts';
 import type { BarBatch } from '../market/types.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
-import { HALTED, isHalted, validateHaltWindows, type HaltWindow } from './halts.ts';
+import { HALTED, isHalted, validateHaltWindows, type HaltWindow } from '../market/halts.ts';
 import { Link, type OrderMessage } from './links.ts';
 import { Matcher } from './matching.ts';
 import { OhlcPathFillModel, type FillModel } from './models/fill-models.ts';
@@ -32,7 +32,7 @@ import type { VenueApi, VenueParams, VenueState } from './venue-api.ts';
 
 export type { VenueOrderState } from './order-book-state.ts';
 export type { OrderChanges } from './order-validation.ts';
-export type { HaltWindow } from './halts.ts';
+export type { HaltWindow } from '../market/halts.ts';
 export type { VenueApi, VenueListener, VenueParams, VenueState } from './venue-api.ts';
 
 /**

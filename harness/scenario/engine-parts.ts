@@ -11,15 +11,11 @@ export {
   deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError,
 } from '../../engine/index.ts';
 export type { AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
-export { CsvMappingSchema, openCsvSource, demoSp500Mapping, demoSp500Path, CsvSyntaxError } from '../../engine/market/loaders/index.ts';
-export type { CsvMapping } from '../../engine/market/loaders/index.ts';
-export { syntheticParamsSchema, createSyntheticSource, SyntheticParamsError } from '../../engine/market/synthetic/index.ts';
-export { CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS } from '../../engine/market/calendar.ts';
-export type { SessionCalendar, CalendarRef } from '../../engine/market/calendar.ts';
-
-// Not yet on engine/index.ts (the venue and stack work in progress adds them): imported from their modules.
-export { AllocatorConfigSchema, createAllocator, type AllocatorConfig } from '../../engine/stack/allocator/registry.ts';
-export { ExecutionConfigSchema } from '../../engine/stack/execution/config.ts';
-export { VenueModelsSchema, createVenueModels } from '../../engine/venue/models/venue-models.ts';
-export { toMoney } from '../../engine/index.ts';
-export { overlayParamsSchema, applyOverlays } from '../../engine/market/overlays/index.ts';
+export {
+  CsvMappingSchema, openCsvSource, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
+  syntheticParamsSchema, createSyntheticSource, SyntheticParamsError,
+  CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS,
+  AllocatorConfigSchema, createAllocator, ExecutionConfigSchema, VenueModelsSchema, createVenueModels, toMoney,
+  overlayParamsSchema, applyOverlays,
+} from '../../engine/index.ts';
+export type { CsvMapping, SessionCalendar, CalendarRef, AllocatorConfig, VenueModelsConfig } from '../../engine/index.ts';

@@ -11,7 +11,7 @@ import { scenarioPeriodsPerYear } from './annualise.ts';
 import {
   CALENDARS, computeMetrics, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
-  type TradingStack,
+  type TradingStack, type VenueModelsConfig,
 } from './engine-parts.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketSources, openSources } from './market.ts';
@@ -83,6 +83,12 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The scenario's venue section without the harness-only switch: the engine's venue models. */
+function venueModels(venue: LoadedScenario['scenario']['venue']): VenueModelsConfig {
+  const { fillAtBarOpen: _fillAtBarOpen, ...models } = venue;
+  return models;
+}
+
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioRunResult> {
   const cwd = options.cwd ?? process.cwd();
   const s = loaded.scenario;
@@ -109,8 +115,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
       calendar,
     })),
-    fees: s.venue.fees,
-    latency: s.venue.latency,
+    venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
     calendar,
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),

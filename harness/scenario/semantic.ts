@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { gateName } from '../gates/schema.ts';
 import { marketSources, csvPath } from './market.ts';
 import type { Scenario } from './schema.ts';
-import { createAgent, createAllocator, createVenueModels, makeInstrument, RiskEngine, RngRegistry, VenueModelsSchema, type InstrumentConfig } from './engine-parts.ts';
+import { createAgent, createAllocator, createVenueModels, makeInstrument, RiskEngine, RngRegistry, type InstrumentConfig } from './engine-parts.ts';
 
 export interface SemanticProblem {
   readonly path: readonly (string | number)[];
@@ -66,15 +66,6 @@ export function semanticProblems(scenario: Scenario, scenarioDir: string): Seman
       problems.push({ path: ['stack', 'agents', i, 'instrument'], message: `agent trades '${instrument}', which is not among the instruments (${declared})` });
     }
   });
-  // The backtest takes fees and latency today; fill and slippage models are built by the venue
-  // work in progress. Until runBacktest accepts them, a non-default choice would be ignored
-  // silently, so it is refused.
-  const defaults = VenueModelsSchema.parse({});
-  for (const key of ['fill', 'slippage'] as const) {
-    if (JSON.stringify(scenario.venue[key]) !== JSON.stringify(defaults[key])) {
-      problems.push({ path: ['venue', key], message: `venue.${key} is not supported by this engine's backtest yet: only its default can be used` });
-    }
-  }
   problems.push(...constructionProblems(scenario));
   const names = new Set<string>();
   scenario.gates.forEach((g, i) => {

@@ -59,4 +59,5 @@ export { halt, HaltOverlay, haltParamsSchema, type HaltParams } from './halt.ts'
 export { volatilitySpike, VolatilitySpikeOverlay, volatilitySpikeParamsSchema, type VolatilitySpikeParams } from './volatility-spike.ts';
 export { liquidityDrought, LiquidityDroughtOverlay, liquidityDroughtParamsSchema, type LiquidityDroughtParams } from './liquidity-drought.ts';
 export { PriceShapeOverlay, type PriceShape } from './price-shape.ts';
-export { haltWindowsOf, isHalted, Overlay, OverlayParamsError, type HaltWindow, type OverlaySource } from './overlay.ts';
+export { isHalted } from '../halts.ts';
+export { haltWindowsOf, Overlay, OverlayParamsError, type HaltWindow, type OverlaySource } from './overlay.ts';

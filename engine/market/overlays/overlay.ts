@@ -11,15 +11,12 @@
  * promise from the inner source makes the overlay's answer a promise.
  */
 import { z } from 'zod';
-import type { TimeUs } from '../../kernel/time.ts';
+import type { HaltWindow } from '../halts.ts';
+
+export type { HaltWindow };
 import { BATCH_ROWS, newBarBatch, newQuoteBatch, newTradeBatch, type DataIssue, type MarketBatch, type MarketSource, type MarketSourceInfo } from '../types.ts';
 
 /** A period with no market data; a venue refuses orders inside it. */
-export interface HaltWindow {
-  readonly fromUs: TimeUs;
-  /** Exclusive end. */
-  readonly toUs: TimeUs;
-}
 
 /** A source that knows the halts applied to it (possibly none). */
 export interface OverlaySource extends MarketSource {
@@ -32,11 +29,6 @@ export function haltWindowsOf(source: MarketSource): readonly HaltWindow[] {
   return Array.isArray(w) ? w : [];
 }
 
-/** True when `t` lies inside one of `windows` (for a venue checking whether it may accept orders). */
-export function isHalted(windows: readonly HaltWindow[], t: TimeUs): boolean {
-  for (const w of windows) if (t >= w.fromUs && t < w.toUs) return true;
-  return false;
-}
 
 export const timeUsSchema = z.int().min(0);
 
