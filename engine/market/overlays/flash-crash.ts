@@ -9,7 +9,7 @@ import { parseOverlayParams, timeUsSchema } from './overlay.ts';
 import { PriceShapeOverlay, type PriceShape } from './price-shape.ts';
 
 export const flashCrashParamsSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('flash-crash').describe('Prices fall by dropPercent, then recover.'),
     startUs: timeUsSchema.describe('When the fall starts, epoch microseconds (UTC).'),
     dropPercent: z.number().gt(0).lt(100).describe('Depth of the crash at its bottom, in percent of the price (0 < x < 100).'),

@@ -8,7 +8,7 @@ import { parseOverlayParams, timeUsSchema } from './overlay.ts';
 import { PriceShapeOverlay, type PriceShape } from './price-shape.ts';
 
 export const gapOpenParamsSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('gap-open').describe('All prices shift by gapPercent from atUs on.'),
     atUs: timeUsSchema.describe('When the gap happens, epoch microseconds (UTC); events from then on are shifted.'),
     gapPercent: z.number().gt(-100).max(1000).describe('Shift in percent of the price: -10 gaps down 10%, 5 gaps up 5% (> -100).'),

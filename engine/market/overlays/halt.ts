@@ -9,7 +9,7 @@ import type { MarketBatch, MarketSource } from '../types.ts';
 import { batchSpan, Overlay, parseOverlayParams, windowFields, windowOrdered, type HaltWindow } from './overlay.ts';
 
 export const haltParamsSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('halt').describe('No market data, and no trading, inside the window.'),
     ...windowFields,
   })

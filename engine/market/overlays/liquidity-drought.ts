@@ -10,7 +10,7 @@ import type { MarketBatch, MarketSource } from '../types.ts';
 import { batchSpan, Overlay, parseOverlayParams, windowFields, windowOrdered } from './overlay.ts';
 
 export const liquidityDroughtParamsSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('liquidity-drought').describe('Volume and depth shrink, spreads widen, inside the window.'),
     ...windowFields,
     volumeFactor: z.number().gt(0).max(1).describe('Multiplier of volumes and sizes inside the window, in (0, 1], e.g. 0.1.'),

@@ -16,7 +16,7 @@ import { batchSpan, Overlay, parseOverlayParams, windowFields, windowOrdered } f
 const WARMUP_HALF_LIVES = 20;
 
 export const volatilitySpikeParamsSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('volatility-spike').describe('Returns inside the window are multiplied by factor.'),
     ...windowFields,
     factor: z.number().gt(0).max(100).describe('Multiplier of log moves around the anchor, e.g. 3 triples volatility (< 1 dampens it).'),

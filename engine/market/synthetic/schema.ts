@@ -14,7 +14,7 @@ const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const HH_MM_OR_24 = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export const sessionSchema = z
-  .object({
+  .strictObject({
     open: z.string().regex(HH_MM, 'expected HH:MM').describe('Session open as local wall time HH:MM, e.g. "09:30".'),
     close: z
       .string()
@@ -36,7 +36,7 @@ export const sessionSchema = z
   .describe('Trading hours: events only inside sessions. Closed time adds no variance: a session opens at the previous close.');
 
 export const barOutputSchema = z
-  .object({
+  .strictObject({
     type: z.literal('bar').describe('Emit OHLCV bars.'),
     intervalUs: z.int().positive().describe('Bar length in microseconds, e.g. 60000000 for one-minute bars.'),
     periodsPerYear: z
@@ -49,7 +49,7 @@ export const barOutputSchema = z
   .describe('Bars on a fixed grid (inside sessions: from each session open; a partial last slot is not emitted).');
 
 export const tradeOutputSchema = z
-  .object({
+  .strictObject({
     type: z.literal('trade').describe('Emit trade ticks.'),
     meanInterArrivalUs: z.number().positive().describe('Mean time between trades in microseconds (inter-arrival times are exponential).'),
     sizeMean: z.number().min(1).max(1e9).default(100).describe('Mean trade size in units; sizes are integers >= 1 (exponentially distributed).'),
@@ -75,7 +75,7 @@ const common = {
 const volatility = z.number().min(0).max(10).describe('Annualised volatility sigma of the diffusion, e.g. 0.2 for 20% a year.');
 
 export const gbmParamsSchema = z
-  .object({
+  .strictObject({
     process: z.literal('gbm').describe('Geometric Brownian motion.'),
     ...common,
     volatility,
@@ -83,7 +83,7 @@ export const gbmParamsSchema = z
   .describe('Geometric Brownian motion: d ln S = (mu - sigma^2/2) dt + sigma dW.');
 
 export const jumpDiffusionParamsSchema = z
-  .object({
+  .strictObject({
     process: z.literal('jump-diffusion').describe('Merton jump diffusion.'),
     ...common,
     volatility,
@@ -94,7 +94,7 @@ export const jumpDiffusionParamsSchema = z
   .describe('Merton jump diffusion: GBM plus compound Poisson jumps with normal log sizes; the drift is compensated so E[S_t] = S_0 e^(mu t).');
 
 export const regimeParamsSchema = z
-  .object({
+  .strictObject({
     process: z.literal('regime').describe('Markov-switching volatility.'),
     ...common,
     volatilities: z.array(volatility).min(2).max(16).describe('Annualised volatility of each regime, e.g. [0.1, 0.5].'),

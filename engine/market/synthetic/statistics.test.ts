@@ -103,7 +103,7 @@ describe('jump diffusion', () => {
 describe('volatility regimes', () => {
   it('bars alternate between the two volatilities', async () => {
     const { returns } = await logReturns(
-      { ...hourly, process: 'regime', priceDecimals: 6, drift: 0, volatilities: [0.1, 0.5], transition: [[0.998, 0.002], [0.002, 0.998]], output: { type: 'bar', intervalUs: US_PER_MINUTE } },
+      { ...withoutVolatility(hourly), process: 'regime', priceDecimals: 6, drift: 0, volatilities: [0.1, 0.5], transition: [[0.998, 0.002], [0.002, 0.998]], output: { type: 'bar', intervalUs: US_PER_MINUTE } },
       3,
     );
     const perBar = Math.sqrt(60 / 31_557_600);
@@ -168,3 +168,9 @@ describe('draws', () => {
     for (let z = -0.05; z <= 0.05; z += 0.0007) expect(Math.abs(expNear0(z) / Math.exp(z) - 1)).toBeLessThan(4e-16);
   });
 });
+
+/** A regime process takes volatilities, not one volatility: strict schemas refuse the extra key. */
+function withoutVolatility<T extends { volatility?: number }>(p: T): Omit<T, 'volatility'> {
+  const { volatility: _v, ...rest } = p;
+  return rest;
+}

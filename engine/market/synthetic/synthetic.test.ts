@@ -25,7 +25,7 @@ const gbmBars: SyntheticParamsInput = {
 const variants: Record<string, SyntheticParamsInput> = {
   gbm: gbmBars,
   jumps: { ...gbmBars, process: 'jump-diffusion', jumpIntensity: 5000, jumpMean: -0.001, jumpStd: 0.002 },
-  regimes: { ...gbmBars, process: 'regime', volatilities: [0.1, 0.6], transition: [[0.99, 0.01], [0.02, 0.98]] },
+  regimes: { ...withoutVolatility(gbmBars), process: 'regime', volatilities: [0.1, 0.6], transition: [[0.99, 0.01], [0.02, 0.98]] },
   trades: { ...gbmBars, output: { type: 'trade', meanInterArrivalUs: 250_000 } },
 };
 
@@ -118,3 +118,9 @@ describe('synthetic parameters', () => {
     expect(undescribed).toEqual([]);
   });
 });
+
+/** A regime process takes volatilities, not one volatility: strict schemas refuse the extra key. */
+function withoutVolatility<T extends { volatility?: number }>(p: T): Omit<T, 'volatility'> {
+  const { volatility: _v, ...rest } = p;
+  return rest;
+}
