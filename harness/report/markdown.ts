@@ -4,6 +4,7 @@
  * the same on every machine.
  */
 import { describeThreshold } from '../gates/evaluate.ts';
+import { definitionsTable } from './metric-docs.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
 const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: '❌', invalid: '⛔', error: '💥', 'not-run': '⏸️' };
@@ -85,5 +86,10 @@ export function markdownSummary(report: Report): string {
   }
   lines.push('');
   for (const s of report.scenarios) lines.push(...scenarioSection(s));
+  // Definitions of what this summary shows: the overview's columns and every gated metric.
+  const shown = new Set(['finalEquity', 'totalReturn', 'maxDrawdown', 'sharpe', 'trades']);
+  for (const s of report.scenarios) for (const g of s.gates) shown.add(g.metric);
+  const table = definitionsTable([...shown]);
+  if (table.length > 0) lines.push('<details><summary>Metric definitions</summary>', '', ...table, '', '</details>');
   return `${lines.join('\n').trimEnd()}\n`;
 }

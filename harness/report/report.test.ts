@@ -117,3 +117,12 @@ describe('atomic writes', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual(['report.json']);
   });
 });
+
+describe('metric definitions', () => {
+  it('docs/metrics.md is up to date with the code (regenerate: node harness/report/metric-docs.ts --write)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { metricsDoc, METRICS_DOC_PATH, ALL_METRIC_DEFINITIONS } = await import('./metric-docs.ts');
+    expect(readFileSync(METRICS_DOC_PATH, 'utf8')).toBe(metricsDoc());
+    for (const m of ['sharpe', 'maxDrawdown', 'finalEquity', 'cagr', 'profitFactor']) expect(ALL_METRIC_DEFINITIONS[m]!.length).toBeGreaterThan(20);
+  });
+});
