@@ -142,6 +142,13 @@ export function priceScale(priceDecimals: number): number {
   return s;
 }
 
+/**
+ * Largest raw price a generated or rewritten price may take. Above it raw prices would leave the
+ * exact integers (and floor(x + 0.5) would stop agreeing with rounding); the venue refuses a fill
+ * price that is not a safe integer. Generators and overlays clamp to it, as they floor at 1 tick.
+ */
+export const RAW_PRICE_MAX = 2 ** 52;
+
 /** A raw price back to a price, for people: price = raw / 10^decimals. */
 export function rawToPrice(raw: number, priceDecimals: number): number {
   return raw / priceScale(priceDecimals);

@@ -6,7 +6,8 @@
 // scales volumes and widens spreads. Each is shown on hand-made and synthetic data.
 import { describe, expect, it } from 'vitest';
 import { US_PER_MINUTE } from '../../kernel/time.ts';
-import { collectRows, type Rows } from '../synthetic/memory.ts';
+import { collectRows, MemorySource, type Rows } from '../synthetic/memory.ts';
+import { RAW_PRICE_MAX } from '../types.ts';
 import { applyOverlay, haltWindowsOf, isHalted } from './index.ts';
 import { T0, testSources } from './test-sources.ts';
 
@@ -164,5 +165,14 @@ describe('liquidity drought', () => {
       expect(Math.abs((after.ask[i]! + after.bid[i]!) / 2 - mid)).toBeLessThanOrEqual(0.5);
       expect(after.askSize[i]).toBeCloseTo(before.askSize[i]! * 0.1, 9);
     });
+  });
+
+  it('a widened ask stops at RAW_PRICE_MAX, and an ask already above it is kept', async () => {
+    // 2^52 - 4 / 2^52 - 2 widened 1000-fold would ask 2^52 + 997; 2^52 + 2 is above the ceiling already.
+    const rows: Rows = { type: 'quote', timeUs: [FROM, FROM + 1], bid: [RAW_PRICE_MAX - 4, RAW_PRICE_MAX - 2], ask: [RAW_PRICE_MAX - 2, RAW_PRICE_MAX + 2], bidSize: [1, 1], askSize: [1, 1] };
+    const after = await collectRows(applyOverlay(new MemorySource(rows), { ...params, spreadFactor: 1000 }));
+    if (after.type !== 'quote') throw new Error('expected quotes');
+    expect(after.ask).toEqual([RAW_PRICE_MAX, RAW_PRICE_MAX + 2]);
+    expect(after.bid).toEqual([RAW_PRICE_MAX - 1003, RAW_PRICE_MAX - 2000]);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Liquidity drought: inside [fromUs, toUs) bar volumes, trade sizes and quote sizes are scaled by
  * `volumeFactor`, and quote spreads widened by `spreadFactor` around the mid (bid rounded down,
- * ask up, so the spread never narrows; bid stays at least one tick). Prices of bars and trades are
- * untouched. Volumes are scaled exactly, not rounded: a positive volume stays positive and an
- * unknown one (0) stays unknown. A bar is in the window when it overlaps it.
+ * ask up, so the spread never narrows; bid stays at least one tick, and ask at most RAW_PRICE_MAX
+ * unless it already was above). Prices of bars and trades are untouched. Volumes are scaled
+ * exactly, not rounded: a positive volume stays positive and an unknown one (0) stays unknown. A
+ * bar is in the window when it overlaps it.
  */
 import { z } from 'zod';
-import type { MarketBatch, MarketSource } from '../types.ts';
+import { RAW_PRICE_MAX, type MarketBatch, type MarketSource } from '../types.ts';
 import { batchSpan, Overlay, parseOverlayParams, windowFields, windowOrdered } from './overlay.ts';
 
 export const liquidityDroughtParamsSchema = z
@@ -56,7 +57,9 @@ export class LiquidityDroughtOverlay extends Overlay {
         const mid = (bid + ask) / 2;
         const half = ((ask - bid) / 2) * s;
         out.bid[i] = Math.max(1, Math.floor(mid - half));
-        out.ask[i] = Math.ceil(mid + half);
+        // Capped at RAW_PRICE_MAX (a wide factor on a high price would leave the exact integers),
+        // but never below the ask it widens.
+        out.ask[i] = Math.max(ask, Math.min(RAW_PRICE_MAX, Math.ceil(mid + half)));
       }
     }
     return out;

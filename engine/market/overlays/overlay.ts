@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { HaltWindow } from '../halts.ts';
 
 export type { HaltWindow };
-import { BATCH_ROWS, newBarBatch, newQuoteBatch, newTradeBatch, type DataIssue, type MarketBatch, type MarketSource, type MarketSourceInfo } from '../types.ts';
+import { BATCH_ROWS, newBarBatch, newQuoteBatch, newTradeBatch, RAW_PRICE_MAX, type DataIssue, type MarketBatch, type MarketSource, type MarketSourceInfo } from '../types.ts';
 
 /** A period with no market data; a venue refuses orders inside it. */
 
@@ -67,14 +67,23 @@ export function batchSpan(b: MarketBatch): { first: number; last: number } {
 }
 
 /**
- * Rounds a scaled raw price, keeping it at least one tick; a non-positive input (unknown) is kept.
- * floor(x + 0.5), not Math.round, which V8 compiles to a badly predicted branch (see
+ * Rounds a scaled raw price, keeping it in [1 tick, RAW_PRICE_MAX]; a non-positive input (unknown)
+ * is kept. floor(x + 0.5), not Math.round, which V8 compiles to a badly predicted branch (see
  * synthetic/draws.ts roundHalfUp); the two agree on positive values below 2^52.
  */
 export function roundPrice(raw: number, factor: number): number {
   if (!(raw > 0)) return raw;
-  const p = Math.floor(raw * factor + 0.5);
-  return p < 1 ? 1 : p;
+  return clampRawPrice(Math.floor(raw * factor + 0.5));
+}
+
+/**
+ * Clamps a rounded raw price to [1, RAW_PRICE_MAX]. Overlays compound (a volatility spike of 40
+ * over another of 10 raises a 1% move to the power 400), so the ceiling is as real as the floor: a
+ * price above it is no longer an exact integer (or is Infinity). Clamping is monotone, so OHLC
+ * order and bid <= ask survive it.
+ */
+export function clampRawPrice(p: number): number {
+  return Math.min(RAW_PRICE_MAX, Math.max(1, p));
 }
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {

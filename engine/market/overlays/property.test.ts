@@ -9,6 +9,7 @@ import { createSyntheticSource, type SyntheticParamsInput } from '../synthetic/i
 import { collectRows } from '../synthetic/memory.ts';
 import { firstChangedOutside, firstMalformed } from './check.ts';
 import { applyOverlay, applyOverlays, type OverlayParamsInput } from './index.ts';
+import { RAW_PRICE_MAX } from '../types.ts';
 import { T0 } from './test-sources.ts';
 
 const minute = fc.integer({ min: 0, max: 400 }).map((m) => T0 + m * US_PER_MINUTE + 17);
@@ -80,5 +81,39 @@ describe('overlays (property)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+// Counterexamples the stacked property found (shrunk by fast-check), kept as plain cases. Both
+// showed an overlay pushing a raw price past the exact integers: a volatility spike's power law
+// p' = A (p / A)^k grows without bound, and stacked overlays compound it.
+describe('overlays (property regressions)', () => {
+  it('a volatility spike over a gapped bar clamps to RAW_PRICE_MAX (seed 1433629657, path 1898:0:0:1:21:...)', async () => {
+    // Bar 1 [T0 + 1 min, T0 + 2 min) straddles the gap, so it closes at 7 (3 * 2.1667) from an
+    // anchor of 3; the spike (open at T0 + 1 min is inside it) takes 3 (7 / 3)^42.06, about 9e15.
+    const list: OverlayParamsInput[] = [
+      { kind: 'gap-open', atUs: 1715004060000017, gapPercent: 116.66666666666664 },
+      { kind: 'volatility-spike', fromUs: 1715004000000017, toUs: 1715004060000017, factor: 42.060991709247126 },
+      { kind: 'flash-crash', startUs: 1715004060000017, dropPercent: 0.1, fallDurationUs: 60000000, recoveryDurationUs: 60000000 },
+    ];
+    expect(list[0]).toMatchObject({ atUs: T0 + US_PER_MINUTE + 17 });
+    expect(3 * (7 / 3) ** 42.060991709247126).toBeGreaterThan(RAW_PRICE_MAX);
+    const after = await collectRows(applyOverlays(market({ seed: 0, trades: false, volatility: 0, priceDecimals: 0 })(), list));
+    expect(firstMalformed(after)).toBeNull();
+    if (after.type !== 'bar') throw new Error('expected bars');
+    expect(after.high[1]).toBe(RAW_PRICE_MAX);
+    expect(Math.max(...after.high)).toBe(RAW_PRICE_MAX);
+  });
+
+  it('two stacked volatility spikes stay exact integers (seed 482926286, path 16592:0:10:0:1:...)', async () => {
+    const list: OverlayParamsInput[] = [
+      { kind: 'volatility-spike', fromUs: 1715005380000017, toUs: 1715012460000017, factor: 45.12122593798244, anchorHalfLifeUs: 3300000000 },
+      { kind: 'volatility-spike', fromUs: 1715004000000017, toUs: 1715009040000017, factor: 47.03810794000196, anchorHalfLifeUs: 7080000000 },
+    ];
+    const after = await collectRows(applyOverlays(market({ seed: 0, trades: false, volatility: 0.6296338062947815, priceDecimals: 4 })(), list));
+    expect(firstMalformed(after)).toBeNull();
+    if (after.type !== 'bar') throw new Error('expected bars');
+    // The case is only a regression if the compounded spikes really reach the ceiling.
+    expect(Math.max(...after.high)).toBe(RAW_PRICE_MAX);
   });
 });

@@ -4,14 +4,15 @@
  * (half-life `anchorHalfLifeUs`) of the undisturbed data. Moves faster than the half-life are
  * scaled by about k; the slow trend is kept, and the data rejoin the original at the window's end
  * (a ramp of `rampUs` at each edge makes the joins continuous). The map is increasing for k > 0,
- * so OHLC order and bid <= ask survive; prices stay positive and at least one tick.
+ * so OHLC order and bid <= ask survive; prices stay in [1 tick, RAW_PRICE_MAX] (a large factor, or
+ * spikes stacked, can push a move past the ceiling).
  *
  * The anchor warms up from 20 half-lives before the window (its memory of older data is below
  * 1e-6); events before that pass through without any work.
  */
 import { z } from 'zod';
 import type { MarketBatch, MarketSource } from '../types.ts';
-import { batchSpan, Overlay, parseOverlayParams, windowFields, windowOrdered } from './overlay.ts';
+import { batchSpan, clampRawPrice, Overlay, parseOverlayParams, windowFields, windowOrdered } from './overlay.ts';
 
 const WARMUP_HALF_LIVES = 20;
 
@@ -67,11 +68,10 @@ export class VolatilitySpikeOverlay extends Overlay {
     this.anchorTimeUs = t;
   }
 
-  /** p' = A (p / A)^k, rounded to a raw price of at least one tick; unknown (<= 0) prices are kept. */
+  /** p' = A (p / A)^k, rounded to a raw price in [1 tick, RAW_PRICE_MAX]; unknown (<= 0) prices are kept. */
   private warp(price: number, k: number): number {
     if (!(price > 0)) return price;
-    const p = Math.floor(Math.exp(this.anchor + k * (Math.log(price) - this.anchor)) + 0.5);
-    return p < 1 ? 1 : p;
+    return clampRawPrice(Math.floor(Math.exp(this.anchor + k * (Math.log(price) - this.anchor)) + 0.5));
   }
 
   protected apply(batch: MarketBatch): MarketBatch {

@@ -22,14 +22,13 @@
  */
 import type { Rng } from '../../kernel/rng.ts';
 import { US_PER_DAY, US_PER_SECOND } from '../../kernel/time.ts';
-import { BATCH_ROWS, newBarBatch, priceScale, type BarBatch, type DataIssue, type MarketSource, type MarketSourceInfo } from '../types.ts';
+import { BATCH_ROWS, newBarBatch, priceScale, RAW_PRICE_MAX, type BarBatch, type DataIssue, type MarketSource, type MarketSourceInfo } from '../types.ts';
 import { Draws, expNear0, roundHalfUp } from './draws.ts';
 import { createProcess, type LogReturnProcess } from './processes.ts';
 import type { BarOutputParams, SyntheticParams } from './schema.ts';
 import { SessionSchedule } from './session.ts';
 
-/** Bounds on the unrounded raw price: above, raw prices would leave exact integers; below, it would never recover. */
-export const RAW_PRICE_MAX = 2 ** 52;
+/** Floor on the unrounded raw price (below it, it would never recover); the ceiling is RAW_PRICE_MAX. */
 export const RAW_PRICE_MIN = 1e-9;
 /** Cap on one bar's volume as a multiple of the mean, so an extreme range cannot leave exact integers. */
 const VOLUME_MAX_RATIO = 1e6;

@@ -10,8 +10,8 @@
  */
 import type { Rng } from '../../kernel/rng.ts';
 import { US_PER_SECOND } from '../../kernel/time.ts';
-import { BATCH_ROWS, newTradeBatch, priceScale, type DataIssue, type MarketSource, type MarketSourceInfo, type TradeBatch } from '../types.ts';
-import { RAW_PRICE_MAX, RAW_PRICE_MIN } from './bars.ts';
+import { BATCH_ROWS, newTradeBatch, priceScale, RAW_PRICE_MAX, type DataIssue, type MarketSource, type MarketSourceInfo, type TradeBatch } from '../types.ts';
+import { RAW_PRICE_MIN } from './bars.ts';
 import { Draws, expNear0, roundHalfUp } from './draws.ts';
 import { createProcess, type LogReturnProcess } from './processes.ts';
 import type { SyntheticParams, TradeOutputParams } from './schema.ts';
