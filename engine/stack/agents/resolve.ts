@@ -21,3 +21,17 @@ export function compareMeans(sumA: number, nA: number, sumB: number, nB: number)
   const mb = sumB / nB;
   return ma > mb ? 1 : ma < mb ? -1 : 0;
 }
+
+/** `prevRelation` before the first comparison: no cross can be seen yet. */
+export const NO_RELATION = 2;
+
+/**
+ * The crossover rule of the crossing agents: long (1) when the relation crosses from <= 0 to > 0,
+ * `shortTarget` (0 or -1) when it crosses from >= 0 to < 0; null when the target does not change.
+ */
+export function crossoverTarget(prevRelation: number, relation: number, target: number, shortTarget: number): number | null {
+  if (prevRelation === NO_RELATION) return null;
+  if (prevRelation <= 0 && relation > 0 && target !== 1) return 1;
+  if (prevRelation >= 0 && relation < 0 && target !== shortTarget) return shortTarget;
+  return null;
+}

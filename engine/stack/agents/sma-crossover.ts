@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Sma, type SmaState } from '../indicators/sma.ts';
 import type { Agent, AgentContext, BarView } from '../types.ts';
-import { compareMeans, instrumentIndexOf } from './resolve.ts';
+import { compareMeans, crossoverTarget, instrumentIndexOf, NO_RELATION } from './resolve.ts';
 
 export const SmaCrossoverParamsSchema = z.strictObject({
   instrument: z.string().min(1).describe('Instrument id the agent trades.'),
@@ -31,7 +31,7 @@ export class SmaCrossoverAgent implements Agent {
   readonly id: string;
   private readonly params: z.output<typeof SmaCrossoverParamsSchema>;
   private readonly sma: Sma;
-  private prevRelation = 2;
+  private prevRelation = NO_RELATION;
   private target = 0;
 
   constructor(id: string, params: SmaCrossoverParams) {
@@ -52,13 +52,10 @@ export class SmaCrossoverAgent implements Agent {
       const rel = compareMeans(bar.closeRaw, 1, sma.sum, n);
       const prev = this.prevRelation;
       this.prevRelation = rel;
-      if (prev === 2) return;
-      if (prev <= 0 && rel > 0 && this.target !== 1) {
-        this.target = 1;
-        ctx.signal(index, 1);
-      } else if (prev >= 0 && rel < 0 && this.target !== shortTarget) {
-        this.target = shortTarget;
-        ctx.signal(index, shortTarget);
+      const next = crossoverTarget(prev, rel, this.target, shortTarget);
+      if (next !== null) {
+        this.target = next;
+        ctx.signal(index, next);
       }
     });
   }
