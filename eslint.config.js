@@ -21,7 +21,7 @@ const bannedImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'reports/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'reports/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,7 @@ import { makeInstrument, type Instrument, type InstrumentConfig } from '../instr
 import { MarketFeed, type MarketSink } from '../market/feed.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
 import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
-import { Ledger, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
+import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import type { BarView, QuoteView, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
@@ -123,6 +123,11 @@ class BacktestEngine implements MarketSink, VenueListener {
   private readonly tradeView: TradeView;
   private readonly quoteView: QuoteView;
   private readonly moneyScale: number;
+  /** 10 ** priceDecimals and 10 ** quantityDecimals per instrument, computed once (not per event). */
+  private readonly priceScale: Float64Array;
+  private readonly quantityScale: Float64Array;
+  /** What the ledger books per fill: one object, refilled each time (the ledger keeps nothing of it). */
+  private readonly ledgerFill: FillParams = { instrumentIndex: 0, side: 1, quantityRaw: 0, priceRaw: 0, fee: 0 };
 
   readonly kernel: Kernel;
   readonly journal: Journal;
@@ -146,6 +151,8 @@ class BacktestEngine implements MarketSink, VenueListener {
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
     this.moneyScale = 10 ** account.moneyDecimals;
+    this.priceScale = Float64Array.from(instruments, (i) => 10 ** i.priceDecimals);
+    this.quantityScale = Float64Array.from(instruments, (i) => 10 ** i.quantityDecimals);
     this.venue = new SimulatedVenue({
       instruments, context: kernel.context, fees, latency, fill: p.fill, slippage: p.slippage, moneyDecimals: account.moneyDecimals, listener: this,
       ...(p.calendar ? { calendar: p.calendar } : {}), ...(p.halts ? { halts: p.halts } : {}),
@@ -178,7 +185,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.sample(source, closeTimeUs);
     const inst = this.instruments[index]!;
     const v = this.barView;
-    const scale = 10 ** inst.priceDecimals;
+    const scale = this.priceScale[index]!;
     v.instrumentId = inst.id;
     v.instrumentIndex = index;
     v.openTimeUs = b.openTimeUs[row]!;
@@ -210,7 +217,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     v.instrumentIndex = index;
     v.timeUs = timeUs;
     v.priceRaw = price;
-    v.price = price / 10 ** inst.priceDecimals;
+    v.price = price / this.priceScale[index]!;
     v.size = b.size[row]!;
     v.priceDecimals = inst.priceDecimals;
     return this.data.pushTrade(v);
@@ -228,7 +235,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.sample(source, timeUs);
     const inst = this.instruments[index]!;
     const v = this.quoteView;
-    const scale = 10 ** inst.priceDecimals;
+    const scale = this.priceScale[index]!;
     v.instrumentId = inst.id;
     v.instrumentIndex = index;
     v.timeUs = timeUs;
@@ -243,12 +250,18 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   onFill(f: FillReport, notional: number): void {
-    this.ledger.applyFill({ instrumentIndex: f.instrumentIndex, side: f.side, quantityRaw: f.quantityRaw, priceRaw: f.priceRaw, fee: f.fee });
+    const lf = this.ledgerFill;
+    lf.instrumentIndex = f.instrumentIndex;
+    lf.side = f.side;
+    lf.quantityRaw = f.quantityRaw;
+    lf.priceRaw = f.priceRaw;
+    lf.fee = f.fee;
+    this.ledger.applyFill(lf);
     const inst = this.instruments[f.instrumentIndex]!;
-    this.journal.record('fill', f.timeUs, f.clientOrderId, inst.id, f.side, f.quantityRaw, f.priceRaw, f.fee);
+    this.journal.fill(f.timeUs, f.clientOrderId, inst.id, f.side, f.quantityRaw, f.priceRaw, f.fee);
     if (this.recordFills) this.fills.push({
       timeUs: f.timeUs, clientOrderId: f.clientOrderId, instrumentId: inst.id, side: f.side === 1 ? 'buy' : 'sell',
-      quantity: f.quantityRaw / 10 ** inst.quantityDecimals, price: f.priceRaw / 10 ** inst.priceDecimals,
+      quantity: f.quantityRaw / this.quantityScale[f.instrumentIndex]!, price: f.priceRaw / this.priceScale[f.instrumentIndex]!,
       fee: f.fee / this.moneyScale, notional: notional / this.moneyScale,
     });
   }
@@ -256,7 +269,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   onStatus(r: StatusReport): void {
     const reason = r.reason ?? '';
     switch (r.kind) {
-      case 'accepted': this.journal.record('venueAccept', r.timeUs, r.clientOrderId); break;
+      case 'accepted': this.journal.venueAccept(r.timeUs, r.clientOrderId); break;
       case 'rejected': this.journal.record('venueReject', r.timeUs, r.clientOrderId, reason); break;
       case 'cancelled': this.journal.record('cancel', r.timeUs, r.clientOrderId, reason); break;
       case 'expired': this.journal.record('expire', r.timeUs, r.clientOrderId); break;

@@ -18,13 +18,15 @@ export const PRIORITY = {
 } as const;
 export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 
+/** An event in the queue. Mutable because the kernel reuses event objects once they have run. */
 export interface ScheduledEvent {
-  readonly timeUs: TimeUs;
-  readonly priority: number;
-  readonly seq: number;
+  timeUs: TimeUs;
+  priority: number;
+  /** Unique per scheduling (never reused), so it also tells a reused event object apart. */
+  seq: number;
   /** What it is, for errors and the journal ("venue.fill", "timer.sleep"...). */
-  readonly name: string;
-  readonly run: () => void | Promise<void>;
+  name: string;
+  run: () => void | Promise<void>;
   cancelled: boolean;
 }
 

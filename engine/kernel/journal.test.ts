@@ -74,3 +74,43 @@ describe('Journal strings', () => {
     expect(() => j.record('cancel', 1, 2, 'x')).toThrow();
   });
 });
+
+describe('Journal typed decision writers', () => {
+  it('write exactly the bytes record() writes for the same values, strings interned in the same order', () => {
+    const bytesOf = (write: (j: Journal) => void, chunkWords: number): Buffer => {
+      const parts: Uint8Array[] = [];
+      const j = new Journal({ rootSeed: 3, chunkWords, sink: { write: (b) => parts.push(b.slice()) } });
+      write(j);
+      j.fingerprint();
+      return Buffer.concat(parts);
+    };
+    // Enough records to cross chunks; ids of every padding length, an empty one, and one non-ASCII id.
+    const ids = Array.from({ length: 40 }, (_, i) => `o-${'x'.repeat(i % 17)}${i}`).concat('', 'ordre-é€');
+    const writeGeneric = (j: Journal): void => {
+      ids.forEach((id, i) => {
+        j.record('signal', i, 'agent-a', 'ES', i % 2 ? 1 : -0.5);
+        j.record('order', i, id, i % 3 ? 'ES' : 'NQ', 1, 2, i % 2 ? 'market' : 'limit', 101.25, 0);
+        j.record('venueAccept', i + 1, id);
+        j.record('fill', i + 2, id, 'NQ', -1, 2, 101.5, 3);
+      });
+    };
+    const writeTyped = (j: Journal): void => {
+      ids.forEach((id, i) => {
+        j.signal(i, 'agent-a', 'ES', i % 2 ? 1 : -0.5);
+        j.order(i, id, i % 3 ? 'ES' : 'NQ', 1, 2, i % 2 ? 'market' : 'limit', 101.25, 0);
+        j.venueAccept(i + 1, id);
+        j.fill(i + 2, id, 'NQ', -1, 2, 101.5, 3);
+      });
+    };
+    // Chunks of every size from 64 to 95 words put chunk boundaries at every offset of the records.
+    const generic = bytesOf(writeGeneric, 64);
+    for (let chunkWords = 64; chunkWords < 96; chunkWords++) {
+      expect(bytesOf(writeGeneric, chunkWords).equals(generic), `generic, chunks of ${chunkWords}`).toBe(true);
+      expect(bytesOf(writeTyped, chunkWords).equals(generic), `typed, chunks of ${chunkWords}`).toBe(true);
+    }
+    const typed = bytesOf(writeTyped, 1 << 16);
+    const recs = [...decodeJournal(typed)];
+    expect(recs.filter((r) => r.kind === 'fill')).toHaveLength(ids.length);
+    expect(recs.at(-2)).toEqual({ kind: 'venueAccept', timeUs: 42, clientOrderId: 'ordre-é€' });
+  });
+});

@@ -61,6 +61,10 @@ const K = {
   bar: JOURNAL_KINDS.bar.code,
   trade: JOURNAL_KINDS.trade.code,
   quote: JOURNAL_KINDS.quote.code,
+  signal: JOURNAL_KINDS.signal.code,
+  order: JOURNAL_KINDS.order.code,
+  venueAccept: JOURNAL_KINDS.venueAccept.code,
+  fill: JOURNAL_KINDS.fill.code,
 };
 const encoder = new TextEncoder();
 
@@ -78,6 +82,11 @@ const DECISION_SPECS = Object.fromEntries(Object.entries(JOURNAL_KINDS).map(([ki
 function utf8Length(s: string): number {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
   return s.length;
+}
+
+/** Words an inline string takes: its byte length, then its bytes padded to whole words. */
+function inlineWords(s: string): number {
+  return 1 + ((utf8Length(s) + 7) >> 3);
 }
 
 export class Journal {
@@ -203,7 +212,7 @@ export class Journal {
         words += 1;
       } else {
         if (typeof v !== 'string') throw new TypeError(`journal ${kind}.${spec.fields[i]}: expected a string`);
-        words += 1 + ((utf8Length(v) + 7) >> 3);
+        words += inlineWords(v);
       }
     }
     if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
@@ -220,19 +229,119 @@ export class Journal {
     this.records++;
   }
 
-  /** Writes a string inline at word `p`; returns the word after it. ASCII needs no allocation. */
-  private inline(p: number, s: string): number {
+  // ---- typed decision records ----
+  // The decisions of every order round trip (signal, order, venue accept, fill) have their own
+  // writers: no rest-argument array and no per-field dispatch. Each writes exactly the bytes that
+  // record() writes for the same values (interned strings first, in field order), which the
+  // journal tests check.
+
+  signal(timeUs: number, agent: string, instrument: string, target: number): void {
+    const agentId = this.str(agent);
+    const instrumentId = this.str(instrument);
+    let p = this.begin(5, 'signal');
     const w = this.words;
-    let ascii = true;
-    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
-    const bytes = ascii ? null : encoder.encode(s);
-    const len = bytes === null ? s.length : bytes.length;
-    const dataWords = Math.ceil(len / 8);
-    w[p] = len;
-    w.fill(0, p + 1, p + 1 + dataWords);
+    w[p++] = K.signal;
+    w[p++] = timeUs;
+    w[p++] = agentId;
+    w[p++] = instrumentId;
+    w[p++] = target;
+    this.end(p);
+  }
+
+  order(timeUs: number, clientOrderId: string, instrument: string, side: number, quantity: number, type: string, limitPrice: number, stopPrice: number): void {
+    const instrumentId = this.str(instrument);
+    const typeId = this.str(type);
+    let p = this.beginWithString(8, clientOrderId, 'order');
+    const w = this.words;
+    w[p++] = K.order;
+    w[p++] = timeUs;
+    p = this.inline(p, clientOrderId);
+    w[p++] = instrumentId;
+    w[p++] = side;
+    w[p++] = quantity;
+    w[p++] = typeId;
+    w[p++] = limitPrice;
+    w[p++] = stopPrice;
+    this.end(p);
+  }
+
+  venueAccept(timeUs: number, clientOrderId: string): void {
+    let p = this.beginWithString(2, clientOrderId, 'venueAccept');
+    const w = this.words;
+    w[p++] = K.venueAccept;
+    w[p++] = timeUs;
+    p = this.inline(p, clientOrderId);
+    this.end(p);
+  }
+
+  fill(timeUs: number, clientOrderId: string, instrument: string, side: number, quantity: number, price: number, fee: number): void {
+    const instrumentId = this.str(instrument);
+    let p = this.beginWithString(7, clientOrderId, 'fill');
+    const w = this.words;
+    w[p++] = K.fill;
+    w[p++] = timeUs;
+    p = this.inline(p, clientOrderId);
+    w[p++] = instrumentId;
+    w[p++] = side;
+    w[p++] = quantity;
+    w[p++] = price;
+    w[p++] = fee;
+    this.end(p);
+  }
+
+  /** Makes room for a record of `words` words and returns where it starts. */
+  private begin(words: number, kind: DecisionKind): number {
+    if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
+    this.room(words);
+    return this.pos;
+  }
+
+  /**
+   * begin() for a record of `words` words besides one inline string. The room made is an upper bound
+   * of the string's size (3 UTF-8 bytes per UTF-16 unit), so the string is read once, when it is
+   * written; more room than used only moves a chunk boundary, which the encoding does not see.
+   */
+  private beginWithString(words: number, s: string, kind: DecisionKind): number {
+    const most = words + 1 + ((3 * s.length + 7) >> 3);
+    if (most <= this.words.length) {
+      this.room(most);
+      return this.pos;
+    }
+    return this.begin(words + inlineWords(s), kind);
+  }
+
+  /** Ends the record that begin() started: `p` is the word after it. */
+  private end(p: number): void {
+    this.pos = p;
+    this.records++;
+  }
+
+  /**
+   * Writes a string inline at word `p` (room for it was made); returns the word after it. Every
+   * order writes its id three times, so ASCII, the usual case, is written in one pass with no
+   * allocation: bytes as they are read, then the padding of the last word.
+   */
+  private inline(p: number, s: string): number {
+    const bytes = this.bytes;
     const at = (p + 1) * 8;
-    if (bytes === null) for (let i = 0; i < len; i++) this.bytes[at + i] = s.charCodeAt(i);
-    else this.bytes.set(bytes, at);
+    const len = s.length;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return this.inlineUtf8(p, s); // its UTF-8 is longer: room was made for that
+      bytes[at + i] = c;
+    }
+    const end = at + 8 * ((len + 7) >> 3);
+    for (let i = at + len; i < end; i++) bytes[i] = 0;
+    this.words[p] = len;
+    return p + 1 + ((len + 7) >> 3);
+  }
+
+  private inlineUtf8(p: number, s: string): number {
+    const utf8 = encoder.encode(s);
+    const dataWords = Math.ceil(utf8.length / 8);
+    this.words[p] = utf8.length;
+    this.words.fill(0, p + 1, p + 1 + dataWords);
+    this.bytes.set(utf8, (p + 1) * 8);
     return p + 1 + dataWords;
   }
 

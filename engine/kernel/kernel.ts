@@ -34,6 +34,8 @@ export interface KernelContext {
   fetch: FetchFn;
   /** Schedules `run` after `delayUs`; returns a cancel function. */
   schedule(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): () => void;
+  /** Schedules `run` after `delayUs`, for an event never cancelled: no cancel function is made. */
+  post(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): void;
 }
 
 export interface KernelOptions {
@@ -62,6 +64,8 @@ export interface RunOutcome {
   readonly parkedTasks: readonly string[];
 }
 
+const NOTHING = (): void => {};
+
 const noFetch: FetchFn = (url) => Promise.reject(new Error(`no fetch is configured for this run (fetching ${url})`));
 
 export class Kernel {
@@ -70,6 +74,11 @@ export class Kernel {
   private readonly queue: EventQueue;
   private readonly inflight = new Inflight();
   private seq = 0;
+  /**
+   * Event objects that have run (or were dropped cancelled), reused by the next schedules: every
+   * order round trip schedules a few events, and in steady state they then allocate nothing.
+   */
+  private readonly spare: ScheduledEvent[] = [];
   private stream: ExternalStream | null = null;
   private readonly fetchFn: FetchFn;
 
@@ -84,6 +93,7 @@ export class Kernel {
       spawn: (name, fn) => this.inflight.trackTask(name, fn()),
       fetch: (url, init) => this.inflight.fetch(() => this.fetchFn(url, init)),
       schedule: (delayUs, name, run, priority = PRIORITY.timer) => this.schedule(this.clock.nowUs() + delayUs, priority, name, run),
+      post: (delayUs, name, run, priority = PRIORITY.timer) => { this.enqueue(this.clock.nowUs() + delayUs, priority, name, run); },
     };
   }
 
@@ -94,13 +104,42 @@ export class Kernel {
 
   /** Schedules `run` at an absolute time. Scheduling in the past is an error naming the event. */
   schedule(timeUs: TimeUs, priority: number, name: string, run: () => void | Promise<void>): () => void {
+    const ev = this.enqueue(timeUs, priority, name, run);
+    const seq = ev.seq;
+    // Once the event has run its object may be reused: the seq tells whether it is still this one.
+    return () => { if (ev.seq === seq) ev.cancelled = true; };
+  }
+
+  private enqueue(timeUs: TimeUs, priority: number, name: string, run: () => void | Promise<void>): ScheduledEvent {
     assertTimeUs(timeUs, name);
     const now = this.clock.nowUs();
     if (timeUs < now) throw new RangeError(`cannot schedule ${name} at ${formatTimeUs(timeUs)}: now is ${formatTimeUs(now)}`);
     if (!Number.isInteger(priority) || priority <= PRIORITY.market) throw new RangeError(`${name}: priority ${priority} must be an integer above PRIORITY.market`);
-    const ev: ScheduledEvent = { timeUs, priority, seq: this.seq++, name, run, cancelled: false };
+    let ev = this.spare.pop();
+    if (ev === undefined) {
+      ev = { timeUs, priority, seq: this.seq++, name, run, cancelled: false };
+    } else {
+      ev.timeUs = timeUs;
+      ev.priority = priority;
+      ev.seq = this.seq++;
+      ev.name = name;
+      ev.run = run;
+      ev.cancelled = false;
+    }
     this.queue.push(ev);
-    return () => { ev.cancelled = true; };
+    return ev;
+  }
+
+  /** Drops cancelled events from the queue's top, keeping their objects for reuse. */
+  private skipCancelled(): void {
+    const queue = this.queue;
+    for (let top = queue.peek(); top !== undefined && top.cancelled; top = queue.peek()) this.recycle(queue.pop()!);
+  }
+
+  /** Keeps an event object that is done with for the next schedule; what it ran is let go. */
+  private recycle(ev: ScheduledEvent): void {
+    ev.run = NOTHING;
+    this.spare.push(ev);
   }
 
   private sleep(delayUs: number): Promise<void> {
@@ -118,59 +157,83 @@ export class Kernel {
 
   /** Runs until the stream and queue are exhausted or the budget is spent. */
   async run(budget: RunBudget = {}): Promise<RunOutcome> {
+    const counts: RunCounts = { events: 0, marketEvents: 0 };
     const maxEvents = budget.maxEvents ?? Number.MAX_SAFE_INTEGER;
     const untilUs = budget.untilUs ?? Number.POSITIVE_INFINITY;
+    let stop: StopReason;
+    for (;;) {
+      const pause = this.runSync(counts, maxEvents, untilUs);
+      if (pause === 'load') {
+        await this.stream!.load();
+        const t = this.stream!.nextTimeUs();
+        if (t !== t) throw new Error('market stream still unloaded after load()');
+      } else if (pause === 'settle') {
+        await this.inflight.settle(`at ${formatTimeUs(this.clock.nowUs())}`);
+      } else {
+        stop = pause;
+        break;
+      }
+    }
+    this.inflight.throwErrors('end of run');
+    return { stop, events: counts.events, marketEvents: counts.marketEvents, endUs: this.clock.nowUs(), parkedTasks: this.inflight.pendingTasks };
+  }
+
+  /**
+   * The event loop proper, synchronous: it runs events until the run must wait (the stream has
+   * to load, or async work has to settle) or stops. Kept out of the async `run` because the
+   * locals of an async function live in its heap frame, where every new time (a double) would be
+   * boxed: here they stay in registers.
+   */
+  private runSync(counts: RunCounts, maxEvents: number, untilUs: number): StopReason | 'load' | 'settle' {
     const queue = this.queue;
     const clock = this.clock;
     const inflight = this.inflight;
     const stream = this.stream;
-    let events = 0;
-    let marketEvents = 0;
-    let stop: StopReason = 'exhausted';
     for (;;) {
-      if (events >= maxEvents) { stop = 'max-events'; break; }
+      if (counts.events >= maxEvents) return 'max-events';
       let streamUs = Number.POSITIVE_INFINITY;
       if (stream !== null) {
         streamUs = stream.nextTimeUs();
-        if (streamUs !== streamUs) { // NaN: load the next batch
-          await stream.load();
-          streamUs = stream.nextTimeUs();
-          if (streamUs !== streamUs) throw new Error('market stream still unloaded after load()');
-        }
+        if (streamUs !== streamUs) return 'load'; // NaN: load the next batch
       }
-      queue.skipCancelled();
+      this.skipCancelled();
       const top = queue.peek();
       // The stream wins ties: market data has the lowest priority value within an instant.
       if (top === undefined || streamUs <= top.timeUs) {
-        if (streamUs === Number.POSITIVE_INFINITY) break;
-        if (streamUs > untilUs) { stop = 'until'; break; }
+        if (streamUs === Number.POSITIVE_INFINITY) return 'exhausted';
+        if (streamUs > untilUs) return 'until';
         // A burst of market events: no queue work until the stream passes the queue's top, the
         // handlers schedule something (it may come first), start async work, or the budget ends.
         const limitUs = top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs;
         const pushes = queue.pushes;
-        const burstEnd = maxEvents;
         do {
           clock.advanceTo(streamUs, 'market data');
           const r = stream!.dispatch();
-          marketEvents++;
-          events++;
+          counts.marketEvents++;
+          counts.events++;
           if (r !== undefined) { inflight.trackTask('market handler', r); break; }
-          if (queue.pushes !== pushes || !inflight.idle || events >= burstEnd) break;
+          if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) break;
           streamUs = stream!.nextTimeUs();
         } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
       } else {
-        if (top.timeUs > untilUs) { stop = 'until'; break; }
+        if (top.timeUs > untilUs) return 'until';
         queue.pop();
-        clock.advanceTo(top.timeUs, top.name);
+        const name = top.name;
+        clock.advanceTo(top.timeUs, name);
         const r = top.run();
-        events++;
-        if (r !== undefined) inflight.trackTask(top.name, r);
+        counts.events++;
+        this.recycle(top); // it has run: nothing refers to it but stale cancel functions (see schedule)
+        if (r !== undefined) inflight.trackTask(name, r);
       }
-      if (!inflight.idle) await inflight.settle(`at ${formatTimeUs(clock.nowUs())}`);
+      if (!inflight.idle) return 'settle';
     }
-    inflight.throwErrors('end of run');
-    return { stop, events, marketEvents, endUs: clock.nowUs(), parkedTasks: inflight.pendingTasks };
   }
+}
+
+/** Events run so far by one `run` call. */
+interface RunCounts {
+  events: number;
+  marketEvents: number;
 }
 
 export type { FetchFn, FetchResult };

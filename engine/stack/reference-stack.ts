@@ -16,7 +16,7 @@
 import type { Journal } from '../kernel/journal.ts';
 import { CALENDARS, type SessionCalendar } from '../market/calendar.ts';
 import type { ExecutionReport } from '../venue/orders.ts';
-import type { Allocator } from './allocator/allocator.ts';
+import type { AllocationParams, Allocator } from './allocator/allocator.ts';
 import { StackBooks, type BooksAccount, type BooksState } from './books/books.ts';
 import type { ExecutionConfig } from './execution/config.ts';
 import { ExecutionEngine, type Execution, type ExecutionDeps } from './execution/execution-engine.ts';
@@ -58,6 +58,8 @@ interface Started {
   journal: Journal;
   books: StackBooks;
   execution: Execution;
+  /** The allocator's parameters, refilled at each rebalance (AllocationParams says so). */
+  allocation: { -readonly [K in keyof AllocationParams]: AllocationParams[K] };
 }
 
 export class ReferenceStack implements TradingStack {
@@ -96,7 +98,8 @@ export class ReferenceStack implements TradingStack {
     });
     const deps: ExecutionDeps = { prefix: this.p.orderIdPrefix ?? 'o', instruments, venue: env.venue, risk, journal: env.journal, clock, kernel: env.kernel, books, ...(this.p.execution ? { config: this.p.execution } : {}) };
     const execution = this.p.createExecution?.(deps) ?? new ExecutionEngine(deps);
-    this.st = { env, journal: env.journal, books, execution };
+    const allocation = { instrument: instruments[0]!, instrumentIndex: 0, target: 0, equity: 0, moneyDecimals: books.moneyDecimals, priceRaw: 0 };
+    this.st = { env, journal: env.journal, books, execution, allocation };
     const n = this.p.agents.length;
     this.targets = new Array<number>(instruments.length * n).fill(0);
     this.has = new Array<boolean>(instruments.length * n).fill(false);
@@ -135,7 +138,7 @@ export class ReferenceStack implements TradingStack {
     if (!(target >= -1 && target <= 1)) throw new RangeError(`agent ${agentId}: signal ${target} outside [-1, 1]`);
     const inst = env.instruments[index];
     if (inst === undefined || !Number.isInteger(index)) throw new RangeError(`agent ${agentId}: signal for unknown instrument ${index}`);
-    journal.record('signal', env.clock.nowUs(), agentId, inst.id, target);
+    journal.signal(env.clock.nowUs(), agentId, inst.id, target);
     const k = index * this.p.agents.length + slot;
     this.targets[k] = target;
     this.has[k] = true;
@@ -149,7 +152,7 @@ export class ReferenceStack implements TradingStack {
    */
   private rebalance(index: number): void {
     if (this.flattening) return;
-    const { env, books, execution } = this.started();
+    const { env, books, execution, allocation } = this.started();
     const n = this.p.agents.length;
     let sum = 0;
     let count = 0;
@@ -157,11 +160,13 @@ export class ReferenceStack implements TradingStack {
       if (this.has[index * n + a]) { sum += this.targets[index * n + a]!; count++; }
     }
     if (count === 0) return;
-    const targetRaw = this.p.allocator.targetQuantityRaw({
-      instrument: env.instruments[index]!, instrumentIndex: index, target: sum / count,
-      equity: books.equity(), moneyDecimals: books.moneyDecimals, priceRaw: books.lastPriceRaw(index),
-    });
-    execution.rebalance(index, targetRaw);
+    allocation.instrument = env.instruments[index]!;
+    allocation.instrumentIndex = index;
+    allocation.target = sum / count;
+    allocation.equity = books.equity();
+    allocation.moneyDecimals = books.moneyDecimals;
+    allocation.priceRaw = books.lastPriceRaw(index);
+    execution.rebalance(index, this.p.allocator.targetQuantityRaw(allocation));
   }
 
   /** Trips the kill switch by hand (an operator's button). */

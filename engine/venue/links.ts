@@ -45,51 +45,90 @@ const NEVER = Number.MIN_SAFE_INTEGER;
 
 export class Link<T> {
   private readonly p: LinkParams<T>;
-  private queue: InFlight<T>[] = [];
+  /**
+   * Messages in flight and their arrival times, oldest first, in slots [head, tail) of two
+   * parallel arrays (no object per message). The arrays never shrink: every order and report
+   * travels here, and giving back their storage each time the link empties would reallocate it at
+   * the next message.
+   */
+  private messages: (T | undefined)[] = [];
+  private arrivals: number[] = [];
   private head = 0;
+  private tail = 0;
   private lastArrivalUs = NEVER;
   /** Bumped by restore: kernel events scheduled before it find a different epoch and do nothing. */
   private epoch = 0;
+  /** The kernel event body of this epoch: one closure per epoch, not one per message. */
+  private arriveEvent: () => void | Promise<void>;
 
   constructor(params: LinkParams<T>) {
     this.p = params;
+    this.arriveEvent = this.eventForEpoch();
   }
 
   get inFlightCount(): number {
-    return this.queue.length - this.head;
+    return this.tail - this.head;
   }
 
   send(message: T, delayUs: number): void {
-    if (!Number.isSafeInteger(delayUs) || delayUs < 0) throw new RangeError(`latency ${delayUs} must be a non-negative integer of microseconds`);
-    const now = this.p.context.clock.nowUs();
-    const arriveUs = Math.max(now + delayUs, this.lastArrivalUs);
-    this.lastArrivalUs = arriveUs;
-    if (this.p.immediate && arriveUs === now && this.inFlightCount === 0) {
+    if (this.arrivesNow(delayUs)) {
       void this.p.deliver(message);
       return;
     }
-    this.queue.push({ arriveUs, message });
+    const arriveUs = Math.max(this.p.context.clock.nowUs() + delayUs, this.lastArrivalUs);
+    this.lastArrivalUs = arriveUs;
+    this.messages[this.tail] = message;
+    this.arrivals[this.tail] = arriveUs;
+    this.tail++;
     this.scheduleAt(arriveUs, message);
   }
 
-  private scheduleAt(arriveUs: number, message: T): void {
+  /**
+   * True when a message sent now after `delayUs` is delivered at once, inside the call (an
+   * immediate link, no latency, nothing in flight): its arrival is then recorded, and the caller
+   * may hand it over itself without building the message. False changes nothing.
+   */
+  arrivesNow(delayUs: number): boolean {
+    if (!Number.isSafeInteger(delayUs) || delayUs < 0) throw new RangeError(`latency ${delayUs} must be a non-negative integer of microseconds`);
+    const now = this.p.context.clock.nowUs();
+    if (!this.p.immediate || delayUs !== 0 || this.lastArrivalUs > now || this.inFlightCount !== 0) return false;
+    this.lastArrivalUs = now;
+    return true;
+  }
+
+  private eventForEpoch(): () => void | Promise<void> {
     const epoch = this.epoch;
+    return () => this.arrive(epoch);
+  }
+
+  private scheduleAt(arriveUs: number, message: T): void {
     const delayUs = Math.max(0, arriveUs - this.p.context.clock.nowUs());
-    this.p.context.schedule(delayUs, this.p.label(message), () => this.arrive(epoch), PRIORITY.venue);
+    this.p.context.post(delayUs, this.p.label(message), this.arriveEvent, PRIORITY.venue);
   }
 
   private arrive(epoch: number): void | Promise<void> {
     if (epoch !== this.epoch) return;
     // Arrival times never decrease and the kernel breaks ties by scheduling order: the head is due.
-    const m = this.queue[this.head++]!;
-    // Drop delivered messages when the queue empties, or in bulk when they are most of it.
-    if (this.head === this.queue.length) { this.queue.length = 0; this.head = 0; }
-    else if (this.head > 1024 && 2 * this.head > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
-    return this.p.deliver(m.message);
+    const m = this.messages[this.head]!;
+    this.messages[this.head++] = undefined; // delivered: not kept alive by the link
+    if (this.head === this.tail) {
+      this.head = 0;
+      this.tail = 0;
+    } else if (this.head > 1024 && 2 * this.head > this.tail) {
+      // Mostly delivered slots: move the rest to the front, in bulk.
+      this.messages.copyWithin(0, this.head, this.tail);
+      this.arrivals.copyWithin(0, this.head, this.tail);
+      this.messages.fill(undefined, this.tail - this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    return this.p.deliver(m);
   }
 
   snapshot(): LinkState<T> {
-    return { lastArrivalUs: this.lastArrivalUs, inFlight: structuredClone(this.queue.slice(this.head)) };
+    const inFlight: InFlight<T>[] = [];
+    for (let k = this.head; k < this.tail; k++) inFlight.push({ arriveUs: this.arrivals[k]!, message: this.messages[k]! });
+    return { lastArrivalUs: this.lastArrivalUs, inFlight: structuredClone(inFlight) };
   }
 
   /**
@@ -99,9 +138,13 @@ export class Link<T> {
    */
   restore(state: LinkState<T>): void {
     this.epoch++;
-    this.queue = structuredClone([...state.inFlight]);
+    this.arriveEvent = this.eventForEpoch();
+    const inFlight = structuredClone([...state.inFlight]);
+    this.messages = inFlight.map((m) => m.message);
+    this.arrivals = inFlight.map((m) => m.arriveUs);
     this.head = 0;
+    this.tail = inFlight.length;
     this.lastArrivalUs = state.lastArrivalUs;
-    for (const m of this.queue) this.scheduleAt(m.arriveUs, m.message);
+    for (const m of inFlight) this.scheduleAt(m.arriveUs, m.message);
   }
 }

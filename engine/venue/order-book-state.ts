@@ -3,6 +3,7 @@
  * that a retried submit books nothing) and, per instrument, the working ones in time priority.
  * A snapshot is a deep copy made of plain objects and arrays; restore rebuilds the same state.
  */
+import { IdMap } from '../kernel/id-map.ts';
 import { isWorkingStatus, type OrderRequest, type OrderStatus } from './orders.ts';
 
 export interface VenueOrderState {
@@ -35,11 +36,17 @@ export interface OrderBookSnapshot {
  */
 export const FINISHED_ORDERS_KEPT = 8_192;
 
+/** Not finished: working, or still being booked at arrival. */
+function isLive(s: VenueOrderState): boolean {
+  return isWorkingStatus(s.status) || s.status === 'pending';
+}
+
 /** Sentinel of "no DAY order working" in `nextExpiryUs`. */
 const NO_EXPIRY = Number.POSITIVE_INFINITY;
 
 export class OrderBookState {
-  readonly orders = new Map<string, VenueOrderState>();
+  /** Every known order by client order id, in arrival order. */
+  readonly orders = new IdMap<VenueOrderState>();
   /** Working orders per instrument, in time priority. Terminal orders are dropped by `compact`. */
   readonly working: VenueOrderState[][];
   /**
@@ -65,13 +72,7 @@ export class OrderBookState {
    */
   forgetOldFinished(): void {
     if (this.orders.size <= 2 * FINISHED_ORDERS_KEPT) return;
-    let excess = this.orders.size - FINISHED_ORDERS_KEPT;
-    for (const s of this.orders.values()) {
-      if (excess <= 0) break;
-      if (isWorkingStatus(s.status) || s.status === 'pending') continue;
-      this.orders.delete(s.request.clientOrderId);
-      excess--;
-    }
+    this.orders.forgetOldest(this.orders.size - FINISHED_ORDERS_KEPT, isLive);
   }
 
   get workingCount(): number {
@@ -91,7 +92,9 @@ export class OrderBookState {
     if (s.request.instrumentIndex === this.busy) return;
     const list = this.working[s.request.instrumentIndex]!;
     const k = list.indexOf(s);
-    if (k >= 0) list.splice(k, 1);
+    if (k < 0) return;
+    for (let j = k; j + 1 < list.length; j++) list[j] = list[j + 1]!;
+    list.pop(); // (splice would allocate the removed elements' array)
   }
 
   /** Moves `s` to the back of its instrument's queue: it lost its time priority. */
@@ -101,7 +104,11 @@ export class OrderBookState {
     this.working[s.request.instrumentIndex]!.push(s);
   }
 
-  /** Drops orders that are no longer working from instrument `i`'s list, in place (no allocation). */
+  /**
+   * Drops orders that are no longer working from instrument `i`'s list, in place. No allocation:
+   * popping keeps the list's storage, where setting a shorter length gives it back (to be
+   * reallocated by the next order).
+   */
   compact(i: number): void {
     const list = this.working[i]!;
     let w = 0;
@@ -109,7 +116,7 @@ export class OrderBookState {
       const s = list[k]!;
       if (isWorkingStatus(s.status)) list[w++] = s;
     }
-    if (w !== list.length) list.length = w; // setting length is a runtime call even when unchanged
+    while (list.length > w) list.pop();
   }
 
   /** Recomputes instrument `i`'s earliest DAY expiry from its working orders. */

@@ -22,6 +22,7 @@ import type { SessionCalendar } from '../market/calendar.ts';
 import { HALTED, isHalted, validateHaltWindows, type HaltWindow } from '../market/halts.ts';
 import { Link, type OrderMessage } from './links.ts';
 import { Matcher } from './matching.ts';
+import type { FeeParams } from './models/fee-models.ts';
 import { OhlcPathFillModel, type FillModel } from './models/fill-models.ts';
 import { NO_SLIPPAGE } from './models/slippage-models.ts';
 import { OrderBookState, type VenueOrderState } from './order-book-state.ts';
@@ -35,13 +36,20 @@ export type { OrderChanges } from './order-validation.ts';
 export type { HaltWindow } from '../market/halts.ts';
 export type { VenueApi, VenueListener, VenueParams, VenueState } from './venue-api.ts';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Kernel event names of order messages reaching the venue (constant: no string per message). */
+const ARRIVE_LABELS = { submit: 'venue.arrive submit', cancel: 'venue.arrive cancel', replace: 'venue.arrive replace' } as const;
+/** Kernel event names of reports reaching the stack (constant, likewise). */
+const REPORT_LABELS: Readonly<Record<ExecutionReport['kind'], string>> = {
+  fill: 'venue.report fill', accepted: 'venue.report accepted', rejected: 'venue.report rejected', cancelled: 'venue.report cancelled',
+  expired: 'venue.report expired', replaced: 'venue.report replaced', 'cancel-rejected': 'venue.report cancel-rejected', 'replace-rejected': 'venue.report replace-rejected',
+};
+
 /**
  * The venue's own copy of an order, every field present (absent prices as undefined) so that all
  * requests share one object shape: the fill model reads them on every market event.
  */
-/** Kernel event names of order messages reaching the venue (constant: no string per message). */
-const ARRIVE_LABELS = { submit: 'venue.arrive submit', cancel: 'venue.arrive cancel', replace: 'venue.arrive replace' } as const;
-
 function ownCopy(o: OrderRequest): OrderRequest {
   return {
     clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, side: o.side, quantityRaw: o.quantityRaw,
@@ -66,6 +74,8 @@ export class SimulatedVenue implements VenueApi {
   private readonly lastBarVolume: Float64Array;
   /** Bumped by restore: expiry events scheduled before it find a different epoch and do nothing. */
   private epoch = 0;
+  /** The fee model's parameters, reused for every fill (FeeParams says so). */
+  private readonly feeParams: Mutable<FeeParams>;
 
   constructor(params: VenueParams) {
     this.p = params;
@@ -75,6 +85,7 @@ export class SimulatedVenue implements VenueApi {
     const slippage = params.slippage ?? NO_SLIPPAGE;
     const sink = { fill: (s: VenueOrderState, q: number, price: number) => this.bookFill(s, q, price), cancelRest: (s: VenueOrderState, why: string) => this.end(s, 'cancelled', why) };
     this.matcher = new Matcher({ instruments: params.instruments, book: this.book, fill: this.fillModel, slippage, sink });
+    this.feeParams = { instrument: params.instruments[0]!, quantityRaw: 0, priceRaw: 0, notional: 0, moneyDecimals: params.moneyDecimals };
     this.calendar = params.calendar ?? DEFAULT_DAY_CALENDAR;
     // A bar's volume is known only at its close: a cap or a volume-based slippage model needs it.
     this.matchAtOpen = this.fillModel.matchesAtBarOpen && slippage.usesVolume !== true;
@@ -95,7 +106,7 @@ export class SimulatedVenue implements VenueApi {
     });
     this.toStack = new Link<ExecutionReport>({
       context: params.context, immediate: false,
-      label: (r) => `venue.report ${r.kind}`,
+      label: (r) => REPORT_LABELS[r.kind],
       deliver: (r) => params.listener.deliver(r),
     });
   }
@@ -124,7 +135,10 @@ export class SimulatedVenue implements VenueApi {
   // ---- the stack's side: every call travels the order link ----
 
   submit(order: OrderRequest): void {
-    this.toVenue.send({ kind: 'submit', order }, this.p.latency.orderLatencyUs());
+    const delayUs = this.p.latency.orderLatencyUs();
+    // Every order passes here: when it reaches the venue at once (no latency), it skips the link message.
+    if (this.toVenue.arrivesNow(delayUs)) this.arrive(order);
+    else this.toVenue.send({ kind: 'submit', order }, delayUs);
   }
 
   cancel(clientOrderId: string): void {
@@ -353,7 +367,12 @@ export class SimulatedVenue implements VenueApi {
     }
     if (!Number.isSafeInteger(priceRaw) || priceRaw <= 0) throw new Error(`venue: fill price ${priceRaw} for ${o.clientOrderId} is not a positive raw integer`);
     const notional = notionalMoney(inst, quantityRaw, priceRaw, this.p.moneyDecimals);
-    const fee = this.p.fees.fee({ instrument: inst, quantityRaw, priceRaw, notional, moneyDecimals: this.p.moneyDecimals });
+    const fp = this.feeParams;
+    fp.instrument = inst;
+    fp.quantityRaw = quantityRaw;
+    fp.priceRaw = priceRaw;
+    fp.notional = notional;
+    const fee = this.p.fees.fee(fp);
     if (!Number.isSafeInteger(fee) || fee < 0) throw new Error(`venue: fee model charged ${fee} for ${o.clientOrderId}: a fee is a non-negative integer of money units`);
     s.filledRaw += quantityRaw;
     s.status = leaves === 0 ? 'filled' : 'partially-filled';

@@ -9,6 +9,10 @@
 import { z } from 'zod';
 import { notionalMoney, type Instrument } from '../../instruments/instrument.ts';
 
+/**
+ * What an allocator is asked. The reference stack reuses one object for every signal (as the
+ * engine reuses its bar views): read it during the call, never keep it.
+ */
 export interface AllocationParams {
   readonly instrument: Instrument;
   readonly instrumentIndex: number;

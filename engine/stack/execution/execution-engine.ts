@@ -24,6 +24,7 @@
  * journal note. Only the stack's own misuse (an illegal transition) throws.
  */
 import type { Clock } from '../../kernel/clock.ts';
+import { IdMap } from '../../kernel/id-map.ts';
 import type { Journal } from '../../kernel/journal.ts';
 import type { KernelContext } from '../../kernel/kernel.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
@@ -95,21 +96,39 @@ export const FINISHED_KEPT = 1024;
 /** Timer events' name (one constant string: no allocation per order). */
 const TIMEOUT_EVENT = 'stack.order-timeout';
 
+/**
+ * An order as the engine holds it: its plain, JSON-safe state (what snapshots carry) and, while
+ * a request is outstanding, the cancel function of its timeout timer (runtime only: re-armed
+ * from the deadline on restore). Keeping the two together costs no lookup by id per request or
+ * answer.
+ */
+interface Held {
+  readonly state: ExecOrder;
+  cancelTimer: (() => void) | null;
+  /** Marked for the bulk forget in progress (forgetOldestFinished). */
+  forget: boolean;
+}
+
+const notMarked = (h: Held): boolean => !h.forget;
+
 export class ExecutionEngine implements Execution {
   private readonly d: ExecutionDeps;
   private readonly config: ExecutionConfigParsed;
+  /** `${prefix}-`, joined once: an id is then one concatenation. */
+  private readonly idPrefix: string;
   private seq = 0;
-  private orders = new Map<string, ExecOrder>();
-  private open: string[] = [];
-  private finished: string[] = [];
+  private orders = new IdMap<Held>();
+  /** Orders not yet terminal, in submission order. */
+  private open: Held[] = [];
+  /** Finished orders still kept, oldest first. */
+  private finished: Held[] = [];
   private ignored = 0;
-  /** Cancel functions of armed timers, by order id: runtime only, re-armed from deadlines on restore. */
-  private readonly timers = new Map<string, () => void>();
   readonly riskView: RiskBookView;
 
   constructor(deps: ExecutionDeps) {
     this.d = deps;
     this.config = ExecutionConfigSchema.parse(deps.config ?? {});
+    this.idPrefix = `${deps.prefix}-`;
     const books = deps.books;
     this.riskView = {
       instruments: deps.instruments,
@@ -123,12 +142,11 @@ export class ExecutionEngine implements Execution {
 
   get ignoredReports(): number { return this.ignored; }
 
-  order(id: string): Readonly<ExecOrder> | undefined { return this.orders.get(id); }
+  order(id: string): Readonly<ExecOrder> | undefined { return this.orders.get(id)?.state; }
 
   pendingRaw(index: number): number {
     let pending = 0;
-    for (const id of this.open) {
-      const o = this.orders.get(id)!;
+    for (const { state: o } of this.open) {
       if (o.request.instrumentIndex === index) pending += o.request.side * Math.max(0, o.request.quantityRaw - o.filledRaw);
     }
     return pending;
@@ -137,20 +155,31 @@ export class ExecutionEngine implements Execution {
   openCount(index?: number): number {
     if (index === undefined) return this.open.length;
     let n = 0;
-    for (const id of this.open) if (this.orders.get(id)!.request.instrumentIndex === index) n++;
+    for (const h of this.open) if (h.state.request.instrumentIndex === index) n++;
     return n;
   }
 
   rebalance(index: number, targetRaw: number): string | null {
     const delta = targetRaw - this.d.books.positionRaw(index) - this.pendingRaw(index);
     if (delta === 0) return null;
-    return this.submit({ instrumentIndex: index, side: delta > 0 ? 1 : -1, quantityRaw: Math.abs(delta), type: 'market', timeInForce: 'GTC' });
+    // Built whole, with the same keys in the same order as submit() makes them (no spread copy).
+    const id = this.nextId();
+    return this.place({ instrumentIndex: index, side: delta > 0 ? 1 : -1, quantityRaw: Math.abs(delta), type: 'market', timeInForce: 'GTC', clientOrderId: id });
   }
 
   submit(order: Omit<OrderRequest, 'clientOrderId'>): string | null {
-    // Ids come from a monotonic sequence (restored with the state), so a new id is never in use.
-    const id = `${this.d.prefix}-${++this.seq}`;
-    const request: OrderRequest = { ...order, clientOrderId: id };
+    const id = this.nextId();
+    return this.place({ ...order, clientOrderId: id });
+  }
+
+  /** Ids come from a monotonic sequence (restored with the state), so a new id is never in use. */
+  private nextId(): string {
+    return this.idPrefix + ++this.seq;
+  }
+
+  /** Risk-checks a new order and sends it; its id, or null when risk rejected it. */
+  private place(request: OrderRequest): string | null {
+    const id = request.clientOrderId;
     const inst = this.d.instruments[request.instrumentIndex];
     if (inst === undefined) throw new RangeError(`execution: order for unknown instrument ${request.instrumentIndex}`);
     const now = this.d.clock.nowUs();
@@ -159,33 +188,35 @@ export class ExecutionEngine implements Execution {
       this.d.journal.record('riskReject', now, id, why);
       return null;
     }
-    this.d.journal.record('order', now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
+    this.d.journal.order(now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
     const o: ExecOrder = { request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: [], outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null };
-    this.orders.set(id, o);
-    this.open.push(id);
+    const h: Held = { state: o, cancelTimer: null, forget: false };
+    this.orders.set(id, h);
+    this.open.push(h);
     this.d.risk.onSent(request, now);
-    this.request(o, 'submit');
+    this.request(h, 'submit');
     return id;
   }
 
   cancel(id: string): boolean {
-    const o = this.orders.get(id);
-    if (o === undefined) throw new Error(`execution: cancel of unknown order ${id}`);
-    if (isTerminal(o.status)) return false;
-    o.cancelWanted = true;
-    this.sendWantedCancel(o);
+    const h = this.orders.get(id);
+    if (h === undefined) throw new Error(`execution: cancel of unknown order ${id}`);
+    if (isTerminal(h.state.status)) return false;
+    h.state.cancelWanted = true;
+    this.sendWantedCancel(h);
     return true;
   }
 
   cancelAll(index?: number): void {
-    for (const id of this.open.slice()) {
-      if (index === undefined || this.orders.get(id)!.request.instrumentIndex === index) this.cancel(id);
+    for (const h of this.open.slice()) {
+      if (index === undefined || h.state.request.instrumentIndex === index) this.cancel(h.state.request.clientOrderId);
     }
   }
 
   replace(id: string, changes: ReplaceChanges): boolean {
-    const o = this.orders.get(id);
-    if (o === undefined) throw new Error(`execution: replace of unknown order ${id}`);
+    const h = this.orders.get(id);
+    if (h === undefined) throw new Error(`execution: replace of unknown order ${id}`);
+    const o = h.state;
     // Only an acknowledged, working order with nothing outstanding can be replaced: anything else is misuse.
     if (!o.acked || o.outstanding !== 'none' || !isWorking(o.status)) throw new IllegalTransitionError(id, o.status, 'pending-replace');
     const now = this.d.clock.nowUs();
@@ -204,16 +235,16 @@ export class ExecutionEngine implements Execution {
     o.replaceChanges = { ...changes };
     this.d.journal.record('note', now, `replace ${id}: ${JSON.stringify(changes)}`);
     this.d.risk.onSent(proposed, now);
-    this.request(o, 'replace');
+    this.request(h, 'replace');
     return true;
   }
 
   /** Sends a request for the first time and arms its timer. */
-  private request(o: ExecOrder, what: 'submit' | 'cancel' | 'replace'): void {
-    o.outstanding = what;
-    o.sends = 1;
-    this.arm(o);
-    this.send(o, what);
+  private request(h: Held, what: 'submit' | 'cancel' | 'replace'): void {
+    h.state.outstanding = what;
+    h.state.sends = 1;
+    this.arm(h);
+    this.send(h.state, what);
   }
 
   private send(o: ExecOrder, what: 'submit' | 'cancel' | 'replace'): void {
@@ -223,42 +254,42 @@ export class ExecutionEngine implements Execution {
     else this.d.venue.replace(id, o.replaceChanges ?? {});
   }
 
-  private sendWantedCancel(o: ExecOrder): void {
+  private sendWantedCancel(h: Held): void {
+    const o = h.state;
     if (!o.cancelWanted || !o.acked || o.outstanding !== 'none' || !isWorking(o.status)) return;
     o.cancelWanted = false;
     transition(o, 'pending-cancel');
     this.d.journal.record('note', this.d.clock.nowUs(), `cancel ${o.request.clientOrderId}`);
-    this.request(o, 'cancel');
+    this.request(h, 'cancel');
   }
 
-  private arm(o: ExecOrder): void {
-    const id = o.request.clientOrderId;
-    this.disarm(id);
-    o.deadlineUs = this.d.clock.nowUs() + this.config.orderTimeoutUs;
-    const seq = ++o.timerSeq;
-    this.schedule(id, seq, this.config.orderTimeoutUs);
+  private arm(h: Held): void {
+    this.disarm(h);
+    h.state.deadlineUs = this.d.clock.nowUs() + this.config.orderTimeoutUs;
+    this.schedule(h, ++h.state.timerSeq, this.config.orderTimeoutUs);
   }
 
-  private schedule(id: string, seq: number, delayUs: number): void {
-    this.timers.set(id, this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, () => this.onTimeout(id, seq)));
+  private schedule(h: Held, seq: number, delayUs: number): void {
+    h.cancelTimer = this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, () => this.onTimeout(h, seq));
   }
 
-  private disarm(id: string): void {
-    const cancel = this.timers.get(id);
-    if (cancel !== undefined) { cancel(); this.timers.delete(id); }
+  private disarm(h: Held): void {
+    const cancel = h.cancelTimer;
+    if (cancel !== null) { cancel(); h.cancelTimer = null; }
   }
 
-  private answered(o: ExecOrder): void {
-    o.outstanding = 'none';
-    o.sends = 0;
-    this.disarm(o.request.clientOrderId);
+  private answered(h: Held): void {
+    h.state.outstanding = 'none';
+    h.state.sends = 0;
+    this.disarm(h);
   }
 
-  private onTimeout(id: string, seq: number): void {
-    this.timers.delete(id);
-    const o = this.orders.get(id);
-    if (o === undefined || o.timerSeq !== seq || o.outstanding === 'none') return;
+  private onTimeout(h: Held, seq: number): void {
+    h.cancelTimer = null;
+    const o = h.state;
+    if (o.timerSeq !== seq || o.outstanding === 'none') return;
     const what = o.outstanding;
+    const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();
     if (o.sends > this.config.maxRetries) {
       this.d.journal.record('note', now, `no answer to ${what} of ${id} after ${o.sends} sends: gave up`);
@@ -268,7 +299,7 @@ export class ExecutionEngine implements Execution {
     o.sends++;
     this.d.journal.record('note', now, `retry ${what} of ${id} (send ${o.sends})`);
     o.deadlineUs = now + this.config.orderTimeoutUs;
-    this.schedule(id, ++o.timerSeq, this.config.orderTimeoutUs);
+    this.schedule(h, ++o.timerSeq, this.config.orderTimeoutUs);
     this.send(o, what);
   }
 
@@ -277,29 +308,40 @@ export class ExecutionEngine implements Execution {
     this.d.journal.record('note', this.d.clock.nowUs(), `ignored ${r.kind} report for ${r.clientOrderId}: ${why}`);
   }
 
-  private finish(o: ExecOrder): void {
-    this.answered(o);
-    const id = o.request.clientOrderId;
-    const i = this.open.indexOf(id);
-    if (i >= 0) this.open.splice(i, 1);
-    // Forget the oldest finished orders in bulk (a shift per order would move the whole array).
-    this.finished.push(id);
-    if (this.finished.length >= 2 * FINISHED_KEPT) {
-      const forget = this.finished.splice(0, this.finished.length - FINISHED_KEPT);
-      for (const old of forget) this.orders.delete(old);
+  private finish(h: Held): void {
+    this.answered(h);
+    const open = this.open;
+    const i = open.indexOf(h);
+    if (i >= 0) {
+      for (let j = i; j + 1 < open.length; j++) open[j] = open[j + 1]!;
+      open.pop(); // keeps the list's storage (splice would allocate, and emptying it gives it back)
     }
+    this.finished.push(h);
+    if (this.finished.length >= 2 * FINISHED_KEPT) this.forgetOldestFinished();
+  }
+
+  /**
+   * Forgets the oldest finished orders down to FINISHED_KEPT, in bulk (a shift per order would
+   * move the whole list), in one pass over the map: deleting them one by one would hash each old
+   * id again, a cache miss apiece.
+   */
+  private forgetOldestFinished(): void {
+    const forget = this.finished.splice(0, this.finished.length - FINISHED_KEPT);
+    for (const h of forget) h.forget = true;
+    this.orders.forgetOldest(forget.length, notMarked);
   }
 
   onReport(r: ExecutionReport): void {
-    const o = this.orders.get(r.clientOrderId);
-    if (o === undefined) { this.ignore(r, 'unknown (or long finished) order'); return; }
-    if (r.kind === 'fill') this.onFill(o, r);
-    else this.onStatus(o, r);
-    if (isTerminal(o.status)) this.finish(o);
-    else this.sendWantedCancel(o);
+    const h = this.orders.get(r.clientOrderId);
+    if (h === undefined) { this.ignore(r, 'unknown (or long finished) order'); return; }
+    if (r.kind === 'fill') this.onFill(h, r);
+    else this.onStatus(h, r);
+    if (isTerminal(h.state.status)) this.finish(h);
+    else this.sendWantedCancel(h);
   }
 
-  private onFill(o: ExecOrder, r: FillReport): void {
+  private onFill(h: Held, r: FillReport): void {
+    const o = h.state;
     const keys = o.fillKeys;
     for (let k = 0; k < keys.length; k += 4) {
       if (keys[k] === r.timeUs && keys[k + 1] === r.quantityRaw && keys[k + 2] === r.leavesQuantityRaw && keys[k + 3] === r.priceRaw) {
@@ -307,11 +349,14 @@ export class ExecutionEngine implements Execution {
         return;
       }
     }
-    keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
+    // Most orders fill once: the first key as a literal takes exactly its four numbers, where a
+    // push into the empty array would allocate room for sixteen.
+    if (keys.length === 0) o.fillKeys = [r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw];
+    else keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
     this.d.books.applyFill(r.instrumentIndex, r.side, r.quantityRaw, r.priceRaw, r.fee);
     o.filledRaw += r.quantityRaw;
     o.acked = true;
-    if (o.outstanding === 'submit') this.answered(o);
+    if (o.outstanding === 'submit') this.answered(h);
     if (o.filledRaw > o.request.quantityRaw) {
       this.d.journal.record('note', this.d.clock.nowUs(), `order ${o.request.clientOrderId} filled ${o.filledRaw} beyond its quantity ${o.request.quantityRaw}`);
     }
@@ -324,12 +369,13 @@ export class ExecutionEngine implements Execution {
     transition(o, o.filledRaw > 0 ? 'partially-filled' : 'accepted');
   }
 
-  private onStatus(o: ExecOrder, r: StatusReport): void {
+  private onStatus(h: Held, r: StatusReport): void {
+    const o = h.state;
     if (isTerminal(o.status)) { this.ignore(r, `order is ${o.status}`); return; }
     switch (r.kind) {
       case 'accepted':
         o.acked = true;
-        if (o.outstanding === 'submit') this.answered(o);
+        if (o.outstanding === 'submit') this.answered(h);
         if (o.status === 'pending-new') transition(o, 'accepted');
         else this.ignore(r, `order is already ${o.status}`);
         return;
@@ -343,18 +389,18 @@ export class ExecutionEngine implements Execution {
         return;
       case 'cancel-rejected':
         if (o.status !== 'pending-cancel') { this.ignore(r, `no cancel outstanding (order is ${o.status})`); return; }
-        this.answered(o);
+        this.answered(h);
         this.backToWorking(o);
         return;
       case 'replace-rejected':
         if (o.status !== 'pending-replace') { this.ignore(r, `no replace outstanding (order is ${o.status})`); return; }
-        this.answered(o);
+        this.answered(h);
         o.replaceChanges = null;
         this.backToWorking(o);
         return;
       case 'replaced': {
         if (o.status !== 'pending-replace') { this.ignore(r, `no replace outstanding (order is ${o.status})`); return; }
-        this.answered(o);
+        this.answered(h);
         o.request = r.request ?? { ...o.request, ...o.replaceChanges };
         o.replaceChanges = null;
         const leaves = r.leavesQuantityRaw ?? o.request.quantityRaw - o.filledRaw;
@@ -366,12 +412,15 @@ export class ExecutionEngine implements Execution {
   }
 
   stop(): void {
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    for (const h of this.orders.values()) this.disarm(h);
   }
 
   snapshot(): ExecutionState {
-    return structuredClone({ seq: this.seq, orders: Object.fromEntries(this.orders), open: this.open, finished: this.finished, ignoredReports: this.ignored });
+    const orders: Record<string, ExecOrder> = {};
+    for (const [id, h] of this.orders) orders[id] = h.state;
+    const open = this.open.map((h) => h.state.request.clientOrderId);
+    const finished = this.finished.map((h) => h.state.request.clientOrderId);
+    return structuredClone({ seq: this.seq, orders, open, finished, ignoredReports: this.ignored });
   }
 
   /** Restores state and re-arms the timers of unanswered requests from their deadlines. */
@@ -379,14 +428,14 @@ export class ExecutionEngine implements Execution {
     this.stop();
     const s = structuredClone(state as ExecutionState);
     this.seq = s.seq;
-    this.orders = new Map(Object.entries(s.orders));
-    this.open = s.open;
-    this.finished = s.finished;
+    this.orders = new IdMap<Held>();
+    for (const [id, o] of Object.entries(s.orders)) this.orders.set(id, { state: o, cancelTimer: null, forget: false });
+    this.open = s.open.map((id) => this.orders.get(id)!);
+    this.finished = s.finished.map((id) => this.orders.get(id)!);
     this.ignored = s.ignoredReports;
     const now = this.d.clock.nowUs();
-    for (const id of this.open) {
-      const o = this.orders.get(id)!;
-      if (o.outstanding !== 'none') this.schedule(id, o.timerSeq, Math.max(0, o.deadlineUs - now));
+    for (const h of this.open) {
+      if (h.state.outstanding !== 'none') this.schedule(h, h.state.timerSeq, Math.max(0, h.state.deadlineUs - now));
     }
   }
 }

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { bigDivRoundHalfEven, toMoney } from '../../instruments/money.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 
-/** What a fee model is asked: grows without breaking implementations (LEAN's OrderFeeParameters). */
+/**
+ * What a fee model is asked: grows without breaking implementations (LEAN's OrderFeeParameters).
+ * The venue reuses one object for every fill, as it does the fill and slippage models'
+ * parameters: read it during the call, never keep it.
+ */
 export interface FeeParams {
   readonly instrument: Instrument;
   readonly quantityRaw: number;
