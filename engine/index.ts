@@ -47,6 +47,7 @@ export * from './stack/execution/config.ts';
 export * from './stack/execution/order-state.ts';
 export * from './stack/reference-stack.ts';
 export * from './stack/stack-config.ts';
+export { StackClock, type StackClockSettings } from './stack/stack-clock.ts';
 
 export { runBacktest, type BacktestParams, type BacktestResult, type FillRecord, type AccountConfig } from './backtest/backtest.ts';
 export * from './metrics/index.ts';

@@ -111,3 +111,27 @@ describe('halts from overlays reach the venue', () => {
     expect(r.fills.every((f) => f.timeUs < halt.fromUs || f.timeUs >= halt.toUs)).toBe(true);
   });
 });
+
+describe('the stack keeps its own clock', () => {
+  it('a skewed stack clock is what the stack reads, while venue time and fills stay put', async () => {
+    const closes = [100, 100, 100, 90, 120, 130, 125, 80, 70];
+    const seen: number[][] = [];
+    const probe = (skew: number, p = params(closes)) => runBacktest({
+      ...p,
+      stackClock: { offsetUs: skew },
+      stack: (instruments, rng) => {
+        const inner = p.stack(instruments, rng);
+        const times: number[] = [];
+        seen.push(times);
+        return {
+          start: (env) => { env.data.onBar((bar) => { times.push(env.clock.nowUs() - bar.closeTimeUs); }); inner.start(env); },
+          onReport: (r) => inner.onReport(r), snapshot: () => inner.snapshot(), restore: (s) => inner.restore(s),
+        };
+      },
+    });
+    const [plain, skewed] = [await probe(0), await probe(-5_000)];
+    expect(seen[0]!.every((d) => d === 0)).toBe(true);
+    expect(seen[1]!.every((d) => d === -5_000)).toBe(true);
+    expect(skewed.fills).toEqual(plain.fills);
+  });
+});

@@ -14,6 +14,7 @@ import type { SessionCalendar } from '../market/calendar.ts';
 import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
 import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
+import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
 import type { BarView, QuoteView, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
 import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
@@ -64,6 +65,8 @@ export interface BacktestParams {
   barOpenEvents?: boolean;
   /** Session calendar (DAY orders, daily limits, annualisation). Default: UTC 24h. */
   calendar?: SessionCalendar;
+  /** The stack's own clock against venue time: offset and drift (default: none). */
+  stackClock?: Partial<StackClockSettings>;
   /** Serves the stack's fetches (provider path). */
   fetch?: FetchFn;
   /** Called after every market event: invariant checks in tests and chaos runs. */
@@ -326,7 +329,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   stack.start({
-    data: engine.data, venue: engine.venue, clock: kernel.clock, kernel: kernel.context, journal, instruments,
+    data: engine.data, venue: engine.venue, clock: new StackClock(kernel.clock, params.stackClock), kernel: kernel.context, journal, instruments,
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
   });
