@@ -1,21 +1,12 @@
 /**
  * Trade statistics (win rate, profit factor, average win and loss), exposure and turnover.
  */
-import type { ExposureSeries, Fill, ProfitFactor, RoundTrip } from './types.ts';
+import type { ExposureSeries, Fill, Metrics, ProfitFactor, RoundTrip } from './types.ts';
 import { finiteOrNull } from './returns.ts';
 
-export interface TradeStats {
-  readonly tradeCount: number;
-  readonly winningTrades: number;
-  readonly losingTrades: number;
-  readonly winRate: number | null;
-  readonly grossProfit: number;
-  readonly grossLoss: number;
-  readonly profitFactor: ProfitFactor;
-  readonly averageWin: number | null;
-  readonly averageLoss: number | null;
-  readonly averageTradePnl: number | null;
-}
+/** The trade statistics of Metrics (types.ts is their one definition). */
+export type TradeStats = Pick<Metrics, 'tradeCount' | 'winningTrades' | 'losingTrades' | 'winRate' | 'grossProfit' | 'grossLoss'
+  | 'profitFactor' | 'averageWin' | 'averageLoss' | 'averageTradePnl'>;
 
 /**
  * A trade wins when its net pnl is above 0 and loses when below; a break-even trade counts in
