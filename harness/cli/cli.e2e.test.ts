@@ -153,3 +153,18 @@ describe('interruption', () => {
     expect(findAll(parseXml(readFileSync(join(out, 'junit.xml'), 'utf8')), 'skipped').length).toBe(report.summary.notRun);
   });
 });
+
+describe('gauntlet run --journal', () => {
+  it("writes each scenario's journal as JSON Lines, consistent with its report", () => {
+    const out = tempDir('journal');
+    const r = cli(['run', 'scenarios/demo-sp500-sma-crossover.yaml', '--out', out, '--journal', '--quiet']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const s = readReport(out).scenarios[0]!;
+    const lines = readFileSync(join(out, 'journals', `${s.name}.jsonl`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({ kind: 'header', version: 1, rootSeed: s.seed });
+    const fills = lines.filter((l) => l.kind === 'fill');
+    expect(fills).toHaveLength(s.fills.length);
+    expect(fills[0]).toMatchObject({ timeUs: s.fills[0]!.timeUs, instrument: s.fills[0]!.instrument });
+    expect(lines.filter((l) => l.kind === 'bar').length).toBeGreaterThan(5000);
+  });
+});

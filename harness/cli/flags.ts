@@ -18,6 +18,7 @@ export const RunFlagsSchema = z.strictObject({
   reporter: z.array(z.enum(REPORTERS as [ReporterName, ...ReporterName[]])).optional(),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  journal: z.boolean().default(false),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 

@@ -34,9 +34,11 @@ Examples:
     .addOption(new Option('--reporter <name>', `a report to write (repeatable; default all: ${REPORTERS.join(', ')})`).choices([...REPORTERS]).argParser(collect))
     .option('--json', 'print the JSON report to stdout (other output goes to stderr)')
     .option('-q, --quiet', 'print failures only')
+    .option('--journal', "also write each scenario's journal (every input and decision) as JSON Lines to <out>/journals/<name>.jsonl")
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
+  gauntlet run scenarios/demo-sp500-sma-crossover.yaml --journal   and read reports/latest/journals/*.jsonl
   gauntlet run scenarios/sma-demo-sp500.yaml --seed 42
   gauntlet run scenarios/ --seed 7               suite seeds derive from 7 and each scenario's name
   gauntlet run --reporter junit --reporter md --out ci-reports

@@ -27,7 +27,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}`);
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
-    files, cwd, seeds, command: 'run', outDir: flags.out, reporters,
+    files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal,
     hooks: {
       onScenarioStart: (i, name, seed) => out.startProgress(i, files.length, name, seed),
       onProgress: (events) => out.progressEvents(events),

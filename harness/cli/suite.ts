@@ -4,6 +4,8 @@
  * (written atomically), so an interrupted run leaves a report marked incomplete.
  */
 import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { junitXml } from '../report/junit.ts';
 import { markdownSummary } from '../report/markdown.ts';
@@ -11,7 +13,7 @@ import {
   buildReport, erroredScenario, invalidScenario, notRunScenario, ranScenario, serializeReport, type ReportState, type ScenarioIdentity,
 } from '../report/report.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
-import { CsvSyntaxError, deriveSeed, MarketDataError } from '../scenario/engine-parts.ts';
+import { CsvSyntaxError, deriveSeed, journalToJsonLines, MarketDataError } from '../scenario/engine-parts.ts';
 import { displayPath, loadScenarioFile, type LoadResult } from '../scenario/load.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
@@ -46,6 +48,8 @@ export interface SuiteOptions {
   /** Folder reports are written to; null writes none. */
   readonly outDir: string | null;
   readonly reporters: readonly ReporterName[];
+  /** Also write each scenario's journal as JSON Lines to <outDir>/journals/<name>.jsonl. */
+  readonly journals?: boolean;
   readonly hooks?: SuiteHooks;
   /** Wall clock for the report's wall-clock fields (tests pin it). */
   readonly nowMs?: () => number;
@@ -152,7 +156,12 @@ export function createSuite(options: SuiteOptions): Suite {
           // The data mapping first (header, first rows): a mapping error then points at its field in the file.
           const mappingProblems = await checkMarketData(r.loaded, cwd);
           if (mappingProblems.length > 0) throw new MappingProblems(mappingProblems);
-          const run = await runScenario(r.loaded, { seed: seed.seed, cwd, ...(options.hooks?.onProgress ? { onProgress: options.hooks.onProgress } : {}) });
+          const journal: Uint8Array[] | null = options.journals === true && options.outDir !== null ? [] : null;
+          const run = await runScenario(r.loaded, {
+            seed: seed.seed, cwd, ...(options.hooks?.onProgress ? { onProgress: options.hooks.onProgress } : {}),
+            ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
+          });
+          if (journal !== null) writeJournal(resolve(cwd, options.outDir!, 'journals', `${id.name}.jsonl`), journal);
           entry = ranScenario(id, run, now() - started);
         } catch (e) {
           const problem = e instanceof MappingProblems ? null : dataProblem(e, r.loaded.dir, cwd);
@@ -190,4 +199,10 @@ function errorText(e: unknown): string {
   const parts = [e.message];
   for (let c = e.cause, i = 0; c instanceof Error && i < 4; c = c.cause, i++) if (!e.message.includes(c.message)) parts.push(c.message);
   return parts.join(': ');
+}
+
+/** The journal's human view (JSON Lines), written atomically beside the reports. */
+function writeJournal(path: string, chunks: readonly Uint8Array[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, journalToJsonLines(Buffer.concat(chunks)));
 }

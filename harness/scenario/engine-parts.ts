@@ -8,9 +8,9 @@
 export {
   AgentConfigSchema, createAgent, RiskLimitsSchema, RiskEngine, FeeModelSchema, LatencyModelSchema, InstrumentSchema, makeInstrument,
   ReferenceStack, runBacktest, computeMetrics, periodsPerYear, roundTripsFromFills, MetricsSchema, METRIC_DEFINITIONS,
-  deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError,
+  deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError, journalToJsonLines,
 } from '../../engine/index.ts';
-export type { AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
+export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
 export {
   CsvMappingSchema, openCsvSource, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
   syntheticParamsSchema, createSyntheticSource, SyntheticParamsError,

@@ -11,7 +11,7 @@ import { scenarioPeriodsPerYear } from './annualise.ts';
 import {
   CALENDARS, computeMetrics, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
-  type TradingStack, type VenueModelsConfig,
+  type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketSources, openSources } from './market.ts';
@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly onProgress?: (events: number) => void;
   /** Replaces the scenario's reference stack with the user's own (library use). */
   readonly stack?: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
+  /** Receives the run's journal bytes (the canonical encoding whose SHA-256 is the fingerprint). */
+  readonly journalSink?: JournalSink;
 }
 
 export interface ReportFill {
@@ -118,6 +120,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
     calendar,
+    ...(options.journalSink === undefined ? {} : { journalSink: options.journalSink }),
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
   const metrics = scenarioMetrics(loaded, result, calendar);
