@@ -95,9 +95,4 @@ export class EventQueue {
     }
     return top;
   }
-
-  /** Drops cancelled events from the top so that peek() shows the next live one. */
-  skipCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-  }
 }
