@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['engine/**/*.test.ts', 'harness/**/*.test.ts'],
     // Two cores: forks keep memory-heavy tests isolated without oversubscribing.
     pool: 'forks',
+    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

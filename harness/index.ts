@@ -4,7 +4,7 @@
  * stack in place of the reference stack), run a suite with reports, and the report types.
  */
 export { ScenarioSchema, SCENARIO_VERSION, type Scenario, type ScenarioInput } from './scenario/schema.ts';
-export { loadScenarioFile, type LoadedScenario, type LoadResult } from './scenario/load.ts';
+export { loadScenarioFile, loadScenarioText, type LoadedScenario, type LoadResult, type LoadOptions, type ScenarioOverride } from './scenario/load.ts';
 export { formatProblem, type ScenarioProblem } from './scenario/problems.ts';
 export { checkMarketData } from './scenario/check-data.ts';
 export { discoverScenarioFiles } from './scenario/discover.ts';
@@ -17,5 +17,10 @@ export { reportJsonSchema } from './report/json-schema.ts';
 export { junitXml } from './report/junit.ts';
 export { markdownSummary } from './report/markdown.ts';
 export { EXIT } from './report/report.ts';
-export { createSuite, type SuiteOptions, type SeedPlan, type ReporterName } from './cli/suite.ts';
+export { createSuite, type SuiteOptions, type SeedPlan } from './suite/suite.ts';
+export { runJob, executeJob, JobSpecSchema, type JobSpec, type JobOutcome, type SeedChoice } from './job/job.ts';
+export { createJobPool, defaultWorkers, type JobPool } from './distributed/pool.ts';
+export { REPORTERS, REPORTER_BY_NAME, type Reporter, type ReporterName } from './report/reporters.ts';
+export { ReportWriter, PROGRESS_LOG } from './report/report-writer.ts';
+export { readReportText, READABLE_REPORT_VERSIONS, type ReadableReport } from './report/read-report.ts';
 export { main } from './cli/main.ts';

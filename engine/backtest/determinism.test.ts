@@ -3,12 +3,12 @@
 // different seed gives a different synthetic path (and fingerprint).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDeterminismProbe } from './determinism-probe.ts';
+import { tempDir } from '../testing/temp-dirs.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const node = resolve(here, '..', '..', 'node_modules', '.bin', 'node');
@@ -25,7 +25,7 @@ describe('determinism', () => {
 
   it('same seed: the same fingerprint in two other processes', async () => {
     const inProcess = await runDeterminismProbe(42);
-    const script = join(mkdtempSync(join(tmpdir(), 'gauntlet-det-')), 'probe.ts');
+    const script = join(tempDir('det'), 'probe.ts');
     writeFileSync(script, `import { runDeterminismProbe } from ${JSON.stringify(join(here, 'determinism-probe.ts'))};\nconsole.log(JSON.stringify(await runDeterminismProbe(42)));\n`);
     const outs = [0, 1].map(() => {
       const r = spawnSync(node, [script], { encoding: 'utf8', timeout: 60_000 });

@@ -3,8 +3,7 @@
  * with the repository's Node (node_modules/.bin/node, Node 24, when present), colour off.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,9 +36,7 @@ export function cliAsync(args: readonly string[], cwd: string = REPO): { child: 
   return { child, done };
 }
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `gauntlet-${prefix}-`));
-}
+export { tempDir } from '../../engine/testing/temp-dirs.ts';
 
 /** A report with every wall-clock field removed: what must be identical between two runs. */
 export function withoutWallClock(value: unknown): unknown {

@@ -25,7 +25,7 @@ describe('gauntlet run: the built-in suite', () => {
   it('exits 0, prints the seeds first and one line per scenario, and writes the three reports', () => {
     expect(a.code, a.stdout + a.stderr).toBe(0);
     const lines = a.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^gauntlet \S+ · \d+ scenarios · seeds: each scenario's own$/);
+    expect(lines[0]).toMatch(/^gauntlet \S+ · \d+ scenarios · seeds: each scenario's own( · \d+ workers)?$/);
     const report = readReport(outA);
     expect(lines.filter((l) => l.startsWith('PASS'))).toHaveLength(report.scenarios.length);
     expect(report).toMatchObject({ complete: true, status: 'passed', exitCode: 0 });

@@ -4,15 +4,39 @@
  */
 import { z } from 'zod';
 
-export type ReporterName = 'json' | 'junit' | 'md';
-export const REPORTERS: readonly ReporterName[] = ['json', 'junit', 'md'];
+import { parse as parseYamlValue } from 'yaml';
+import { REPORTERS, type ReporterName } from '../report/reporters.ts';
+import { parseFieldPath } from '../scenario/load.ts';
+
+export { REPORTERS, type ReporterName };
 
 export const SeedFlagSchema = z.string()
   .regex(/^\d+$/, 'expected a non-negative integer')
   .transform(Number)
   .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER, `at most ${Number.MAX_SAFE_INTEGER}`));
 
+/** `--workers N`: worker threads for a suite. */
+const WorkersFlagSchema = z.string().regex(/^\d+$/, 'expected a positive integer').transform(Number).pipe(z.number().int().min(1).max(256, 'at most 256'));
+
+/** `--set path=value`: the value is YAML (so numbers, booleans and lists read as such). */
+const SetFlagSchema = z.string().transform((text, ctx) => {
+  const eq = text.indexOf('=');
+  const path = eq < 0 ? '' : text.slice(0, eq);
+  if (eq < 0 || parseFieldPath(path) === null) {
+    ctx.addIssue({ code: 'custom', message: `expected path=value with a field path such as stack.agents[0].period` });
+    return z.NEVER;
+  }
+  try {
+    return { path, value: parseYamlValue(text.slice(eq + 1)) as unknown };
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `${path}: the value is not YAML: ${(e as Error).message.split('\n')[0]}` });
+    return z.NEVER;
+  }
+});
+
 export const RunFlagsSchema = z.strictObject({
+  workers: WorkersFlagSchema.optional(),
+  set: z.array(SetFlagSchema).default([]),
   seed: SeedFlagSchema.optional(),
   out: z.string().min(1).default('reports/latest'),
   reporter: z.array(z.enum(REPORTERS as [ReporterName, ...ReporterName[]])).optional(),

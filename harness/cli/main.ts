@@ -35,12 +35,16 @@ Examples:
     .option('--json', 'print the JSON report to stdout (other output goes to stderr)')
     .option('-q, --quiet', 'print failures only')
     .option('--journal', "also write each scenario's journal (every input and decision) as JSON Lines to <out>/journals/<name>.jsonl")
+    .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
+    .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
   gauntlet run scenarios/demo-sp500-sma-crossover.yaml --journal   and read reports/latest/journals/*.jsonl
-  gauntlet run scenarios/sma-demo-sp500.yaml --seed 42
+  gauntlet run scenarios/demo-sp500-sma-crossover.yaml --seed 42
   gauntlet run scenarios/ --seed 7               suite seeds derive from 7 and each scenario's name
+  gauntlet run scenarios/ --workers 2            on two worker threads (same reports as --workers 1)
+  gauntlet run scenarios/demo-sp500-sma-crossover.yaml --set stack.agents[0].period=20
   gauntlet run --reporter junit --reporter md --out ci-reports
   gauntlet run --json --quiet > report.json`)
     .action(async (paths: string[], flags: Record<string, unknown>) => {

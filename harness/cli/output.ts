@@ -62,14 +62,14 @@ export class Output {
     this.err.write(`${line}\n`);
   }
 
-  startProgress(index: number, total: number, name: string, seed: number | null): void {
+  startProgress(index: number, total: number, name: string): void {
     if (!this.progressEnabled) return;
     this.stopProgress();
     this.bar = new cliProgress.SingleBar({
       stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
-      format: ' {bar} {value}/{total} {name} seed={seed} · {events} events',
+      format: ' {bar} {value}/{total} {name} · {events} events',
     }, cliProgress.Presets.shades_classic);
-    this.bar.start(total, index, { name, seed: seed ?? '-', events: 0 });
+    this.bar.start(total, index, { name, events: 0 });
   }
 
   progressEvents(events: number): void {

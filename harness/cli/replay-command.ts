@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { codeVersion } from '../report/code-version.ts';
-import { ReportSchema, type ScenarioReport } from '../report/schema.ts';
-import { formatPath } from '../scenario/problems.ts';
+import { readReportText, type ScenarioRecord } from '../report/read-report.ts';
+import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
+import { createSuite } from '../suite/suite.ts';
 import { OutputFlagsSchema, parseFlags } from './flags.ts';
 import { Output } from './output.ts';
-import { createSuite } from './suite.ts';
+import type { ScenarioReport } from '../report/schema.ts';
 
 interface Comparison {
   readonly name: string;
@@ -26,37 +27,37 @@ interface Comparison {
 export async function replayCommand(reportPath: string, rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(OutputFlagsSchema, rawFlags);
   const out = new Output({ quiet: flags.quiet, json: flags.json });
-  let raw: unknown;
+  let reportText: string;
   try {
-    raw = JSON.parse(readFileSync(resolve(cwd, reportPath), 'utf8'));
+    reportText = readFileSync(resolve(cwd, reportPath), 'utf8');
   } catch (e) {
     out.error(`gauntlet replay: cannot read ${reportPath}: ${(e as Error).message}`);
     return 2;
   }
-  const parsed = ReportSchema.safeParse(raw);
-  if (!parsed.success) {
-    out.error(`gauntlet replay: ${reportPath} is not a Gauntlet report (schema version 1):`);
-    for (const i of parsed.error.issues.slice(0, 10)) out.error(`    ${formatPath(i.path)}: ${i.message}`);
+  const parsed = readReportText(reportText);
+  if (!parsed.ok) {
+    out.error(`gauntlet replay: ${reportPath}: ${parsed.problems[0]}`);
+    for (const p of parsed.problems.slice(1)) out.error(`    ${p}`);
     return 2;
   }
-  const entries = parsed.data.scenarios.filter((s): s is ScenarioReport & { seed: number; fingerprint: string } => s.seed !== null && s.fingerprint !== null);
+  if (parsed.report.journalVersion !== JOURNAL_VERSION) {
+    // A different journal encoding gives different fingerprints for the same run: nothing to compare.
+    out.error(`gauntlet replay: ${reportPath} has fingerprints of journal version ${parsed.report.journalVersion}; this gauntlet writes version ${JOURNAL_VERSION}: fingerprints cannot be compared`);
+    return 2;
+  }
+  const entries = parsed.report.scenarios.filter((s): s is ScenarioRecord & { seed: number; fingerprint: string } => s.seed !== null && s.fingerprint !== null);
   if (entries.length === 0) {
     out.error(`gauntlet replay: ${reportPath} has no scenario that ran (nothing to replay)`);
     return 2;
   }
   out.info(`gauntlet replay ${reportPath} · ${entries.length} scenario${entries.length === 1 ? '' : 's'} · each with the seed the report recorded`);
-  const was = parsed.data.tool;
+  const was = parsed.report.tool;
   const now = codeVersion();
   if (was.version !== now.version || was.gitCommit !== now.gitCommit) {
     // Different code may legitimately change a fingerprint: say so before comparing.
     out.info(`note: the report was written by ${was.package} ${was.version} (commit ${was.gitCommit ?? 'unknown'}); this is ${now.version} (commit ${now.gitCommit ?? 'unknown'})`);
   }
-  const suite = createSuite({
-    files: entries.map((e) => e.file), cwd, seeds: { kind: 'fixed', seeds: entries.map((e) => e.seed) },
-    command: 'replay', outDir: null, reporters: [],
-    hooks: { onScenarioStart: (i, name, seed) => out.startProgress(i, entries.length, name, seed), onProgress: (n) => out.progressEvents(n) },
-  });
-  const replayed = await suite.run();
+  const replayed = await replayEntries(entries, cwd, out);
   out.stopProgress();
   let worst = 0;
   const comparisons: Comparison[] = entries.map((e, i) => {
@@ -89,4 +90,25 @@ export async function replayCommand(reportPath: string, rawFlags: Record<string,
   else out.line(text);
   if (flags.json) process.stdout.write(`${JSON.stringify({ report: reportPath, exitCode: worst, scenarios: comparisons }, null, 2)}\n`);
   return worst;
+}
+
+/** Reruns each entry; entries with the same overrides share one suite (overrides are per suite). */
+async function replayEntries(entries: readonly (ScenarioRecord & { seed: number })[], cwd: string, out: Output): Promise<{ scenarios: ScenarioReport[] }> {
+  const groups = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    const key = JSON.stringify(e.overrides);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const scenarios: ScenarioReport[] = new Array<ScenarioReport>(entries.length);
+  let started = 0;
+  for (const indices of groups.values()) {
+    const suite = createSuite({
+      files: indices.map((i) => entries[i]!.file), cwd, seeds: { kind: 'fixed', seeds: indices.map((i) => entries[i]!.seed) },
+      command: 'replay', outDir: null, reporters: [], overrides: entries[indices[0]!]!.overrides,
+      hooks: { onScenarioStart: (_i, name) => out.startProgress(started++, entries.length, name), onProgress: (n) => out.progressEvents(n) },
+    });
+    const r = await suite.run();
+    indices.forEach((i, k) => { scenarios[i] = r.scenarios[k]!; });
+  }
+  return { scenarios };
 }

@@ -3,13 +3,15 @@
  * plan first and one line per scenario, writes the reports, and exits with the most severe code.
  * SIGINT and SIGTERM write the report marked incomplete before exiting (130, 143).
  */
+import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
 import { serializeReport } from '../report/report.ts';
+import { REPORT_FILES, REPORTERS } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
+import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { Output } from './output.ts';
-import { createSuite, REPORT_FILES, REPORTERS, type SeedPlan } from './suite.ts';
 
 export async function runCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(RunFlagsSchema, rawFlags);
@@ -24,15 +26,17 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const seedText = seeds.kind === 'scenario' ? "seeds: each scenario's own"
     : seeds.kind === 'cli' ? `seed ${flags.seed} (--seed)` : `root seed ${flags.seed} (each scenario's seed derives from it and the scenario's name)`;
   const v = codeVersion();
-  out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}`);
+  const workers = Math.min(flags.workers ?? defaultWorkers(files.length), files.length);
+  const sets = flags.set.length === 0 ? '' : ` · ${flags.set.map((o) => `--set ${o.path}=${JSON.stringify(o.value)}`).join(' ')}`;
+  out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
-    files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal,
+    files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, workers, overrides: flags.set,
     hooks: {
-      onScenarioStart: (i, name, seed) => out.startProgress(i, files.length, name, seed),
+      onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),
-      onScenarioDone: (_i, s) => out.scenario(s),
-      onInternalError: (name, e) => out.error(`gauntlet: internal error in ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      onScenarioDone: (_i, s, done) => { out.scenario(s); if (workers > 1) out.startProgress(done, files.length, `${workers} workers`); },
+      onInternalError: (name, stack) => out.error(`gauntlet: internal error in ${name}: ${stack}`),
     },
   });
   const finish = (report: Report): number => {

@@ -3,8 +3,7 @@
 // severe exit code; the JUnit XML is well-formed (parsed strictly), has one testsuite per scenario
 // and one testcase per gate with unique classname/name and the gate's file/line, and escapes
 // hostile names; the Markdown has a table per scenario; writes are atomic and leave no temp file.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScenarioRunResult } from '../scenario/run.ts';
@@ -14,6 +13,7 @@ import { markdownSummary } from './markdown.ts';
 import { buildReport, invalidScenario, notRunScenario, ranScenario, serializeReport, suiteExitCode, type ScenarioIdentity } from './report.ts';
 import { ReportSchema, type Report } from './schema.ts';
 import { findAll, parseXml } from './xml-reader.ts';
+import { tempDir } from '../../engine/testing/temp-dirs.ts';
 
 const METRICS = {
   finalEquity: 10500.5, trades: 3, fills: 6, fees: 12, dataWarnings: 0, periodsPerYear: 252, riskFreeRatePerYear: 0, sampleCount: 10,
@@ -35,7 +35,7 @@ function run(gates: ScenarioRunResult['gates']): ScenarioRunResult {
 const gate = (name: string, pass: boolean, line: number): ScenarioRunResult['gates'][number] => ({
   name, metric: 'trades', threshold: { min: 5 }, actual: 3, pass, message: pass ? 'ok' : 'trades must be >= 5: actual 3', line, column: 5,
 });
-const id = (name: string, file: string): ScenarioIdentity => ({ name, description: 'd | e', file, fileSha256: 'c'.repeat(64), seed: 7, seedSource: 'scenario' });
+const id = (name: string, file: string): ScenarioIdentity => ({ name, description: 'd | e', file, fileSha256: 'c'.repeat(64), seed: 7, seedSource: 'scenario', overrides: [] });
 
 function sampleReport(): Report {
   const scenarios = [
@@ -109,7 +109,7 @@ describe('Markdown summary', () => {
 
 describe('atomic writes', () => {
   it('replaces the file whole and leaves no temporary file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-atomic-'));
+    const dir = tempDir('atomic');
     const path = join(dir, 'sub', 'report.json');
     writeFileAtomic(path, 'first');
     writeFileAtomic(path, 'second');

@@ -5,7 +5,8 @@
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import type { ScenarioRunResult } from '../scenario/run.ts';
 import { codeVersion } from './code-version.ts';
-import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
+import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
+import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
 
 export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
 
@@ -18,18 +19,23 @@ export interface ScenarioIdentity {
   readonly fileSha256: string | null;
   readonly seed: number | null;
   readonly seedSource: 'scenario' | 'cli' | 'derived' | null;
+  /** Values given in place of the file's (`--set`, sweeps). */
+  readonly overrides: readonly { readonly path: string; readonly value: unknown }[];
 }
 
-/** The command that reruns one scenario exactly (its seed given explicitly). */
-export function reproduceCommand(file: string, seed: number): string {
-  const quoted = /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
-  return `gauntlet run ${quoted} --seed ${seed}`;
+const shellQuote = (text: string): string => (/^[\w./@:+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/** The command that reruns one scenario exactly (its seed and overrides given explicitly). */
+export function reproduceCommand(file: string, seed: number, overrides: ScenarioIdentity['overrides'] = []): string {
+  const sets = overrides.map((o) => ` --set ${shellQuote(`${o.path}=${JSON.stringify(o.value)}`)}`).join('');
+  return `gauntlet run ${shellQuote(file)} --seed ${seed}${sets}`;
 }
 
 function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
   return {
     name: id.name, description: id.description, file: id.file, fileSha256: id.fileSha256, status, exitCode: STATUS_EXIT[status],
-    seed: id.seed, seedSource: id.seedSource, reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed),
+    seed: id.seed, seedSource: id.seedSource, overrides: id.overrides.map((o) => ({ path: o.path, value: o.value as JsonValue })),
+    reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed, id.overrides),
     code: codeVersion(), node: process.version, marketData: [], fingerprint: null, journalRecords: null, events: null,
     account: null, final: null, metrics: null, fills: [], gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
   };
@@ -91,6 +97,7 @@ export function buildReport(state: ReportState): Report {
   const end = state.finishedAtMs;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
+    journalVersion: JOURNAL_VERSION,
     tool: codeVersion(),
     node: process.version,
     command: state.command,

@@ -8,7 +8,15 @@
 import { z } from 'zod';
 import { MetricsSchema } from '../../engine/index.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * The policy: any change that adds or changes a report field bumps this version; readers of
+ * reports (replay, and later diff and baselines) read every earlier version through
+ * read-report.ts, or exit 2 naming the version they cannot read.
+ * 1: the first report. 2: journalVersion, per-scenario overrides.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+export type JsonValue = z.output<ReturnType<typeof z.json>>;
 
 const int = z.number().int();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256, lowercase hex.');
@@ -76,6 +84,7 @@ export const ScenarioReportSchema = z.strictObject({
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
   seed: int.nonnegative().nullable().describe('The root seed the scenario ran with.'),
   seedSource: z.enum(['scenario', 'cli', 'derived']).nullable().describe('scenario: its own seed; cli: --seed; derived: from the suite root seed and the scenario name.'),
+  overrides: z.array(z.strictObject({ path: z.string(), value: z.json() })).describe('Values run in place of the file\'s (gauntlet run --set), in the order given.'),
   reproduce: z.string().nullable().describe('The command that reruns this scenario exactly.'),
   code: CodeVersionSchema,
   node: z.string().describe('Node.js version.'),
@@ -97,6 +106,7 @@ export type ScenarioReport = z.output<typeof ScenarioReportSchema>;
 
 export const ReportSchema = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  journalVersion: int.positive().describe('Version of the journal encoding whose SHA-256 is each scenario\'s fingerprint: fingerprints compare only within one journal version.'),
   tool: CodeVersionSchema,
   node: z.string(),
   command: z.enum(['run', 'replay']),

@@ -4,14 +4,14 @@
 // YAML syntax errors located; reserved later sections refused with a message; cross-section
 // checks (instruments, agent ids, gate names, CSV files relative to the scenario file); and a
 // valid file loaded with its defaults.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, type LoadResult } from './load.ts';
 import type { ScenarioProblem } from './problems.ts';
+import { tempDir } from '../../engine/testing/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'gauntlet-load-'));
+const dir = tempDir('load');
 let n = 0;
 function load(text: string): LoadResult {
   const file = join(dir, `s${n++}.yaml`);

@@ -49,7 +49,20 @@ export function sha256Hex(data: string | Uint8Array): string {
 /** Largest scenario file read: a scenario is a page of YAML, not a data file. */
 const MAX_SCENARIO_BYTES = 1 << 20;
 
-export function loadScenarioFile(path: string, cwd: string = process.cwd()): LoadResult {
+/** A value put in place of what the file says at a field path (sweeps, `gauntlet run --set`). */
+export interface ScenarioOverride {
+  /** Field path as problems print it, e.g. `stack.agents[0].period`. */
+  readonly path: string;
+  readonly value: unknown;
+}
+
+export interface LoadOptions {
+  readonly cwd?: string;
+  readonly overrides?: readonly ScenarioOverride[];
+}
+
+export function loadScenarioFile(path: string, options: LoadOptions | string = {}): LoadResult {
+  const { cwd = process.cwd(), overrides = [] } = typeof options === 'string' ? { cwd: options } : options;
   const absPath = resolve(cwd, path);
   const file = displayPath(absPath, cwd);
   const fallbackName = basename(absPath, extname(absPath));
@@ -64,12 +77,31 @@ export function loadScenarioFile(path: string, cwd: string = process.cwd()): Loa
   const sha256 = sha256Hex(bytes);
   const fail = (problems: ScenarioProblem[]): LoadResult => ({ ok: false, file, absPath, name: fallbackName, sha256, problems });
   if (bytes.length > MAX_SCENARIO_BYTES) return fail([{ file, line: 1, column: 1, path: '', message: `file is larger than ${MAX_SCENARIO_BYTES} bytes: not a scenario` }]);
-  return parseScenarioText(bytes.toString('utf8'), { file, absPath, sha256, fallbackName, fail });
+  return parseScenarioText(bytes.toString('utf8'), { file, absPath, sha256, fallbackName, fail, overrides });
+}
+
+/**
+ * A scenario given as text rather than read from disk (a job sent to a worker or a queue, an
+ * editor buffer): `path` names it in problems and anchors its relative data paths, as if the text
+ * were that file's.
+ */
+export function loadScenarioText(text: string, path: string, options: LoadOptions = {}): LoadResult {
+  const { cwd = process.cwd(), overrides = [] } = options;
+  const absPath = resolve(cwd, path);
+  const file = displayPath(absPath, cwd);
+  const fallbackName = basename(absPath, extname(absPath));
+  const sha256 = sha256Hex(text);
+  const fail = (problems: ScenarioProblem[]): LoadResult => ({ ok: false, file, absPath, name: fallbackName, sha256, problems });
+  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES) return fail([{ file, line: 1, column: 1, path: '', message: `text is larger than ${MAX_SCENARIO_BYTES} bytes: not a scenario` }]);
+  return parseScenarioText(text, { file, absPath, sha256, fallbackName, fail, overrides });
 }
 
 function parseScenarioText(
   text: string,
-  ctx: { file: string; absPath: string; sha256: string; fallbackName: string; fail: (p: ScenarioProblem[]) => LoadResult },
+  ctx: {
+    file: string; absPath: string; sha256: string; fallbackName: string; fail: (p: ScenarioProblem[]) => LoadResult;
+    overrides: readonly ScenarioOverride[];
+  },
 ): LoadResult {
   const { file } = ctx;
   const yaml = parseYaml(text);
@@ -80,6 +112,11 @@ function parseScenarioText(
     return ctx.fail([{ file, line: 1, column: 1, path: '', message: 'the file is empty: a scenario needs at least version, market, account and stack' }]);
   }
   const problems: ScenarioProblem[] = [];
+  for (const o of ctx.overrides) {
+    const bad = applyOverride(yaml.data, o);
+    if (bad !== null) problems.push({ file, line: 1, column: 1, path: o.path, message: `--set ${o.path}: ${bad}` });
+  }
+  if (problems.length > 0) return ctx.fail(problems);
   const at = (path: readonly PropertyKey[], where: 'key' | 'value' = 'value'): { line: number; column: number } => yaml.locate(path, where);
 
   const unknown = findUnknownKeys(scenarioSchemaNode(), yaml.data);
@@ -130,4 +167,28 @@ function parseScenarioText(
 /** In file order, so that a reader goes down the file once. */
 function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Sets `o.value` at `o.path` in the parsed document; a reason when the path cannot be set. */
+function applyOverride(data: unknown, o: ScenarioOverride): string | null {
+  const path = parseFieldPath(o.path);
+  if (path === null || path.length === 0) return `not a field path (expected e.g. stack.agents[0].period)`;
+  let node: unknown = data;
+  for (let i = 0; i < path.length - 1; i++) {
+    const next = (node as Record<string | number, unknown>)[path[i]!];
+    if (typeof next !== 'object' || next === null) return `${formatPath(path.slice(0, i + 1))} is not in the scenario`;
+    node = next;
+  }
+  const last = path[path.length - 1]!;
+  if (Array.isArray(node) ? typeof last !== 'number' || last > node.length : typeof last === 'number') return `${o.path} is not in the scenario`;
+  (node as Record<string | number, unknown>)[last] = o.value;
+  return null;
+}
+
+/** `a.b[0].c` -> ['a', 'b', 0, 'c']; null when malformed. */
+export function parseFieldPath(text: string): (string | number)[] | null {
+  if (!/^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*$/.test(text)) return null;
+  const out: (string | number)[] = [];
+  for (const m of text.matchAll(/([A-Za-z_][\w-]*)|\[(\d+)\]/g)) out.push(m[1] !== undefined ? m[1] : Number(m[2]));
+  return out;
 }

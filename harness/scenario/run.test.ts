@@ -2,14 +2,14 @@
 // another seed moves a synthetic market; an overlay changes the run it is injected into (and
 // nothing else about the scenario); a trade-tick market whose ticks share timestamps runs (equity
 // marks at one instant become one); money comes out in account currency as decimals.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, type LoadedScenario } from './load.ts';
 import { runScenario } from './run.ts';
+import { tempDir } from '../../engine/testing/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'gauntlet-run-'));
+const dir = tempDir('run');
 function loadText(name: string, text: string): LoadedScenario {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, text);

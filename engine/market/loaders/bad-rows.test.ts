@@ -3,8 +3,7 @@
 // reported with its line, column and reason under each policy. reject throws at the first bad
 // line; skip drops and reports each; repair fixes what has a sound repair (reporting the change and
 // keeping the row) and skips the rest. Also: header mismatches, blank lines, broken CSV, missing files.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarBatch, BadRowPolicy, DataIssue, MarketBatch } from '../types.ts';
@@ -14,10 +13,11 @@ import { loadAll } from './load-all.ts';
 import type { BarMapping } from './mapping.ts';
 import { sharedMarketMappings } from './shared-mappings.ts';
 import { sharedMarketDir } from '../../testing/shared-data.ts';
+import { tempDir } from '../../testing/temp-dirs.ts';
 
 const DATA_DIR = `${sharedMarketDir()}/`;
 const shared = sharedMarketMappings(DATA_DIR, { stockClose: 'close' });
-const tmp = mkdtempSync(join(tmpdir(), 'gauntlet-bad-rows-'));
+const tmp = tempDir('bad-rows');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Writes `lines` (1-based line numbers as in DataIssue) to a temp file named `name`. */

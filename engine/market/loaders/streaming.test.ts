@@ -2,16 +2,16 @@
 // folder by this test) comes through in BATCH_ROWS-row batches while the process heap stays far
 // below what holding the file would take, and every row arrives in order with its exact values.
 // No timing is asserted (speed is measured by a benchmark, not a test).
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { BATCH_ROWS } from '../types.ts';
 import { openCsvSource } from './csv-source.ts';
+import { tempDir } from '../../testing/temp-dirs.ts';
 
 const ROWS = 1_000_000;
 const START_MS = Date.UTC(2020, 0, 1);
-const tmp = mkdtempSync(join(tmpdir(), 'gauntlet-stream-'));
+const tmp = tempDir('stream');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Row i: a one-minute bar; prices cycle through 1.00000 .. 1.09999 (5 decimals). */

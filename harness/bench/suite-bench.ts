@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:suite [-- --json] [-- --smoke]`
+ *
+ * Whole-process suite throughput, as a user meets it: generated suites of 100, 1,000 and 10,000
+ * scenario files (each 252 synthetic daily bars, an SMA crossover with gates) run by
+ * `node bin/gauntlet.js run <dir> --workers W --quiet` in a child process, timed from spawn to
+ * exit (start-up, loading, runs, reports). Prints scenarios per second per suite size on one
+ * worker, the speed-up of two workers over one on the 1,000 suite, and bare `node -e 0` start-up
+ * for scale. All figures come from one run of this script on one machine: compare them as ratios.
+ *
+ * --smoke: suites of 3 and 6 files and one timing each; the JSON keys are what a test checks.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const smoke = args.includes('--smoke');
+const log = (s: string): void => { if (!json) console.log(s); };
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(REPO, 'bin', 'gauntlet.js');
+const NODE = process.execPath;
+const SIZES = smoke ? [3, 6] : [100, 1_000, 10_000];
+const SPEEDUP_SIZE = smoke ? 6 : 1_000;
+const BARS = 252;
+
+/** One scenario file: a seeded GBM of 252 daily bars and an SMA(20) crossover with two gates. */
+function scenarioText(i: number): string {
+  return `version: 1
+name: bench-${String(i).padStart(5, '0')}
+seed: ${i + 1}
+market:
+  synthetic:
+    process: gbm
+    instrumentId: SYN
+    priceDecimals: 2
+    startTimeUs: 1577836800000000
+    startPrice: 100
+    count: ${BARS}
+    drift: 0.05
+    volatility: 0.25
+    output: { type: bar, intervalUs: 86400000000 }
+account: { currency: USD, startCash: 50000 }
+stack:
+  agents:
+    - { kind: sma-crossover, instrument: SYN, period: 20 }
+  allocator: { kind: fixed-quantity, quantity: 100 }
+  risk: { maxPosition: 100 }
+venue:
+  fees: { perUnit: 0.01, minimum: 1 }
+gates:
+  - { metric: trades, min: 0 }
+  - { metric: maxDrawdown, max: 1 }
+`;
+}
+
+function writeSuite(root: string, n: number): string {
+  const dir = join(root, `suite-${n}`);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, `s${String(i).padStart(5, '0')}.yaml`), scenarioText(i));
+  return dir;
+}
+
+/** Seconds from spawn to exit of one gauntlet run; throws when the run does not pass. */
+function timeRun(dir: string, out: string, workers: number): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(NODE, [BIN, 'run', dir, '--workers', String(workers), '--quiet', '--out', out], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, maxBuffer: 1 << 26,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`gauntlet run ${dir} --workers ${workers} exited ${r.status}: ${r.stderr.slice(0, 2000)}${r.stdout.slice(0, 2000)}`);
+  return seconds;
+}
+
+function nodeStart(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(NODE, ['-e', '0']);
+    times.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'gauntlet-bench-suite-'));
+try {
+  const nodeStartSeconds = nodeStart();
+  log(`node -e 0: ${(nodeStartSeconds * 1000).toFixed(0)} ms`);
+  const scenariosPerSecond: Record<string, number> = {};
+  const dirs = new Map<number, string>();
+  for (const n of SIZES) {
+    const dir = writeSuite(root, n);
+    dirs.set(n, dir);
+    const s = timeRun(dir, join(root, `out-${n}-1`), 1);
+    scenariosPerSecond[String(n)] = n / s;
+    log(`${String(n).padStart(6)} files, 1 worker : ${s.toFixed(2)} s, ${(n / s).toFixed(0)} files/s`);
+  }
+  const speedupDir = dirs.get(SPEEDUP_SIZE)!;
+  const one = timeRun(speedupDir, join(root, 'out-speedup-1'), 1);
+  const two = timeRun(speedupDir, join(root, 'out-speedup-2'), 2);
+  const workerSpeedup = one / two;
+  log(`${SPEEDUP_SIZE} files: 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: x${workerSpeedup.toFixed(2)}`);
+  const largest = String(SIZES[SIZES.length - 1]);
+  const smallest = String(SIZES[0]);
+  const scaling = scenariosPerSecond[largest]! / scenariosPerSecond[smallest]!;
+  log(`rate at ${largest} / rate at ${smallest}: ${scaling.toFixed(2)}`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({
+      bench: 'suite', smoke, barsPerScenario: BARS, scenariosPerSecond, scalingRatio: scaling, workerSpeedup,
+      workerSpeedupSuite: SPEEDUP_SIZE, nodeStartSeconds, node: process.version,
+    })}\n`);
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

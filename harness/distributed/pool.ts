@@ -1,0 +1,45 @@
+/**
+ * Scenario jobs on a worker-thread pool (piscina). Each job is plain data in and out, so a pooled
+ * run's reports equal a serial run's but for wall-clock fields. A job that crashes its worker is
+ * isolated to its scenario: piscina replaces the worker and the job becomes an internal error.
+ *
+ * Two worker threads only pay off on two cores when V8 collects garbage on the thread that
+ * allocates: start the process with --single-threaded-gc where the pool is used (bin/gauntlet.js
+ * does; NODE_OPTIONS and a Worker's execArgv refuse the flag).
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { JobOutcome, JobSpec } from '../job/job.ts';
+
+export interface JobPool {
+  readonly threads: number;
+  run(spec: JobSpec): Promise<JobOutcome>;
+  close(): Promise<void>;
+}
+
+/** The worker module beside this one, in the same form (.ts in a checkout, .js when built). */
+function workerFile(): string {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return fileURLToPath(new URL(`./worker.${ext}`, import.meta.url));
+}
+
+/** Default pool size: one thread per core, never more threads than scenarios. */
+export function defaultWorkers(scenarios: number): number {
+  return Math.max(1, Math.min(availableParallelism(), scenarios));
+}
+
+export function createJobPool(options: { readonly threads: number }): JobPool {
+  const { threads } = options;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`createJobPool: threads must be an integer in 1..256, got ${threads}`);
+  const pool = new Piscina<JobSpec, JobOutcome>({
+    filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
+    // One job at a time per thread: jobs are CPU-bound; queueing beyond that only costs memory.
+    concurrentTasksPerWorker: 1,
+  });
+  return {
+    threads,
+    run: (spec) => pool.run(spec),
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * One scenario job: plain data in (a file or its text, a seed choice, overrides), a ScenarioReport
+ * out. Everything a suite does per scenario happens here (load, validate, check the data mapping,
+ * run, gate, classify failures), so the same job gives the same report in the CLI's own thread, in
+ * a pool worker or, later, on a queue: nothing but the spec crosses the boundary.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../report/atomic-write.ts';
+import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } from '../report/report.ts';
+import type { ScenarioReport } from '../report/schema.ts';
+import { checkMarketData } from '../scenario/check-data.ts';
+import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
+import { loadScenarioFile, loadScenarioText, type LoadResult } from '../scenario/load.ts';
+import type { ScenarioProblem } from '../scenario/problems.ts';
+import { badInputProblem } from '../scenario/run-problems.ts';
+import { runScenario } from '../scenario/run.ts';
+
+const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const SeedChoiceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('scenario') }).describe("The scenario's own seed."),
+  z.strictObject({ kind: z.literal('cli'), seed: seedInt }).describe('This seed (gauntlet run --seed on one scenario, replay).'),
+  z.strictObject({ kind: z.literal('derived'), rootSeed: seedInt }).describe("Derived from a suite's root seed and the scenario's name."),
+]);
+export type SeedChoice = z.output<typeof SeedChoiceSchema>;
+
+export const OverrideSchema = z.strictObject({
+  path: z.string().min(1).describe('Field path in the scenario, e.g. stack.agents[0].period.'),
+  value: z.json().describe('The value put there in place of the file\'s.'),
+});
+
+export const JobSpecSchema = z.strictObject({
+  file: z.string().min(1).describe('The scenario file (relative to cwd, or absolute). With `text`, it only names the text and anchors its relative paths.'),
+  text: z.string().optional().describe('The scenario itself, when it does not come from disk.'),
+  cwd: z.string().min(1).describe('Working directory: report paths are relative to it.'),
+  seed: SeedChoiceSchema,
+  overrides: z.array(OverrideSchema).default([]),
+  journalDir: z.string().nullable().default(null).describe("Where to write the journal's JSON Lines view as <name>.jsonl; null for none."),
+});
+export type JobSpec = z.input<typeof JobSpecSchema>;
+
+/** What only an in-process caller can pass: callbacks do not cross a worker boundary. */
+export interface JobHooks {
+  /** Called now and then with the number of kernel events so far. */
+  readonly onProgress?: (events: number) => void;
+  /** An internal error (a bug): the error itself, with its stack. */
+  readonly onInternalError?: (name: string, error: unknown) => void;
+  /** Wall clock for wallTimeMs (tests pin it). */
+  readonly nowMs?: () => number;
+}
+
+export function load(spec: z.output<typeof JobSpecSchema>): LoadResult {
+  const options = { cwd: spec.cwd, overrides: spec.overrides };
+  return spec.text === undefined ? loadScenarioFile(spec.file, options) : loadScenarioText(spec.text, spec.file, options);
+}
+
+function seedOf(choice: SeedChoice, name: string, own: number): { seed: number; source: 'scenario' | 'cli' | 'derived' } {
+  switch (choice.kind) {
+    case 'scenario': return { seed: own, source: 'scenario' };
+    case 'cli': return { seed: choice.seed, source: 'cli' };
+    case 'derived': return { seed: deriveSeed(choice.rootSeed, name), source: 'derived' };
+  }
+}
+
+/** The identity a report entry already carries (to turn it into another status). */
+export function identityOfReport(s: ScenarioReport): ScenarioIdentity {
+  return { name: s.name, description: s.description, file: s.file, fileSha256: s.fileSha256, seed: s.seed, seedSource: s.seedSource, overrides: s.overrides };
+}
+
+export function identityOf(r: LoadResult, seed: { seed: number; source: ScenarioIdentity['seedSource'] } | null, overrides: ScenarioIdentity['overrides']): ScenarioIdentity {
+  return r.ok
+    ? { name: r.loaded.name, description: r.loaded.scenario.description ?? null, file: r.loaded.file, fileSha256: r.loaded.sha256, seed: seed?.seed ?? null, seedSource: seed?.source ?? null, overrides }
+    : { name: r.name, description: null, file: r.file, fileSha256: r.sha256, seed: null, seedSource: null, overrides };
+}
+
+/** A job's report and what the suite around it needs besides (plain data: it crosses threads). */
+export interface JobOutcome {
+  readonly report: ScenarioReport;
+  /** Where the scenario's `name` is in its file (duplicate names are found suite-wide); null when it did not load. */
+  readonly nameAt: { readonly line: number; readonly column: number } | null;
+  /** The stack of an internal error (a bug), for whoever debugs it; null otherwise. */
+  readonly internalError: string | null;
+}
+
+/** Runs one scenario job to its report. Only a bug in the job machinery itself throws. */
+export async function runJob(input: JobSpec, hooks: JobHooks = {}): Promise<ScenarioReport> {
+  return (await executeJob(input, hooks)).report;
+}
+
+export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<JobOutcome> {
+  const spec = JobSpecSchema.parse(input);
+  const now = hooks.nowMs ?? (() => Date.now());
+  const started = now();
+  const r = load(spec);
+  if (!r.ok) return { report: invalidScenario(identityOf(r, null, spec.overrides), r.problems), nameAt: null, internalError: null };
+  const seed = seedOf(spec.seed, r.loaded.name, r.loaded.scenario.seed);
+  const id = identityOf(r, seed, spec.overrides);
+  const nameAt = r.loaded.locate(['name']);
+  const outcome = (report: ScenarioReport, internalError: string | null = null): JobOutcome => ({ report, nameAt, internalError });
+  try {
+    // The data mapping first (header, first rows): a mapping error then points at its field in the file.
+    const mappingProblems = await checkMarketData(r.loaded, spec.cwd);
+    if (mappingProblems.length > 0) return outcome(invalidScenario(id, mappingProblems, now() - started));
+    const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
+    const run = await runScenario(r.loaded, {
+      seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
+    });
+    if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
+    return outcome(ranScenario(id, run, now() - started));
+  } catch (e) {
+    const problem: ScenarioProblem | null = badInputProblem(e, r.loaded.dir, spec.cwd);
+    if (problem !== null) return outcome(invalidScenario(id, [problem], now() - started));
+    hooks.onInternalError?.(id.name, e);
+    return outcome(erroredScenario(id, errorText(e), now() - started), e instanceof Error ? (e.stack ?? e.message) : String(e));
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const parts = [e.message];
+  for (let c = e.cause, i = 0; c instanceof Error && i < 4; c = c.cause, i++) if (!e.message.includes(c.message)) parts.push(c.message);
+  return parts.join(': ');
+}
+
+/** The journal's human view (JSON Lines), written atomically beside the reports. */
+function writeJournal(path: string, chunks: readonly Uint8Array[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, journalToJsonLines(Buffer.concat(chunks)));
+}

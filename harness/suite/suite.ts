@@ -1,0 +1,194 @@
+/**
+ * Running a suite: one job per scenario file (harness/job), serially in this thread or on a
+ * worker pool, results kept in file order whatever order they finish in, and the reports written
+ * through ReportWriter (incomplete from the first moment, a progress log line per scenario, full
+ * snapshots every few seconds, final reports at the end or on a signal).
+ */
+import { resolve } from 'node:path';
+import { basename, extname } from 'node:path';
+import { createJobPool } from '../distributed/pool.ts';
+import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
+import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
+import { JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
+import type { ReporterName } from '../report/reporters.ts';
+import type { Report, ScenarioReport } from '../report/schema.ts';
+import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
+
+/** How a scenario's seed is chosen: its own, a given one (a single scenario), or derived from a root (a suite). */
+export type SeedPlan =
+  | { readonly kind: 'scenario' }
+  | { readonly kind: 'cli'; readonly seed: number }
+  | { readonly kind: 'derived'; readonly rootSeed: number }
+  /** Replay: exactly the seed a report recorded for each file. */
+  | { readonly kind: 'fixed'; readonly seeds: readonly number[] };
+
+export interface SuiteHooks {
+  onStart?(plan: { count: number; workers: number }): void;
+  /** A scenario starts (serial runs only: in a pool the name is known when it ends). */
+  onScenarioStart?(index: number, name: string): void;
+  onProgress?(events: number): void;
+  onScenarioDone?(index: number, report: ScenarioReport, done: number): void;
+  /** An internal error (a bug): its stack, for whoever debugs it. */
+  onInternalError?(name: string, stack: string): void;
+}
+
+export interface SuiteOptions {
+  readonly files: readonly string[];
+  readonly cwd: string;
+  readonly seeds: SeedPlan;
+  readonly command: 'run' | 'replay';
+  /** Folder reports are written to; null writes none. */
+  readonly outDir: string | null;
+  readonly reporters: readonly ReporterName[];
+  /** Also write each scenario's journal as JSON Lines to <outDir>/journals/<name>.jsonl. */
+  readonly journals?: boolean;
+  /** Values in place of every file's (`--set`). */
+  readonly overrides?: readonly ScenarioOverride[];
+  /** Worker threads; 1 (the default) runs in this thread. */
+  readonly workers?: number;
+  readonly hooks?: SuiteHooks;
+  /** Wall clock for the report's wall-clock fields (tests pin it). */
+  readonly nowMs?: () => number;
+  /** Full report rewrites while running at most this often (default 5 s). */
+  readonly snapshotEveryMs?: number;
+}
+
+export interface Suite {
+  /** Runs to the end; resolves with the final report. */
+  run(): Promise<Report>;
+  /** Marks the run interrupted and writes the reports now (synchronously). */
+  interrupt(signal: 'SIGINT' | 'SIGTERM'): Report;
+}
+
+function seedChoice(plan: SeedPlan, index: number): SeedChoice {
+  switch (plan.kind) {
+    case 'scenario': return { kind: 'scenario' };
+    case 'cli': return { kind: 'cli', seed: plan.seed };
+    case 'derived': return { kind: 'derived', rootSeed: plan.rootSeed };
+    case 'fixed': {
+      const seed = plan.seeds[index];
+      if (seed === undefined) throw new Error(`suite: no fixed seed for scenario ${index}`);
+      return { kind: 'cli', seed };
+    }
+  }
+}
+
+/**
+ * Scenario names must be unique in a suite (reports, JUnit classnames and journals are keyed by
+ * them): a later file, in file order, that reuses a loaded scenario's name becomes bad input.
+ * Decided after the jobs ran, so it does not depend on which finished first.
+ */
+function rejectDuplicateNames(scenarios: ScenarioReport[], nameAt: readonly ({ line: number; column: number } | null)[]): void {
+  const first = new Map<string, string>();
+  scenarios.forEach((s, i) => {
+    if (s.status === 'not-run' || s.seed === null) return;
+    const other = first.get(s.name);
+    if (other === undefined) { first.set(s.name, s.file); return; }
+    const at = nameAt[i] ?? { line: 1, column: 1 };
+    scenarios[i] = invalidScenario(
+      identityOfReport(s),
+      [{ file: s.file, ...at, path: 'name', message: `scenario name '${s.name}' is also the name of ${other}: names must be unique in a suite` }],
+      s.wallTimeMs,
+    );
+  });
+}
+
+export function createSuite(options: SuiteOptions): Suite {
+  const now = options.nowMs ?? (() => Date.now());
+  const { cwd } = options;
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`createSuite: workers must be a positive integer, got ${workers}`);
+  const outDir = options.outDir === null ? null : resolve(cwd, options.outDir);
+  const specs: JobSpec[] = options.files.map((f, i) => ({
+    file: f, cwd, seed: seedChoice(options.seeds, i), overrides: [...(options.overrides ?? [])].map((o) => ({ path: o.path, value: o.value as never })),
+    journalDir: options.journals === true && outDir !== null ? resolve(outDir, JOURNALS_DIR) : null,
+  }));
+  const scenarios: ScenarioReport[] = options.files.map((f) => {
+    const abs = resolve(cwd, f);
+    return notRunScenario({
+      name: basename(abs, extname(abs)), description: null, file: displayPath(abs, cwd), fileSha256: null, seed: null, seedSource: null,
+      overrides: options.overrides ?? [],
+    });
+  });
+  const nameAt: ({ line: number; column: number } | null)[] = scenarios.map(() => null);
+  const state: { -readonly [K in keyof ReportState]: ReportState[K] } = {
+    command: options.command, rootSeed: options.seeds.kind === 'derived' ? options.seeds.rootSeed : null, startedAtMs: now(),
+    scenarios, finishedAtMs: null, interrupted: null,
+  };
+  const writer = outDir === null || options.reporters.length === 0 ? null
+    : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
+  const hooks = options.hooks ?? {};
+  let done = false;
+  let finished = 0;
+
+  const current = (): Report => buildReport(state);
+  const settle = (i: number, outcome: JobOutcome): void => {
+    if (done) return;
+    scenarios[i] = outcome.report;
+    nameAt[i] = outcome.nameAt;
+    finished++;
+    if (outcome.internalError !== null) hooks.onInternalError?.(outcome.report.name, outcome.internalError);
+    hooks.onScenarioDone?.(i, outcome.report, finished);
+    writer?.scenarioDone(i, outcome.report, current);
+  };
+  const end = (interrupted: 'SIGINT' | 'SIGTERM' | null): Report => {
+    done = true;
+    state.interrupted = interrupted;
+    state.finishedAtMs = now();
+    rejectDuplicateNames(scenarios, nameAt);
+    const report = current();
+    writer?.finish(report);
+    return report;
+  };
+
+  const runSerial = async (): Promise<void> => {
+    for (let i = 0; i < specs.length && !done; i++) {
+      hooks.onScenarioStart?.(i, scenarios[i]!.name);
+      // Lets a pending signal be handled between scenarios even when a run never yields.
+      await new Promise<void>((res) => setImmediate(res));
+      if (done) break;
+      const outcome = await executeJob(specs[i]!, { nowMs: now, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+      settle(i, outcome);
+    }
+  };
+
+  const runPooled = async (): Promise<void> => {
+    const pool = createJobPool({ threads: Math.min(workers, specs.length) });
+    try {
+      // A bounded window of jobs in flight: the queue never holds the whole suite.
+      const window = pool.threads * 2;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (!done && next < specs.length) {
+          const i = next++;
+          let outcome: JobOutcome;
+          try {
+            outcome = await pool.run(specs[i]!);
+          } catch (e) {
+            // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
+            const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
+            outcome = { report: erroredScenario(identityOfReport(scenarios[i]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message };
+          }
+          settle(i, outcome);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(window, specs.length) }, worker));
+    } finally {
+      await pool.close();
+    }
+  };
+
+  return {
+    interrupt(signal) {
+      return done ? current() : end(signal);
+    },
+    async run() {
+      const threads = Math.min(workers, specs.length);
+      hooks.onStart?.({ count: specs.length, workers: threads });
+      writer?.begin(current());
+      if (threads <= 1) await runSerial();
+      else await runPooled();
+      return done ? current() : end(null);
+    },
+  };
+}
