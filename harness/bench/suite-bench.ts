@@ -11,10 +11,11 @@
  * --smoke: suites of 3 and 6 files and one timing each; the JSON keys are what a test checks.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GENERATED_BARS, writeGeneratedSuite } from './generated-suite.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -26,44 +27,6 @@ const BIN = join(REPO, 'bin', 'gauntlet.js');
 const NODE = process.execPath;
 const SIZES = smoke ? [3, 6] : [100, 1_000, 10_000];
 const SPEEDUP_SIZE = smoke ? 6 : 1_000;
-const BARS = 252;
-
-/** One scenario file: a seeded GBM of 252 daily bars and an SMA(20) crossover with two gates. */
-function scenarioText(i: number): string {
-  return `version: 1
-name: bench-${String(i).padStart(5, '0')}
-seed: ${i + 1}
-market:
-  synthetic:
-    process: gbm
-    instrumentId: SYN
-    priceDecimals: 2
-    startTimeUs: 1577836800000000
-    startPrice: 100
-    count: ${BARS}
-    drift: 0.05
-    volatility: 0.25
-    output: { type: bar, intervalUs: 86400000000 }
-account: { currency: USD, startCash: 50000 }
-stack:
-  agents:
-    - { kind: sma-crossover, instrument: SYN, period: 20 }
-  allocator: { kind: fixed-quantity, quantity: 100 }
-  risk: { maxPosition: 100 }
-venue:
-  fees: { perUnit: 0.01, minimum: 1 }
-gates:
-  - { metric: trades, min: 0 }
-  - { metric: maxDrawdown, max: 1 }
-`;
-}
-
-function writeSuite(root: string, n: number): string {
-  const dir = join(root, `suite-${n}`);
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < n; i++) writeFileSync(join(dir, `s${String(i).padStart(5, '0')}.yaml`), scenarioText(i));
-  return dir;
-}
 
 /** Seconds from spawn to exit of one gauntlet run; throws when the run does not pass. */
 function timeRun(dir: string, out: string, workers: number): number {
@@ -93,7 +56,7 @@ try {
   const scenariosPerSecond: Record<string, number> = {};
   const dirs = new Map<number, string>();
   for (const n of SIZES) {
-    const dir = writeSuite(root, n);
+    const dir = writeGeneratedSuite(join(root, `suite-${n}`), n);
     dirs.set(n, dir);
     const s = timeRun(dir, join(root, `out-${n}-1`), 1);
     scenariosPerSecond[String(n)] = n / s;
@@ -110,7 +73,7 @@ try {
   log(`rate at ${largest} / rate at ${smallest}: ${scaling.toFixed(2)}`);
   if (json) {
     process.stdout.write(`${JSON.stringify({
-      bench: 'suite', smoke, barsPerScenario: BARS, scenariosPerSecond, scalingRatio: scaling, workerSpeedup,
+      bench: 'suite', smoke, barsPerScenario: GENERATED_BARS, scenariosPerSecond, scalingRatio: scaling, workerSpeedup,
       workerSpeedupSuite: SPEEDUP_SIZE, nodeStartSeconds, node: process.version,
     })}\n`);
   }

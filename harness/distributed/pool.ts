@@ -29,11 +29,17 @@ export function defaultWorkers(scenarios: number): number {
   return Math.max(1, Math.min(availableParallelism(), scenarios));
 }
 
-export function createJobPool(options: { readonly threads: number }): JobPool {
+export interface JobPoolOptions {
+  readonly threads: number;
+  /** The worker module (default: worker.ts/.js beside this file); tests put a crashing one here. */
+  readonly workerFile?: string;
+}
+
+export function createJobPool(options: JobPoolOptions): JobPool {
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`createJobPool: threads must be an integer in 1..256, got ${threads}`);
   const pool = new Piscina<JobSpec, JobOutcome>({
-    filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
+    filename: options.workerFile ?? workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
     // One job at a time per thread: jobs are CPU-bound; queueing beyond that only costs memory.
     concurrentTasksPerWorker: 1,
   });

@@ -4,7 +4,7 @@
  * names are unique in a scenario and scenario names in a suite), and file/line pointing at the
  * gate in the scenario's YAML. A failure's message gives the threshold and the actual value.
  * A scenario that could not run has one testcase with an <error> (bad input, internal error) or
- * <skipped/> (interrupted before it ran).
+ * an error of type NotRun (the run was interrupted, or is still running, before it ran).
  */
 import { describeThreshold } from '../gates/evaluate.ts';
 import type { Report, ScenarioReport } from './schema.ts';
@@ -47,7 +47,8 @@ function casesOf(s: ScenarioReport): Case[] {
     case 'error':
       return [{ name: 'scenario runs', line: 1, body: `<error${attrs({ message: s.error?.message ?? 'internal error', type: 'InternalError' })}>${xmlEscape(`${s.error?.message ?? ''}${repro}`)}</error>` }];
     case 'not-run':
-      return [{ name: 'scenario runs', line: 1, body: '<skipped message="the run was interrupted before this scenario"/>' }];
+      // An error, not <skipped/>: a JUnit-only reader must never see an unfinished run as green.
+      return [{ name: 'scenario runs', line: 1, body: `<error${attrs({ message: 'not run: the run was interrupted or is still running (report incomplete)', type: 'NotRun' })}/>` }];
   }
 }
 

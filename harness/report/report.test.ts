@@ -66,7 +66,7 @@ describe('JUnit XML', () => {
     expect(root.name).toBe('testsuites');
     const suites = findAll(root, 'testsuite');
     expect(suites.map((s) => s.attributes.name)).toEqual(['good', 'bad <&> "gate"', 'broken', 'later']);
-    expect(root.attributes).toMatchObject({ tests: '6', failures: '1', errors: '1', skipped: '1' });
+    expect(root.attributes).toMatchObject({ tests: '6', failures: '1', errors: '2', skipped: '0' });
     for (const s of suites) expect(Number(s.attributes.tests)).toBe(findAll(s, 'testcase').length);
   });
 
@@ -81,11 +81,12 @@ describe('JUnit XML', () => {
     expect(failure.text).toContain('reproduce: gauntlet run s/bad.yaml --seed 7');
   });
 
-  it('reports bad input as an error with each problem located, and a scenario not run as skipped', () => {
+  it('reports bad input as an error with each problem located, and a scenario not run as an error (never green)', () => {
     const broken = findAll(root, 'testsuite').find((s) => s.attributes.name === 'broken')!;
     expect(findAll(broken, 'error')[0]!.text).toContain('s/broken.yaml:3:7: seed: invalid value');
     const later = findAll(root, 'testsuite').find((s) => s.attributes.name === 'later')!;
-    expect(findAll(later, 'skipped')).toHaveLength(1);
+    expect(findAll(later, 'skipped')).toHaveLength(0);
+    expect(findAll(later, 'error').map((e) => e.attributes.type)).toEqual(['NotRun']);
   });
 
   it('the strict reader refuses what is not well-formed', () => {

@@ -114,7 +114,8 @@ function parseScenarioText(
   const problems: ScenarioProblem[] = [];
   for (const o of ctx.overrides) {
     const bad = applyOverride(yaml.data, o);
-    if (bad !== null) problems.push({ file, line: 1, column: 1, path: o.path, message: `--set ${o.path}: ${bad}` });
+    // Located at the nearest part of the path that the file has: where the value would go.
+    if (bad !== null) problems.push({ file, ...yaml.locate(parseFieldPath(o.path) ?? []), path: '', message: `--set ${o.path}: ${bad}` });
   }
   if (problems.length > 0) return ctx.fail(problems);
   const at = (path: readonly PropertyKey[], where: 'key' | 'value' = 'value'): { line: number; column: number } => yaml.locate(path, where);

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { basename, extname } from 'node:path';
-import { createJobPool } from '../distributed/pool.ts';
+import { createJobPool, type JobPool } from '../distributed/pool.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
 import { JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
@@ -46,6 +46,8 @@ export interface SuiteOptions {
   readonly overrides?: readonly ScenarioOverride[];
   /** Worker threads; 1 (the default) runs in this thread. */
   readonly workers?: number;
+  /** Makes the pool for workers > 1 (default: createJobPool). */
+  readonly createPool?: (threads: number) => JobPool;
   readonly hooks?: SuiteHooks;
   /** Wall clock for the report's wall-clock fields (tests pin it). */
   readonly nowMs?: () => number;
@@ -153,7 +155,8 @@ export function createSuite(options: SuiteOptions): Suite {
   };
 
   const runPooled = async (): Promise<void> => {
-    const pool = createJobPool({ threads: Math.min(workers, specs.length) });
+    const threads = Math.min(workers, specs.length);
+    const pool = options.createPool?.(threads) ?? createJobPool({ threads });
     try {
       // A bounded window of jobs in flight: the queue never holds the whole suite.
       const window = pool.threads * 2;
