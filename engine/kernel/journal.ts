@@ -89,11 +89,16 @@ function inlineWords(s: string): number {
   return 1 + ((utf8Length(s) + 7) >> 3);
 }
 
+/** Words of a journal's first chunk (8 KiB); it grows by 4x up to chunkWords. */
+const INITIAL_CHUNK_WORDS = 1024;
+
 export class Journal {
   private readonly hash: Hash = createHash('sha256');
   private readonly sink: JournalSink | undefined;
-  private readonly words: Float64Array;
-  private readonly bytes: Uint8Array;
+  /** The chunk being filled; it starts small and grows to chunkWords (see room()). */
+  private words: Float64Array;
+  private bytes: Uint8Array;
+  private readonly chunkWords: number;
   private pos = 0;
   private readonly strings = new Map<string, number>();
   private finished: string | null = null;
@@ -105,7 +110,11 @@ export class Journal {
     if (endianness() !== 'LE') throw new Error('journal: big-endian hosts are not supported yet');
     const chunkWords = options.chunkWords ?? 1 << 16;
     if (!Number.isInteger(chunkWords) || chunkWords < 64) throw new RangeError(`journal chunkWords must be an integer >= 64, got ${chunkWords}`);
-    this.words = new Float64Array(chunkWords);
+    this.chunkWords = chunkWords;
+    // A short run (one of thousands in a suite) never needs the full chunk: allocating and zeroing
+    // 512 KiB per run was a tenth of a small scenario's cost, and memory traffic that two worker
+    // threads fight over.
+    this.words = new Float64Array(Math.min(chunkWords, INITIAL_CHUNK_WORDS));
     this.bytes = new Uint8Array(this.words.buffer);
     this.sink = options.sink;
     this.write3(JOURNAL_KINDS.header.code, JOURNAL_VERSION, options.rootSeed);
@@ -113,7 +122,21 @@ export class Journal {
 
   private room(n: number): void {
     if (this.finished !== null) throw new Error('journal: write after fingerprint()');
-    if (this.pos + n > this.words.length) this.flushChunk();
+    if (this.pos + n > this.words.length) {
+      // Grow the chunk until it is full size, then flush it. The hash and the sink see one byte
+      // stream whatever the chunk sizes, so growing changes no fingerprint.
+      if (this.words.length < this.chunkWords) this.grow(this.pos + n);
+      if (this.pos + n > this.words.length) this.flushChunk();
+    }
+  }
+
+  private grow(needWords: number): void {
+    let size = this.words.length;
+    while (size < needWords && size < this.chunkWords) size *= 4;
+    const words = new Float64Array(Math.min(size, this.chunkWords));
+    words.set(this.words.subarray(0, this.pos));
+    this.words = words;
+    this.bytes = new Uint8Array(words.buffer);
   }
 
   private flushChunk(): void {
@@ -132,7 +155,7 @@ export class Journal {
     this.strings.set(s, id);
     const utf8 = encoder.encode(s);
     const dataWords = Math.ceil(utf8.length / 8);
-    if (3 + dataWords > this.words.length) throw new RangeError(`journal: string of ${utf8.length} bytes exceeds a chunk`);
+    if (3 + dataWords > this.chunkWords) throw new RangeError(`journal: string of ${utf8.length} bytes exceeds a chunk`);
     this.room(3 + dataWords);
     const p = this.pos;
     this.words[p] = K.string;
@@ -215,7 +238,7 @@ export class Journal {
         words += inlineWords(v);
       }
     }
-    if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
+    if (words > this.chunkWords) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
     this.room(words);
     const w = this.words;
     let p = this.pos;
@@ -291,7 +314,7 @@ export class Journal {
 
   /** Makes room for a record of `words` words and returns where it starts. */
   private begin(words: number, kind: DecisionKind): number {
-    if (words > this.words.length) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
+    if (words > this.chunkWords) throw new RangeError(`journal ${kind}: record of ${words} words exceeds a chunk`);
     this.room(words);
     return this.pos;
   }
@@ -303,7 +326,7 @@ export class Journal {
    */
   private beginWithString(words: number, s: string, kind: DecisionKind): number {
     const most = words + 1 + ((3 * s.length + 7) >> 3);
-    if (most <= this.words.length) {
+    if (most <= this.chunkWords) {
       this.room(most);
       return this.pos;
     }

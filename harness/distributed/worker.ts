@@ -1,9 +1,12 @@
 /**
- * The pool's worker: one scenario job per task, plain data both ways. Loaded by piscina from the
- * TypeScript source in a checkout and from dist/ when installed (pool.ts picks the file).
+ * The pool's worker: a batch of scenario jobs per task, run one after another, plain data both
+ * ways. Loaded by piscina from the TypeScript source in a checkout and from dist/ when installed
+ * (pool.ts picks the file).
  */
 import { executeJob, type JobOutcome, type JobSpec } from '../job/job.ts';
 
-export default function runTask(spec: JobSpec): Promise<JobOutcome> {
-  return executeJob(spec);
+export default async function runBatch(specs: readonly JobSpec[]): Promise<JobOutcome[]> {
+  const out: JobOutcome[] = [];
+  for (const spec of specs) out.push(await executeJob(spec));
+  return out;
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { REPO, withoutWallClock } from '../cli/cli-helpers.ts';
-import { createJobPool } from '../distributed/pool.ts';
+import { writeGeneratedSuite } from '../bench/generated-suite.ts';
+import { batchSize, createJobPool } from '../distributed/pool.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SuiteOptions } from './suite.ts';
 
@@ -41,12 +42,14 @@ describe('createSuite', () => {
     expect(r.scenarios.find((s) => s.file === 'scenarios/synthetic-gbm-sma-crossover.yaml')!.status).toBe('passed');
   });
 
-  it('isolates a job that kills its worker thread: that scenario errs, the others run', async () => {
+  it('isolates a job that kills its worker thread: that scenario errs, the others (in its batch too) run', async () => {
     const crashing = join(REPO, 'harness', 'distributed', 'testing', 'crashing-worker.ts');
-    const some = [builtin[0]!, join(dir, 'd-crash-me.yaml'), builtin[1]!, builtin[2]!];
+    const generated = discoverScenarioFiles([writeGeneratedSuite(join(dir, 'generated'), 60)], REPO);
+    const some = [...generated.slice(0, 30), join(dir, 'd-crash-me.yaml'), ...generated.slice(30)];
+    expect(batchSize(some.length, 2)).toBeGreaterThan(1);
     const r = await createSuite(options({ files: some, workers: 2, createPool: (threads) => createJobPool({ threads, workerFile: crashing }) })).run();
-    expect(r.scenarios.map((s) => s.status)).toEqual(['passed', 'error', 'passed', 'passed']);
-    expect(r.scenarios[1]!.error!.message).toMatch(/^worker crashed/);
+    expect(r.scenarios.map((s) => s.status)).toEqual(some.map((f) => (f.includes('crash-me') ? 'error' : 'passed')));
+    expect(r.scenarios[30]!.error!.message).toMatch(/^worker crashed/);
     expect(r.exitCode).toBe(3);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { basename, extname } from 'node:path';
-import { createJobPool, type JobPool } from '../distributed/pool.ts';
+import { batchSize, createJobPool, type JobPool } from '../distributed/pool.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
 import { JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
@@ -158,26 +158,36 @@ export function createSuite(options: SuiteOptions): Suite {
     const threads = Math.min(workers, specs.length);
     const pool = options.createPool?.(threads) ?? createJobPool({ threads });
     try {
-      // A bounded window of jobs in flight: the queue never holds the whole suite.
-      const window = pool.threads * 2;
+      // Batches of jobs, two in flight per thread: the queue never holds the whole suite, and a
+      // thread finishing a batch finds the next one waiting.
       let next = 0;
-      const worker = async (): Promise<void> => {
+      const feed = async (): Promise<void> => {
         while (!done && next < specs.length) {
-          const i = next++;
-          let outcome: JobOutcome;
-          try {
-            outcome = await pool.run(specs[i]!);
-          } catch (e) {
-            // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
-            const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
-            outcome = { report: erroredScenario(identityOfReport(scenarios[i]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message };
-          }
-          settle(i, outcome);
+          const from = next;
+          next = Math.min(specs.length, from + batchSize(specs.length - from, pool.threads));
+          const outcomes = await runBatch(pool, specs.slice(from, next), from);
+          outcomes.forEach((o, k) => settle(from + k, o));
         }
       };
-      await Promise.all(Array.from({ length: Math.min(window, specs.length) }, worker));
+      await Promise.all(Array.from({ length: pool.threads * 2 }, feed));
     } finally {
       await pool.close();
+    }
+  };
+
+  /** A batch on the pool; when its worker dies, its jobs again one by one, so only the culprit errs. */
+  const runBatch = async (pool: JobPool, batch: JobSpec[], from: number): Promise<JobOutcome[]> => {
+    try {
+      return await pool.run(batch);
+    } catch (e) {
+      if (batch.length > 1) {
+        const out: JobOutcome[] = [];
+        for (let k = 0; k < batch.length && !done; k++) out.push(...await runBatch(pool, [batch[k]!], from + k));
+        return out;
+      }
+      // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
+      const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
+      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message }];
     }
   };
 

@@ -1,10 +1,12 @@
 /**
- * A pool worker for tests: a job whose file name contains "crash-me" ends its worker thread
- * abruptly (as an out-of-memory abort or a native crash would); every other job runs as usual.
+ * A pool worker for tests: a batch holding a job whose file name contains "crash-me" ends its
+ * worker thread abruptly (as an out-of-memory abort or a native crash would); every other batch
+ * runs as usual.
  */
-import { executeJob, type JobOutcome, type JobSpec } from '../../job/job.ts';
+import type { JobOutcome, JobSpec } from '../../job/job.ts';
+import runBatch from '../worker.ts';
 
-export default function runTask(spec: JobSpec): Promise<JobOutcome> {
-  if (spec.file.includes('crash-me')) process.exit(70);
-  return executeJob(spec);
+export default function crashingBatch(specs: readonly JobSpec[]): Promise<JobOutcome[]> {
+  if (specs.some((s) => s.file.includes('crash-me'))) process.exit(70);
+  return runBatch(specs);
 }
