@@ -4,7 +4,12 @@
 // dependency (under node_modules, where Node does not strip types) or without its sources, it
 // runs the JavaScript build in dist/.
 import { existsSync, realpathSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
+// NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
+enableCompileCache?.();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = `${root}harness/cli/main.ts`;

@@ -29,9 +29,9 @@ const SIZES = smoke ? [3, 6] : [100, 1_000, 10_000];
 const SPEEDUP_SIZE = smoke ? 6 : 1_000;
 
 /** Seconds from spawn to exit of one gauntlet run; throws when the run does not pass. */
-function timeRun(dir: string, out: string, workers: number): number {
+function timeRun(dir: string, out: string, workers: number, nodeFlags: readonly string[] = []): number {
   const started = process.hrtime.bigint();
-  const r = spawnSync(NODE, [BIN, 'run', dir, '--workers', String(workers), '--quiet', '--out', out], {
+  const r = spawnSync(NODE, [...nodeFlags, BIN, 'run', dir, '--workers', String(workers), '--quiet', '--out', out], {
     encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' }, maxBuffer: 1 << 26,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -67,13 +67,19 @@ try {
   const two = timeRun(speedupDir, join(root, 'out-speedup-2'), 2);
   const workerSpeedup = one / two;
   log(`${SPEEDUP_SIZE} files: 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: x${workerSpeedup.toFixed(2)}`);
+  // The same with V8 collecting garbage on the allocating thread only (a process flag).
+  const gcFlags = ['--single-threaded-gc'];
+  const oneGc = timeRun(speedupDir, join(root, 'out-speedup-gc-1'), 1, gcFlags);
+  const twoGc = timeRun(speedupDir, join(root, 'out-speedup-gc-2'), 2, gcFlags);
+  const singleThreadedGc = { oneWorkerSeconds: oneGc, twoWorkersSeconds: twoGc, workerSpeedup: oneGc / twoGc, vsDefaultGcOneWorker: one / oneGc };
+  log(`${SPEEDUP_SIZE} files with --single-threaded-gc: 1 worker ${oneGc.toFixed(2)} s, 2 workers ${twoGc.toFixed(2)} s: x${(oneGc / twoGc).toFixed(2)}`);
   const largest = String(SIZES[SIZES.length - 1]);
   const smallest = String(SIZES[0]);
   const scaling = scenariosPerSecond[largest]! / scenariosPerSecond[smallest]!;
   log(`rate at ${largest} / rate at ${smallest}: ${scaling.toFixed(2)}`);
   if (json) {
     process.stdout.write(`${JSON.stringify({
-      bench: 'suite', smoke, barsPerScenario: GENERATED_BARS, scenariosPerSecond, scalingRatio: scaling, workerSpeedup,
+      bench: 'suite', smoke, barsPerScenario: GENERATED_BARS, scenariosPerSecond, scalingRatio: scaling, workerSpeedup, singleThreadedGc,
       workerSpeedupSuite: SPEEDUP_SIZE, nodeStartSeconds, node: process.version,
     })}\n`);
   }

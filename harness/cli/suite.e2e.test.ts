@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { writeGeneratedSuite } from '../bench/generated-suite.ts';
 import { PROGRESS_LOG } from '../report/report-writer.ts';
 import { ReportSchema } from '../report/schema.ts';
-import { findAll, parseXml } from '../report/xml-reader.ts';
+import { parseXml } from '../report/xml-reader.ts';
 import { cli, cliAsync, NODE, REPO, tempDir } from './cli-helpers.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -92,7 +92,8 @@ describe('npm run bench:suite -- --smoke', () => {
     const r = spawnSync(NODE, [join(REPO, 'harness', 'bench', 'suite-bench.ts'), '--smoke', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout.trim()) as Record<string, unknown>;
-    expect(Object.keys(j).sort()).toEqual(['barsPerScenario', 'bench', 'node', 'nodeStartSeconds', 'scalingRatio', 'scenariosPerSecond', 'smoke', 'workerSpeedup', 'workerSpeedupSuite'].sort());
+    expect(Object.keys(j).sort()).toEqual(['barsPerScenario', 'bench', 'node', 'nodeStartSeconds', 'scalingRatio', 'scenariosPerSecond', 'singleThreadedGc', 'smoke', 'workerSpeedup', 'workerSpeedupSuite'].sort());
+    expect(Object.keys(j.singleThreadedGc as object).sort()).toEqual(['oneWorkerSeconds', 'twoWorkersSeconds', 'vsDefaultGcOneWorker', 'workerSpeedup']);
     expect(Object.keys(j.scenariosPerSecond as object)).toEqual(['3', '6']);
     expect(j.workerSpeedup).toBeGreaterThan(0);
   });

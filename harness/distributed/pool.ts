@@ -3,9 +3,11 @@
  * run's reports equal a serial run's but for wall-clock fields. A job that crashes its worker is
  * isolated to its scenario: piscina replaces the worker and the job becomes an internal error.
  *
- * Two worker threads only pay off on two cores when V8 collects garbage on the thread that
- * allocates: start the process with --single-threaded-gc where the pool is used (bin/gauntlet.js
- * does; NODE_OPTIONS and a Worker's execArgv refuse the flag).
+ * Measured on the 2-vCPU development VM (bench:suite and direct thread tests, one run each):
+ * two threads run small scenarios (252 bars: YAML, zod and report work, allocation-heavy) only
+ * 1.1-1.35x as fast as one, about what two separate processes reach there, while a pure-compute
+ * loop scales 2x; --single-threaded-gc (a process flag: NODE_OPTIONS and a Worker's execArgv
+ * refuse it) made no measurable difference on this workload, so the CLI does not re-exec for it.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
