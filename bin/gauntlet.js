@@ -7,6 +7,18 @@ import { existsSync, realpathSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// SIGINT/SIGTERM from the first moment: a signal that comes while modules load is kept for the
+// command to handle (harness/cli/signals.ts takes this state over), never Node's default exit
+// that would leave an earlier run's reports looking current.
+const signals = { pending: null, owner: null };
+globalThis[Symbol.for('gauntlet.signals')] = signals;
+for (const name of ['SIGINT', 'SIGTERM']) {
+  process.on(name, () => {
+    if (signals.owner !== null) signals.owner(name);
+    else signals.pending ??= name;
+  });
+}
+
 // V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
 // NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
 enableCompileCache?.();

@@ -130,3 +130,33 @@ describe('Kernel settling', () => {
     expect(turns).toBe(0);
   });
 });
+
+describe('Kernel pauses', () => {
+  const times = Array.from({ length: 95 }, (_, i) => i + 1);
+
+  it('awaits the caller every N events without changing what runs, and stops at a real budget', async () => {
+    const plain: string[] = [];
+    const k1 = new Kernel({ startUs: 0 });
+    k1.setStream(timesStream(times, plain));
+    const a = await k1.run();
+    const paused: string[] = [];
+    const at: number[] = [];
+    const k2 = new Kernel({ startUs: 0 });
+    k2.setStream(timesStream(times, paused));
+    const b = await k2.run({ pauseEveryEvents: 10, pause: async () => { at.push(paused.length); } });
+    expect(paused).toEqual(plain);
+    expect(b).toEqual(a);
+    expect(at).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    const k3 = new Kernel({ startUs: 0 });
+    k3.setStream(timesStream(times, []));
+    expect(await k3.run({ maxEvents: 25, pauseEveryEvents: 10, pause: async () => {} })).toMatchObject({ stop: 'max-events', events: 25 });
+  });
+
+  it('a pause that throws stops the run with its error', async () => {
+    const k = new Kernel({ startUs: 0 });
+    k.setStream(timesStream(times, []));
+    await expect(k.run({ pauseEveryEvents: 30, pause: async () => { throw new Error('interrupted'); } })).rejects.toThrow('interrupted');
+    expect(k.clock.nowUs()).toBe(30);
+    await expect(new Kernel({ startUs: 0 }).run({ pauseEveryEvents: 0, pause: async () => {} })).rejects.toThrow(/positive integer/);
+  });
+});

@@ -6,6 +6,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
 import { FlagError, REPORTERS } from './flags.ts';
+import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -109,6 +110,9 @@ Examples:
 
 /** Runs the CLI; resolves with the exit code (never calls process.exit but on a signal). */
 export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
+  // Commands other than run have nothing to save: a signal (also one that came while modules
+  // loaded) ends them with the conventional code. run takes the signals over itself.
+  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'run') ownSignals(exitOnSignal);
   let code = 0;
   const p = program(cwd, (c) => { code = c; });
   try {

@@ -12,6 +12,7 @@ import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { Output } from './output.ts';
+import { ownSignals } from './signals.ts';
 
 export async function runCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(RunFlagsSchema, rawFlags);
@@ -40,6 +41,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     },
   });
   const finish = (report: Report): number => {
+    if (report.exitCode === null) throw new Error('run: finishing with a report that is still running');
     out.stopProgress();
     const s = report.summary;
     const where = reporters.map((r) => `${flags.out}/${REPORT_FILES[r]}`).join(', ');
@@ -49,19 +51,14 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     if (flags.json) process.stdout.write(serializeReport(report));
     return report.exitCode;
   };
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+  const release = ownSignals((signal) => {
     const report = suite.interrupt(signal);
     out.line(`interrupted by ${signal}: report marked incomplete`);
     process.exit(finish(report));
-  };
-  const onInt = (): void => onSignal('SIGINT');
-  const onTerm = (): void => onSignal('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  });
   try {
     return finish(await suite.run());
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    release();
   }
 }

@@ -30,11 +30,14 @@ describe('evaluateGate', () => {
 });
 
 describe('gate schema', () => {
-  it('names gates by their bounds unless named', () => {
-    expect(gateName({ metric: 'trades', min: 3, max: 3 })).toBe('trades == 3');
-    expect(gateName({ metric: 'trades', min: 3, max: 8 })).toBe('trades in [3, 8]');
-    expect(gateName({ metric: 'sharpe', min: 1 })).toBe('sharpe >= 1');
+  it('names gates by metric and kind of bound unless named: a retuned threshold keeps its name', () => {
+    expect(gateName({ metric: 'trades', min: 3, max: 3 })).toBe('trades range');
+    expect(gateName({ metric: 'trades', min: 3, max: 8 })).toBe('trades range');
+    expect(gateName({ metric: 'sharpe', min: 1 })).toBe('sharpe min');
+    expect(gateName({ metric: 'sharpe', min: 2 })).toBe('sharpe min');
+    expect(gateName({ metric: 'maxDrawdown', max: 0.2 })).toBe('maxDrawdown max');
     expect(gateName({ metric: 'sharpe', min: 1, name: 'good enough' })).toBe('good enough');
+    expect(GateSchema.safeParse({ metric: 'sharpe', min: 1, name: 'a\u0000b' }).success).toBe(false);
   });
 
   it('needs a bound, and min not above max', () => {

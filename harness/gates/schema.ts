@@ -26,7 +26,9 @@ export const MetricGateSchema = z.strictObject({
   metric: z.enum(GATE_METRICS).describe('The metric the gate checks, e.g. maxDrawdown, sharpe, tradeCount, finalEquity (see the report README for definitions).'),
   min: z.number().optional().describe('The gate fails when the metric is below this value.'),
   max: z.number().optional().describe('The gate fails when the metric is above this value.'),
-  name: z.string().min(1).max(200).optional().describe('Name shown in reports and JUnit (default: the metric and its bounds, e.g. "maxDrawdown <= 0.25"). Unique within a scenario.'),
+  // eslint-disable-next-line no-control-regex -- refusing the control characters a JUnit name cannot carry
+  name: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'a gate name cannot hold control characters').optional()
+    .describe('Name shown in reports and JUnit (default: the metric and which bounds it has, e.g. "maxDrawdown max": retuning a threshold keeps the name, so CI test history stays). Unique within a scenario.'),
 }).superRefine((g, ctx) => {
   if (g.min === undefined && g.max === undefined) ctx.addIssue({ code: 'custom', path: [], message: 'a gate needs min, max or both' });
   if (g.min !== undefined && g.max !== undefined && g.min > g.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${g.min} is above max ${g.max}` });
@@ -35,9 +37,12 @@ export const MetricGateSchema = z.strictObject({
 export const GateSchema = MetricGateSchema;
 export type GateConfig = z.output<typeof GateSchema>;
 
-/** The name a gate is reported under. */
+/**
+ * The name a gate is reported under: its own, or the metric and which bounds it has. The
+ * thresholds are not in the name (they are in the message), so that retuning a gate does not
+ * rename its JUnit test and break CI's test history.
+ */
 export function gateName(g: GateConfig): string {
   if (g.name !== undefined) return g.name;
-  if (g.min !== undefined && g.max !== undefined) return g.min === g.max ? `${g.metric} == ${g.min}` : `${g.metric} in [${g.min}, ${g.max}]`;
-  return g.min !== undefined ? `${g.metric} >= ${g.min}` : `${g.metric} <= ${g.max}`;
+  return `${g.metric} ${g.min !== undefined && g.max !== undefined ? 'range' : g.min !== undefined ? 'min' : 'max'}`;
 }

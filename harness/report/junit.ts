@@ -9,11 +9,12 @@
 import { describeThreshold } from '../gates/evaluate.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
-/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
+/** Escapes text for XML attributes and content. */
 export function xmlEscape(text: string): string {
   return text
-    // eslint-disable-next-line no-control-regex -- removing the control characters XML 1.0 forbids
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    // Characters XML 1.0 cannot carry are written out as \uXXXX: a name never becomes empty, nor two names one.
+    // eslint-disable-next-line no-control-regex -- the control characters XML 1.0 forbids
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
 }
 
@@ -34,6 +35,8 @@ function casesOf(s: ScenarioReport): Case[] {
   switch (s.status) {
     case 'passed':
     case 'failed':
+      // A run with no gates still ran without error: one testcase says so, never an empty suite.
+      if (s.gates.length === 0) return [{ name: 'scenario runs', line: 1, body: '<system-out>no gates: only that the scenario runs without error is checked</system-out>' }];
       return s.gates.map((g) => ({
         name: g.name,
         line: g.line,
@@ -70,8 +73,11 @@ export function junitXml(report: Report): string {
     out.push('    <properties>');
     for (const [name, value] of props) if (value !== null) out.push(`      <property${attrs({ name, value })}/>`);
     out.push('    </properties>');
+    // The scenario's wall time shared among its testcases: each gate's verdict took the whole run,
+    // and the suite's testcases add up to the scenario's time.
+    const caseTime = seconds(cases.length === 0 ? 0 : s.wallTimeMs / cases.length);
     for (const c of cases) {
-      const open = `    <testcase${attrs({ classname: s.name, name: c.name, file: s.file, line: c.line, time: '0' })}`;
+      const open = `    <testcase${attrs({ classname: s.name, name: c.name, file: s.file, line: c.line, time: caseTime })}`;
       out.push(c.body === '' ? `${open}/>` : `${open}>\n      ${c.body}\n    </testcase>`);
     }
     out.push('  </testsuite>');

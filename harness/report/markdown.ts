@@ -29,10 +29,10 @@ function num(v: number | string | null | undefined, digits = 2): string {
   return typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 }
 
+/** The exact figure a gate compared (the shortest text that reads back as the same number): a gate failing by a cent must show it. */
 function actual(v: number | string | null): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return v;
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+  return String(v);
 }
 
 function scenarioSection(s: ScenarioReport): string[] {
@@ -56,8 +56,8 @@ function scenarioSection(s: ScenarioReport): string[] {
   } else if (s.gates.length === 0) {
     lines.push('No gates.');
   } else {
-    lines.push('| gate | threshold | actual | result |', '|---|---|---:|---|');
-    for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(`${g.metric} ${describeThreshold(g.threshold)}`)} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
+    lines.push('| gate | metric | threshold | actual | result |', '|---|---|---|---:|---|');
+    for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(g.metric)} | ${cell(describeThreshold(g.threshold))} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
   if (s.warnings.length > 0) lines.push('', `${s.warnings.length} data warning(s), first: \`${s.warnings[0]!.file}:${s.warnings[0]!.line}\` ${cell(s.warnings[0]!.reason)} (${s.warnings[0]!.action})`);
   if (s.status !== 'passed' && s.reproduce !== null) lines.push('', `Reproduce: \`${s.reproduce}\``);
@@ -72,7 +72,7 @@ export function markdownSummary(report: Report): string {
   const lines = [
     '## Gauntlet',
     '',
-    `${head} · ${sum.scenarios} scenarios: ${sum.passed} passed, ${sum.failed} failed, ${sum.invalid} invalid, ${sum.errors} errors${sum.notRun > 0 ? `, ${sum.notRun} not run` : ''} · ${sum.gates} gates, ${sum.gatesFailed} failed · exit code ${report.exitCode}`,
+    `${head} · ${sum.scenarios} scenarios: ${sum.passed} passed, ${sum.failed} failed, ${sum.invalid} invalid, ${sum.errors} errors${sum.notRun > 0 ? `, ${sum.notRun} not run` : ''} · ${sum.gates} gates, ${sum.gatesFailed} failed · exit code ${report.exitCode ?? "none yet (still running, or killed)"}`,
     '',
     `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`}`,
     '',

@@ -89,12 +89,13 @@ export interface ReportState {
 
 export function buildReport(state: ReportState): Report {
   const exit = suiteExitCode(state.scenarios);
-  const complete = state.finishedAtMs !== null && state.interrupted === null;
+  const end = state.finishedAtMs;
+  const complete = end !== null && state.interrupted === null;
   const status: Report['status'] = state.interrupted !== null ? 'interrupted'
     : state.finishedAtMs === null ? 'running'
     : exit === 3 ? 'error' : exit === 2 ? 'invalid' : exit === 1 ? 'failed' : 'passed';
-  const exitCode = state.interrupted === 'SIGINT' ? EXIT.sigint : state.interrupted === 'SIGTERM' ? EXIT.sigterm : exit;
-  const end = state.finishedAtMs;
+  // A run still going has no exit code yet: never a 0 that a reader could take for a pass.
+  const exitCode = state.interrupted === 'SIGINT' ? EXIT.sigint : state.interrupted === 'SIGTERM' ? EXIT.sigterm : end === null ? null : exit;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     journalVersion: JOURNAL_VERSION,

@@ -113,7 +113,7 @@ export const ReportSchema = z.strictObject({
   complete: z.boolean().describe('false while running, and when the run was interrupted: the scenarios not run are marked not-run.'),
   interrupted: z.enum(['SIGINT', 'SIGTERM']).nullable(),
   status: z.enum(['running', 'passed', 'failed', 'invalid', 'error', 'interrupted']),
-  exitCode: int.describe('0 every gate passed, 1 a gate failed, 2 bad input, 3 internal error; 130/143 when interrupted.'),
+  exitCode: int.nullable().describe('0 every gate passed, 1 a gate failed, 2 bad input, 3 internal error; 130/143 when interrupted; null while the run is still going (or was killed before it ended).'),
   rootSeed: int.nonnegative().nullable().describe('--seed of a suite: each scenario seed derives from it and the scenario name.'),
   summary: z.strictObject({
     scenarios: int, passed: int, failed: int, invalid: int, errors: int, notRun: int, gates: int, gatesFailed: int,

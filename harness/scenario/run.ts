@@ -27,7 +27,15 @@ export interface RunOptions {
   readonly stack?: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
   /** Receives the run's journal bytes (the canonical encoding whose SHA-256 is the fingerprint). */
   readonly journalSink?: JournalSink;
+  /** Stops the run (it rejects with the signal's reason), checked between batches of events. */
+  readonly signal?: AbortSignal;
 }
+
+/**
+ * Events between two turns of the event loop: often enough that a signal handler or a progress
+ * bar runs within milliseconds on a long scenario, rarely enough to cost nothing.
+ */
+const PAUSE_EVERY_EVENTS = 65_536;
 
 export interface ReportFill {
   readonly time: string;
@@ -121,6 +129,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     barOpenEvents: s.venue.fillAtBarOpen,
     calendar,
     ...(options.journalSink === undefined ? {} : { journalSink: options.journalSink }),
+    budget: {
+      pauseEveryEvents: PAUSE_EVERY_EVENTS,
+      pause: async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        options.signal?.throwIfAborted();
+      },
+    },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
   const metrics = scenarioMetrics(loaded, result, calendar);
