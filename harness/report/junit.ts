@@ -62,6 +62,8 @@ export function junitXml(report: Report): string {
   out.push(`<testsuites${attrs({
     name: 'gauntlet', tests: count(() => true), failures: count((c) => c.body.startsWith('<failure')),
     errors: count((c) => c.body.startsWith('<error')), skipped: count((c) => c.body.startsWith('<skipped')), time: seconds(report.wallTimeMs),
+    // Which run wrote the file (its wall-clock start, as in report.json), and whether it ended.
+    timestamp: report.wallClockStartedAt, complete: String(report.complete),
   })}>`);
   for (const { s, cases } of suites) {
     out.push(`  <testsuite${attrs({

@@ -74,7 +74,7 @@ export function markdownSummary(report: Report): string {
     '',
     `${head} · ${sum.scenarios} scenarios: ${sum.passed} passed, ${sum.failed} failed, ${sum.invalid} invalid, ${sum.errors} errors${sum.notRun > 0 ? `, ${sum.notRun} not run` : ''} · ${sum.gates} gates, ${sum.gatesFailed} failed · exit code ${report.exitCode ?? "none yet (still running, or killed)"}`,
     '',
-    `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`}`,
+    `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`} · started ${report.wallClockStartedAt}`,
     '',
     '| | scenario | seed | final equity | return | max drawdown | Sharpe | trades | gates |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
