@@ -20,7 +20,7 @@ import type { AllocationParams, Allocator } from './allocator/allocator.ts';
 import { StackBooks, type BooksAccount, type BooksState } from './books/books.ts';
 import type { ExecutionConfig } from './execution/config.ts';
 import { ExecutionEngine, type Execution, type ExecutionDeps } from './execution/execution-engine.ts';
-import type { PreTradeRisk } from './risk/risk-engine.ts';
+import type { PreTradeRisk, RiskCounters } from './risk/risk-engine.ts';
 import type { Agent, StackEnv, TradingStack } from './types.ts';
 
 export interface ReferenceStackParams {
@@ -68,6 +68,11 @@ export class ReferenceStack implements TradingStack {
   private targets: number[] = [];
   private has: boolean[] = [];
   private flattening = false;
+
+  /** What its risk engine did (refusals, daily-loss halts, kill switch); null when the risk engine does not count. */
+  riskCounters(): RiskCounters | null {
+    return this.p.risk.counters?.() ?? null;
+  }
 
   constructor(params: ReferenceStackParams) {
     if (params.agents.length === 0) throw new RangeError('reference stack: at least one agent is needed');

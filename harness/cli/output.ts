@@ -7,6 +7,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { ScenarioReport } from '../report/schema.ts';
+import { riskText } from '../report/risk-text.ts';
 import { formatProblem } from '../scenario/problems.ts';
 
 export interface OutputOptions {
@@ -91,6 +92,8 @@ export class Output {
     if (s.metrics !== null) {
       const passed = s.gates.filter((g) => g.pass).length;
       parts.push(`gates ${passed}/${s.gates.length}`, `equity ${s.metrics.finalEquity.toFixed(2)}`, `trades ${s.metrics.trades}`);
+      const risk = riskText(s);
+      if (risk !== '') parts.push(this.style('yellow', risk));
     } else if (s.status === 'invalid') {
       parts.push(`${s.problems.length} problem(s)`);
     }
@@ -104,3 +107,4 @@ export class Output {
     if (s.reproduce !== null && s.status !== 'invalid') this.line(`    reproduce: ${this.style('bold', s.reproduce)}`);
   }
 }
+

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MetricsSchema } from '../../engine/index.ts';
 
 /** Metrics the harness adds to the engine's (see HARNESS_METRIC_DEFINITIONS). */
-export const HARNESS_METRICS = ['finalEquity', 'trades', 'fills', 'fees', 'dataWarnings'] as const;
+export const HARNESS_METRICS = ['finalEquity', 'trades', 'fills', 'fees', 'dataWarnings', 'riskRejections', 'dailyLossHalts', 'killSwitchTrips'] as const;
 export type HarnessMetric = (typeof HARNESS_METRICS)[number];
 
 export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>> = {
@@ -17,6 +17,9 @@ export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>>
   fills: 'Number of fills (executions), buys and sells.',
   fees: 'Total fees paid, in account currency.',
   dataWarnings: 'Bad market data rows skipped or repaired under the declared bad-row policy.',
+  riskRejections: "Orders the stack's risk engine refused before they reached the venue (each refusal counts). Null for a stack whose risk engine does not count.",
+  dailyLossHalts: 'Sessions in which the daily-loss limit halted new risk (only risk-reducing orders passed until the next session). Null as for riskRejections.',
+  killSwitchTrips: 'Times the kill switch tripped (0 or 1: it does not re-arm within a run). Null as for riskRejections.',
 };
 
 /** Every metric a gate may name: the engine's metrics (new ones appear here by themselves) and the harness's. */

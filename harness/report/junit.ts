@@ -71,7 +71,11 @@ export function junitXml(report: Report): string {
       errors: cases.filter((c) => c.body.startsWith('<error')).length, skipped: cases.filter((c) => c.body.startsWith('<skipped')).length,
       time: seconds(s.wallTimeMs), timestamp: report.wallClockStartedAt.slice(0, 19), file: s.file,
     })}>`);
-    const props: [string, string | number | null][] = [['seed', s.seed], ['fingerprint', s.fingerprint], ['reproduce', s.reproduce], ['status', s.status]];
+    const m = s.metrics;
+    const props: [string, string | number | null][] = [
+      ['seed', s.seed], ['fingerprint', s.fingerprint], ['reproduce', s.reproduce], ['status', s.status],
+      ['riskRejections', m?.riskRejections ?? null], ['dailyLossHalts', m?.dailyLossHalts ?? null], ['killSwitchTrips', m?.killSwitchTrips ?? null],
+    ];
     out.push('    <properties>');
     for (const [name, value] of props) if (value !== null) out.push(`      <property${attrs({ name, value })}/>`);
     out.push('    </properties>');

@@ -5,6 +5,7 @@
  */
 import { describeThreshold } from '../gates/evaluate.ts';
 import { definitionsTable } from './metric-docs.ts';
+import { riskText } from './risk-text.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
 const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: '❌', invalid: '⛔', error: '💥', 'not-run': '⏸️' };
@@ -40,6 +41,8 @@ function scenarioSection(s: ScenarioReport): string[] {
   const facts = [`\`${s.file}\``];
   if (s.seed !== null) facts.push(`seed ${s.seed}`);
   if (s.fingerprint !== null) facts.push(`fingerprint \`${s.fingerprint.slice(0, 16)}\``);
+  const risk = riskText(s);
+  if (risk !== '') facts.push(`**risk: ${cell(risk)}**`);
   lines.push(facts.join(' · '), '');
   if (s.description !== null) lines.push(`_${cell(s.description)}_`, '');
   if (s.status === 'invalid') {

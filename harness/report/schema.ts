@@ -12,7 +12,8 @@ import { MetricsSchema } from '../../engine/index.ts';
  * The policy: any change that adds or changes a report field bumps this version; readers of
  * reports (replay, and later diff and baselines) read every earlier version through
  * read-report.ts, or exit 2 naming the version they cannot read.
- * 1: the first report. 2: journalVersion, per-scenario overrides.
+ * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
+ * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips).
  */
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -70,6 +71,9 @@ export const ScenarioMetricsSchema = MetricsSchema.extend({
   fills: int.nonnegative().describe('Number of fills.'),
   fees: z.number().nonnegative().describe('Total fees, in account currency.'),
   dataWarnings: int.nonnegative().describe('Bad market data rows skipped or repaired.'),
+  riskRejections: int.nonnegative().nullable().describe("Orders the risk engine refused; null when the stack's risk engine does not count."),
+  dailyLossHalts: int.nonnegative().nullable().describe('Sessions halted by the daily-loss limit; null as for riskRejections.'),
+  killSwitchTrips: int.nonnegative().nullable().describe('Kill switch trips (0 or 1); null as for riskRejections.'),
 });
 
 export const SCENARIO_STATUSES = ['passed', 'failed', 'invalid', 'error', 'not-run'] as const;

@@ -111,20 +111,25 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   }));
   const sources = openSources(decls, loaded.dir, options.seed);
   let events = 0;
+  // The reference stack, kept for its risk counters (a user's own stack reports none).
+  let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
   const result = await runBacktest({
     seed: options.seed,
     instruments,
     account: { currency: s.account.currency, startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals },
     sources,
-    stack: options.stack ?? (() => new ReferenceStack({
-      agents: s.stack.agents.map((a) => createAgent(a)),
-      allocator: createAllocator(s.stack.allocator),
-      risk: new RiskEngine(s.stack.risk),
-      execution: s.stack.execution,
-      account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
-      calendar,
-    })),
+    stack: options.stack ?? (() => {
+      reference = new ReferenceStack({
+        agents: s.stack.agents.map((a) => createAgent(a)),
+        allocator: createAllocator(s.stack.allocator),
+        risk: new RiskEngine(s.stack.risk),
+        execution: s.stack.execution,
+        account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
+        calendar,
+      });
+      return reference;
+    }),
     venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
     calendar,
@@ -138,7 +143,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
-  const metrics = scenarioMetrics(loaded, result, calendar);
+  const metrics = { ...scenarioMetrics(loaded, result, calendar), ...riskMetrics(reference) };
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
@@ -192,6 +197,12 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     dataWarnings: r.dataIssues.length,
     ...m,
   };
+}
+
+/** What the risk engine did, as metrics gates can use; null for a stack that does not count. */
+function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
+  const c = stack?.riskCounters() ?? null;
+  return { riskRejections: c?.rejections ?? null, dailyLossHalts: c?.dailyLossHalts ?? null, killSwitchTrips: c?.killSwitchTrips ?? null };
 }
 
 /** Several marks at one instant (ticks sharing a timestamp) become the last one. */

@@ -59,6 +59,8 @@ export interface PreTradeRisk {
   onEquity(equity: number, nowUs: number): void;
   /** Trips the kill switch (idempotent). */
   kill(reason: string, nowUs: number): void;
+  /** What it did so far; optional for other risk engines (reports then show null). */
+  counters?(): RiskCounters;
   snapshot(): unknown;
   restore(state: unknown): void;
 }
@@ -78,6 +80,20 @@ export interface RiskState {
   peakEquity: number;
   killed: boolean;
   killReason: string;
+  /** Counters for reports: orders refused, sessions halted by the daily-loss limit, kill switch trips. */
+  rejections: number;
+  dailyLossHalts: number;
+  killSwitchTrips: number;
+}
+
+/** What the risk engine did in a run, for reports and gates. */
+export interface RiskCounters {
+  /** Orders refused before reaching the venue (each refusal counts). */
+  readonly rejections: number;
+  /** Sessions in which the daily-loss limit halted new risk. */
+  readonly dailyLossHalts: number;
+  /** Times the kill switch tripped (0 or 1: it does not re-arm). */
+  readonly killSwitchTrips: number;
 }
 
 function money(m: number, md: number): string {
@@ -96,7 +112,7 @@ export class RiskEngine implements PreTradeRisk {
     this.s = {
       rateTimesUs: new Array<number>(this.limits.maxOrdersPerWindow ?? 0).fill(0), rateHead: 0, rateCount: 0,
       hasSession: false, sessionEndUs: 0, session: '', sessionStartEquity: 0, lastEquity: 0, dailyHalted: false,
-      peakEquity: 0, killed: false, killReason: '',
+      peakEquity: 0, killed: false, killReason: '', rejections: 0, dailyLossHalts: 0, killSwitchTrips: 0,
     };
   }
 
@@ -154,6 +170,7 @@ export class RiskEngine implements PreTradeRisk {
     if (this.limits.maxDailyLoss === undefined || s.dailyHalted) return;
     if (s.sessionStartEquity - equity < this.maxDailyLossMoney) return;
     s.dailyHalted = true;
+    s.dailyLossHalts++;
     const md = this.started().moneyDecimals;
     this.started().journal.record('note', nowUs, `risk: daily loss limit hit in session ${s.session}: equity ${money(equity, md)} from ${money(s.sessionStartEquity, md)}`);
   }
@@ -175,12 +192,24 @@ export class RiskEngine implements PreTradeRisk {
     if (this.s.killed) return;
     this.s.killed = true;
     this.s.killReason = reason;
+    this.s.killSwitchTrips++;
     const ctx = this.started();
     ctx.journal.record('note', nowUs, `risk: kill switch tripped: ${reason}`);
     ctx.onKill?.(reason);
   }
 
   check(order: OrderRequest, view: RiskBookView, nowUs: number): string | null {
+    const why = this.refusal(order, view, nowUs);
+    if (why !== null) this.s.rejections++;
+    return why;
+  }
+
+  counters(): RiskCounters {
+    const { rejections, dailyLossHalts, killSwitchTrips } = this.s;
+    return { rejections, dailyLossHalts, killSwitchTrips };
+  }
+
+  private refusal(order: OrderRequest, view: RiskBookView, nowUs: number): string | null {
     const raw = this.raw;
     if (raw === null) throw new Error('risk engine used before start()');
     const s = this.s;
@@ -219,8 +248,9 @@ export class RiskEngine implements PreTradeRisk {
   }
 
   restore(state: unknown): void {
-    const s = state as RiskState;
+    const s = state as Partial<Pick<RiskState, 'rejections' | 'dailyLossHalts' | 'killSwitchTrips'>> & Omit<RiskState, 'rejections' | 'dailyLossHalts' | 'killSwitchTrips'>;
     if (s.rateTimesUs.length !== (this.limits.maxOrdersPerWindow ?? 0)) throw new RangeError('risk engine: snapshot is for other limits');
-    this.s = { ...s, rateTimesUs: s.rateTimesUs.slice() };
+    // Snapshots from before the counters existed restore with them at zero.
+    this.s = { ...s, rejections: s.rejections ?? 0, dailyLossHalts: s.dailyLossHalts ?? 0, killSwitchTrips: s.killSwitchTrips ?? 0, rateTimesUs: s.rateTimesUs.slice() };
   }
 }
