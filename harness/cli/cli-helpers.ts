@@ -3,7 +3,9 @@
  * with the repository's Node (node_modules/.bin/node, Node 24, when present), colour off.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { FillSchema, type ScenarioReport } from '../report/schema.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,4 +47,17 @@ export function withoutWallClock(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([k]) => !/^wall(Clock|Time)/.test(k)).map(([k, v]) => [k, withoutWallClock(v)]));
   }
   return value;
+}
+
+/**
+ * A scenario's fills as a run wrote them: from its sidecar file (checked against the SHA-256 and
+ * count report.json gives), or inline.
+ */
+export function readFills(outDir: string, s: ScenarioReport): ScenarioReport['fills'] {
+  if (s.fillsFile === null) return s.fills;
+  const text = readFileSync(join(outDir, s.fillsFile.path), 'utf8');
+  if (createHash('sha256').update(text).digest('hex') !== s.fillsFile.sha256) throw new Error(`${s.fillsFile.path}: SHA-256 differs from the report's`);
+  const fills = text.split('\n').filter((l) => l !== '').map((l) => FillSchema.parse(JSON.parse(l)));
+  if (fills.length !== s.fillsFile.count) throw new Error(`${s.fillsFile.path}: ${fills.length} fills, the report says ${s.fillsFile.count}`);
+  return fills;
 }

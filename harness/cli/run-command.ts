@@ -32,7 +32,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
-    files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, workers, overrides: flags.set,
+    files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),

@@ -9,7 +9,7 @@ import { writeGeneratedSuite } from '../bench/generated-suite.ts';
 import { PROGRESS_LOG } from '../report/report-writer.ts';
 import { ReportSchema } from '../report/schema.ts';
 import { parseXml } from '../report/xml-reader.ts';
-import { cli, cliAsync, NODE, REPO, tempDir } from './cli-helpers.ts';
+import { cli, cliAsync, NODE, readFills, REPO, tempDir } from './cli-helpers.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -96,5 +96,22 @@ describe('npm run bench:suite -- --smoke', () => {
     expect(Object.keys(j.singleThreadedGc as object).sort()).toEqual(['oneWorkerSeconds', 'twoWorkersSeconds', 'vsDefaultGcOneWorker', 'workerSpeedup']);
     expect(Object.keys(j.scenariosPerSecond as object)).toEqual(['3', '6']);
     expect(j.workerSpeedup).toBeGreaterThan(0);
+  });
+});
+
+describe('fills beside report.json', () => {
+  it('are in a sidecar file per scenario, named with its SHA-256 and count; --inline-fills keeps them inline, the same', () => {
+    const side = tempDir('fills-side');
+    const inline = tempDir('fills-inline');
+    const file = 'scenarios/demo-sp500-sma-crossover.yaml';
+    expect(cli(['run', file, '--out', side, '--quiet']).code).toBe(0);
+    expect(cli(['run', file, '--out', inline, '--quiet', '--inline-fills']).code).toBe(0);
+    const a = ReportSchema.parse(JSON.parse(readFileSync(join(side, 'report.json'), 'utf8'))).scenarios[0]!;
+    const b = ReportSchema.parse(JSON.parse(readFileSync(join(inline, 'report.json'), 'utf8'))).scenarios[0]!;
+    expect(a.fills).toEqual([]);
+    expect(a.fillsFile).toMatchObject({ path: 'fills/00001-demo-sp500-sma-crossover.jsonl', count: a.metrics!.fills });
+    expect(b.fillsFile).toBe(null);
+    expect(b.fills.length).toBe(b.metrics!.fills);
+    expect(readFills(side, a)).toEqual(b.fills);
   });
 });

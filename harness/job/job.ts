@@ -12,7 +12,7 @@ import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } 
 import type { ScenarioReport } from '../report/schema.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
 import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
-import { loadScenarioFile, loadScenarioText, type LoadResult } from '../scenario/load.ts';
+import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '../scenario/load.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario } from '../scenario/run.ts';
@@ -38,6 +38,10 @@ export const JobSpecSchema = z.strictObject({
   seed: SeedChoiceSchema,
   overrides: z.array(OverrideSchema).default([]),
   journalDir: z.string().nullable().default(null).describe("Where to write the journal's JSON Lines view as <name>.jsonl; null for none."),
+  fills: z.strictObject({
+    reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
+    path: z.string().describe('The sidecar file, relative to reportsDir (fills/<index>-<file name>.jsonl, unique in a suite before any name is known).'),
+  }).nullable().default(null).describe('Where to write the fills, one JSON object a line; null keeps them inline in the report.'),
 });
 export type JobSpec = z.input<typeof JobSpecSchema>;
 
@@ -109,7 +113,14 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
     });
     if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
-    return outcome(ranScenario(id, run, now() - started));
+    const report = ranScenario(id, run, now() - started);
+    if (spec.fills === null) return outcome(report);
+    // Fills beside the report, written here (in the worker): the report stays small however many there are.
+    const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
+    const abs = resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileAtomic(abs, text, { fsync: false });
+    return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } });
   } catch (e) {
     const problem: ScenarioProblem | null = badInputProblem(e, r.loaded.dir, spec.cwd);
     if (problem !== null) return outcome(invalidScenario(id, [problem], now() - started));

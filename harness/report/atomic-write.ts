@@ -6,7 +6,16 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string): void {
+export interface AtomicWriteOptions {
+  /**
+   * Flush to disk before the rename (default true). Without it a power cut may leave an empty
+   * file; a crashed process never leaves half of one. Per-scenario sidecars skip it: thousands of
+   * fsyncs would dominate a suite, and the report that names them is flushed.
+   */
+  readonly fsync?: boolean;
+}
+
+export function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
@@ -15,7 +24,7 @@ export function writeFileAtomic(path: string, data: string): void {
     const bytes = Buffer.from(data, 'utf8');
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    if (options.fsync !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -58,7 +58,14 @@ function casesOf(s: ScenarioReport): Case[] {
 export function junitXml(report: Report): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const suites = report.scenarios.map((s) => ({ s, cases: casesOf(s) }));
-  const count = (pred: (c: Case) => boolean): number => suites.reduce((n, x) => n + x.cases.filter(pred).length, 0);
+  // An unfinished run is an error of its own, even when every scenario in it ended: a JUnit-only
+  // reader must never see a run that was interrupted, or is still going, as green.
+  const unfinished: Case | null = report.complete ? null : {
+    name: 'run completes', line: 1,
+    body: `<error${attrs({ message: report.interrupted === null ? 'the run has not ended (still running, or killed): this file is a snapshot' : `the run was interrupted by ${report.interrupted}`, type: 'Incomplete' })}/>`,
+  };
+  const all = unfinished === null ? suites.map((x) => x.cases) : [...suites.map((x) => x.cases), [unfinished]];
+  const count = (pred: (c: Case) => boolean): number => all.reduce((n, cases) => n + cases.filter(pred).length, 0);
   out.push(`<testsuites${attrs({
     name: 'gauntlet', tests: count(() => true), failures: count((c) => c.body.startsWith('<failure')),
     errors: count((c) => c.body.startsWith('<error')), skipped: count((c) => c.body.startsWith('<skipped')), time: seconds(report.wallTimeMs),
@@ -86,6 +93,11 @@ export function junitXml(report: Report): string {
       const open = `    <testcase${attrs({ classname: s.name, name: c.name, file: s.file, line: c.line, time: caseTime })}`;
       out.push(c.body === '' ? `${open}/>` : `${open}>\n      ${c.body}\n    </testcase>`);
     }
+    out.push('  </testsuite>');
+  }
+  if (unfinished !== null) {
+    out.push(`  <testsuite${attrs({ name: 'gauntlet run', tests: 1, failures: 0, errors: 1, skipped: 0, time: seconds(report.wallTimeMs), timestamp: report.wallClockStartedAt.slice(0, 19) })}>`);
+    out.push(`    <testcase${attrs({ classname: 'gauntlet run', name: unfinished.name, time: seconds(report.wallTimeMs) })}>\n      ${unfinished.body}\n    </testcase>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

@@ -32,9 +32,15 @@ describe('a run still going, or killed', () => {
     expect(markdownSummary(r)).toContain('exit code none yet');
   });
 
-  it('JUnit counts scenarios never run as errors, not skipped', () => {
+  it('JUnit counts scenarios never run as errors, not skipped, and the unfinished run as one more', () => {
     const x = parseXml(junitXml(report([ranScenario(id('a'), run([]), 10), notRunScenario(id('b'))], 20, 'SIGINT')));
-    expect(x.attributes).toMatchObject({ errors: '1', skipped: '0' });
+    expect(x.attributes).toMatchObject({ errors: '2', skipped: '0' });
+  });
+
+  it('JUnit is not green for an interrupted run even when every scenario in it ended', () => {
+    const x = parseXml(junitXml(report([ranScenario(id('a'), run([]), 10)], 20, 'SIGINT')));
+    expect(x.attributes).toMatchObject({ errors: '1', failures: '0', complete: 'false' });
+    expect(findAll(x, 'error')[0]!.attributes).toMatchObject({ type: 'Incomplete', message: 'the run was interrupted by SIGINT' });
   });
 });
 

@@ -20,6 +20,8 @@ import type { Report, ScenarioReport } from './schema.ts';
 
 export const PROGRESS_LOG = 'progress.jsonl';
 export const JOURNALS_DIR = 'journals';
+/** Per-scenario fills (report.json names each file and its SHA-256). */
+export const FILLS_DIR = 'fills';
 
 export interface ReportWriterOptions {
   readonly outDir: string;
@@ -54,6 +56,7 @@ export class ReportWriter {
       if (!this.reporters.includes(name)) rmSync(resolve(this.outDir, REPORTER_BY_NAME[name].fileName), { force: true });
     }
     rmSync(resolve(this.outDir, JOURNALS_DIR), { recursive: true, force: true });
+    rmSync(resolve(this.outDir, FILLS_DIR), { recursive: true, force: true });
     this.removeStaleTemps();
     this.writeAll(report);
     this.logFd = openSync(resolve(this.outDir, PROGRESS_LOG), 'w');

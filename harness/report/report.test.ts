@@ -58,8 +58,8 @@ describe('JUnit XML', () => {
   it('is well-formed, one testsuite per scenario, counts that add up', () => {
     expect(root.name).toBe('testsuites');
     const suites = findAll(root, 'testsuite');
-    expect(suites.map((s) => s.attributes.name)).toEqual(['good', 'bad <&> "gate"', 'broken', 'later']);
-    expect(root.attributes).toMatchObject({ tests: '6', failures: '1', errors: '2', skipped: '0' });
+    expect(suites.map((s) => s.attributes.name)).toEqual(['good', 'bad <&> "gate"', 'broken', 'later', 'gauntlet run']);
+    expect(root.attributes).toMatchObject({ tests: '7', failures: '1', errors: '3', skipped: '0' });
     for (const s of suites) expect(Number(s.attributes.tests)).toBe(findAll(s, 'testcase').length);
   });
 

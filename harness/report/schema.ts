@@ -13,7 +13,8 @@ import { MetricsSchema } from '../../engine/index.ts';
  * reports (replay, and later diff and baselines) read every earlier version through
  * read-report.ts, or exit 2 naming the version they cannot read.
  * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
- * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips).
+ * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips), fills in a sidecar
+ * file (fillsFile) unless --inline-fills.
  */
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -99,7 +100,12 @@ export const ScenarioReportSchema = z.strictObject({
   account: z.strictObject({ currency: z.string(), startCash: z.number() }).nullable(),
   final: z.record(z.string(), z.number()).nullable().describe('The final ledger in account currency: cash, equity, realized, unrealized, fees, marketValue, marginInUse, freeCash.'),
   metrics: ScenarioMetricsSchema.nullable(),
-  fills: z.array(FillSchema),
+  fills: z.array(FillSchema).describe('The fills, when kept inline (--inline-fills, or no reports folder); empty when they are in fillsFile.'),
+  fillsFile: z.strictObject({
+    path: z.string().describe('Relative to the reports folder: one fill per line (JSON, the fields of a fill here).'),
+    sha256: sha256.describe('SHA-256 of the file as written.'),
+    count: int.nonnegative(),
+  }).nullable().describe('The sidecar file holding the fills (the default when reports are written); null when inline or none ran.'),
   gates: z.array(GateResultSchema),
   warnings: z.array(WarningSchema),
   problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),

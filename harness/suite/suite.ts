@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import { batchSize, createJobPool, type JobPool } from '../distributed/pool.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
-import { JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
+import { FILLS_DIR, JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
 import type { ReporterName } from '../report/reporters.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
 import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
@@ -42,6 +42,8 @@ export interface SuiteOptions {
   readonly reporters: readonly ReporterName[];
   /** Also write each scenario's journal as JSON Lines to <outDir>/journals/<name>.jsonl. */
   readonly journals?: boolean;
+  /** Keep fills inline in report.json instead of a sidecar file per scenario (`--inline-fills`). */
+  readonly inlineFills?: boolean;
   /** Values in place of every file's (`--set`). */
   readonly overrides?: readonly ScenarioOverride[];
   /** Worker threads; 1 (the default) runs in this thread. */
@@ -104,6 +106,8 @@ export function createSuite(options: SuiteOptions): Suite {
   const specs: JobSpec[] = options.files.map((f, i) => ({
     file: f, cwd, seed: seedChoice(options.seeds, i), overrides: [...(options.overrides ?? [])].map((o) => ({ path: o.path, value: o.value as never })),
     journalDir: options.journals === true && outDir !== null ? resolve(outDir, JOURNALS_DIR) : null,
+    fills: outDir === null || options.inlineFills === true ? null
+      : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
   }));
   const scenarios: ScenarioReport[] = options.files.map((f) => {
     const abs = resolve(cwd, f);
