@@ -4,8 +4,19 @@
 // dependency (under node_modules, where Node does not strip types) or without its sources, it
 // runs the JavaScript build in dist/.
 import { existsSync, realpathSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The Node.js it is tested on, and what package.json's engines says: an older one gets a clear
+// message and exit 2 (bad input: the environment), not a stack trace and an exit code that reads
+// as a failed gate.
+const NODE_MAJOR_MIN = 24;
+const major = Number(process.versions.node.split('.')[0]);
+if (!(major >= NODE_MAJOR_MIN)) {
+  process.stderr.write(`gauntlet: needs Node.js >= ${NODE_MAJOR_MIN}, this is v${process.versions.node} (${process.execPath}).\n`
+    + 'In a checkout, `npx gauntlet` and npm scripts use the Node 24 that `npm ci` installs in node_modules/.bin.\n');
+  process.exit(2);
+}
 
 // SIGINT/SIGTERM from the first moment: a signal that comes while modules load is kept for the
 // command to handle (harness/cli/signals.ts takes this state over), never Node's default exit
@@ -21,7 +32,7 @@ for (const name of ['SIGINT', 'SIGTERM']) {
 
 // V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
 // NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = `${root}harness/cli/main.ts`;

@@ -13,7 +13,7 @@ export { REPORTERS, type ReporterName };
 export const SeedFlagSchema = z.string()
   .regex(/^\d+$/, 'expected a non-negative integer')
   .transform(Number)
-  .pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER, `at most ${Number.MAX_SAFE_INTEGER}`));
+  .pipe(z.number().min(0).max(Number.MAX_SAFE_INTEGER, `at most ${Number.MAX_SAFE_INTEGER}`).int());
 
 /** `--workers N`: worker threads for a suite. */
 const WorkersFlagSchema = z.string().regex(/^\d+$/, 'expected a positive integer').transform(Number).pipe(z.number().int().min(1).max(256, 'at most 256'));
@@ -63,7 +63,15 @@ export class FlagError extends Error {
 export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const lines = r.error.issues.map((i) => {
+  // One problem per flag: a flag can fail several checks of one pipe (an integer, then its range).
+  const seen = new Set<string>();
+  const issues = r.error.issues.filter((i) => {
+    const key = String(i.path[0] ?? '');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const lines = issues.map((i) => {
     const flag = i.path[0] === undefined ? '' : `--${String(i.path[0])}: `;
     const got = i.path[0] === undefined ? undefined : (raw as Record<string, unknown>)[String(i.path[0])];
     return `${flag}${i.message.replace(/^Invalid input: /, '')}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;

@@ -18,18 +18,34 @@ interface FileCheck {
   readonly problems: readonly ScenarioProblem[];
 }
 
+/** The rule `run` applies: a later file that reuses a loaded scenario's name is bad input. */
+function rejectDuplicateNames(checks: FileCheck[], nameAt: readonly ({ line: number; column: number } | null)[]): void {
+  const first = new Map<string, string>();
+  checks.forEach((c, i) => {
+    const at = nameAt[i];
+    if (at === null || at === undefined) return;
+    const other = first.get(c.name);
+    if (other === undefined) { first.set(c.name, c.file); return; }
+    checks[i] = { ...c, ok: false, problems: [...c.problems, { file: c.file, ...at, path: 'name', message: `scenario name '${c.name}' is also the name of ${other}: names must be unique in a suite` }] };
+  });
+}
+
 async function checkFiles(paths: readonly string[], cwd: string, withData: boolean): Promise<FileCheck[]> {
   const files = discoverScenarioFiles(paths.length > 0 ? paths : ['scenarios'], cwd);
   const checks: FileCheck[] = [];
+  const nameAt: ({ line: number; column: number } | null)[] = [];
   for (const f of files) {
     const r = loadScenarioFile(f, cwd);
     if (!r.ok) {
       checks.push({ file: r.file, name: r.name, ok: false, description: null, problems: r.problems });
+      nameAt.push(null);
       continue;
     }
     const problems = withData ? await checkMarketData(r.loaded, cwd) : [];
     checks.push({ file: r.loaded.file, name: r.loaded.name, ok: problems.length === 0, description: r.loaded.scenario.description ?? null, problems });
+    nameAt.push(r.loaded.locate(['name']));
   }
+  rejectDuplicateNames(checks, nameAt);
   return checks;
 }
 
@@ -65,7 +81,8 @@ export async function listCommand(paths: readonly string[], rawFlags: Record<str
   const checks = await checkFiles(paths, cwd, false);
   if (checks.length === 0) return noFiles(out, 'list', paths);
   const width = Math.min(40, Math.max(...checks.map((c) => c.name.length)));
-  for (const c of checks) {
+  // With --json, stdout is the JSON alone and the human list is not printed at all.
+  for (const c of flags.json ? [] : checks) {
     const description = c.ok ? (c.description ?? '') : out.style('red', `invalid: ${c.problems.length} problem(s), see gauntlet validate ${c.file}`);
     out.line(`${c.name.padEnd(width)}  ${description}  ${out.style('dim', c.file)}`);
   }

@@ -109,11 +109,26 @@ Examples:
   return p;
 }
 
+/**
+ * A reader that goes away (`gauntlet list | head`) is not an error of ours: output to it is
+ * dropped and the command finishes (a run still writes its reports and exits with its own code).
+ */
+function quietOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 /** Runs the CLI; resolves with the exit code (never calls process.exit but on a signal). */
 export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
   // Commands other than run have nothing to save: a signal (also one that came while modules
   // loaded) ends them with the conventional code. run takes the signals over itself.
   if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'run') ownSignals(exitOnSignal);
+  quietOnClosedPipes();
   let code = 0;
   const p = program(cwd, (c) => { code = c; });
   try {

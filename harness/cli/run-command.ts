@@ -3,6 +3,8 @@
  * plan first and one line per scenario, writes the reports, and exits with the most severe code.
  * SIGINT and SIGTERM write the report marked incomplete before exiting (130, 143).
  */
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
 import { serializeReport } from '../report/report.ts';
@@ -20,6 +22,11 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const files = discoverScenarioFiles(paths.length > 0 ? paths : ['scenarios'], cwd);
   if (files.length === 0) {
     out.error(`gauntlet run: no scenario files (.yaml, .yml) in ${paths.length > 0 ? paths.join(', ') : 'scenarios/'}`);
+    return 2;
+  }
+  const outProblem = checkOutDir(resolve(cwd, flags.out));
+  if (outProblem !== null) {
+    out.error(`gauntlet run: --out ${flags.out}: ${outProblem}`);
     return 2;
   }
   const seeds: SeedPlan = flags.seed === undefined ? { kind: 'scenario' }
@@ -60,5 +67,19 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     return finish(await suite.run());
   } finally {
     release();
+  }
+}
+
+/** Why the reports folder cannot be used (bad input, exit 2), or null: made when missing. */
+function checkOutDir(dir: string): string | null {
+  try {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st !== undefined && !st.isDirectory()) return 'is a file, not a folder';
+    if (st === undefined) mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? 'a part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'not writable' : (e as Error).message;
   }
 }

@@ -77,7 +77,28 @@ export function loadScenarioFile(path: string, options: LoadOptions | string = {
   const sha256 = sha256Hex(bytes);
   const fail = (problems: ScenarioProblem[]): LoadResult => ({ ok: false, file, absPath, name: fallbackName, sha256, problems });
   if (bytes.length > MAX_SCENARIO_BYTES) return fail([{ file, line: 1, column: 1, path: '', message: `file is larger than ${MAX_SCENARIO_BYTES} bytes: not a scenario` }]);
-  return parseScenarioText(bytes.toString('utf8'), { file, absPath, sha256, fallbackName, fail, overrides });
+  const text = decodeScenarioText(bytes);
+  if (typeof text !== 'string') return fail([{ file, line: 1, column: 1, path: '', message: text.problem }]);
+  return parseScenarioText(text, { file, absPath, sha256, fallbackName, fail, overrides });
+}
+
+/**
+ * Scenario files are text in UTF-8, or UTF-16 with a byte-order mark (what some Windows editors
+ * save); anything else is named for what it is rather than parsed as garbage.
+ */
+function decodeScenarioText(bytes: Buffer): string | { problem: string } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    if (bytes.length % 2 !== 0) return { problem: 'not valid UTF-16 text (an odd number of bytes after the byte-order mark)' };
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (body.includes(0)) return { problem: 'not a text file in UTF-8 (it holds NUL bytes: UTF-16 without a byte-order mark, or binary): save it as UTF-8' };
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  if (text.includes('\uFFFD')) return { problem: 'not valid UTF-8 text: save it as UTF-8' };
+  return text;
 }
 
 /**
