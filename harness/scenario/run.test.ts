@@ -64,3 +64,13 @@ metrics: { periodsPerYear: 252 }
     expect(r.metrics.periodsPerYear).toBe(252);
   });
 });
+
+describe('runScenario equity series (for reporters that chart it)', () => {
+  it('has one mark per bar close, in account currency, ending at the final equity', async () => {
+    const r = await runScenario(loadText('equity', BARS('')), { seed: 5 });
+    expect(r.equity.timeUs.length).toBe(400);
+    expect(r.equity.equity.length).toBe(400);
+    expect(r.equity.equity[399]).toBe(r.metrics.finalEquity);
+    for (let i = 1; i < 400; i++) expect(r.equity.timeUs[i]! - r.equity.timeUs[i - 1]!).toBe(3_600_000_000);
+  });
+});

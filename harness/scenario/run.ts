@@ -73,6 +73,11 @@ export interface ScenarioRunResult {
   readonly fills: ReportFill[];
   readonly gates: GateResult[];
   readonly warnings: DataWarning[];
+  /**
+   * Equity after each instant with a mark (the last mark of an instant), in account currency:
+   * for reporters that chart a run. Not in report.json (it grows with the run).
+   */
+  readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -144,6 +149,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
   const metrics = { ...scenarioMetrics(loaded, result, calendar), ...riskMetrics(reference) };
+  const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity);
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
@@ -161,6 +167,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
     })),
     gates,
+    equity: marks,
     warnings: result.dataIssues.map((d) => ({
       kind: 'bad-row' as const, file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
       reason: d.reason, detail: d.detail, action: d.action,
