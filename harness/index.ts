@@ -8,11 +8,11 @@ export { loadScenarioFile, loadScenarioText, type LoadedScenario, type LoadResul
 export { formatProblem, type ScenarioProblem } from './scenario/problems.ts';
 export { checkMarketData } from './scenario/check-data.ts';
 export { discoverScenarioFiles } from './scenario/discover.ts';
-export { runScenario, type RunOptions, type ScenarioRunResult, type ReportFill, type DataWarning } from './scenario/run.ts';
+export { runScenario, type RunOptions, type ScenarioRunResult, type ReportFill, type BadRowWarning } from './scenario/run.ts';
 export { scenarioJsonSchema } from './scenario/json-schema.ts';
 export { GateSchema, GATE_METRICS, HARNESS_METRIC_DEFINITIONS, gateName, type GateConfig } from './gates/schema.ts';
 export { evaluateGate, evaluateGates, type GateResult, type MetricValue } from './gates/evaluate.ts';
-export { ReportSchema, REPORT_SCHEMA_VERSION, type Report, type ScenarioReport } from './report/schema.ts';
+export { ReportSchema, REPORT_SCHEMA_VERSION, reportableMetrics, type Report, type ScenarioReport, type ScenarioWarning } from './report/schema.ts';
 export { reportJsonSchema } from './report/json-schema.ts';
 export { junitXml } from './report/junit.ts';
 export { markdownSummary } from './report/markdown.ts';

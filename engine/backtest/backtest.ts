@@ -91,8 +91,8 @@ export interface BacktestResult {
   outcome: RunOutcome;
   instruments: readonly Instrument[];
   fills: FillRecord[];
-  /** Equity samples, in account currency. */
-  equity: { timeUs: Float64Array; equity: Float64Array };
+  /** Equity samples and the gross exposure at each (sum of |market value|), in account currency. */
+  equity: { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array };
   startEquity: number;
   final: LedgerSummary & { currency: string };
   ledgerState: LedgerState;
@@ -100,17 +100,20 @@ export interface BacktestResult {
   barIntervalUs: number | undefined;
 }
 
-/** Growable float64 series without per-sample allocation. */
+/** Growable float64 series (time, value, gross exposure) without per-sample allocation. */
 class Series {
   t = new Float64Array(1024);
   v = new Float64Array(1024);
+  g = new Float64Array(1024);
   n = 0;
-  push(t: number, v: number): void {
+  push(t: number, v: number, g: number): void {
     if (this.n === this.t.length) {
       const t2 = new Float64Array(this.n * 2); t2.set(this.t); this.t = t2;
       const v2 = new Float64Array(this.n * 2); v2.set(this.v); this.v = v2;
+      const g2 = new Float64Array(this.n * 2); g2.set(this.g); this.g = g2;
     }
     this.t[this.n] = t;
+    this.g[this.n] = g;
     this.v[this.n++] = v;
   }
 }
@@ -166,7 +169,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   private sample(source: number, timeUs: number): void {
-    if (source === 0 && this.recordEquity) this.series.push(timeUs, this.ledger.equity() / this.moneyScale);
+    if (source === 0 && this.recordEquity) this.series.push(timeUs, this.ledger.equity() / this.moneyScale, this.ledger.grossExposure() / this.moneyScale);
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
   }
 
@@ -351,7 +354,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     outcome,
     instruments,
     fills: engine.fills,
-    equity: { timeUs: engine.series.t.slice(0, engine.series.n), equity: engine.series.v.slice(0, engine.series.n) },
+    equity: { timeUs: engine.series.t.slice(0, engine.series.n), equity: engine.series.v.slice(0, engine.series.n), grossExposure: engine.series.g.slice(0, engine.series.n) },
     startEquity: fromMoney(account.startCash, moneyDecimals),
     final: { ...engine.ledger.summary(), currency: account.currency },
     ledgerState: engine.ledger.snapshot(),

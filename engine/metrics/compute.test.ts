@@ -33,7 +33,7 @@ describe('computeMetrics', () => {
       sortino: null,
       calmar: null,
       maxDrawdown: 0,
-      maxDrawdownDurationUs: 0,
+      maxDrawdownDurationUs: 0, maxDrawdownDurationDays: 0,
       tradeCount: 0,
       winRate: null,
       exposure: null,
@@ -105,5 +105,20 @@ describe('METRIC_DEFINITIONS and MetricsSchema', () => {
     expect(MetricsSchema.safeParse({ ...m, sharpe: NaN }).success).toBe(false);
     expect(MetricsSchema.safeParse({ ...m, profitFactor: Infinity }).success).toBe(false);
     expect(MetricsSchema.safeParse({ ...m, extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('computeMetrics on spans longer than exact microseconds reach', () => {
+  it('gives a drawdown of 320 years in days, and null (not an unsafe integer) in microseconds', () => {
+    // Marks from 1700 to 2020 (negative epoch times are exact), falling all the way.
+    const startUs = Date.UTC(1700, 0, 1) * 1000;
+    const stepUs = 365 * 86_400_000_000;
+    const timeUs = Float64Array.from({ length: 321 }, (_, i) => startUs + i * stepUs);
+    const equity = Float64Array.from({ length: 321 }, (_, i) => 1000 - i);
+    const m = computeMetrics({ curve: { startTimeUs: startUs - stepUs, startEquity: 1001, timeUs, equity }, periodsPerYear: 1 });
+    expect(m.maxDrawdownDurationUs).toBeNull();
+    expect(m.maxDrawdownDurationDays).toBe(321 * 365);
+    expect(m.maxDrawdownDurationBars).toBe(321);
+    expect(MetricsSchema.safeParse(m).success).toBe(true);
   });
 });

@@ -19,6 +19,8 @@ import {
 } from './returns.ts';
 import { exposureStats, tradeStats, turnover } from './trades.ts';
 
+const US_PER_DAY = 86_400_000_000;
+
 /**
  * Computes every metric of METRIC_DEFINITIONS. Throws RangeError when the input breaks its
  * contract (a bug upstream: the ledger produced it); never returns NaN or Infinity.
@@ -57,7 +59,9 @@ export function computeMetrics(input: MetricsInput): Metrics {
     maxDrawdownPeakTimeUs: dd.peakTimeUs,
     maxDrawdownTroughTimeUs: dd.troughTimeUs,
     maxDrawdownRecoveryTimeUs: dd.recoveryTimeUs,
-    maxDrawdownDurationUs: dd.longestDurationUs,
+    // Two exact times can be further apart than an exact integer reaches (2^53 us, 285 years).
+    maxDrawdownDurationUs: Number.isSafeInteger(dd.longestDurationUs) ? dd.longestDurationUs : null,
+    maxDrawdownDurationDays: dd.longestDurationUs / US_PER_DAY,
     maxDrawdownDurationBars: dd.longestDurationBars,
     ...trades,
     ...exposure,

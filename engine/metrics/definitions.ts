@@ -32,7 +32,8 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricKey, string>> = {
   maxDrawdownRecoveryTimeUs:
     'Time (epoch microseconds) of the first mark back at or above the deepest drawdown\'s peak; null when it never recovered or there was no drawdown.',
   maxDrawdownDurationUs:
-    'Longest drawdown, in microseconds: from the last mark at a peak to the first mark back at or above it; a drawdown that never recovers runs to the last mark.',
+    'Longest drawdown, in microseconds: from the last mark at a peak to the first mark back at or above it; a drawdown that never recovers runs to the last mark. Null when the span is too long for an exact integer of microseconds (over about 285 years): maxDrawdownDurationDays still gives it.',
+  maxDrawdownDurationDays: 'maxDrawdownDurationUs in days of 86,400 s (a decimal; computed however long the span).',
   maxDrawdownDurationBars:
     'Longest drawdown in bars, measured as maxDrawdownDurationUs is (peak mark to recovery or last mark); the longest in bars and in time can be different drawdowns.',
   tradeCount: 'Number of closed round trips (a partial close is its own round trip).',

@@ -94,7 +94,9 @@ export interface Metrics {
   readonly maxDrawdownPeakTimeUs: number | null;
   readonly maxDrawdownTroughTimeUs: number | null;
   readonly maxDrawdownRecoveryTimeUs: number | null;
-  readonly maxDrawdownDurationUs: number;
+  /** Null when the span does not fit an exact integer of microseconds (over about 285 years). */
+  readonly maxDrawdownDurationUs: number | null;
+  readonly maxDrawdownDurationDays: number;
   readonly maxDrawdownDurationBars: number;
   readonly tradeCount: number;
   readonly winningTrades: number;

@@ -160,6 +160,20 @@ export class Ledger {
     return equity;
   }
 
+  /**
+   * Gross exposure now, in money units: the sum of |market value| over positions (a future's is
+   * its notional, quantity x price x multiplier). The sampling path: no allocation.
+   */
+  grossExposure(): number {
+    const s = this.state;
+    let gross = 0;
+    for (let i = 0; i < s.positions.length; i++) {
+      if (s.positions[i]!.quantityRaw === 0) continue;
+      gross += Math.abs(this.marketValue(i));
+    }
+    return gross;
+  }
+
   summary(): LedgerSummary {
     const s = this.state;
     let marketValue = 0;

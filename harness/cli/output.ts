@@ -91,7 +91,7 @@ export class Output {
     const parts = [label, seed.padEnd(22), s.name];
     if (s.metrics !== null) {
       const passed = s.gates.filter((g) => g.pass).length;
-      parts.push(`gates ${passed}/${s.gates.length}`, `equity ${s.metrics.finalEquity.toFixed(2)}`, `trades ${s.metrics.trades}`);
+      parts.push(`gates ${passed}/${s.gates.length}`, `equity ${s.metrics.finalEquity?.toFixed(2) ?? 'null'}`, `trades ${s.metrics.trades ?? 'null'}`);
       const risk = riskText(s);
       if (risk !== '') parts.push(this.style('yellow', risk));
     } else if (s.status === 'invalid') {
@@ -99,8 +99,14 @@ export class Output {
     }
     parts.push(this.style('dim', `${(s.wallTimeMs / 1000).toFixed(2)}s  ${s.file}`));
     const text = parts.join('  ');
-    if (s.status === 'passed' || s.status === 'not-run') { this.info(text); return; }
+    const metricWarnings = s.warnings.filter((w) => w.kind === 'metric');
+    if (s.status === 'passed' || s.status === 'not-run') {
+      this.info(text);
+      for (const w of metricWarnings) this.info(`    ${this.style('yellow', 'warning')}: ${w.metric} is null: ${w.reason}`);
+      return;
+    }
     this.line(text);
+    for (const w of metricWarnings) this.line(`    ${this.style('yellow', 'warning')}: ${w.metric} is null: ${w.reason}`);
     for (const g of s.gates) if (!g.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${g.line}:${g.column}: gate '${g.name}': ${g.message}`);
     for (const p of s.problems) this.line(`    ${formatProblem(p)}`);
     if (s.error !== null) this.line(`    internal error: ${s.error.message}`);

@@ -62,7 +62,10 @@ function scenarioSection(s: ScenarioReport): string[] {
     lines.push('| gate | metric | threshold | actual | result |', '|---|---|---|---:|---|');
     for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(g.metric)} | ${cell(describeThreshold(g.threshold))} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
-  if (s.warnings.length > 0) lines.push('', `${s.warnings.length} data warning(s), first: \`${s.warnings[0]!.file}:${s.warnings[0]!.line}\` ${cell(s.warnings[0]!.reason)} (${s.warnings[0]!.action})`);
+  const badRows = s.warnings.filter((w) => w.kind === 'bad-row');
+  const first = badRows[0];
+  if (first !== undefined) lines.push('', `${badRows.length} data warning(s), first: \`${first.file}:${first.line}\` ${cell(first.reason)} (${first.action})`);
+  for (const w of s.warnings) if (w.kind === 'metric') lines.push('', `⚠️ \`${w.metric}\` is null: ${cell(w.reason)}`);
   if (s.status !== 'passed' && s.reproduce !== null) lines.push('', `Reproduce: \`${s.reproduce}\``);
   lines.push('');
   return lines;

@@ -60,13 +60,23 @@ export const FillSchema = z.strictObject({
   clientOrderId: z.string(),
 });
 
-export const WarningSchema = z.strictObject({
+export const BadRowWarningSchema = z.strictObject({
   kind: z.literal('bad-row'),
   file: z.string(), line: int.positive(), column: z.string(),
   reason: z.string(), detail: z.string(), action: z.enum(['rejected', 'skipped', 'repaired']),
 }).describe('A bad market data row, handled under the declared bad-row policy.');
 
-export const ScenarioMetricsSchema = MetricsSchema.extend({
+export const MetricWarningSchema = z.strictObject({
+  kind: z.literal('metric'),
+  metric: z.string().describe('The metric reported as null.'),
+  reason: z.string().describe('Why it could not be reported, with the value computed.'),
+}).describe('A figure that could not be computed or represented: null in metrics, the rest still reported.');
+
+export const WarningSchema = z.discriminatedUnion('kind', [BadRowWarningSchema, MetricWarningSchema]);
+export type ScenarioWarning = z.output<typeof WarningSchema>;
+
+/** The harness's metrics beside the engine's; each checked on its own (reportableMetrics). */
+const ScenarioMetricsStrictSchema = MetricsSchema.extend({
   finalEquity: z.number().describe('Equity at the end, in account currency.'),
   trades: int.nonnegative().describe('Closed round trips (= tradeCount).'),
   fills: int.nonnegative().describe('Number of fills.'),
@@ -76,6 +86,40 @@ export const ScenarioMetricsSchema = MetricsSchema.extend({
   dailyLossHalts: int.nonnegative().nullable().describe('Sessions halted by the daily-loss limit; null as for riskRejections.'),
   killSwitchTrips: int.nonnegative().nullable().describe('Kill switch trips (0 or 1); null as for riskRejections.'),
 });
+
+/**
+ * Every metric may be null in a report: a figure that cannot be computed or represented (a
+ * duration past 2^53, a ratio past the float range) is null with a warning naming it, and the
+ * run still reports the rest rather than dying at the report stage.
+ */
+export const ScenarioMetricsSchema = z.strictObject(
+  Object.fromEntries(Object.entries(ScenarioMetricsStrictSchema.shape).map(([k, v]) => [k, (v as z.ZodType).nullable()])) as {
+    [K in keyof typeof ScenarioMetricsStrictSchema.shape]: z.ZodNullable<(typeof ScenarioMetricsStrictSchema.shape)[K]>
+  },
+);
+
+/** The metrics a report can carry: each checked against its schema; one that fails is null with a warning. */
+export function reportableMetrics(metrics: Readonly<Record<string, unknown>>): { metrics: z.output<typeof ScenarioMetricsSchema>; warnings: ScenarioWarning[] } {
+  const out: Record<string, unknown> = {};
+  const warnings: ScenarioWarning[] = [];
+  const shape = ScenarioMetricsStrictSchema.shape as Record<string, z.ZodType>;
+  for (const [key, schema] of Object.entries(shape)) {
+    const value = metrics[key] ?? null;
+    const ok = value === null || schema.safeParse(value).success;
+    out[key] = ok ? value : null;
+    if (!ok) warnings.push({ kind: 'metric', metric: key, reason: `${String(value)} cannot be reported: ${unreportable(value)}` });
+  }
+  for (const key of Object.keys(metrics)) if (!(key in shape)) throw new Error(`reportableMetrics: '${key}' is not a report metric (add it to ScenarioMetricsSchema)`);
+  return { metrics: ScenarioMetricsSchema.parse(out), warnings };
+}
+
+function unreportable(v: unknown): string {
+  if (typeof v !== 'number') return `not a number (${typeof v})`;
+  if (Number.isNaN(v)) return 'not a number (NaN)';
+  if (!Number.isFinite(v)) return 'not finite';
+  if (Number.isInteger(v) && !Number.isSafeInteger(v)) return 'an integer beyond 2^53, which a float cannot hold exactly';
+  return 'outside the range the metric allows';
+}
 
 export const SCENARIO_STATUSES = ['passed', 'failed', 'invalid', 'error', 'not-run'] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];

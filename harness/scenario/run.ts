@@ -13,6 +13,7 @@ import {
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
+import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketSources, openSources } from './market.ts';
 import { effectiveInstruments } from './semantic.ts';
@@ -49,7 +50,7 @@ export interface ReportFill {
   readonly clientOrderId: string;
 }
 
-export interface DataWarning {
+export interface BadRowWarning {
   readonly kind: 'bad-row';
   readonly file: string;
   readonly line: number;
@@ -72,7 +73,7 @@ export interface ScenarioRunResult {
   readonly metrics: ScenarioMetrics;
   readonly fills: ReportFill[];
   readonly gates: GateResult[];
-  readonly warnings: DataWarning[];
+  readonly warnings: ScenarioWarning[];
   /**
    * Equity after each instant with a mark (the last mark of an instant), in account currency:
    * for reporters that chart a run. Not in report.json (it grows with the run).
@@ -148,8 +149,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
-  const metrics = { ...scenarioMetrics(loaded, result, calendar), ...riskMetrics(reference) };
-  const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity);
+  // A figure that cannot be represented is null with a warning; the run still reports the rest.
+  const metricWarnings: ScenarioWarning[] = [];
+  const reportable = reportableMetrics({ ...scenarioMetrics(loaded, result, calendar, metricWarnings), ...riskMetrics(reference) });
+  const metrics: ScenarioMetrics = reportable.metrics;
+  const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
@@ -167,18 +171,25 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
     })),
     gates,
-    equity: marks,
-    warnings: result.dataIssues.map((d) => ({
-      kind: 'bad-row' as const, file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
-      reason: d.reason, detail: d.detail, action: d.action,
-    })),
+    equity: { timeUs: marks.timeUs, equity: marks.equity },
+    warnings: [
+      ...result.dataIssues.map((d): BadRowWarning => ({
+        kind: 'bad-row', file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
+        reason: d.reason, detail: d.detail, action: d.action,
+      })),
+      ...reportable.warnings,
+      ...metricWarnings,
+      ...engineNullWarnings(metrics),
+    ],
   };
 }
 
 /** The engine's metrics plus the harness's (finalEquity, trades, fills, fees, dataWarnings). */
-function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar): ScenarioMetrics {
+function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, warnings: ScenarioWarning[]): ScenarioMetrics {
   const s = loaded.scenario;
-  const { timeUs, equity } = lastMarkPerInstant(r.equity.timeUs, r.equity.equity);
+  const { timeUs, equity, grossExposure } = lastMarkPerInstant(r.equity.timeUs, r.equity.equity, r.equity.grossExposure);
+  const exposure = exposureSeries(equity, grossExposure);
+  if (exposure.warning !== null) warnings.push(exposure.warning);
   const n = timeUs.length;
   const firstTime = n > 0 ? timeUs[0]! : 0;
   const startTimeUs = firstTime - Math.max(1, r.barIntervalUs ?? 1);
@@ -194,6 +205,7 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     riskFreeRatePerYear: s.metrics.riskFreeRatePerYear,
     trades: trades.roundTrips,
     fills: r.fills,
+    exposure: exposure.series,
   });
   const scale = 10 ** s.account.moneyDecimals;
   return {
@@ -206,6 +218,15 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
   };
 }
 
+/** Figures the engine itself reports as null because they cannot be represented: named, never silent. */
+function engineNullWarnings(m: ScenarioMetrics): ScenarioWarning[] {
+  const days = m.maxDrawdownDurationDays;
+  if (m.maxDrawdownDurationUs === null && typeof days === 'number' && days > 0) {
+    return [{ kind: 'metric', metric: 'maxDrawdownDurationUs', reason: `the longest drawdown, ${days} days, is beyond 2^53 microseconds (285 years): see maxDrawdownDurationDays` }];
+  }
+  return [];
+}
+
 /** What the risk engine did, as metrics gates can use; null for a stack that does not count. */
 function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
   const c = stack?.riskCounters() ?? null;
@@ -213,18 +234,42 @@ function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
 }
 
 /** Several marks at one instant (ticks sharing a timestamp) become the last one. */
-function lastMarkPerInstant(t: Float64Array, v: Float64Array): { timeUs: Float64Array; equity: Float64Array } {
+function lastMarkPerInstant(t: Float64Array, v: Float64Array, g: Float64Array): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
   let dup = 0;
   for (let i = 1; i < t.length; i++) if (t[i] === t[i - 1]) dup++;
-  if (dup === 0) return { timeUs: t, equity: v };
+  if (dup === 0) return { timeUs: t, equity: v, grossExposure: g };
   const times = new Float64Array(t.length - dup);
   const values = new Float64Array(t.length - dup);
+  const gross = new Float64Array(t.length - dup);
   let k = -1;
   for (let i = 0; i < t.length; i++) {
-    if (k >= 0 && times[k] === t[i]) { values[k] = v[i]!; continue; }
+    if (k >= 0 && times[k] === t[i]) { values[k] = v[i]!; gross[k] = g[i]!; continue; }
     k++;
     times[k] = t[i]!;
     values[k] = v[i]!;
+    gross[k] = g[i]!;
   }
-  return { timeUs: times, equity: values };
+  return { timeUs: times, equity: values, grossExposure: gross };
+}
+
+/**
+ * Gross exposure / equity at each mark; where equity is not positive the ratio means nothing, so
+ * the series falls back to in-market flags (exposure still computed, averageGrossExposure null
+ * with a warning).
+ */
+function exposureSeries(equity: Float64Array, gross: Float64Array): { series: Float64Array | boolean[]; warning: ScenarioWarning | null } {
+  const ratio = new Float64Array(equity.length);
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]!;
+    const gi = gross[i]!;
+    if (gi === 0) continue;
+    if (!(e > 0)) {
+      return {
+        series: Array.from(gross, (x) => x !== 0),
+        warning: { kind: 'metric', metric: 'averageGrossExposure', reason: `equity was ${e} (not positive) at a mark with open positions: gross exposure / equity is undefined there` },
+      };
+    }
+    ratio[i] = gi / e;
+  }
+  return { series: ratio, warning: null };
 }
