@@ -169,7 +169,10 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   private sample(source: number, timeUs: number): void {
-    if (source === 0 && this.recordEquity) this.series.push(timeUs, this.ledger.equity() / this.moneyScale, this.ledger.grossExposure() / this.moneyScale);
+    if (source === 0 && this.recordEquity) {
+      const equity = this.ledger.equity();
+      this.series.push(timeUs, equity / this.moneyScale, this.ledger.grossExposureAtLastEquity / this.moneyScale);
+    }
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
   }
 

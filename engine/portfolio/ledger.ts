@@ -68,6 +68,8 @@ export interface LedgerSummary {
 export class Ledger {
   readonly instruments: readonly Instrument[];
   private state: LedgerState;
+  /** Set by equity(): see grossExposureAtLastEquity. A number from the start, so V8 keeps it unboxed. */
+  private lastGross = 0;
 
   constructor(params: { instruments: readonly Instrument[]; currency: string; moneyDecimals: number; startCash: number }) {
     if (!Number.isSafeInteger(params.startCash)) throw new RangeError(`ledger start cash must be integer money units, got ${params.startCash}`);
@@ -151,27 +153,25 @@ export class Ledger {
   equity(): number {
     const s = this.state;
     let equity = s.cash;
+    let gross = 0;
     for (let i = 0; i < s.positions.length; i++) {
       const pos = s.positions[i]!;
       if (pos.quantityRaw === 0) continue;
       const mv = this.marketValue(i);
       equity += this.instruments[i]!.isCash ? mv : mv - pos.costBasis;
+      gross += mv < 0 ? -mv : mv;
     }
+    this.lastGross = gross;
     return equity;
   }
 
   /**
-   * Gross exposure now, in money units: the sum of |market value| over positions (a future's is
-   * its notional, quantity x price x multiplier). The sampling path: no allocation.
+   * Gross exposure in money units as of the last equity() call: the sum of |market value| over
+   * positions (a future's is its notional, quantity x price x multiplier). equity() computes it
+   * in the same pass, so sampling both costs one walk over the positions.
    */
-  grossExposure(): number {
-    const s = this.state;
-    let gross = 0;
-    for (let i = 0; i < s.positions.length; i++) {
-      if (s.positions[i]!.quantityRaw === 0) continue;
-      gross += Math.abs(this.marketValue(i));
-    }
-    return gross;
+  get grossExposureAtLastEquity(): number {
+    return this.lastGross;
   }
 
   summary(): LedgerSummary {
