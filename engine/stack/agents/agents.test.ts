@@ -49,16 +49,20 @@ function rsiSeries(xs: readonly number[], n: number): number[] {
   return out;
 }
 
-/** Cross rule: relation series (NaN before defined) -> signals on crosses. */
+/**
+ * Cross rule: relation series (NaN before defined) -> signals on crosses. A tie (0) carries the
+ * last side through: only a change of side between two non-tie relations is a cross.
+ */
 function crossSignals(rel: number[], allowShort: boolean): [number, number][] {
   const out: [number, number][] = [];
   let target = 0;
+  let side = 0;
   const short = allowShort ? -1 : 0;
-  for (let i = 1; i < rel.length; i++) {
-    const p = rel[i - 1]!;
+  for (let i = 0; i < rel.length; i++) {
     const r = rel[i]!;
-    if (Number.isNaN(p) || Number.isNaN(r)) continue;
-    if (p <= 0 && r > 0 && target !== 1) { target = 1; out.push([i, 1]); } else if (p >= 0 && r < 0 && target !== short) { target = short; out.push([i, short]); }
+    if (Number.isNaN(r) || r === 0) continue;
+    if (side < 0 && r > 0 && target !== 1) { target = 1; out.push([i, 1]); } else if (side > 0 && r < 0 && target !== short) { target = short; out.push([i, short]); }
+    side = r;
   }
   return out;
 }
@@ -83,6 +87,26 @@ describe('sma-crossover (price vs SMA)', () => {
       const rel = xs.map((x, i) => (i < n - 1 ? Number.NaN : Math.sign(x - smaAt(xs, n, i))));
       expect(signalsOf({ kind: 'sma-crossover', instrument: 'X', period: n, allowShort }, xs)).toEqual(crossSignals(rel, allowShort));
     }));
+  });
+});
+
+describe('crossing agents at an exact tie (close equal to its SMA)', () => {
+  // SMA(2) ties its close exactly when two closes are equal. [10, 12, 12, 13]: bar 1 above
+  // (12 > 11), bar 2 a tie (12 = 12), bar 3 above again (13 > 12.5).
+  it('touching the average from above and rising again is not a new upward cross', () => {
+    // Flat at the start (the first comparison sets the side without a cross), so a cross up would
+    // be a long signal; a tie then a rise on the same side must not give one.
+    expect(signalsOf({ kind: 'sma-crossover', instrument: 'X', period: 2 }, [10, 12, 12, 13])).toEqual([]);
+  });
+
+  it('touching it from above and falling below is a cross down', () => {
+    // Bar 3: 11 < 11.5.
+    expect(signalsOf({ kind: 'sma-crossover', instrument: 'X', period: 2, allowShort: true }, [10, 12, 12, 11])).toEqual([[3, -1]]);
+  });
+
+  it('touching it from below and rising above is a cross up', () => {
+    // Bar 1 below (10 < 11), bar 2 a tie, bar 3 above (11 > 10.5).
+    expect(signalsOf({ kind: 'sma-crossover', instrument: 'X', period: 2 }, [12, 10, 10, 11])).toEqual([[3, 1]]);
   });
 });
 

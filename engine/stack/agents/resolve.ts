@@ -26,8 +26,12 @@ export function compareMeans(sumA: number, nA: number, sumB: number, nB: number)
 export const NO_RELATION = 2;
 
 /**
- * The crossover rule of the crossing agents: long (1) when the relation crosses from <= 0 to > 0,
- * `shortTarget` (0 or -1) when it crosses from >= 0 to < 0; null when the target does not change.
+ * The crossover rule of the crossing agents: long (1) when the relation crosses from below to
+ * above, `shortTarget` (0 or -1) when it crosses from above to below; null when the target does
+ * not change. `prevRelation` is the last relation that was not a tie: an exact tie (a close equal
+ * to its average, or two equal averages) carries the last side through, as peer engines do, so a
+ * series that touches the average from above and rises again has not crossed up (and one that
+ * touches it from above and falls below has crossed down). Callers skip ties.
  */
 export function crossoverTarget(prevRelation: number, relation: number, target: number, shortTarget: number): number | null {
   if (prevRelation === NO_RELATION) return null;

@@ -17,7 +17,7 @@ export const SmaCrossoverParamsSchema = z.strictObject({
   instrument: z.string().min(1).describe('Instrument id the agent trades.'),
   period: z.number().int().min(1).max(100_000).describe('SMA length in bars.'),
   allowShort: z.boolean().default(false).describe('Go short (-1) on a cross below instead of flat.'),
-});
+}).describe('Long when the close crosses above its SMA, flat (or short) when it crosses below. A close exactly equal to its SMA carries the last side: touching the average and leaving on the same side is not a cross.');
 export type SmaCrossoverParams = z.input<typeof SmaCrossoverParamsSchema>;
 
 export interface SmaCrossoverState {
@@ -50,6 +50,9 @@ export class SmaCrossoverAgent implements Agent {
       sma.update(bar.closeRaw);
       if (!sma.ready) return;
       const rel = compareMeans(bar.closeRaw, 1, sma.sum, n);
+      // A tie carries the last side through: touching the average and leaving on the same side
+      // is not a cross (crossoverTarget).
+      if (rel === 0) return;
       const prev = this.prevRelation;
       this.prevRelation = rel;
       const next = crossoverTarget(prev, rel, this.target, shortTarget);

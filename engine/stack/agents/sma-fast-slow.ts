@@ -15,7 +15,8 @@ export const SmaFastSlowParamsSchema = z.strictObject({
   fast: z.number().int().min(1).max(100_000).describe('Fast SMA length in bars (shorter than slow).'),
   slow: z.number().int().min(2).max(100_000).describe('Slow SMA length in bars.'),
   allowShort: z.boolean().default(false).describe('Go short (-1) when the fast SMA crosses below the slow one, instead of flat.'),
-}).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
+}).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] })
+  .describe('Long when the fast SMA crosses above the slow one, flat (or short) when it crosses below. Equal averages carry the last side: touching is not a cross.');
 export type SmaFastSlowParams = z.input<typeof SmaFastSlowParamsSchema>;
 
 export interface SmaFastSlowState {
@@ -51,6 +52,9 @@ export class SmaFastSlowAgent implements Agent {
       this.slow.update(bar.closeRaw);
       if (!this.slow.ready) return;
       const rel = compareMeans(this.fast.sum, nf, this.slow.sum, ns);
+      // A tie carries the last side through: touching the average and leaving on the same side
+      // is not a cross (crossoverTarget).
+      if (rel === 0) return;
       const prev = this.prevRelation;
       this.prevRelation = rel;
       const next = crossoverTarget(prev, rel, this.target, shortTarget);
