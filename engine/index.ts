@@ -8,6 +8,7 @@ export { Kernel, type KernelContext, type ExternalStream, type RunBudget, type R
 export type { FetchFn, FetchResult } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
 export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, type JournalSink } from './kernel/journal.ts';
+export { NumericRangeError } from './kernel/errors.ts';
 export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
 
 export * from './market/types.ts';

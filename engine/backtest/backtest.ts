@@ -3,6 +3,7 @@
  * with every input and decision journaled. This is the direct path; the provider path (HTTP
  * through msw) swaps the data client and must give the same fingerprint when no fault is injected.
  */
+import { NumericRangeError } from '../kernel/errors.ts';
 import { Journal, type JournalSink } from '../kernel/journal.ts';
 import { Kernel, type FetchFn, type RunBudget, type RunOutcome } from '../kernel/kernel.ts';
 import { RngRegistry } from '../kernel/rng.ts';
@@ -100,6 +101,12 @@ export interface BacktestResult {
   barIntervalUs: number | undefined;
 }
 
+/** The first error of `type` along a cause chain (bounded). */
+function findCause<T extends Error>(e: unknown, type: new (...args: never[]) => T): T | null {
+  for (let c: unknown = e, i = 0; c instanceof Error && i < 8; c = c.cause, i++) if (c instanceof type) return c;
+  return null;
+}
+
 /** Growable float64 series (time, value, gross exposure) without per-sample allocation. */
 class Series {
   t = new Float64Array(1024);
@@ -171,6 +178,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   private sample(source: number, timeUs: number): void {
     if (source === 0 && this.recordEquity) {
       const equity = this.ledger.equity();
+      if (!Number.isSafeInteger(equity)) throw new NumericRangeError('equity', `equity ${equity} money units is beyond 2^53: the account left the exact range`);
       this.series.push(timeUs, equity / this.moneyScale, this.ledger.grossExposureAtLastEquity / this.moneyScale);
     }
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
@@ -344,8 +352,13 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   try {
     outcome = await kernel.run(params.budget);
   } catch (e) {
-    const at = formatTimeUs(kernel.clock.nowUs());
-    throw new Error(`backtest failed at ${at} (seed ${params.seed}): ${(e as Error).message}`, { cause: e });
+    const nowUs = kernel.clock.nowUs();
+    const at = formatTimeUs(nowUs);
+    const message = `backtest failed at ${at} (seed ${params.seed}): ${(e as Error).message}`;
+    // Out of the exact range is where the inputs took the run, not a bug: keep its type, add the instant.
+    const range = findCause(e, NumericRangeError);
+    if (range !== null) throw new NumericRangeError(range.figure, message, { timeUs: range.timeUs ?? nowUs, cause: e });
+    throw new Error(message, { cause: e });
   } finally {
     await Promise.all(params.sources.map((s) => s.close?.()));
   }

@@ -7,6 +7,7 @@
  * rounded once; mark-to-market values are rounded once per valuation. Every sum after that is an
  * exact integer sum, which is why the ledger identity holds exactly.
  */
+import { NumericRangeError } from '../kernel/errors.ts';
 
 export const MONEY_DECIMALS_DEFAULT = 2;
 
@@ -40,7 +41,7 @@ export function bigDivRoundHalfEven(n: bigint, d: bigint): bigint {
 /** Converts a decimal amount given by a user (e.g. start cash 10000.5) to money units, exactly. */
 export function toMoney(amount: number, moneyDecimals: number): number {
   const raw = Math.round(amount * 10 ** moneyDecimals);
-  if (!Number.isSafeInteger(raw)) throw new RangeError(`amount ${amount} does not fit money at ${moneyDecimals} decimals`);
+  if (!Number.isSafeInteger(raw)) throw new NumericRangeError('money amount', `amount ${amount} does not fit money at ${moneyDecimals} decimals`);
   if (Math.abs(raw / 10 ** moneyDecimals - amount) > 1e-9 * Math.max(1, Math.abs(amount))) {
     throw new RangeError(`amount ${amount} has more than ${moneyDecimals} decimals`);
   }
@@ -66,6 +67,6 @@ export function scaledProduct(a: number, b: number, exp10: number): number {
   const big = BigInt(a) * BigInt(b);
   const v = exp10 >= 0 ? big * BIG_POW10[exp10]! : bigDivRoundHalfEven(big, BIG_POW10[-exp10]!);
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`money amount ${v} exceeds the safe integer range`);
+  if (!Number.isSafeInteger(n)) throw new NumericRangeError('money amount', `money amount ${v} exceeds the safe integer range`);
   return n;
 }

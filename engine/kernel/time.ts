@@ -7,6 +7,8 @@
 export type TimeUs = number;
 
 export const US_PER_MS = 1_000;
+import { NumericRangeError } from './errors.ts';
+
 export const US_PER_SECOND = 1_000_000;
 export const US_PER_MINUTE = 60 * US_PER_SECOND;
 export const US_PER_HOUR = 60 * US_PER_MINUTE;
@@ -17,10 +19,16 @@ export function isTimeUs(t: number): boolean {
   return Number.isSafeInteger(t);
 }
 
-/** Throws (a bug, not bad input) when `t` is not a safe integer count of microseconds. */
+/**
+ * Throws when `t` is not a safe integer count of microseconds: a NumericRangeError when it is an
+ * integer past 2^53 (the run went beyond the exact time range, about 1685 to 2255), a plain
+ * RangeError (a bug) otherwise.
+ */
 export function assertTimeUs(t: number, what: string): void {
   if (!Number.isSafeInteger(t)) {
-    throw new RangeError(`${what}: time ${t} is not a safe integer count of epoch microseconds`);
+    const message = `${what}: time ${t} is not a safe integer count of epoch microseconds`;
+    if (Number.isInteger(t)) throw new NumericRangeError('time', `${message} (exact times run from about 1685 to 2255)`);
+    throw new RangeError(message);
   }
 }
 

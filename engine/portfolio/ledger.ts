@@ -14,6 +14,7 @@
  * State is plain data (`LedgerState`) that snapshots and restores exactly.
  */
 import { bigDivRoundHalfEven } from '../instruments/money.ts';
+import { NumericRangeError } from '../kernel/errors.ts';
 import { notionalMoney, type Instrument } from '../instruments/instrument.ts';
 
 export interface PositionState {
@@ -136,7 +137,8 @@ export class Ledger {
     pos.fees += f.fee;
     pos.lastPriceRaw = Number.isNaN(pos.lastPriceRaw) ? f.priceRaw : pos.lastPriceRaw;
     s.fills++;
-    if (!Number.isSafeInteger(s.cash) || !Number.isSafeInteger(pos.costBasis)) throw new RangeError('ledger amounts left the safe integer range');
+    if (!Number.isSafeInteger(s.cash)) throw new NumericRangeError('cash', `cash ${s.cash} money units is beyond 2^53: the account left the exact range`);
+    if (!Number.isSafeInteger(pos.costBasis)) throw new NumericRangeError('cost basis', `cost basis of ${inst.id} ${pos.costBasis} money units is beyond 2^53`);
     return { notional, realized };
   }
 

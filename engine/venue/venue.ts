@@ -15,6 +15,7 @@
  * Hot path: each market hook returns at once, allocating nothing, when its instrument has no
  * working orders.
  */
+import { NumericRangeError } from '../kernel/errors.ts';
 import { PRIORITY } from '../kernel/event-queue.ts';
 import { notionalMoney } from '../instruments/instrument.ts';
 import type { BarBatch } from '../market/types.ts';
@@ -373,7 +374,12 @@ export class SimulatedVenue implements VenueApi {
     fp.priceRaw = priceRaw;
     fp.notional = notional;
     const fee = this.p.fees.fee(fp);
-    if (!Number.isSafeInteger(fee) || fee < 0) throw new Error(`venue: fee model charged ${fee} for ${o.clientOrderId}: a fee is a non-negative integer of money units`);
+    if (!Number.isSafeInteger(fee) || fee < 0) {
+      const message = `venue: fee model charged ${fee} for ${o.clientOrderId}: a fee is a non-negative integer of money units`;
+      // Past 2^53 the configured fees and sizes took it there (bad input); otherwise the model is wrong (a bug).
+      if (Number.isInteger(fee) && fee > 0) throw new NumericRangeError('fee', message);
+      throw new Error(message);
+    }
     s.filledRaw += quantityRaw;
     s.status = leaves === 0 ? 'filled' : 'partially-filled';
     const report: FillReport = { kind: 'fill', clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: this.now(), side: o.side, quantityRaw, priceRaw, fee, leavesQuantityRaw: leaves };

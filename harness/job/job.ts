@@ -53,6 +53,8 @@ export interface JobHooks {
   readonly onInternalError?: (name: string, error: unknown) => void;
   /** Wall clock for wallTimeMs (tests pin it). */
   readonly nowMs?: () => number;
+  /** Stops the run between event batches; executeJob then rejects with the signal's reason (an interrupted job has no report). */
+  readonly signal?: AbortSignal;
 }
 
 export function load(spec: z.output<typeof JobSpecSchema>): LoadResult {
@@ -109,7 +111,7 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     if (mappingProblems.length > 0) return outcome(invalidScenario(id, mappingProblems, now() - started));
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
     });
     if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
@@ -122,7 +124,8 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     writeFileAtomic(abs, text, { fsync: false });
     return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } });
   } catch (e) {
-    const problem: ScenarioProblem | null = badInputProblem(e, r.loaded.dir, spec.cwd);
+    if (hooks.signal?.aborted === true) throw e;
+    const problem: ScenarioProblem | null = badInputProblem(e, { scenarioFile: r.loaded.file, dataDir: r.loaded.dir, cwd: spec.cwd });
     if (problem !== null) return outcome(invalidScenario(id, [problem], now() - started));
     hooks.onInternalError?.(id.name, e);
     return outcome(erroredScenario(id, errorText(e), now() - started), e instanceof Error ? (e.stack ?? e.message) : String(e));

@@ -3,19 +3,29 @@
  * syntax, a missing file. Each becomes a problem with a place in the data file.
  */
 import { resolve } from 'node:path';
-import { CsvSyntaxError, MarketDataError } from './engine-parts.ts';
+import { CsvSyntaxError, formatTimeUs, MarketDataError, NumericRangeError } from './engine-parts.ts';
 import { displayPath } from './load.ts';
 import type { ScenarioProblem } from './problems.ts';
 
 /** The problem an error stands for when it is bad input; null when it is a bug. */
-export function badInputProblem(e: unknown, dataDir: string, cwd: string): ScenarioProblem | null {
+export function badInputProblem(e: unknown, where: { readonly scenarioFile: string; readonly dataDir: string; readonly cwd: string }): ScenarioProblem | null {
+  const { dataDir, cwd } = where;
   for (let c: unknown = e, i = 0; c instanceof Error && i < 8; c = c.cause, i++) {
+    if (c instanceof NumericRangeError) {
+      // The inputs carried the run out of the exact range: name the figure and the instant.
+      const at = c.timeUs === null ? '' : ` at ${formatTimeUs(c.timeUs)}`;
+      return { file: where.scenarioFile, line: 1, column: 1, path: '', message: `the run left the exact number range${at}: ${c.figure}: ${c.message}` };
+    }
     if (c instanceof MarketDataError) {
       const { issue } = c;
       return { file: displayPath(resolve(dataDir, issue.file), cwd), line: issue.line, column: 1, path: '', message: `column ${issue.column}: ${issue.reason}: ${issue.detail} (bad-row policy: ${issue.action === 'rejected' ? 'reject' : issue.action})` };
     }
     if (c instanceof CsvSyntaxError) return { file: displayPath(resolve(dataDir, c.file), cwd), line: c.line, column: 1, path: '', message: c.message };
-    if ((c as NodeJS.ErrnoException).code === 'ENOENT') return { file: (c as NodeJS.ErrnoException).path ?? '?', line: 1, column: 1, path: '', message: 'file not found' };
+    const code = (c as NodeJS.ErrnoException).code;
+    const path = (c as NodeJS.ErrnoException).path;
+    if (code === 'ENOENT') return { file: path ?? '?', line: 1, column: 1, path: '', message: 'file not found' };
+    if (code === 'EISDIR') return { file: path ?? '?', line: 1, column: 1, path: '', message: 'is a folder, not a data file' };
+    if (code === 'EACCES' || code === 'EPERM') return { file: path ?? '?', line: 1, column: 1, path: '', message: 'cannot be read (permission denied)' };
   }
   return null;
 }

@@ -3,11 +3,11 @@
  * instrument at the same price precision, agents name declared instruments, ids and gate names
  * are unique, CSV files exist. Each problem carries the field path it is about.
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { gateName } from '../gates/schema.ts';
 import { marketSources, csvPath } from './market.ts';
 import type { Scenario } from './schema.ts';
-import { createAgent, createAllocator, createVenueModels, makeInstrument, RiskEngine, RngRegistry, type InstrumentConfig } from './engine-parts.ts';
+import { createAgent, createAllocator, createVenueModels, makeInstrument, RiskEngine, RngRegistry, toMoney, type InstrumentConfig } from './engine-parts.ts';
 
 export interface SemanticProblem {
   readonly path: readonly (string | number)[];
@@ -52,8 +52,13 @@ export function semanticProblems(scenario: Scenario, scenarioDir: string): Seman
     } else if (inst.priceDecimals !== s.priceDecimals) {
       problems.push({ path: idPath, message: `instrument ${s.instrumentId} has priceDecimals ${inst.priceDecimals} but its market source has ${s.priceDecimals}` });
     }
-    if (s.config.csv !== undefined && !existsSync(csvPath(s.config.csv, scenarioDir))) {
-      problems.push({ path: [...s.path, 'csv', 'file'], message: `file not found: ${csvPath(s.config.csv, scenarioDir)} (paths are relative to the scenario file)` });
+    if (s.config.csv !== undefined) {
+      const why = dataFileProblem(csvPath(s.config.csv, scenarioDir));
+      if (why !== null) problems.push({ path: [...s.path, 'csv', 'file'], message: why });
+    }
+    if (s.config.synthetic !== undefined) {
+      const why = syntheticEndProblem(s.config.synthetic);
+      if (why !== null) problems.push({ path: [...s.path, 'synthetic', 'count'], message: why });
     }
   }
   const agentIds = new Set<string>();
@@ -90,10 +95,68 @@ function constructionProblems(scenario: Scenario): SemanticProblem[] {
       problems.push({ path, message: (e as Error).message });
     }
   };
+  // Amounts the run converts to integer money units: each must be exact there.
+  const md = scenario.account.moneyDecimals;
+  attempt(['account', 'startCash'], () => {
+    if (toMoney(scenario.account.startCash, md) < 1) throw new RangeError(`start cash ${scenario.account.startCash} is less than one money unit at ${md} decimals`);
+  });
+  for (const key of ['maxPositionNotional', 'maxOrderNotional', 'maxDailyLoss'] as const) {
+    const v = scenario.stack.risk[key];
+    if (v !== undefined) attempt(['stack', 'risk', key], () => toMoney(v, md));
+  }
   scenario.stack.agents.forEach((a, i) => attempt(['stack', 'agents', i], () => createAgent(a)));
   attempt(['stack', 'allocator'], () => createAllocator(scenario.stack.allocator));
   attempt(['stack', 'risk'], () => new RiskEngine(scenario.stack.risk));
   const { fillAtBarOpen: _fillAtBarOpen, ...models } = scenario.venue;
   attempt(['venue'], () => createVenueModels(models, new RngRegistry(scenario.seed), scenario.account.moneyDecimals));
   return problems;
+}
+
+/** Why a market data path cannot be read as a file (missing, a folder, a pipe or device, unreadable), or null. */
+function dataFileProblem(path: string): string | null {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENAMETOOLONG, ENOTDIR (a part of the path is a file), ELOOP...: still bad input, named.
+    return `${path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  if (st === undefined) return `file not found: ${path} (paths are relative to the scenario file)`;
+  if (st.isDirectory()) return `${path} is a folder, not a data file`;
+  // A FIFO or a device would block a reader or never end: only regular files are market data.
+  if (!st.isFile()) return `${path} is not a regular file (a pipe, socket or device): market data must be a file`;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    return `${path} cannot be read (permission denied)`;
+  }
+  return null;
+}
+
+/** Largest exact virtual time: a safe integer of epoch microseconds (about the year 2255). */
+const TIME_US_MAX = Number.MAX_SAFE_INTEGER;
+const US_PER_DAY = 86_400_000_000;
+
+/**
+ * Bars past the exact time range would stop the run midway: refuse them here. With sessions, the
+ * bound counts whole calendar weeks for the sessions needed (an upper bound); trade ticks have
+ * random gaps and are checked as they run (the run then ends as bad input naming the instant).
+ */
+function syntheticEndProblem(p: { readonly startTimeUs: number; readonly count: number; readonly output: { readonly type: string; readonly intervalUs?: number }; readonly session?: { readonly open: string; readonly close: string; readonly weekdays?: readonly number[] } }): string | null {
+  if (p.output.type !== 'bar' || p.output.intervalUs === undefined) return null;
+  const interval = p.output.intervalUs;
+  let spanUs: number;
+  if (p.session === undefined) spanUs = p.count * interval;
+  else {
+    const [oh, om] = p.session.open.split(':').map(Number) as [number, number];
+    const [ch, cm] = p.session.close.split(':').map(Number) as [number, number];
+    const lengthUs = ((((ch * 60 + cm) - (oh * 60 + om)) + 1440) % 1440 || 1440) * 60_000_000;
+    const perSession = Math.max(1, Math.floor(lengthUs / interval));
+    const sessions = Math.ceil(p.count / perSession);
+    const perWeek = Math.max(1, p.session.weekdays?.length ?? 5);
+    spanUs = (Math.ceil(sessions / perWeek) + 1) * 7 * US_PER_DAY;
+  }
+  if (p.startTimeUs + spanUs <= TIME_US_MAX) return null;
+  const years = Math.round((p.startTimeUs + spanUs) / (365.25 * US_PER_DAY)) + 1970;
+  return `${p.count} bars of ${interval} us from startTimeUs run to about the year ${years}, past the last exact time (about 2255): use fewer bars or a shorter interval`;
 }

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { notionalMoney, type Instrument } from '../../instruments/instrument.ts';
+import { NumericRangeError } from '../../kernel/errors.ts';
 
 /**
  * What an allocator is asked. The reference stack reuses one object for every signal (as the
@@ -70,7 +71,7 @@ export function lotsWithinNotional(inst: Instrument, budgetMoney: number, priceR
   const lotValue = lot * inst.multiplier * priceRaw * 10 ** (moneyDecimals - inst.priceDecimals - inst.quantityDecimals);
   // Above this many lots the unrounded notional exceeds budget + 1, so the rounded one exceeds the budget.
   let hi = Math.floor((budgetMoney + 1) / lotValue) + 1;
-  if (!Number.isSafeInteger(hi * lot)) throw new RangeError(`allocator: ${hi} lots of ${inst.id} is beyond the safe integer range`);
+  if (!Number.isSafeInteger(hi * lot)) throw new NumericRangeError('order quantity', `allocator: ${hi} lots of ${inst.id} is beyond the safe integer range`);
   let lo = 0; // invariant: lo lots fit, hi lots do not
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);

@@ -13,16 +13,22 @@ export interface LatencyModel {
   reportLatencyUs(): number;
 }
 
+/**
+ * A year: past it a latency is a mistake in the file, and draws (up to about 37 means from a
+ * double's uniform) stay far inside the exact integer range.
+ */
+export const LATENCY_MAX_US = 31_557_600_000_000;
+
 export const LatencyModelSchema = z.discriminatedUnion('model', [
   z.strictObject({
     model: z.literal('constant').describe('The same latency for every message.'),
-    orderUs: z.number().int().nonnegative().default(0).describe('Order latency in microseconds.'),
-    reportUs: z.number().int().nonnegative().default(0).describe('Report latency in microseconds.'),
+    orderUs: z.number().int().nonnegative().max(LATENCY_MAX_US).default(0).describe('Order latency in microseconds (at most a year).'),
+    reportUs: z.number().int().nonnegative().max(LATENCY_MAX_US).default(0).describe('Report latency in microseconds (at most a year).'),
   }),
   z.strictObject({
     model: z.literal('exponential').describe("minUs plus an exponential draw from the run's 'latency' Rng stream, per message."),
-    minUs: z.number().int().nonnegative().default(0).describe('Fixed part of each latency, microseconds.'),
-    meanExtraUs: z.number().positive().describe('Mean of the exponential extra latency, microseconds.'),
+    minUs: z.number().int().nonnegative().max(LATENCY_MAX_US).default(0).describe('Fixed part of each latency, microseconds (at most a year).'),
+    meanExtraUs: z.number().positive().max(LATENCY_MAX_US).describe('Mean of the exponential extra latency, microseconds (at most a year).'),
   }),
 ]).describe('Order and report latency in virtual time.');
 export type LatencyModelConfig = z.input<typeof LatencyModelSchema>;
