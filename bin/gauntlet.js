@@ -29,6 +29,12 @@ for (const name of ['SIGINT', 'SIGTERM']) {
     else signals.pending ??= name;
   });
 }
+// GAUNTLET_TRACE_STARTUP=1: start-up milestones on stderr (for start-up work, and tests that
+// signal the process while its modules load).
+const trace = process.env.GAUNTLET_TRACE_STARTUP === '1'
+  ? (what) => process.stderr.write(`gauntlet: startup: ${what} at ${Math.round(process.uptime() * 1000)} ms\n`)
+  : () => {};
+trace('signal handlers installed');
 
 // V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
 // NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
@@ -44,4 +50,5 @@ if (!existsSync(entry)) {
   process.exit(3);
 }
 const { main } = await import(pathToFileURL(entry).href);
+trace('modules loaded');
 process.exitCode = await main(process.argv);

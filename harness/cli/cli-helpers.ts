@@ -28,8 +28,8 @@ export function cli(args: readonly string[], cwd: string = REPO): CliResult {
 }
 
 /** Starts the CLI without waiting: for signals. */
-export function cliAsync(args: readonly string[], cwd: string = REPO): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
-  const child = spawn(NODE, [BIN, ...args], { cwd, env: env() });
+export function cliAsync(args: readonly string[], cwd: string = REPO, extraEnv: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
+  const child = spawn(NODE, [BIN, ...args], { cwd, env: { ...env(), ...extraEnv } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -2,14 +2,14 @@
 // marks the folder's reports interrupted), honoured within moments during a long scenario, and,
 // at 20 random moments of a suite run (SIGKILL or SIGINT, fixed seed), every reporter's file is
 // from one run and never claims success for a run that did not finish.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../engine/index.ts';
 import { writeGeneratedSuite } from '../bench/generated-suite.ts';
 import { ReportSchema, type Report } from '../report/schema.ts';
 import { parseXml } from '../report/xml-reader.ts';
-import { cli, cliAsync, tempDir } from './cli-helpers.ts';
+import { cli, cliAsync, REPO, tempDir } from './cli-helpers.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const readJson = (out: string): Report => ReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
@@ -19,11 +19,20 @@ describe('signals', () => {
     const out = tempDir('early-sigint');
     const first = cli(['run', 'scenarios/synthetic-gbm-sma-crossover.yaml', '--out', out, '--quiet']);
     expect(first.code).toBe(0);
-    const { child, done } = cliAsync(['run', 'scenarios/synthetic-gbm-sma-crossover.yaml', '--out', out]);
-    await sleep(120);
+    const { child, done } = cliAsync(['run', 'scenarios/synthetic-gbm-sma-crossover.yaml', '--out', out], REPO, { GAUNTLET_TRACE_STARTUP: '1' });
+    // The signal as soon as the handlers are in, while the modules still load.
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('signal handlers installed')) resolve();
+      });
+    });
     child.kill('SIGINT');
     const r = await done;
     expect(r.code, r.stdout + r.stderr).toBe(130);
+    // It came before the modules had loaded: the run handled a signal kept from then.
+    expect(r.stderr.indexOf('modules loaded')).toBeGreaterThan(r.stderr.indexOf('signal handlers installed'));
     expect(readJson(out)).toMatchObject({ complete: false, interrupted: 'SIGINT', status: 'interrupted', exitCode: 130 });
   });
 
@@ -49,6 +58,8 @@ describe('signals', () => {
     const out = tempDir('kills-out');
     const rng = Rng.derive(20261128, 'kill-moments');
     let finished = 0;
+    let previousPid: number | null = null;
+    let previousStart: string | null = null;
     for (let k = 0; k < 20; k++) {
       const delayMs = Math.floor(rng.nextFloat() * 1200);
       const signal = rng.nextFloat() < 0.5 ? 'SIGKILL' : 'SIGINT';
@@ -80,9 +91,17 @@ describe('signals', () => {
         expect(md, where).toContain('(incomplete)');
         if (r.code === 130) expect(report.interrupted, where).toBe('SIGINT');
       }
-      expect(existsSync(join(out, `.report.json.${child.pid}.tmp`)), where).toBe(false);
+      // A SIGKILL mid-write may leave its temporary file; the next run that writes here removes it.
+      if (previousPid !== null && report.wallClockStartedAt !== previousStart) {
+        expect(existsSync(join(out, `.report.json.${previousPid}.tmp`)), where).toBe(false);
+      }
+      previousPid = child.pid ?? null;
+      previousStart = report.wallClockStartedAt;
     }
     // The moments span the whole run: some kills land after it ended.
     expect(finished).toBeLessThan(20);
+    // A last run to its end leaves no temporary file of any earlier one.
+    expect(cli(['run', suite, '--out', out, '--quiet']).code).toBe(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
 });
