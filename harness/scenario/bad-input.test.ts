@@ -83,6 +83,11 @@ stack:
     expectBadInput(r, /huge-position\.yaml:1:1: $/, /^the run left the exact number range at 2000-01-04T\d\d:\d\d:\d\d\.\d+Z: money amount: /);
   });
 
+  it('an order-rate limit of 10^12 orders (a ring that size would be gigabytes)', async () => {
+    const r = await run('rate', demo().replace('stack:\n', 'stack:\n  risk: { maxOrdersPerWindow: 1000000000000, orderWindowUs: 1000000 }\n'));
+    expectBadInput(r, /rate\.yaml:\d+:\d+: stack\.risk\.maxOrdersPerWindow$/, /./);
+  });
+
   it('a fee past 2^53 money units (found by the fuzzer)', async () => {
     const r = await run('fee', demo({ venue: '{ fees: { perUnit: 41422695331000 } }' }));
     expectBadInput(r, /fee\.yaml:1:1: $/, /^the run left the exact number range at .*: fee: /);

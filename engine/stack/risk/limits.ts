@@ -16,7 +16,8 @@ export const RiskLimitsSchema = z.strictObject({
     .describe('Largest notional of a single order (at its limit price, else the last price), in account currency. Applies to every order.'),
   maxLeverage: z.number().positive().optional()
     .describe('Largest gross notional of all positions with working orders, at last prices, divided by equity (2 = twice equity).'),
-  maxOrdersPerWindow: z.number().int().positive().optional()
+  // The engine keeps a ring of this many send times: the bound keeps a typo from asking for gigabytes.
+  maxOrdersPerWindow: z.number().int().positive().max(1_000_000).optional()
     .describe('Most new orders (and replaces) in any rolling window of orderWindowUs of the stack clock; cancels are not counted.'),
   orderWindowUs: z.number().int().positive().optional()
     .describe('Length of the order-rate window in microseconds (e.g. 1000000 for "per second"). Needed with maxOrdersPerWindow.'),
