@@ -72,7 +72,8 @@ async function fullPath(source: MarketSource, record: boolean, period = PERIOD) 
 function rawLoop(opens: Float64Array, closes: Float64Array, PERIOD: number): { fills: number; equityCents: number } {
   const n = closes.length;
   const window = new Float64Array(PERIOD);
-  let sum = 0, head = 0, count = 0, prevClose = Number.NaN, prevSum = Number.NaN;
+  // side: sign of close - SMA when it was last non-zero (0: none yet); a tie carries it through.
+  let sum = 0, head = 0, count = 0, side = 0;
   let position = 0, pendingTarget = -1, entry = 0, cash = 100_000_000, fills = 0;
   for (let i = 0; i < n; i++) {
     const open = opens[i]!;
@@ -89,12 +90,12 @@ function rawLoop(opens: Float64Array, closes: Float64Array, PERIOD: number): { f
     window[head] = close;
     head = head + 1 === PERIOD ? 0 : head + 1;
     if (count < PERIOD) count++;
-    if (count === PERIOD && prevSum === prevSum) {
-      if (prevClose * PERIOD <= prevSum && close * PERIOD > sum && position === 0) pendingTarget = 1;
-      else if (prevClose * PERIOD >= prevSum && close * PERIOD < sum && position === 1) pendingTarget = 0;
+    if (count === PERIOD) {
+      const rel = close * PERIOD > sum ? 1 : close * PERIOD < sum ? -1 : 0;
+      if (side < 0 && rel > 0 && position === 0) pendingTarget = 1;
+      else if (side > 0 && rel < 0 && position === 1) pendingTarget = 0;
+      if (rel !== 0) side = rel;
     }
-    prevClose = close;
-    prevSum = count === PERIOD ? sum : Number.NaN;
   }
   const equityCents = cash + (position === 1 ? (closes[n - 1]! - entry) * MULTIPLIER : 0);
   return { fills, equityCents };
