@@ -3,7 +3,7 @@
 // every key has a definition; optional inputs are honoured; and a broken curve is refused.
 import { describe, expect, it } from 'vitest';
 import type { EquityCurve, MetricsInput } from './types.ts';
-import { METRIC_DEFINITIONS, MetricsSchema, computeMetrics } from './index.ts';
+import { METRIC_DEFINITIONS, MetricsSchema, computeMetrics, computeMetricsWithWarnings } from './index.ts';
 
 const DAY_US = 86_400_000_000;
 const T0 = 946_684_800_000_000; // 2000-01-01
@@ -33,7 +33,7 @@ describe('computeMetrics', () => {
       sortino: null,
       calmar: null,
       maxDrawdown: 0,
-      maxDrawdownDurationUs: 0, maxDrawdownDurationDays: 0,
+      maxDrawdownDurationUs: 0,
       tradeCount: 0,
       winRate: null,
       exposure: null,
@@ -88,6 +88,48 @@ describe('computeMetrics', () => {
   });
 });
 
+// A metric that cannot be computed is null with a warning naming it; one that is null by its
+// definition (no trades, zero variance) gets none; every other metric is still computed.
+describe('computeMetricsWithWarnings', () => {
+  it('warns of nothing on an ordinary run, nor for nulls its definitions explain', () => {
+    const { metrics, warnings } = computeMetricsWithWarnings({ curve: curve(100, [101, 102.01, 103.0301]), periodsPerYear: 252, trades: [] });
+    expect(metrics.sharpe).toBeNull();
+    expect(metrics.winRate).toBeNull();
+    expect(warnings).toEqual([]);
+  });
+
+  it('a drawdown longer than 2^53 us: the duration in us is null and warned, in days it is reported', () => {
+    // 300 years of 365.25 days, in two marks: from 1700 (a safe negative time) to 2000.
+    const start = -8_520_336_000_000_000; // 1700-01-01T00:00:00Z
+    const spanUs = 300 * 365.25 * DAY_US;
+    const c: EquityCurve = { startTimeUs: start - DAY_US, startEquity: 100, timeUs: [start, start + spanUs], equity: [100, 50] };
+    expect(spanUs).toBeGreaterThan(2 ** 53);
+    const { metrics, warnings } = computeMetricsWithWarnings({ curve: c, periodsPerYear: 1 });
+    expect(metrics.maxDrawdownDurationUs).toBeNull();
+    expect(metrics.maxDrawdownDurationDays).toBe(300 * 365.25);
+    expect(metrics.maxDrawdownDurationBars).toBe(1);
+    expect(metrics.maxDrawdown).toBe(0.5);
+    expect(warnings).toEqual([{ metric: 'maxDrawdownDurationUs', reason: expect.stringContaining('109575 days') }]);
+    expect(MetricsSchema.safeParse(metrics).success).toBe(true);
+  });
+
+  it('a run too short to annualise: cagr and calmar are null and warned', () => {
+    // Doubling, then halving to 150, in one-second bars: 2^(seconds per year) overflows.
+    const c: EquityCurve = { startTimeUs: T0, startEquity: 100, timeUs: [T0 + 1e6, T0 + 2e6], equity: [200, 150] };
+    const { metrics, warnings } = computeMetricsWithWarnings({ curve: c, periodsPerYear: 31_557_600 });
+    expect(metrics).toMatchObject({ cagr: null, calmar: null, totalReturn: 0.5, maxDrawdown: 0.25 });
+    expect(warnings.map((w) => w.metric)).toEqual(['cagr', 'calmar']);
+  });
+
+  it('a ruined account: volatility, Sharpe, Sortino and turnover are null and warned', () => {
+    const fill = { timeUs: T0, instrumentId: 'X', side: 'buy' as const, quantity: 1, price: 100, fee: 0, notional: 100 };
+    const { metrics, warnings } = computeMetricsWithWarnings({ curve: curve(100, [50, -300, 5]), periodsPerYear: 252, fills: [fill] });
+    expect(metrics).toMatchObject({ volatility: null, sharpe: null, sortino: null, turnover: null, turnoverAnnualised: null, totalReturn: -0.95 });
+    expect(warnings.map((w) => w.metric)).toEqual(['volatility', 'sharpe', 'sortino', 'turnover', 'turnoverAnnualised']);
+    expect(warnings[0]!.reason).toContain('-300 at mark 1');
+  });
+});
+
 describe('METRIC_DEFINITIONS and MetricsSchema', () => {
   it('define every metric key, in one to three sentences', () => {
     const keys = Object.keys(computeMetrics({ curve: curve(100, [101]), periodsPerYear: 252 })).sort();
@@ -105,20 +147,5 @@ describe('METRIC_DEFINITIONS and MetricsSchema', () => {
     expect(MetricsSchema.safeParse({ ...m, sharpe: NaN }).success).toBe(false);
     expect(MetricsSchema.safeParse({ ...m, profitFactor: Infinity }).success).toBe(false);
     expect(MetricsSchema.safeParse({ ...m, extra: 1 }).success).toBe(false);
-  });
-});
-
-describe('computeMetrics on spans longer than exact microseconds reach', () => {
-  it('gives a drawdown of 320 years in days, and null (not an unsafe integer) in microseconds', () => {
-    // Marks from 1700 to 2020 (negative epoch times are exact), falling all the way.
-    const startUs = Date.UTC(1700, 0, 1) * 1000;
-    const stepUs = 365 * 86_400_000_000;
-    const timeUs = Float64Array.from({ length: 321 }, (_, i) => startUs + i * stepUs);
-    const equity = Float64Array.from({ length: 321 }, (_, i) => 1000 - i);
-    const m = computeMetrics({ curve: { startTimeUs: startUs - stepUs, startEquity: 1001, timeUs, equity }, periodsPerYear: 1 });
-    expect(m.maxDrawdownDurationUs).toBeNull();
-    expect(m.maxDrawdownDurationDays).toBe(321 * 365);
-    expect(m.maxDrawdownDurationBars).toBe(321);
-    expect(MetricsSchema.safeParse(m).success).toBe(true);
   });
 });

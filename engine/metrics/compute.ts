@@ -1,7 +1,8 @@
 /**
- * The metrics entry point: one call after the run, a plain JSON-safe object out.
+ * The metrics entry point: one call after the run, a plain JSON-safe object out, with a warning for
+ * each metric that could not be computed (null) where its definition does not say it is null.
  */
-import type { Metrics, MetricsInput } from './types.ts';
+import type { MetricKey, MetricWarning, Metrics, MetricsInput, MetricsResult } from './types.ts';
 import { assertPeriodsPerYear } from './annualisation.ts';
 import { drawdownStats } from './drawdown.ts';
 import {
@@ -11,7 +12,8 @@ import {
   calmarRatio,
   elapsedYears,
   endEquity,
-  finiteOrNull,
+  overflowToNull,
+  ruinedMark,
   sharpeRatio,
   simpleReturns,
   sortinoRatio,
@@ -19,28 +21,49 @@ import {
 } from './returns.ts';
 import { exposureStats, tradeStats, turnover } from './trades.ts';
 
-const US_PER_DAY = 86_400_000_000;
-
 /**
- * Computes every metric of METRIC_DEFINITIONS. Throws RangeError when the input breaks its
+ * Computes every metric of METRIC_DEFINITIONS and says which could not be computed: those are
+ * null, and everything else is still computed. Throws RangeError when the input breaks its
  * contract (a bug upstream: the ledger produced it); never returns NaN or Infinity.
  */
-export function computeMetrics(input: MetricsInput): Metrics {
+export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
   const { curve, periodsPerYear } = input;
   const riskFree = input.riskFreeRatePerYear ?? 0;
   assertEquityCurve(curve);
   assertPeriodsPerYear(periodsPerYear);
+  const warnings: MetricWarning[] = [];
+  const warn = (metric: MetricKey, reason: string): void => { warnings.push({ metric, reason }); };
 
   const n = curve.equity.length;
   const returns = simpleReturns(curve);
+  if (returns === null) {
+    const i = ruinedMark(curve);
+    const reason = `the equity is ${curve.equity[i]} at mark ${i} (time ${curve.timeUs[i]} us), not positive: the per-period returns after it are undefined`;
+    for (const metric of ['volatility', 'sharpe', 'sortino'] as const) warn(metric, reason);
+  }
   const years = elapsedYears(curve);
-  const growth = cagr(curve);
+  const growth = cagr(curve, warn);
   const dd = drawdownStats(curve);
-  const trades = tradeStats(input.trades ?? []);
-  const exposure = input.exposure === undefined ? { exposure: null, averageGrossExposure: null } : exposureStats(input.exposure, n);
+  const calmar = calmarRatio(growth, dd.maxDrawdown, warn);
+  if (growth === null && years > 0 && dd.maxDrawdown > 0) warn('calmar', 'cagr could not be computed');
+  const trades = tradeStats(input.trades ?? [], warn);
+  const exposure = input.exposure === undefined ? { exposure: null, averageGrossExposure: null } : exposureStats(input.exposure, n, warn);
+
+  // Times are safe integers, but the span between two of them can reach 2^54: past 2^53 it is no
+  // longer an exact integer, so it is reported in days (a float) only.
+  let durationUs: number | null = dd.longestDurationUs;
+  if (!Number.isSafeInteger(durationUs)) {
+    warn('maxDrawdownDurationUs', `the longest drawdown lasted ${dd.longestDurationDays} days, beyond 2^53 microseconds (about 285 years), so it is no exact integer; maxDrawdownDurationDays carries it`);
+    durationUs = null;
+  }
 
   let turnoverTotal: number | null = null;
-  if (input.fills !== undefined) turnoverTotal = turnover(input.fills, averageEquity(curve.startEquity, curve.equity));
+  let turnoverYearly: number | null = null;
+  if (input.fills !== undefined) {
+    turnoverTotal = turnover(input.fills, averageEquity(curve.startEquity, curve.equity), warn);
+    if (turnoverTotal === null) warn('turnoverAnnualised', 'turnover could not be computed');
+    else if (years > 0) turnoverYearly = overflowToNull(turnoverTotal / years, 'turnoverAnnualised', warn, `turnover / elapsedYears = ${turnoverTotal} / ${years}`);
+  }
 
   const metrics: Metrics = {
     periodsPerYear,
@@ -51,28 +74,36 @@ export function computeMetrics(input: MetricsInput): Metrics {
     elapsedYears: years,
     totalReturn: totalReturn(curve),
     cagr: growth,
-    volatility: annualisedVolatility(returns, periodsPerYear),
-    sharpe: sharpeRatio(returns, periodsPerYear, riskFree),
-    sortino: sortinoRatio(returns, periodsPerYear, riskFree),
-    calmar: calmarRatio(growth, dd.maxDrawdown),
+    volatility: annualisedVolatility(returns, periodsPerYear, warn),
+    sharpe: sharpeRatio(returns, periodsPerYear, riskFree, warn),
+    sortino: sortinoRatio(returns, periodsPerYear, riskFree, warn),
+    calmar,
     maxDrawdown: dd.maxDrawdown,
     maxDrawdownPeakTimeUs: dd.peakTimeUs,
     maxDrawdownTroughTimeUs: dd.troughTimeUs,
     maxDrawdownRecoveryTimeUs: dd.recoveryTimeUs,
-    // Two exact times can be further apart than an exact integer reaches (2^53 us, 285 years).
-    maxDrawdownDurationUs: Number.isSafeInteger(dd.longestDurationUs) ? dd.longestDurationUs : null,
-    maxDrawdownDurationDays: dd.longestDurationUs / US_PER_DAY,
+    maxDrawdownDurationUs: durationUs,
+    maxDrawdownDurationDays: dd.longestDurationDays,
     maxDrawdownDurationBars: dd.longestDurationBars,
     ...trades,
     ...exposure,
     turnover: turnoverTotal,
-    turnoverAnnualised: turnoverTotal === null || years <= 0 ? null : finiteOrNull(turnoverTotal / years),
+    turnoverAnnualised: turnoverYearly,
   };
   assertJsonSafe(metrics);
-  return metrics;
+  return { metrics, warnings };
 }
 
-/** The promise of the Metrics type, checked: a non-finite number here is a bug in this module. */
+/** computeMetricsWithWarnings without the warnings: the nulls stay, their reasons are dropped. */
+export function computeMetrics(input: MetricsInput): Metrics {
+  return computeMetricsWithWarnings(input).metrics;
+}
+
+/**
+ * The promise of the Metrics type, checked: a non-finite number here is a bug in this module
+ * (every metric that can overflow goes through overflowToNull; the others are bounded by a
+ * finite, validated curve).
+ */
 function assertJsonSafe(metrics: Metrics): void {
   for (const [key, value] of Object.entries(metrics)) {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`computeMetrics: ${key} is ${value}, not finite`);

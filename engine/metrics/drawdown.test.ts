@@ -75,6 +75,7 @@ describe('drawdownStats', () => {
         troughTimeUs: null,
         recoveryTimeUs: null,
         longestDurationUs: 0,
+        longestDurationDays: 0,
         longestDurationBars: 0,
       });
     }

@@ -2,6 +2,7 @@
  * Drawdowns over the equity curve, the start point included (a run that loses from its first bar
  * is in drawdown from its start). One pass, no allocation.
  */
+import { US_PER_DAY } from '../kernel/time.ts';
 import type { EquityCurve } from './types.ts';
 
 export interface DrawdownStats {
@@ -13,8 +14,15 @@ export interface DrawdownStats {
   readonly troughTimeUs: number | null;
   /** First time the deepest drawdown was back at its peak; null when it never recovered (or none). */
   readonly recoveryTimeUs: number | null;
-  /** Longest peak-to-recovery span in microseconds; an unrecovered drawdown runs to the last mark. */
+  /**
+   * Longest peak-to-recovery span in microseconds; an unrecovered drawdown runs to the last mark.
+   * Exact while it is a safe integer; the span between two safe times can be up to 2^54, where
+   * the subtraction rounds (to an even count above 2^53): check Number.isSafeInteger before
+   * reporting it as an integer.
+   */
   readonly longestDurationUs: number;
+  /** longestDurationUs in days of 86,400 s (a float, finite for any span of safe times). */
+  readonly longestDurationDays: number;
   /** Longest peak-to-recovery span in bars, counted the same way (measured on its own, see below). */
   readonly longestDurationBars: number;
 }
@@ -79,6 +87,7 @@ export function drawdownStats(curve: EquityCurve): DrawdownStats {
     troughTimeUs: mddTroughTime,
     recoveryTimeUs: mddRecoveryTime,
     longestDurationUs: longestUs,
+    longestDurationDays: longestUs / US_PER_DAY,
     longestDurationBars: longestBars,
   };
 }

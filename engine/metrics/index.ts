@@ -2,7 +2,7 @@
  * Performance metrics of a finished run: returns, drawdown, ratios, trade statistics, plus the
  * fill-to-round-trip pairing the ledger and reports use. Pure functions over plain data.
  */
-export type { EquityCurve, ExposureSeries, Fill, MetricKey, Metrics, MetricsInput, ProfitFactor, RoundTrip } from './types.ts';
+export type { EquityCurve, ExposureSeries, Fill, MetricKey, MetricWarn, MetricWarning, Metrics, MetricsInput, MetricsResult, ProfitFactor, RoundTrip } from './types.ts';
 export { metricNumber } from './types.ts';
 export { YEAR_US, perPeriodRate, periodsPerYear } from './annualisation.ts';
 export type { PeriodsPerYearParams } from './annualisation.ts';
@@ -14,6 +14,8 @@ export {
   calmarRatio,
   elapsedYears,
   endEquity,
+  overflowToNull,
+  ruinedMark,
   sharpeRatio,
   simpleReturns,
   sortinoRatio,
@@ -25,6 +27,6 @@ export { exposureStats, tradeStats, turnover } from './trades.ts';
 export type { ExposureStats, TradeStats } from './trades.ts';
 export { roundTripsFromFills } from './round-trips.ts';
 export type { OpenPosition, RoundTripOptions, RoundTripsResult } from './round-trips.ts';
-export { computeMetrics } from './compute.ts';
+export { computeMetrics, computeMetricsWithWarnings } from './compute.ts';
 export { METRIC_DEFINITIONS } from './definitions.ts';
 export { MetricsSchema } from './schema.ts';

@@ -3,7 +3,7 @@
  * Calmar. Every function returns null rather than NaN or Infinity when its metric is undefined,
  * so that nothing non-finite reaches a report.
  */
-import type { EquityCurve } from './types.ts';
+import type { EquityCurve, MetricKey, MetricWarn } from './types.ts';
 import { YEAR_US, assertPeriodsPerYear, perPeriodRate } from './annualisation.ts';
 
 /**
@@ -38,7 +38,8 @@ export function endEquity(curve: EquityCurve): number {
 
 /**
  * Simple per-period returns: r[0] = equity[0] / startEquity - 1, r[i] = equity[i] / equity[i-1] - 1.
- * Null when some base is not positive (a ruined account has no meaningful returns after ruin).
+ * Null when some base is not positive (a ruined account has no meaningful returns after ruin;
+ * ruinedMark says where).
  */
 export function simpleReturns(curve: EquityCurve): Float64Array | null {
   const { startEquity, equity } = curve;
@@ -51,6 +52,13 @@ export function simpleReturns(curve: EquityCurve): Float64Array | null {
     base = e;
   }
   return out;
+}
+
+/** Index of the first mark at or below zero that a later return would divide by; -1 when none. */
+export function ruinedMark(curve: EquityCurve): number {
+  const { equity } = curve;
+  for (let i = 0; i + 1 < equity.length; i++) if (!((equity[i] as number) > 0)) return i;
+  return -1;
 }
 
 /** end / start - 1; 0 for a curve with no marks. */
@@ -67,14 +75,14 @@ export function elapsedYears(curve: EquityCurve): number {
 /**
  * Compound annual growth: (end / start)^(1 / years) - 1 over elapsedYears. A curve that ends at or
  * below zero lost everything: -1. Null with no marks, or when a very short run annualises past
- * the range of a double.
+ * the range of a double (warned: a gain of 1 % in one minute is e^5233 a year).
  */
-export function cagr(curve: EquityCurve): number | null {
+export function cagr(curve: EquityCurve, warn?: MetricWarn): number | null {
   const years = elapsedYears(curve);
   if (years <= 0) return null;
   const ratio = endEquity(curve) / curve.startEquity;
   if (ratio <= 0) return -1;
-  return finiteOrNull(Math.pow(ratio, 1 / years) - 1);
+  return overflowToNull(Math.pow(ratio, 1 / years) - 1, 'cagr', warn, `(E_n / E0)^(1 / elapsedYears) = ${ratio}^(1 / ${years}): the run is too short to annualise its return`);
 }
 
 function mean(xs: ArrayLike<number>): number {
@@ -95,10 +103,10 @@ function sampleStd(xs: ArrayLike<number>, m: number): number {
 }
 
 /** Sample std of per-period returns * sqrt(periodsPerYear). Null with fewer than two returns. */
-export function annualisedVolatility(returns: ArrayLike<number> | null, periodsPerYear: number): number | null {
+export function annualisedVolatility(returns: ArrayLike<number> | null, periodsPerYear: number, warn?: MetricWarn): number | null {
   assertPeriodsPerYear(periodsPerYear);
   if (returns === null || returns.length < 2) return null;
-  return finiteOrNull(sampleStd(returns, mean(returns)) * Math.sqrt(periodsPerYear));
+  return overflowToNull(sampleStd(returns, mean(returns)) * Math.sqrt(periodsPerYear), 'volatility', warn, 'std(r_i) * sqrt(P)');
 }
 
 /**
@@ -106,13 +114,13 @@ export function annualisedVolatility(returns: ArrayLike<number> | null, periodsP
  * (the std of excess returns is the std of returns: rf is constant). Null with fewer than two
  * returns or a zero std.
  */
-export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0): number | null {
+export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn): number | null {
   const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
   if (returns === null || returns.length < 2) return null;
   const m = mean(returns);
   const std = sampleStd(returns, m);
   if (std === 0) return null;
-  return finiteOrNull(((m - rf) / std) * Math.sqrt(periodsPerYear));
+  return overflowToNull(((m - rf) / std) * Math.sqrt(periodsPerYear), 'sharpe', warn, 'mean(r_i - rf) / std(r_i) * sqrt(P)');
 }
 
 /**
@@ -120,7 +128,7 @@ export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: n
  * sqrt(mean(min(r, 0)^2)) over ALL periods (target return 0; periods above it count as zeros,
  * not dropped). Null with no returns or no downside (the ratio would be unbounded).
  */
-export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0): number | null {
+export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn): number | null {
   const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
   if (returns === null || returns.length === 0) return null;
   let downSq = 0;
@@ -130,15 +138,25 @@ export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: 
   }
   const downside = Math.sqrt(downSq / returns.length);
   if (downside <= ZERO_STD) return null;
-  return finiteOrNull(((mean(returns) - rf) / downside) * Math.sqrt(periodsPerYear));
+  return overflowToNull(((mean(returns) - rf) / downside) * Math.sqrt(periodsPerYear), 'sortino', warn, 'mean(r_i - rf) / DD * sqrt(P)');
 }
 
 /** CAGR / max drawdown (a positive fraction). Null when either is undefined or there was no drawdown. */
-export function calmarRatio(cagrValue: number | null, maxDrawdown: number): number | null {
+export function calmarRatio(cagrValue: number | null, maxDrawdown: number, warn?: MetricWarn): number | null {
   if (cagrValue === null || !(maxDrawdown > 0)) return null;
-  return finiteOrNull(cagrValue / maxDrawdown);
+  return overflowToNull(cagrValue / maxDrawdown, 'calmar', warn, `cagr / maxDrawdown = ${cagrValue} / ${maxDrawdown}`);
 }
 
 export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
+}
+
+/**
+ * x when finite; else null, and `warn` hears which metric could not be computed and from what
+ * formula: a null that the metric's definition does not explain must say why.
+ */
+export function overflowToNull(x: number, metric: MetricKey, warn: MetricWarn | undefined, formula: string): number | null {
+  if (Number.isFinite(x)) return x;
+  warn?.(metric, `${formula} is ${x}, beyond the range of a double`);
+  return null;
 }

@@ -53,6 +53,14 @@ describe('exposureStats', () => {
     expect(s.averageGrossExposure).toBe(0.5);
   });
 
+  it('a position held at zero equity (unbounded ratio) is in the market; the average is null and warned', () => {
+    const warnings: string[] = [];
+    const s = exposureStats(Float64Array.from([0, 0.5, Infinity, 0]), 4, (metric, reason) => warnings.push(`${metric}: ${reason}`));
+    expect(s).toEqual({ exposure: 0.5, averageGrossExposure: null });
+    expect(warnings).toEqual([expect.stringMatching(/^averageGrossExposure: the equity is 0 at mark 2/)]);
+    expect(() => exposureStats([NaN], 1)).toThrow(/not a number/);
+  });
+
   it('needs one value per mark', () => {
     expect(() => exposureStats([true], 2)).toThrow(/one per mark/);
     expect(exposureStats([], 0)).toEqual({ exposure: null, averageGrossExposure: null });

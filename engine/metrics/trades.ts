@@ -1,8 +1,8 @@
 /**
  * Trade statistics (win rate, profit factor, average win and loss), exposure and turnover.
  */
-import type { ExposureSeries, Fill, Metrics, ProfitFactor, RoundTrip } from './types.ts';
-import { finiteOrNull } from './returns.ts';
+import type { ExposureSeries, Fill, MetricWarn, Metrics, ProfitFactor, RoundTrip } from './types.ts';
+import { overflowToNull } from './returns.ts';
 
 /** The trade statistics of Metrics (types.ts is their one definition). */
 export type TradeStats = Pick<Metrics, 'tradeCount' | 'winningTrades' | 'losingTrades' | 'winRate' | 'grossProfit' | 'grossLoss'
@@ -12,7 +12,7 @@ export type TradeStats = Pick<Metrics, 'tradeCount' | 'winningTrades' | 'losingT
  * A trade wins when its net pnl is above 0 and loses when below; a break-even trade counts in
  * tradeCount (so in the win rate's denominator) but neither as a win nor a loss.
  */
-export function tradeStats(trades: readonly RoundTrip[]): TradeStats {
+export function tradeStats(trades: readonly RoundTrip[], warn?: MetricWarn): TradeStats {
   let wins = 0;
   let losses = 0;
   let grossProfit = 0;
@@ -30,7 +30,7 @@ export function tradeStats(trades: readonly RoundTrip[]): TradeStats {
   }
   const count = trades.length;
   let profitFactor: ProfitFactor = null;
-  if (grossLoss > 0) profitFactor = finiteOrNull(grossProfit / grossLoss);
+  if (grossLoss > 0) profitFactor = overflowToNull(grossProfit / grossLoss, 'profitFactor', warn, `grossProfit / grossLoss = ${grossProfit} / ${grossLoss}`);
   else if (grossProfit > 0) profitFactor = 'Infinity';
   return {
     tradeCount: count,
@@ -53,8 +53,12 @@ export interface ExposureStats {
   readonly averageGrossExposure: number | null;
 }
 
-/** A mark is in the market when its flag is true or its gross exposure is not zero. */
-export function exposureStats(series: ExposureSeries, sampleCount: number): ExposureStats {
+/**
+ * A mark is in the market when its flag is true or its gross exposure is not zero. A gross
+ * exposure of +-Infinity (a position held while the equity is exactly zero) is in the market, but
+ * leaves the average undefined: averageGrossExposure is then null, with a warning.
+ */
+export function exposureStats(series: ExposureSeries, sampleCount: number, warn?: MetricWarn): ExposureStats {
   if (series.length !== sampleCount) {
     throw new RangeError(`exposure: ${series.length} values for ${sampleCount} equity marks (one per mark expected)`);
   }
@@ -62,6 +66,7 @@ export function exposureStats(series: ExposureSeries, sampleCount: number): Expo
   let inMarket = 0;
   let gross = 0;
   let numeric = false;
+  let unbounded = -1;
   for (let i = 0; i < sampleCount; i++) {
     const v = series[i];
     if (typeof v === 'boolean') {
@@ -70,23 +75,33 @@ export function exposureStats(series: ExposureSeries, sampleCount: number): Expo
     }
     numeric = true;
     const x = v as number;
-    if (!Number.isFinite(x)) throw new RangeError(`exposure[${i}] = ${x} is not finite`);
+    if (Number.isNaN(x)) throw new RangeError(`exposure[${i}] = ${x} is not a number`);
     if (x !== 0) inMarket++;
-    gross += Math.abs(x);
+    if (Number.isFinite(x)) gross += Math.abs(x);
+    else if (unbounded < 0) unbounded = i;
   }
-  return { exposure: inMarket / sampleCount, averageGrossExposure: numeric ? gross / sampleCount : null };
+  let average: number | null = numeric ? gross / sampleCount : null;
+  if (unbounded >= 0) {
+    warn?.('averageGrossExposure', `the equity is 0 at mark ${unbounded} while a position is held: its gross exposure / equity is unbounded`);
+    average = null;
+  }
+  return { exposure: inMarket / sampleCount, averageGrossExposure: average };
 }
 
 /**
  * Sum of |fill notional| over both sides, divided by the average equity: buying the whole
- * account and selling it again is a turnover of 2. Null when the average equity is not positive.
+ * account and selling it again is a turnover of 2. Null (warned) when the average equity is not
+ * positive: a ruined account has no capital to turn over.
  */
-export function turnover(fills: readonly Fill[], averageEquity: number): number | null {
+export function turnover(fills: readonly Fill[], averageEquity: number, warn?: MetricWarn): number | null {
   let notional = 0;
   for (const [i, fill] of fills.entries()) {
     if (!Number.isFinite(fill.notional)) throw new RangeError(`fill ${i} (${fill.instrumentId}): notional ${fill.notional} is not finite`);
     notional += Math.abs(fill.notional);
   }
-  if (!(averageEquity > 0)) return null;
-  return finiteOrNull(notional / averageEquity);
+  if (!(averageEquity > 0)) {
+    warn?.('turnover', `the mean equity of the run is ${averageEquity}, not positive: there is no capital to turn over`);
+    return null;
+  }
+  return overflowToNull(notional / averageEquity, 'turnover', warn, `sum |notional| / mean equity = ${notional} / ${averageEquity}`);
 }

@@ -94,8 +94,9 @@ export interface Metrics {
   readonly maxDrawdownPeakTimeUs: number | null;
   readonly maxDrawdownTroughTimeUs: number | null;
   readonly maxDrawdownRecoveryTimeUs: number | null;
-  /** Null when the span does not fit an exact integer of microseconds (over about 285 years). */
+  /** Null when the span is not a safe integer (beyond 2^53 us, about 285 years): see maxDrawdownDurationDays. */
   readonly maxDrawdownDurationUs: number | null;
+  /** The same span in days of 86,400 s, as a float: always finite, whatever the span. */
   readonly maxDrawdownDurationDays: number;
   readonly maxDrawdownDurationBars: number;
   readonly tradeCount: number;
@@ -115,6 +116,26 @@ export interface Metrics {
 }
 
 export type MetricKey = keyof Metrics;
+
+/**
+ * A metric that could not be computed for this run (its value is null) and why: a figure beyond
+ * the range a report can carry exactly, a ratio that overflows a double, returns undefined after
+ * the account was ruined. A metric that is null by its definition (no trades, zero variance) gets
+ * no warning: its definition says when it is null.
+ */
+export interface MetricWarning {
+  readonly metric: MetricKey;
+  readonly reason: string;
+}
+
+/** Receives each metric that could not be computed, as it is found. */
+export type MetricWarn = (metric: MetricKey, reason: string) => void;
+
+/** Metrics and the warnings about those of them that could not be computed. */
+export interface MetricsResult {
+  readonly metrics: Metrics;
+  readonly warnings: MetricWarning[];
+}
 
 /** A metric as a number for comparisons (gates): 'Infinity' becomes Infinity; null stays null. */
 export function metricNumber(value: number | 'Infinity' | null): number | null {

@@ -7,7 +7,7 @@
 
 export {
   AgentConfigSchema, createAgent, RiskLimitsSchema, RiskEngine, FeeModelSchema, LatencyModelSchema, InstrumentSchema, makeInstrument,
-  ReferenceStack, runBacktest, computeMetrics, periodsPerYear, roundTripsFromFills, MetricsSchema, METRIC_DEFINITIONS,
+  ReferenceStack, runBacktest, computeMetrics, computeMetricsWithWarnings, periodsPerYear, roundTripsFromFills, MetricsSchema, METRIC_DEFINITIONS,
   deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError, journalToJsonLines, JOURNAL_VERSION, NumericRangeError,
 } from '../../engine/index.ts';
 export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { evaluateGates, type GateResult, type MetricValue } from '../gates/evaluate.ts';
 import { scenarioPeriodsPerYear } from './annualise.ts';
 import {
-  CALENDARS, computeMetrics, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
+  CALENDARS, computeMetricsWithWarnings, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
@@ -179,7 +179,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       })),
       ...reportable.warnings,
       ...metricWarnings,
-      ...engineNullWarnings(metrics),
     ],
   };
 }
@@ -199,7 +198,7 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
   });
   const multiplier = new Map(r.instruments.map((i) => [i.id, i.multiplier]));
   const trades = roundTripsFromFills(r.fills, { multiplierOf: (id) => multiplier.get(id) ?? 1 });
-  const m: Metrics = computeMetrics({
+  const computed = computeMetricsWithWarnings({
     curve: { startTimeUs, startEquity: r.startEquity, timeUs, equity },
     periodsPerYear: ppy,
     riskFreeRatePerYear: s.metrics.riskFreeRatePerYear,
@@ -207,6 +206,8 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     fills: r.fills,
     exposure: exposure.series,
   });
+  const m: Metrics = computed.metrics;
+  for (const w of computed.warnings) warnings.push({ kind: 'metric', metric: w.metric, reason: w.reason });
   const scale = 10 ** s.account.moneyDecimals;
   return {
     finalEquity: r.final.equity / scale,
@@ -216,15 +217,6 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     dataWarnings: r.dataIssues.length,
     ...m,
   };
-}
-
-/** Figures the engine itself reports as null because they cannot be represented: named, never silent. */
-function engineNullWarnings(m: ScenarioMetrics): ScenarioWarning[] {
-  const days = m.maxDrawdownDurationDays;
-  if (m.maxDrawdownDurationUs === null && typeof days === 'number' && days > 0) {
-    return [{ kind: 'metric', metric: 'maxDrawdownDurationUs', reason: `the longest drawdown, ${days} days, is beyond 2^53 microseconds (285 years): see maxDrawdownDurationDays` }];
-  }
-  return [];
 }
 
 /** What the risk engine did, as metrics gates can use; null for a stack that does not count. */
