@@ -82,7 +82,10 @@ export type DataIssueReason =
   | 'crossed-quote'
   | 'bad-time'
   | 'too-many-decimals'
-  | 'missing-column';
+  | 'missing-column'
+  | 'extra-fields'
+  | 'off-tick'
+  | 'no-rows';
 
 /** Per-source policy for bad rows. */
 export type BadRowPolicy = 'reject' | 'skip' | 'repair';
