@@ -59,7 +59,9 @@ function scenarioSection(s: ScenarioReport): string[] {
     lines.push('| gate | threshold | actual | result |', '|---|---|---:|---|');
     for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(`${g.metric} ${describeThreshold(g.threshold)}`)} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
-  if (s.warnings.length > 0) lines.push('', `${s.warnings.length} data warning(s), first: \`${s.warnings[0]!.file}:${s.warnings[0]!.line}\` ${cell(s.warnings[0]!.reason)} (${s.warnings[0]!.action})`);
+  const badRows = s.warnings.filter((w) => w.kind === 'bad-row');
+  if (badRows.length > 0) lines.push('', `${badRows.length} data warning(s), first: \`${badRows[0]!.file}:${badRows[0]!.line}\` ${cell(badRows[0]!.reason)} (${badRows[0]!.action})`);
+  for (const w of s.warnings) if (w.kind === 'annualisation') lines.push('', `⚠️ ${cell(w.message)}`);
   if (s.status !== 'passed' && s.reproduce !== null) lines.push('', `Reproduce: \`${s.reproduce}\``);
   lines.push('');
   return lines;

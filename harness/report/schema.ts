@@ -50,11 +50,22 @@ export const FillSchema = z.strictObject({
   clientOrderId: z.string(),
 });
 
-export const WarningSchema = z.strictObject({
+export const BadRowWarningSchema = z.strictObject({
   kind: z.literal('bad-row'),
   file: z.string(), line: int.positive(), column: z.string(),
   reason: z.string(), detail: z.string(), action: z.enum(['rejected', 'skipped', 'repaired']),
 }).describe('A bad market data row, handled under the declared bad-row policy.');
+
+export const AnnualisationWarningSchema = z.strictObject({
+  kind: z.literal('annualisation'),
+  basis: z.enum(['default-calendar', 'observed-marks'])
+    .describe('default-calendar: no calendar declared, so the UTC_24H default (24 hours a day, 365 days a year) decided; observed-marks: the marks observed were extrapolated to a 365.25-day year.'),
+  periodsPerYear: z.number().positive().describe('The periods a year the annualised metrics (volatility, Sharpe, Sortino) used.'),
+  message: z.string().describe('The assumption and how to declare the figure instead.'),
+}).describe('Annualised metrics rest on an assumption the scenario did not declare.');
+
+export const WarningSchema = z.discriminatedUnion('kind', [BadRowWarningSchema, AnnualisationWarningSchema])
+  .describe('Something the reader of a passing report must know: a bad data row handled under its policy, or an assumption behind the metrics.');
 
 export const ScenarioMetricsSchema = MetricsSchema.extend({
   finalEquity: z.number().describe('Equity at the end, in account currency.'),

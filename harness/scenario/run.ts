@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateGates, type GateResult, type MetricValue } from '../gates/evaluate.ts';
-import { scenarioPeriodsPerYear } from './annualise.ts';
+import { annualise, type AnnualisationWarning } from './annualise.ts';
 import {
   CALENDARS, computeMetrics, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
@@ -51,6 +51,9 @@ export interface DataWarning {
   readonly action: 'rejected' | 'skipped' | 'repaired';
 }
 
+/** A warning of the scenario report: a bad data row, or an assumption the metrics rest on. */
+export type ScenarioWarning = DataWarning | AnnualisationWarning;
+
 export type ScenarioMetrics = Record<string, MetricValue>;
 
 export interface ScenarioRunResult {
@@ -64,7 +67,7 @@ export interface ScenarioRunResult {
   readonly metrics: ScenarioMetrics;
   readonly fills: ReportFill[];
   readonly gates: GateResult[];
-  readonly warnings: DataWarning[];
+  readonly warnings: ScenarioWarning[];
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -123,7 +126,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(options.journalSink === undefined ? {} : { journalSink: options.journalSink }),
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
-  const metrics = scenarioMetrics(loaded, result, calendar);
+  const assumptions: AnnualisationWarning[] = [];
+  const metrics = scenarioMetrics(loaded, result, calendar, assumptions);
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
@@ -141,24 +145,25 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
     })),
     gates,
-    warnings: result.dataIssues.map((d) => ({
+    warnings: [...result.dataIssues.map((d) => ({
       kind: 'bad-row' as const, file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
       reason: d.reason, detail: d.detail, action: d.action,
-    })),
+    })), ...assumptions],
   };
 }
 
 /** The engine's metrics plus the harness's (finalEquity, trades, fills, fees, dataWarnings). */
-function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar): ScenarioMetrics {
+function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, assumptions: AnnualisationWarning[]): ScenarioMetrics {
   const s = loaded.scenario;
   const { timeUs, equity } = lastMarkPerInstant(r.equity.timeUs, r.equity.equity);
   const n = timeUs.length;
   const firstTime = n > 0 ? timeUs[0]! : 0;
   const startTimeUs = firstTime - Math.max(1, r.barIntervalUs ?? 1);
   const decls = marketSources(s);
-  const ppy = scenarioPeriodsPerYear({
+  const { periodsPerYear: ppy, warning } = annualise({
     scenario: s, first: decls[0], calendar, barIntervalUs: r.barIntervalUs, marks: n, elapsedUs: n > 0 ? timeUs[n - 1]! - startTimeUs : 0,
   });
+  if (warning !== null) assumptions.push(warning);
   const multiplier = new Map(r.instruments.map((i) => [i.id, i.multiplier]));
   const trades = roundTripsFromFills(r.fills, { multiplierOf: (id) => multiplier.get(id) ?? 1 });
   const m: Metrics = computeMetrics({
