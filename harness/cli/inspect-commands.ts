@@ -29,7 +29,7 @@ async function checkFiles(paths: readonly string[], cwd: string, out: Output | n
       checks.push({ file: r.file, name: r.name, ok: false, description: null, problems: r.problems });
       continue;
     }
-    const problems = out === null ? [] : await checkMarketData(r.loaded, cwd, { onBytes: (read, total, file) => out.progressBytes(file, read, total) });
+    const problems = out === null ? [] : await checkMarketData(r.loaded, cwd, { wholeFile: true, onBytes: (read, total, file) => out.progressBytes(file, read, total) });
     out?.stopProgress();
     checks.push({ file: r.loaded.file, name: r.loaded.name, ok: problems.length === 0, description: r.loaded.scenario.description ?? null, problems });
   }

@@ -15,6 +15,8 @@ import { loadScenarioFile, type LoadedScenario } from './load.ts';
 import { runScenario } from './run.ts';
 
 const DATA = sharedMarketDir();
+/** As `gauntlet validate` calls it. */
+const WHOLE = { wholeFile: true } as const;
 const dir = tempDir('check-data');
 
 function orclLines(): string[] {
@@ -80,15 +82,18 @@ describe('validate reads the whole file', () => {
     const file = join(dir, 'orcl-late-bad.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const loaded = load(orcl('late-bad', file));
-    const problems = await checkMarketData(loaded, dir);
+    const problems = await checkMarketData(loaded, dir, WHOLE);
     expect(problems.map((p) => p.message)).toEqual([`orcl-late-bad.csv:${n}: column Close: not-a-number: 'x' is not a decimal number`]);
     expect((await runError(loaded)).issue).toMatchObject({ line: n, reason: 'not-a-number' });
+    const r = cli(['validate', loaded.absPath]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toContain(`orcl-late-bad.csv:${n}: column Close: not-a-number`);
   });
 
   it('reports bytes read against the file size as it goes, ending at the whole file', async () => {
     const file = join(DATA, 'orcl-1995-2014.csv');
     const seen: [number, number][] = [];
-    const problems = await checkMarketData(load(orcl('progress', file)), dir, { onBytes: (read, total) => seen.push([read, total]) });
+    const problems = await checkMarketData(load(orcl('progress', file)), dir, { ...WHOLE, onBytes: (read, total) => seen.push([read, total]) });
     expect(problems).toEqual([]);
     const size = statSync(file).size;
     expect(seen.length).toBeGreaterThan(0);
@@ -102,7 +107,7 @@ describe('a data file with no rows is bad input', () => {
     const file = join(dir, 'orcl-header-only.csv');
     writeFileSync(file, `${orclLines()[0]}\n`);
     const loaded = load(orcl('header-only', file));
-    const problems = await checkMarketData(loaded, dir);
+    const problems = await checkMarketData(loaded, dir, WHOLE);
     expect(problems.map((p) => p.message)).toEqual(['orcl-header-only.csv:1: no-rows: the file has a header but no data rows']);
     expect((await runError(loaded)).issue).toMatchObject({ line: 1, reason: 'no-rows' });
   });
@@ -123,7 +128,7 @@ describe("prices against the instrument's tickSize", () => {
   it('a price off the declared tick grid is a bad row in validate and run', async () => {
     // The recorded index is on a 0.01 grid; 3578.73 (line 2's Open) is not a multiple of 0.05.
     const loaded = load(indexDay('tick-005', join(DATA, 'index-2006-day.csv'), instruments(0.05)));
-    const problems = await checkMarketData(loaded, dir);
+    const problems = await checkMarketData(loaded, dir, WHOLE);
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toMatch(/index-2006-day\.csv:2: column Open: off-tick: '3578\.73' is not a multiple of the tick size 0\.05$/);
     expect((await runError(loaded)).issue).toMatchObject({ line: 2, column: 'Open', reason: 'off-tick' });
@@ -134,7 +139,7 @@ describe("prices against the instrument's tickSize", () => {
     const lines = indexDayLines().map((l, i) => (i === 0 ? l : l.split(',').map((v, k) => (k >= 1 && k <= 4 ? (Math.round(Number(v) * 20) / 20).toFixed(2) : v)).join(',')));
     const file = join(dir, 'index-005.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    expect(await checkMarketData(load(indexDay('tick-005-ok', file, instruments(0.05))), dir)).toEqual([]);
-    expect(await checkMarketData(load(indexDay('tick-001', join(DATA, 'index-2006-day.csv'), instruments(0.01))), dir)).toEqual([]);
+    expect(await checkMarketData(load(indexDay('tick-005-ok', file, instruments(0.05))), dir, WHOLE)).toEqual([]);
+    expect(await checkMarketData(load(indexDay('tick-001', join(DATA, 'index-2006-day.csv'), instruments(0.01))), dir, WHOLE)).toEqual([]);
   });
 });
