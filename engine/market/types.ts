@@ -107,7 +107,8 @@ export interface MarketSource {
 export class MarketDataError extends Error {
   readonly issue: DataIssue;
   constructor(issue: DataIssue) {
-    super(`${issue.file}:${issue.line}: column ${issue.column}: ${issue.reason}: ${issue.detail}`);
+    // A file-level issue (no header, no rows) has no column to name.
+    super(`${issue.file}:${issue.line}: ${issue.column === '' ? '' : `column ${issue.column}: `}${issue.reason}: ${issue.detail}`);
     this.name = 'MarketDataError';
     this.issue = issue;
   }

@@ -263,7 +263,7 @@ describe('malformed rows that used to pass reject', () => {
       const err = await loadAll(openCsvSource(orclMapping(file, policy))).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MarketDataError);
       expect((err as MarketDataError).issue).toMatchObject({ file, line: 1, reason: 'no-rows', action: 'rejected' });
-      expect((err as Error).message).toContain('no data rows');
+      expect((err as Error).message).toBe(`${file}:1: no-rows: the file has a header but no data rows`);
     }
   });
 
