@@ -14,7 +14,7 @@ export const InstrumentSchema = z.strictObject({
   currency: z.string().length(3).default('USD').describe('Currency its prices are quoted in (the quote currency for FX).'),
   baseCurrency: z.string().length(3).optional().describe('FX only: the base currency of the pair (EUR in EURUSD).'),
   priceDecimals: z.number().int().min(0).max(9).describe('Decimals of a price: raw price = price * 10^priceDecimals.'),
-  tickSize: z.number().positive().optional().describe('Smallest price increment; default one unit of the last price decimal.'),
+  tickSize: z.number().positive().optional().describe('Smallest price increment; default one unit of the last price decimal. Every price of a CSV source of the instrument must be a multiple of it (else a bad row, off-tick).'),
   quantityDecimals: z.number().int().min(0).max(8).default(0).describe('Decimals of a quantity (0 for whole shares or contracts).'),
   lotSize: z.number().positive().default(1).describe('Orders are whole multiples of this quantity.'),
   multiplier: z.number().int().positive().default(1).describe('Futures: money per point of price per contract (e.g. 10). 1 otherwise.'),

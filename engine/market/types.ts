@@ -82,7 +82,10 @@ export type DataIssueReason =
   | 'crossed-quote'
   | 'bad-time'
   | 'too-many-decimals'
-  | 'missing-column';
+  | 'missing-column'
+  | 'extra-fields'
+  | 'off-tick'
+  | 'no-rows';
 
 /** Per-source policy for bad rows. */
 export type BadRowPolicy = 'reject' | 'skip' | 'repair';
@@ -104,7 +107,8 @@ export interface MarketSource {
 export class MarketDataError extends Error {
   readonly issue: DataIssue;
   constructor(issue: DataIssue) {
-    super(`${issue.file}:${issue.line}: column ${issue.column}: ${issue.reason}: ${issue.detail}`);
+    // A file-level issue (no header, no rows) has no column to name.
+    super(`${issue.file}:${issue.line}: ${issue.column === '' ? '' : `column ${issue.column}: `}${issue.reason}: ${issue.detail}`);
     this.name = 'MarketDataError';
     this.issue = issue;
   }

@@ -1,5 +1,6 @@
 /**
- * `gauntlet validate` (schema, cross-section and data mapping checks, nothing run) and
+ * `gauntlet validate` (schema, cross-section checks and every row of the market data, nothing
+ * run) and
  * `gauntlet list` (the scenarios with their descriptions). Both exit 2 when a file is bad.
  */
 import { checkMarketData } from '../scenario/check-data.ts';
@@ -30,7 +31,8 @@ function rejectDuplicateNames(checks: FileCheck[], nameAt: readonly ({ line: num
   });
 }
 
-async function checkFiles(paths: readonly string[], cwd: string, withData: boolean): Promise<FileCheck[]> {
+/** `out` given: the market data of each file is read in full, with a byte-rate bar on a terminal. */
+async function checkFiles(paths: readonly string[], cwd: string, out: Output | null): Promise<FileCheck[]> {
   const files = discoverScenarioFiles(paths.length > 0 ? paths : ['scenarios'], cwd);
   const checks: FileCheck[] = [];
   const nameAt: ({ line: number; column: number } | null)[] = [];
@@ -41,7 +43,8 @@ async function checkFiles(paths: readonly string[], cwd: string, withData: boole
       nameAt.push(null);
       continue;
     }
-    const problems = withData ? await checkMarketData(r.loaded, cwd) : [];
+    const problems = out === null ? [] : await checkMarketData(r.loaded, cwd, { wholeFile: true, onBytes: (read, total, file) => out.progressBytes(file, read, total) });
+    out?.stopProgress();
     checks.push({ file: r.loaded.file, name: r.loaded.name, ok: problems.length === 0, description: r.loaded.scenario.description ?? null, problems });
     nameAt.push(r.loaded.locate(['name']));
   }
@@ -57,7 +60,7 @@ function noFiles(out: Output, command: string, paths: readonly string[]): number
 export async function validateCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(OutputFlagsSchema, rawFlags);
   const out = new Output({ quiet: flags.quiet, json: flags.json });
-  const checks = await checkFiles(paths, cwd, true);
+  const checks = await checkFiles(paths, cwd, out);
   if (checks.length === 0) return noFiles(out, 'validate', paths);
   for (const c of checks) {
     if (c.ok) {
@@ -78,7 +81,7 @@ export async function validateCommand(paths: readonly string[], rawFlags: Record
 export async function listCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(OutputFlagsSchema, rawFlags);
   const out = new Output({ quiet: flags.quiet, json: flags.json });
-  const checks = await checkFiles(paths, cwd, false);
+  const checks = await checkFiles(paths, cwd, null);
   if (checks.length === 0) return noFiles(out, 'list', paths);
   const width = Math.min(40, Math.max(...checks.map((c) => c.name.length)));
   // With --json, stdout is the JSON alone and the human list is not printed at all.

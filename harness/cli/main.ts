@@ -55,7 +55,7 @@ Examples:
     });
 
   p.command('validate')
-    .description('check scenario files: schema, cross-references and data mappings (nothing is run)')
+    .description('check scenario files: schema, cross-references, data mappings and every data row (nothing is run)')
     .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
     .option('--json', 'print the results as JSON to stdout')
     .option('-q, --quiet', 'print problems only')

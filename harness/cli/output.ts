@@ -18,6 +18,8 @@ export interface OutputOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+
 const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22] } as const;
 type Style = keyof typeof CODES;
 
@@ -28,6 +30,9 @@ export class Output {
   private readonly color: boolean;
   private readonly progressEnabled: boolean;
   private bar: cliProgress.SingleBar | null = null;
+  /** The file a byte bar is showing and when it started (real time: a display, not a result). */
+  private bytesFile: string | null = null;
+  private bytesStartNs = 0n;
 
   constructor(o: OutputOptions) {
     const env = o.env ?? process.env;
@@ -77,10 +82,31 @@ export class Output {
     this.bar?.update({ events });
   }
 
+  /**
+   * A bar of bytes read (validate's full read of each data file): percent, MB of MB and MB/s. A new
+   * file starts a new bar; the first call for a file starts it.
+   */
+  progressBytes(file: string, readBytes: number, totalBytes: number): void {
+    if (!this.progressEnabled) return;
+    if (this.bytesFile !== file || this.bar === null) {
+      this.stopProgress();
+      this.bytesFile = file;
+      this.bytesStartNs = process.hrtime.bigint();
+      this.bar = new cliProgress.SingleBar({
+        stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
+        format: ' {bar} {percentage}% {readMb}/{totalMb} MB · {rateMb} MB/s  {file}',
+      }, cliProgress.Presets.shades_classic);
+      this.bar.start(Math.max(1, totalBytes), 0, { file, readMb: '0.0', totalMb: mb(totalBytes), rateMb: '-' });
+    }
+    const seconds = Number(process.hrtime.bigint() - this.bytesStartNs) / 1e9;
+    this.bar.update(Math.min(readBytes, Math.max(1, totalBytes)), { readMb: mb(readBytes), rateMb: seconds > 0 ? mb(readBytes / seconds) : '-' });
+  }
+
   stopProgress(): void {
     if (this.bar !== null) {
       this.bar.stop();
       this.bar = null;
+      this.bytesFile = null;
     }
   }
 

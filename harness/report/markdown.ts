@@ -66,6 +66,7 @@ function scenarioSection(s: ScenarioReport): string[] {
   const first = badRows[0];
   if (first !== undefined) lines.push('', `${badRows.length} data warning(s), first: \`${first.file}:${first.line}\` ${cell(first.reason)} (${first.action})`);
   for (const w of s.warnings) if (w.kind === 'metric') lines.push('', `⚠️ \`${w.metric}\` is null: ${cell(w.reason)}`);
+  for (const w of s.warnings) if (w.kind === 'annualisation') lines.push('', `⚠️ ${cell(w.message)}`);
   if (s.status !== 'passed' && s.reproduce !== null) lines.push('', `Reproduce: \`${s.reproduce}\``);
   lines.push('');
   return lines;

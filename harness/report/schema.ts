@@ -72,7 +72,16 @@ export const MetricWarningSchema = z.strictObject({
   reason: z.string().describe('Why it could not be reported, with the value computed.'),
 }).describe('A figure that could not be computed or represented: null in metrics, the rest still reported.');
 
-export const WarningSchema = z.discriminatedUnion('kind', [BadRowWarningSchema, MetricWarningSchema]);
+export const AnnualisationWarningSchema = z.strictObject({
+  kind: z.literal('annualisation'),
+  basis: z.enum(['default-calendar', 'observed-marks'])
+    .describe('default-calendar: no calendar declared, so the UTC_24H default (24 hours a day, 365 days a year) decided; observed-marks: the marks observed were extrapolated to a 365.25-day year.'),
+  periodsPerYear: z.number().positive().describe('The periods a year the annualised metrics (volatility, Sharpe, Sortino) used.'),
+  message: z.string().describe('The assumption and how to declare the figure instead.'),
+}).describe('Annualised metrics rest on an assumption the scenario did not declare.');
+
+export const WarningSchema = z.discriminatedUnion('kind', [BadRowWarningSchema, MetricWarningSchema, AnnualisationWarningSchema])
+  .describe('Something the reader of a report must know: a bad data row handled under its policy, a figure that could not be computed (then null), or an assumption behind the metrics.');
 export type ScenarioWarning = z.output<typeof WarningSchema>;
 
 /** The harness's metrics beside the engine's; each checked on its own (reportableMetrics). */

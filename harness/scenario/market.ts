@@ -16,6 +16,12 @@ export interface SourceDecl {
   readonly priceDecimals: number;
   /** The CSV mapping when the source is a file (the demo's is declared by the engine). */
   readonly csv: CsvMapping | undefined;
+  /**
+   * The declared instrument's tickSize in raw units at priceDecimals, for the CSV loader to check
+   * the file's prices against; 1 (every price) when none is declared or it is not a whole number
+   * of raw units (semantic validation reports that one).
+   */
+  readonly tickSizeRaw: number;
 }
 
 export function marketSources(scenario: Scenario): SourceDecl[] {
@@ -23,12 +29,29 @@ export function marketSources(scenario: Scenario): SourceDecl[] {
   const list = m.sources === undefined
     ? [{ config: m as MarketSourceConfig, path: ['market'] as (string | number)[] }]
     : m.sources.map((config, i) => ({ config, path: ['market', 'sources', i] }));
+  const tick = (instrumentId: string, priceDecimals: number): number => {
+    const size = scenario.instruments?.find((i) => i.id === instrumentId)?.tickSize;
+    if (size === undefined) return 1;
+    const raw = Math.round(size * 10 ** priceDecimals);
+    return raw >= 1 && Math.abs(raw - size * 10 ** priceDecimals) <= 1e-6 ? raw : 1;
+  };
   return list.map(({ config, path }) => {
-    if (config.csv !== undefined) return { config, path, instrumentId: config.csv.instrumentId, priceDecimals: config.csv.priceDecimals, csv: config.csv };
-    if (config.synthetic !== undefined) return { config, path, instrumentId: config.synthetic.instrumentId, priceDecimals: config.synthetic.priceDecimals, csv: undefined };
+    if (config.csv !== undefined) {
+      const { instrumentId, priceDecimals } = config.csv;
+      return { config, path, instrumentId, priceDecimals, csv: config.csv, tickSizeRaw: tick(instrumentId, priceDecimals) };
+    }
+    if (config.synthetic !== undefined) {
+      const { instrumentId, priceDecimals } = config.synthetic;
+      return { config, path, instrumentId, priceDecimals, csv: undefined, tickSizeRaw: tick(instrumentId, priceDecimals) };
+    }
     const demo = demoSp500Mapping();
-    return { config, path, instrumentId: demo.instrumentId, priceDecimals: demo.priceDecimals, csv: demo };
+    return { config, path, instrumentId: demo.instrumentId, priceDecimals: demo.priceDecimals, csv: demo, tickSizeRaw: tick(demo.instrumentId, demo.priceDecimals) };
   });
+}
+
+/** Options of a CSV source's loader: where relative paths start, and the instrument's tick grid. */
+export function csvSourceOptions(d: SourceDecl, scenarioDir: string): { baseDir: string; tickSizeRaw: number } {
+  return { baseDir: scenarioDir, tickSizeRaw: d.tickSizeRaw };
 }
 
 /** Absolute path of a CSV source's file: relative paths are relative to the scenario's folder. */
@@ -46,7 +69,7 @@ export function openSources(decls: readonly SourceDecl[], scenarioDir: string, s
   return decls.map((d) => {
     let source: MarketSource;
     if (d.csv !== undefined) {
-      source = openCsvSource(d.csv, { baseDir: scenarioDir });
+      source = openCsvSource(d.csv, csvSourceOptions(d, scenarioDir));
     } else {
       const stream = synthetic === 0 ? 'market' : `market.${synthetic}`;
       synthetic++;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateGates, type GateResult, type MetricValue } from '../gates/evaluate.ts';
-import { scenarioPeriodsPerYear } from './annualise.ts';
+import { annualise } from './annualise.ts';
 import {
   CALENDARS, computeMetricsWithWarnings, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
@@ -59,6 +59,7 @@ export interface BadRowWarning {
   readonly detail: string;
   readonly action: 'rejected' | 'skipped' | 'repaired';
 }
+
 
 export type ScenarioMetrics = Record<string, MetricValue>;
 
@@ -193,9 +194,11 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
   const firstTime = n > 0 ? timeUs[0]! : 0;
   const startTimeUs = firstTime - Math.max(1, r.barIntervalUs ?? 1);
   const decls = marketSources(s);
-  const ppy = scenarioPeriodsPerYear({
+  const { periodsPerYear: ppy, warning } = annualise({
     scenario: s, first: decls[0], calendar, barIntervalUs: r.barIntervalUs, marks: n, elapsedUs: n > 0 ? timeUs[n - 1]! - startTimeUs : 0,
   });
+  // The assumption the annualised metrics rest on, when the scenario did not declare it.
+  if (warning !== null) warnings.push(warning);
   const multiplier = new Map(r.instruments.map((i) => [i.id, i.multiplier]));
   const trades = roundTripsFromFills(r.fills, { multiplierOf: (id) => multiplier.get(id) ?? 1 });
   const computed = computeMetricsWithWarnings({

@@ -10,7 +10,7 @@ import type { BarBatch, BadRowPolicy, DataIssue, MarketBatch } from '../types.ts
 import { MarketDataError } from '../types.ts';
 import { CsvSyntaxError, openCsvSource } from './csv-source.ts';
 import { loadAll } from './load-all.ts';
-import type { BarMapping } from './mapping.ts';
+import type { BarMapping, CsvMappingInput } from './mapping.ts';
 import { sharedMarketMappings } from './shared-mappings.ts';
 import { sharedMarketDir } from '../../testing/shared-data.ts';
 import { tempDir } from '../../testing/temp-dirs.ts';
@@ -225,5 +225,103 @@ describe('file-level problems', () => {
     expect(() => openCsvSource({ ...shared.eurusdH1, timestampMarks: undefined })).toThrow(/timestampMarks|open/);
     expect(() => openCsvSource({ ...shared.orcl, priceDecimals: 10 })).toThrow();
     expect(() => openCsvSource({ ...shared.indexTicks, time: { format: 'date', column: 'Datetime', calendar: 'XNYS' } })).toThrow(/date-only/);
+  });
+});
+
+// Issue 9: rows the reject policy let through. Each test was written before its fix and failed on
+// the code of the time: extra fields were ignored, a header-only file gave 0 bars and no error, a
+// declared Adj Close column was never read unless it was the close, and tickSize was never
+// compared with the prices.
+describe('malformed rows that used to pass reject', () => {
+  it('rejects a row with more fields than the header, naming the first extra field', async () => {
+    const lines = [...ORCL.slice(0, 10)];
+    lines[3] = `${lines[3]},17`; // line 4: eight fields under a seven-column header
+    const file = writeLines('orcl-extra.csv', lines);
+    const err = await loadAll(openCsvSource(orclMapping(file, 'reject'))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MarketDataError);
+    expect((err as MarketDataError).issue).toMatchObject({ file, line: 4, column: '8', reason: 'extra-fields', action: 'rejected' });
+    for (const policy of ['skip', 'repair'] as const) {
+      const source = openCsvSource(orclMapping(file, policy));
+      const batches = await loadAll(source);
+      // No sound repair: a stray delimiter may have shifted any field, so the row is dropped.
+      expect(brief(source.issues)).toEqual([[4, '8', 'extra-fields', 'skipped']]);
+      expect(count(batches)).toBe(8);
+    }
+  });
+
+  it('rejects a row with fewer fields than the header even when the missing one is not mapped', async () => {
+    const lines = realLines('index-2006-day.csv').slice(0, 6);
+    lines[2] = (lines[2] ?? '').split(',').slice(0, 6).join(','); // line 3 lacks OpenInterest
+    const file = writeLines('index-short.csv', lines);
+    const err = await loadAll(openCsvSource({ ...shared.indexDay, file })).catch((e: unknown) => e);
+    expect((err as MarketDataError).issue).toMatchObject({ line: 3, column: 'OpenInterest', reason: 'missing-column', action: 'rejected' });
+  });
+
+  it('refuses a header-only file, whatever the policy: a run on no data is not a pass', async () => {
+    const file = writeLines('orcl-header-only.csv', [ORCL[0] ?? '']);
+    for (const policy of ['reject', 'skip', 'repair'] as const) {
+      const err = await loadAll(openCsvSource(orclMapping(file, policy))).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MarketDataError);
+      expect((err as MarketDataError).issue).toMatchObject({ file, line: 1, reason: 'no-rows', action: 'rejected' });
+      expect((err as Error).message).toBe(`${file}:1: no-rows: the file has a header but no data rows`);
+    }
+  });
+
+  it('refuses a file whose every row was skipped, saying how many and where the first was', async () => {
+    const lines = [...ORCL.slice(0, 4)];
+    for (let n = 2; n <= 4; n++) setField(lines, n, C, 'x');
+    const file = writeLines('orcl-all-bad.csv', lines);
+    const err = await loadAll(openCsvSource(orclMapping(file, 'skip'))).catch((e: unknown) => e);
+    expect((err as MarketDataError).issue).toMatchObject({ line: 1, reason: 'no-rows' });
+    expect((err as Error).message).toContain('all 3 data rows were bad (the first at line 2: column Close: not-a-number)');
+  });
+
+  it('validates a declared Adj Close column even when the close is the plain Close', async () => {
+    const lines = [...ORCL.slice(0, 10)];
+    setField(lines, 6, 5, 'garbage');
+    const file = writeLines('orcl-adj-garbage.csv', lines);
+    const err = await loadAll(openCsvSource(orclMapping(file, 'reject'))).catch((e: unknown) => e);
+    expect((err as MarketDataError).issue).toMatchObject({ line: 6, column: 'Adj Close', reason: 'not-a-number' });
+    const skip = openCsvSource(orclMapping(file, 'skip'));
+    expect(count(await loadAll(skip))).toBe(8);
+    expect(brief(skip.issues)).toEqual([[6, 'Adj Close', 'not-a-number', 'skipped']]);
+  });
+});
+
+describe('prices off the instrument tick grid', () => {
+  // Bars on a 0.05 grid (2 decimals, tick 5 raw) but for line 4's Close, 10.03.
+  const lines = [
+    'Datetime,Open,High,Low,Close,Volume',
+    '2024-01-02 09:00:00,10.00,10.10,9.95,10.05,100',
+    '2024-01-02 09:01:00,10.05,10.15,10.00,10.10,100',
+    '2024-01-02 09:02:00,10.10,10.10,10.00,10.03,100',
+    '2024-01-02 09:03:00,10.05,10.20,10.05,10.15,100',
+  ];
+  const mapping = (file: string, badRows: BadRowPolicy): CsvMappingInput => ({
+    file, instrumentId: 'X', dataType: 'bar', priceDecimals: 2, badRows, barInterval: '1m', timestampMarks: 'open',
+    time: { format: 'datetime', column: 'Datetime', timeZone: 'UTC' },
+    columns: { open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume' },
+  });
+  const file = writeLines('tick-grid.csv', lines);
+
+  it('reject: stops at the first price off the grid, with line and column', async () => {
+    const err = await loadAll(openCsvSource(mapping(file, 'reject'), { tickSizeRaw: 5 })).catch((e: unknown) => e);
+    expect((err as MarketDataError).issue).toMatchObject({ line: 4, column: 'Close', reason: 'off-tick', action: 'rejected' });
+    expect((err as Error).message).toContain("'10.03' is not a multiple of the tick size 0.05");
+  });
+
+  it('skip drops the row; repair rounds half-even to the nearest tick and says so', async () => {
+    const skip = openCsvSource(mapping(file, 'skip'), { tickSizeRaw: 5 });
+    expect(count(await loadAll(skip))).toBe(3);
+    expect(brief(skip.issues)).toEqual([[4, 'Close', 'off-tick', 'skipped']]);
+    const repair = openCsvSource(mapping(file, 'repair'), { tickSizeRaw: 5 });
+    const batches = bars(await loadAll(repair));
+    expect(brief(repair.issues)).toEqual([[4, 'Close', 'off-tick', 'repaired']]);
+    expect(repair.issues[0]?.detail).toContain('rounded half-even to 10.05');
+    expect(batches[0]?.close[2]).toBe(1005);
+  });
+
+  it('the default tick (one unit of the last decimal) accepts every price', async () => {
+    expect(count(await loadAll(openCsvSource(mapping(file, 'reject'))))).toBe(4);
   });
 });

@@ -29,6 +29,12 @@ export interface CsvSourceOptions {
   readonly baseDir?: string;
   /** Rows per batch. Default BATCH_ROWS. */
   readonly batchRows?: number;
+  /**
+   * The instrument's tick size in raw price units (at the mapping's priceDecimals). Every price
+   * the file writes must be a multiple of it, else the row is bad (off-tick) under the mapping's
+   * policy. Default 1: one unit of the last decimal, which every price is a multiple of.
+   */
+  readonly tickSizeRaw?: number;
 }
 
 /** The CSV text itself is broken (e.g. an unclosed quote): no policy can step over it. */
@@ -56,6 +62,10 @@ export class CsvMarketSource implements MarketSource {
   readonly mapping: CsvMapping;
   private readonly log: IssueLog;
   private readonly capacity: number;
+  private readonly tickSizeRaw: number;
+  /** Non-blank records after the header, and rows handed out in batches: none of either is an error. */
+  private dataRows = 0;
+  private rowsOut = 0;
   private readonly fileStream: ReadStream;
   private readonly parser: Parser;
   private sink: RowSink<MarketBatch> | null = null;
@@ -69,6 +79,8 @@ export class CsvMarketSource implements MarketSource {
     this.mapping = mapping;
     this.capacity = options.batchRows ?? BATCH_ROWS;
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1) throw new RangeError(`batchRows must be a positive integer, got ${this.capacity}`);
+    this.tickSizeRaw = options.tickSizeRaw ?? 1;
+    if (!Number.isSafeInteger(this.tickSizeRaw) || this.tickSizeRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickSizeRaw}`);
     const path = resolvePath(options.baseDir ?? process.cwd(), mapping.file);
     this.info = {
       instrumentId: mapping.instrumentId,
@@ -93,6 +105,11 @@ export class CsvMarketSource implements MarketSource {
 
   get issues(): readonly DataIssue[] {
     return this.log.issues;
+  }
+
+  /** Bytes read from the file so far (progress displays). */
+  get bytesRead(): number {
+    return this.fileStream.bytesRead;
   }
 
   async next(): Promise<MarketBatch | null> {
@@ -122,18 +139,26 @@ export class CsvMarketSource implements MarketSource {
           continue;
         }
         if (rec.length === 1 && rec[0] === '') continue; // blank line
+        this.dataRows++;
         sink.accept(rec);
-        if (sink.batch.length === this.capacity) return sink.batch;
+        if (sink.batch.length === this.capacity) return this.out(sink.batch);
         continue;
       }
       if (this.failure !== null) throw this.wrapFailure(this.failure);
       if (this.ended) {
         if (sink === null) throw log.headerError('', 'the file is empty: no header line');
         this.close();
-        return sink.batch.length > 0 ? sink.batch : null;
+        if (sink.batch.length > 0) return this.out(sink.batch);
+        if (this.rowsOut === 0) throw log.noRowsError(this.dataRows);
+        return null;
       }
       await new Promise<void>((resolve) => { this.wake = resolve; });
     }
+  }
+
+  private out(batch: MarketBatch): MarketBatch {
+    this.rowsOut += batch.length;
+    return batch;
   }
 
   /** Releases the file; safe to call twice. */
@@ -165,12 +190,15 @@ export class CsvMarketSource implements MarketSource {
       return { index, name: ref };
     };
     const opt = (ref: string | number | undefined): Column | null => (ref === undefined ? null : resolve(ref));
-    const settings = { log: this.log, time: new TimeReader(m.time, resolve), priceDecimals: m.priceDecimals, maxJumpPct: m.maxJumpPct };
+    const settings = {
+      log: this.log, time: new TimeReader(m.time, resolve), priceDecimals: m.priceDecimals, maxJumpPct: m.maxJumpPct,
+      header, tickSizeRaw: this.tickSizeRaw,
+    };
     switch (m.dataType) {
       case 'bar': {
         const cols = {
           open: resolve(m.columns.open), high: resolve(m.columns.high), low: resolve(m.columns.low), close: resolve(m.columns.close),
-          adjClose: opt(m.closePrice === 'adjClose' ? m.columns.adjClose : undefined), volume: opt(m.columns.volume),
+          adjClose: opt(m.columns.adjClose), volume: opt(m.columns.volume),
         };
         const opts = { useAdjClose: m.closePrice === 'adjClose', marksOpen: m.timestampMarks !== 'close', intervalUs: barIntervalUs(m.barInterval) };
         return new BarSink(settings, cols, opts, this.capacity);

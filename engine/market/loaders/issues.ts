@@ -55,6 +55,18 @@ export class IssueLog {
     return new MarketDataError({ file: this.file, line: 1, column, reason: 'missing-column', detail, action: 'rejected' });
   }
 
+  /**
+   * The file gave no usable row (header only, or every row bad): an error whatever the policy,
+   * since a run on no data would pass every gate that bounds a loss.
+   */
+  noRowsError(dataRows: number): MarketDataError {
+    const first = this.issues[0];
+    const detail = dataRows === 0
+      ? 'the file has a header but no data rows'
+      : `no data rows accepted: all ${dataRows} data rows were bad (the first at line ${first?.line ?? '?'}: column ${first?.column ?? '?'}: ${first?.reason ?? '?'})`;
+    return new MarketDataError({ file: this.file, line: 1, column: '', reason: 'no-rows', detail, action: 'rejected' });
+  }
+
   private issue(column: string, reason: DataIssueReason, detail: string, action: DataIssue['action']): DataIssue {
     return { file: this.file, line: this.line, column, reason, detail, action };
   }

@@ -3,15 +3,23 @@
  * applies the bad-row policy through its IssueLog, and appends accepted rows to its batch.
  *
  * Checks, in order (the first problem that drops a row is the one reported for it):
- *   missing-column, bad-time, out-of-order / duplicate-time, price fields (not-a-number, nan,
- *   too-many-decimals, non-positive-price), then per type: bars high-below-low and
- *   ohlc-outside-range; quotes crossed-quote and wide-spread; sizes; finally jump.
+ *   the row's shape (missing-column or extra-fields: every row has exactly the header's fields),
+ *   bad-time, out-of-order / duplicate-time, price fields (not-a-number, nan, too-many-decimals,
+ *   off-tick, non-positive-price), then per type: bars high-below-low and ohlc-outside-range, then
+ *   the declared Adj Close (parsed whether or not it is the close: a declared column must parse);
+ *   quotes crossed-quote and wide-spread; sizes; finally jump.
+ * A row with a field more or less than the header is malformed even when the fields the mapping
+ * reads are all there: a stray delimiter (a thousands separator, an unquoted comma) shifts fields,
+ * so what sits under a declared column may not be what the header says.
+ * Tick grid: when the source is given the instrument's tick size, every traded price the file
+ * writes (O/H/L/C, trade price, bid, ask; not the computed Adj Close) must be a multiple of it.
  * Order and jumps are measured against the last ACCEPTED row: a skipped row never becomes the
  * reference, so one spike is one bad row (its return to the old level is not a second jump). The
  * flip side: a genuine level shift beyond maxJumpPct flags every later row until prices come
  * back, so maxJumpPct must sit above the largest genuine move (the issues list makes it visible).
  *
- * Repairs (policy 'repair'): too-many-decimals rounds half-even to the declared precision;
+ * Repairs (policy 'repair'): too-many-decimals rounds half-even to the declared precision, and
+ * off-tick to the nearest tick (rounding is monotonic, so it never breaks Low <= Open <= High);
  * high-below-low swaps High and Low (the columns were exchanged); an Open or Close outside
  * [Low, High] is clamped to the nearer bound (High and Low are the range the bar is known to
  * have traded in); a bad size or volume becomes 0 (unknown). Everything else has no sound repair.
@@ -31,6 +39,10 @@ export interface SinkSettings {
   readonly time: TimeReader;
   readonly priceDecimals: number;
   readonly maxJumpPct: number | undefined;
+  /** The header's fields: every row must have exactly as many. */
+  readonly header: readonly string[];
+  /** The instrument's tick size in raw units; 1 (the default) accepts every price. */
+  readonly tickSizeRaw: number;
 }
 
 export abstract class RowSink<B extends MarketBatch> {
@@ -41,22 +53,22 @@ export abstract class RowSink<B extends MarketBatch> {
   private readonly scale: number;
   private readonly maxJumpPct: number;
   private readonly dec: DecimalOut = { raw: 0 };
-  /** Columns a row must have, by field index. */
-  private readonly needed: Column[];
-  private readonly need: number;
+  private readonly header: readonly string[];
+  private readonly tickRaw: number;
   protected lastTimeUs = -Infinity;
   /** The last accepted row's reference price (close, trade price, mid), raw; NaN before the first. */
   protected lastRef = Number.NaN;
   private lastLine = 0;
 
-  constructor(s: SinkSettings, columns: readonly (Column | null)[], batch: B) {
+  constructor(s: SinkSettings, batch: B) {
     this.log = s.log;
     this.time = s.time;
     this.decimals = s.priceDecimals;
     this.scale = priceScale(s.priceDecimals);
     this.maxJumpPct = s.maxJumpPct ?? Number.NaN;
-    this.needed = [...s.time.columns, ...columns.filter((c): c is Column => c !== null)].sort((a, b) => a.index - b.index);
-    this.need = (this.needed.at(-1)?.index ?? 0) + 1;
+    this.header = s.header;
+    this.tickRaw = s.tickSizeRaw;
+    if (!Number.isSafeInteger(this.tickRaw) || this.tickRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickRaw}`);
     this.batch = batch;
   }
 
@@ -64,12 +76,15 @@ export abstract class RowSink<B extends MarketBatch> {
   /** Checks one record and appends it to the batch when accepted. */
   abstract accept(rec: readonly string[]): void;
 
-  /** False (row dropped, issue recorded) when the record lacks a needed column. */
+  /** False (row dropped, issue recorded) when the record has more or fewer fields than the header. */
   protected hasColumns(rec: readonly string[]): boolean {
-    if (rec.length >= this.need) return true;
-    const missing = this.needed.find((c) => c.index >= rec.length);
-    const name = missing?.name ?? '?';
-    return this.log.bad(name, 'missing-column', `the row has ${rec.length} fields; column ${name} is field ${(missing?.index ?? 0) + 1}`);
+    const n = this.header.length;
+    if (rec.length === n) return true;
+    if (rec.length > n) {
+      return this.log.bad(String(n + 1), 'extra-fields', `the row has ${rec.length} fields; the header has ${n}`);
+    }
+    const name = this.header[rec.length] || String(rec.length + 1);
+    return this.log.bad(name, 'missing-column', `the row has ${rec.length} fields; column ${name} is field ${rec.length + 1}`);
   }
 
   /** False (row dropped) when the row's time does not parse; else `time.timeUs` is set. */
@@ -77,8 +92,11 @@ export abstract class RowSink<B extends MarketBatch> {
     return this.time.read(rec) || this.log.bad(this.time.column.name, 'bad-time', this.time.badDetail(rec));
   }
 
-  /** The raw price of a column, or NaN when the row is dropped. */
-  protected price(rec: readonly string[], col: Column): number {
+  /**
+   * The raw price of a column, or NaN when the row is dropped. `onTickGrid` false: a computed
+   * price (Adj Close) that no venue quoted, so no tick grid applies.
+   */
+  protected price(rec: readonly string[], col: Column, onTickGrid = true): number {
     const s = rec[col.index] ?? '';
     const st = parseFixed(s, this.decimals, this.dec);
     if (st === DEC_TOO_MANY_DECIMALS) {
@@ -91,7 +109,14 @@ export abstract class RowSink<B extends MarketBatch> {
       else this.log.bad(col.name, 'not-a-number', `'${s}' is not a decimal number`);
       return Number.NaN;
     }
-    const raw = this.dec.raw;
+    let raw = this.dec.raw;
+    const tick = this.tickRaw;
+    if (onTickGrid && tick !== 1 && raw % tick !== 0) {
+      const to = roundToTickHalfEven(raw, tick);
+      const detail = `'${s}' is not a multiple of the tick size ${formatFixed(tick, this.decimals)}`;
+      if (!this.log.fixable(col.name, 'off-tick', detail, `rounded half-even to ${formatFixed(to, this.decimals)}`)) return Number.NaN;
+      raw = to;
+    }
     if (raw <= 0) {
       this.log.bad(col.name, 'non-positive-price', `'${s}' is not above 0`);
       return Number.NaN;
@@ -138,6 +163,14 @@ export abstract class RowSink<B extends MarketBatch> {
   }
 }
 
+/** `raw` rounded to the nearest multiple of `tick`, a tie to the even multiple. */
+export function roundToTickHalfEven(raw: number, tick: number): number {
+  const q = Math.floor(raw / tick);
+  const r = raw - q * tick;
+  const up = 2 * r > tick || (2 * r === tick && q % 2 !== 0);
+  return (up ? q + 1 : q) * tick;
+}
+
 export interface BarColumns {
   readonly open: Column; readonly high: Column; readonly low: Column; readonly close: Column;
   readonly adjClose: Column | null; readonly volume: Column | null;
@@ -150,7 +183,7 @@ export class BarSink extends RowSink<BarBatch> {
   private readonly intervalUs: number;
 
   constructor(s: SinkSettings, c: BarColumns, opts: { useAdjClose: boolean; marksOpen: boolean; intervalUs: number }, capacity: number) {
-    super(s, [c.open, c.high, c.low, c.close, opts.useAdjClose ? c.adjClose : null, c.volume], newBarBatch(capacity));
+    super(s, newBarBatch(capacity));
     this.c = c;
     this.useAdjClose = opts.useAdjClose;
     this.marksOpen = opts.marksOpen;
@@ -191,14 +224,18 @@ export class BarSink extends RowSink<BarBatch> {
       cl = to;
     }
     let closeCol = c.close;
-    if (this.useAdjClose && c.adjClose !== null) {
-      // Adjusted bar: every price times AdjClose/Close (the file's Close), exact and rounded half-even.
-      const adj = this.price(rec, c.adjClose); if (Number.isNaN(adj)) return;
-      o = scaleRatioHalfEven(o, adj, fileClose);
-      h = scaleRatioHalfEven(h, adj, fileClose);
-      l = scaleRatioHalfEven(l, adj, fileClose);
-      cl = scaleRatioHalfEven(cl, adj, fileClose); // = adj unless Close was clamped
-      closeCol = c.adjClose;
+    if (c.adjClose !== null) {
+      // A declared Adj Close must parse even when the bars carry the plain close: garbage in a
+      // declared column is a bad row, not something nobody happened to read.
+      const adj = this.price(rec, c.adjClose, false); if (Number.isNaN(adj)) return;
+      if (this.useAdjClose) {
+        // Adjusted bar: every price times AdjClose/Close (the file's Close), exact and rounded half-even.
+        o = scaleRatioHalfEven(o, adj, fileClose);
+        h = scaleRatioHalfEven(h, adj, fileClose);
+        l = scaleRatioHalfEven(l, adj, fileClose);
+        cl = scaleRatioHalfEven(cl, adj, fileClose); // = adj unless Close was clamped
+        closeCol = c.adjClose;
+      }
     }
     const v = this.size(rec, c.volume); if (Number.isNaN(v)) return;
     if (!this.jumpOk(cl, closeCol.name, closeCol.name)) return;
@@ -216,7 +253,7 @@ export class TradeSink extends RowSink<TradeBatch> {
   private readonly sizeCol: Column | null;
 
   constructor(s: SinkSettings, price: Column, size: Column | null, capacity: number) {
-    super(s, [price, size], newTradeBatch(capacity));
+    super(s, newTradeBatch(capacity));
     this.priceCol = price;
     this.sizeCol = size;
   }
@@ -248,7 +285,7 @@ export class QuoteSink extends RowSink<QuoteBatch> {
   private readonly midName: string;
 
   constructor(s: SinkSettings, c: QuoteColumns, maxSpreadPct: number | undefined, capacity: number) {
-    super(s, [c.bid, c.ask, c.bidSize, c.askSize], newQuoteBatch(capacity));
+    super(s, newQuoteBatch(capacity));
     this.c = c;
     this.maxSpreadPct = maxSpreadPct ?? Number.NaN;
     this.midName = `${c.bid.name}/${c.ask.name}`;
