@@ -1,5 +1,5 @@
 /**
- * `npm run bench:csv [-- --json] [-- --rows N --repeats R]`
+ * `npm run bench:csv [-- --json] [-- --rows N --repeats R] [-- --smoke]`
  *
  * Measures how fast the streaming CSV loader turns a file into bar batches under `badRows:
  * reject`: rows per second and bytes per second over a generated file of N one-minute OHLCV bars
@@ -19,8 +19,10 @@ const argNumber = (flag: string, dflt: number): number => {
   const i = args.indexOf(flag);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const ROWS = argNumber('--rows', 1_000_000);
-const REPEATS = argNumber('--repeats', 3);
+// --smoke: a tiny run whose JSON keys a test checks (no timing), so the benchmark does not rot.
+const smoke = args.includes('--smoke');
+const ROWS = argNumber('--rows', smoke ? 2_000 : 1_000_000);
+const REPEATS = argNumber('--repeats', smoke ? 1 : 3);
 
 /** A deterministic random walk of minute bars, 2 decimals, written in 64 KiB-ish chunks. */
 function writeBars(path: string, rows: number): void {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:engine [-- --json] [-- --bars N --long-bars M]`
+ * `npm run bench:engine [-- --json] [-- --bars N --long-bars M] [-- --smoke]`
  *
  * Measures, in one process, the market events per second of the full direct path
  * (data client -> agent -> allocator -> risk -> execution -> venue -> ledger, journal fingerprint
@@ -25,9 +25,11 @@ const argNumber = (flag: string, dflt: number): number => {
   const i = args.indexOf(flag);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const BARS = argNumber('--bars', 1_000_000);
-const LONG_BARS = argNumber('--long-bars', 10_000_000);
-const REPEATS = argNumber('--repeats', 5);
+// --smoke: a tiny run whose JSON keys a test checks (no timing), so the benchmark does not rot.
+const smoke = args.includes('--smoke');
+const BARS = argNumber('--bars', smoke ? 5_000 : 1_000_000);
+const LONG_BARS = argNumber('--long-bars', smoke ? 20_000 : 10_000_000);
+const REPEATS = argNumber('--repeats', smoke ? 1 : 5);
 const PERIOD = argNumber('--period', 200);
 const FILL_HEAVY_PERIOD = argNumber('--fill-heavy-period', 20);
 const FEE_CENTS = 200;

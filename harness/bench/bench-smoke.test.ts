@@ -1,0 +1,26 @@
+// Each benchmark's --smoke size runs and prints the JSON keys its full size prints (no timing is
+// asserted: speed targets are met in the benchmarks' own figures, never in tests).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NODE, REPO } from '../cli/cli-helpers.ts';
+
+function smoke(script: string, nodeFlags: readonly string[] = []): Record<string, unknown> {
+  const r = spawnSync(NODE, [...nodeFlags, join(REPO, 'harness', 'bench', script), '--smoke', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+describe('benchmark smoke sizes', () => {
+  it('bench:engine', () => {
+    const j = smoke('engine-bench.ts', ['--expose-gc']);
+    expect(Object.keys(j).sort()).toEqual(['bars', 'barsPerSecond', 'eventsPerSecond', 'fillHeavy', 'fills', 'fingerprint', 'heapMbSamples', 'longBars', 'longEventsPerSecond', 'peakRssMb', 'rawEventsPerSecond', 'rawLoopRatio', 'rssMbSamples', 'seed', 'smaPeriod']);
+    expect(j.bars).toBe(5_000);
+  });
+
+  it('bench:csv', () => {
+    const j = smoke('csv-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['bytes', 'mbPerSecond', 'rows', 'rowsPerSecond', 'seconds', 'sharedOrclRowsPerSecond', 'sharedOrclSeconds']);
+    expect(j.rows).toBe(2_000);
+  });
+});
