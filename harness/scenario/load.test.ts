@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, type LoadResult } from './load.ts';
 import type { ScenarioProblem } from './problems.ts';
+import { scenarioJsonSchema } from './json-schema.ts';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 
 const dir = tempDir('load');
@@ -150,5 +151,20 @@ stack: { agents: [{ kind: buy-and-hold, instrument: X }] }
     const ps = problems(csv);
     expect(ps[0]).toMatchObject({ path: 'market.csv.file', line: 3 });
     expect(ps[0]!.message).toContain(join(dir, 'data', 'x.csv'));
+  });
+});
+
+describe('the scenario schema', () => {
+  it('has every object strict: loading skips the unknown-key walk for files zod accepts', () => {
+    const loose: string[] = [];
+    const walk = (n: unknown, path: string): void => {
+      if (Array.isArray(n)) { n.forEach((x, i) => walk(x, `${path}[${i}]`)); return; }
+      if (typeof n !== 'object' || n === null) return;
+      const o = n as Record<string, unknown>;
+      if (o.type === 'object' && o.properties !== undefined && o.additionalProperties !== false) loose.push(path);
+      for (const [k, v] of Object.entries(o)) walk(v, `${path}.${k}`);
+    };
+    walk(scenarioJsonSchema(), '');
+    expect(loose).toEqual([]);
   });
 });
