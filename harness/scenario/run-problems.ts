@@ -18,7 +18,10 @@ export function badInputProblem(e: unknown, where: { readonly scenarioFile: stri
     }
     if (c instanceof MarketDataError) {
       const { issue } = c;
-      return { file: displayPath(resolve(dataDir, issue.file), cwd), line: issue.line, column: 1, path: '', message: `column ${issue.column}: ${issue.reason}: ${issue.detail} (bad-row policy: ${issue.action === 'rejected' ? 'reject' : issue.action})` };
+      // A file-level issue (no header, no rows) stops the run under any policy: no column, no policy to name.
+      const fileLevel = issue.column === '';
+      const what = fileLevel ? `${issue.reason}: ${issue.detail}` : `column ${issue.column}: ${issue.reason}: ${issue.detail} (bad-row policy: ${issue.action === 'rejected' ? 'reject' : issue.action})`;
+      return { file: displayPath(resolve(dataDir, issue.file), cwd), line: issue.line, column: 1, path: '', message: what };
     }
     if (c instanceof CsvSyntaxError) return { file: displayPath(resolve(dataDir, c.file), cwd), line: c.line, column: 1, path: '', message: c.message };
     const code = (c as NodeJS.ErrnoException).code;
