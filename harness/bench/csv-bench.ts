@@ -12,17 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCsvSource, sharedMarketMappings, type CsvMappingInput } from '../../engine/index.ts';
 import { sharedMarketDir } from '../../engine/testing/shared-data.ts';
+import { benchArgs } from './bench-args.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const argNumber = (flag: string, dflt: number): number => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-// --smoke: a tiny run whose JSON keys a test checks (no timing), so the benchmark does not rot.
-const smoke = args.includes('--smoke');
-const ROWS = argNumber('--rows', smoke ? 2_000 : 1_000_000);
-const REPEATS = argNumber('--repeats', smoke ? 1 : 3);
+const args = benchArgs();
+const { json } = args;
+const ROWS = args.number('--rows', 1_000_000, 2_000);
+const REPEATS = args.number('--repeats', 3, 1);
 
 /** A deterministic random walk of minute bars, 2 decimals, written in 64 KiB-ish chunks. */
 function writeBars(path: string, rows: number): void {

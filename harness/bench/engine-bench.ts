@@ -18,20 +18,15 @@ import {
   BATCH_ROWS, createSyntheticSource, FixedQuantityAllocator, newBarBatch, ReferenceStack, RiskEngine, Rng,
   runBacktest, SmaCrossoverAgent, type BarBatch, type MarketSource,
 } from '../../engine/index.ts';
+import { benchArgs } from './bench-args.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const argNumber = (flag: string, dflt: number): number => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-// --smoke: a tiny run whose JSON keys a test checks (no timing), so the benchmark does not rot.
-const smoke = args.includes('--smoke');
-const BARS = argNumber('--bars', smoke ? 5_000 : 1_000_000);
-const LONG_BARS = argNumber('--long-bars', smoke ? 20_000 : 10_000_000);
-const REPEATS = argNumber('--repeats', smoke ? 1 : 5);
-const PERIOD = argNumber('--period', 200);
-const FILL_HEAVY_PERIOD = argNumber('--fill-heavy-period', 20);
+const args = benchArgs();
+const { json } = args;
+const BARS = args.number('--bars', 1_000_000, 5_000);
+const LONG_BARS = args.number('--long-bars', 10_000_000, 20_000);
+const REPEATS = args.number('--repeats', 5, 1);
+const PERIOD = args.number('--period', 200);
+const FILL_HEAVY_PERIOD = args.number('--fill-heavy-period', 20);
 const FEE_CENTS = 200;
 const MULTIPLIER = 10;
 const SEED = 42;

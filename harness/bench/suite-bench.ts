@@ -15,11 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from './bench-args.ts';
 import { GENERATED_BARS, writeGeneratedSuite } from './generated-suite.ts';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const smoke = args.includes('--smoke');
+const { json, smoke } = benchArgs();
 const log = (s: string): void => { if (!json) console.log(s); };
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
