@@ -8,8 +8,9 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateGates, type GateResult, type MetricValue } from '../gates/evaluate.ts';
 import { annualise } from './annualise.ts';
+import type { ReferenceStack} from './engine-parts.ts';
 import {
-  CALENDARS, computeMetricsWithWarnings, createAgent, createAllocator, formatTimeUs, ReferenceStack, resolveCalendar, RiskEngine,
+  CALENDARS, computeMetricsWithWarnings, createReferenceStack, formatTimeUs, resolveCalendar,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
@@ -127,11 +128,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     account: { currency: s.account.currency, startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals },
     sources,
     stack: options.stack ?? (() => {
-      reference = new ReferenceStack({
-        agents: s.stack.agents.map((a) => createAgent(a)),
-        allocator: createAllocator(s.stack.allocator),
-        risk: new RiskEngine(s.stack.risk),
-        execution: s.stack.execution,
+      // One stack-config path: the engine's own factory, from the engine's own schema.
+      reference = createReferenceStack(s.stack, {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar,
       });

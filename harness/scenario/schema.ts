@@ -11,8 +11,7 @@
 import { z } from 'zod';
 import { GateSchema } from '../gates/schema.ts';
 import {
-  AgentConfigSchema, AllocatorConfigSchema, CalendarRefSchema, CsvMappingSchema, ExecutionConfigSchema, InstrumentSchema,
-  overlayParamsSchema, RiskLimitsSchema, syntheticParamsSchema, VenueModelsSchema,
+  CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
 
 export const SCENARIO_VERSION = 1;
@@ -74,13 +73,8 @@ export const AccountSchema = z.strictObject({
   moneyDecimals: z.number().int().min(0).max(8).default(2).describe('Decimals of money amounts (2: cents).'),
 }).describe('The trading account.');
 
-export const StackSchema = z.strictObject({
-  agents: z.array(AgentConfigSchema).min(1).describe('Agents: market data in, signals out. Their signals on one instrument are averaged.'),
-  allocator: AllocatorConfigSchema.prefault({ kind: 'fixed-quantity', quantity: 1 })
-    .describe('Signals to target positions. Default: fixed-quantity 1.'),
-  risk: RiskLimitsSchema.prefault({}).describe('Pre-trade risk limits. Default: none.'),
-  execution: ExecutionConfigSchema.prefault({}).describe('Order lifecycle: timeout and retries. Default: 5 s timeout, 3 retries.'),
-}).describe('The reference stack under test: agents -> allocator -> risk -> execution.');
+/** The engine's own stack configuration: one definition, so the file format and createReferenceStack never drift. */
+export const StackSchema = StackConfigSchema;
 
 export const VenueSchema = VenueModelsSchema.extend({
   fillAtBarOpen: z.boolean().default(true)
