@@ -135,3 +135,28 @@ describe('the stack keeps its own clock', () => {
     expect(skewed.fills).toEqual(plain.fills);
   });
 });
+
+describe('model objects in place of configurations', () => {
+  const closes = [10, 10, 10, 12, 14, 13, 9, 8, 11, 15];
+
+  it('a latency model object equal to a configuration gives the same run; a fill or slippage model object is the one used', async () => {
+    const byConfig = await runBacktest(params(closes, { latency: { model: 'constant', orderUs: 1000, reportUs: 500 } }));
+    const byObject = await runBacktest(params(closes, { latency: { orderLatencyUs: () => 1000, reportLatencyUs: () => 500 } }));
+    expect(byObject.fingerprint).toBe(byConfig.fingerprint);
+    expect(byConfig.fills.length).toBeGreaterThan(0);
+
+    // A wrapper around the default models that counts what the venue asks of them.
+    const { createVenueModels } = await import('../venue/models/venue-models.ts');
+    const { RngRegistry } = await import('../kernel/rng.ts');
+    const inner = createVenueModels(undefined, new RngRegistry(1), 2);
+    let matches = 0;
+    let slipped = 0;
+    const counted = await runBacktest(params(closes, {
+      fill: { matchesAtBarOpen: inner.fill.matchesAtBarOpen, fillsAtArrivalClose: inner.fill.fillsAtArrivalClose, capacityRaw: (p) => inner.fill.capacityRaw(p), match: (p, out) => { matches++; inner.fill.match(p, out); } },
+      slippage: { adjust: (p) => { slipped++; return inner.slippage.adjust(p); } },
+    }));
+    expect(counted.fingerprint).toBe((await runBacktest(params(closes))).fingerprint);
+    expect(matches).toBeGreaterThan(0);
+    expect(slipped).toBe(counted.fills.length);
+  });
+});

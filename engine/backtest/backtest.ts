@@ -47,8 +47,12 @@ export interface BacktestParams {
   venue?: VenueModelsConfig;
   /** Overrides venue.fees: a schedule or a FeeModel of your own. */
   fees?: FeeModelConfig | FeeModel;
-  /** Overrides venue.latency. */
-  latency?: LatencyModelConfig;
+  /** Overrides venue.latency: a configuration, or a LatencyModel of your own. */
+  latency?: LatencyModelConfig | LatencyModel;
+  /** Overrides venue.fill with a FillModel of your own (a wrapper, a fault injector). */
+  fill?: FillModel;
+  /** Overrides venue.slippage with a SlippageModel of your own. */
+  slippage?: SlippageModel;
   /**
    * Trading halts per instrument id: orders arriving inside are rejected, nothing matches. Halt
    * windows of the sources (the halt overlay) are added to these.
@@ -99,6 +103,10 @@ export interface BacktestResult {
   ledgerState: LedgerState;
   dataIssues: DataIssue[];
   barIntervalUs: number | undefined;
+}
+
+function isLatencyModel(x: LatencyModelConfig | LatencyModel): x is LatencyModel {
+  return typeof (x as LatencyModel).orderLatencyUs === 'function';
 }
 
 /** The first error of `type` along a cause chain (bounded). */
@@ -337,9 +345,13 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const fees: FeeModel = params.fees === undefined ? models.fees
     : 'fee' in params.fees && typeof params.fees.fee === 'function' ? params.fees as FeeModel
     : new ScheduleFeeModel(params.fees as FeeModelConfig, moneyDecimals);
-  const latency = params.latency === undefined ? models.latency : createLatencyModel(params.latency, rng.stream('latency'));
+  const latency: LatencyModel = params.latency === undefined ? models.latency
+    : isLatencyModel(params.latency) ? params.latency
+    : createLatencyModel(params.latency, rng.stream('latency'));
+  const fill = params.fill ?? models.fill;
+  const slippage = params.slippage ?? models.slippage;
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill: models.fill, slippage: models.slippage, halts, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill, slippage, halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   stack.start({
