@@ -160,3 +160,30 @@ describe('model objects in place of configurations', () => {
     expect(slipped).toBe(counted.fills.length);
   });
 });
+
+describe('run extensions', () => {
+  const closes = [10, 10, 10, 12, 14, 13, 9, 8, 11, 15];
+
+  it('start once with the run parts, see every event (market and scheduled) in time order, and change nothing', async () => {
+    const plain = await runBacktest(params(closes));
+    const seen: number[] = [];
+    let started = 0;
+    let identityBroken = 0;
+    const r = await runBacktest(params(closes, {
+      latency: { model: 'constant', orderUs: 1000, reportUs: 500 },
+      extensions: [{
+        onStart: (ctx) => { started++; expect(ctx.env.instruments.map((i) => i.id)).toEqual(['F']); },
+        afterEvent: (ctx, timeUs) => { seen.push(timeUs); if (ctx.ledger.checkIdentity() !== null) identityBroken++; },
+      }],
+    }));
+    const withLatency = await runBacktest(params(closes, { latency: { model: 'constant', orderUs: 1000, reportUs: 500 } }));
+    expect(r.fingerprint).toBe(withLatency.fingerprint);
+    expect(plain.fills.length).toBe(r.fills.length);
+    expect(started).toBe(1);
+    expect(identityBroken).toBe(0);
+    // Every event: each bar's open and close, and the scheduled order arrivals and reports.
+    expect(seen.length).toBe(r.outcome.events);
+    expect(seen.length).toBeGreaterThan(2 * closes.length);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+});

@@ -16,7 +16,7 @@ import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '
 import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
-import type { BarView, QuoteView, TradeView, TradingStack } from '../stack/types.ts';
+import type { BarView, QuoteView, StackEnv, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
 import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
 import { createVenueModels, type VenueModelsConfig } from '../venue/models/venue-models.ts';
@@ -76,6 +76,26 @@ export interface BacktestParams {
   fetch?: FetchFn;
   /** Called after every market event: invariant checks in tests and chaos runs. */
   afterEvent?: (ctx: { ledger: Ledger; timeUs: number }) => void;
+  /** Run extensions (online invariants, chaos, tracing): hooks at the start and after every event. */
+  extensions?: readonly RunExtension[];
+}
+
+/** What a run extension sees: the run's parts, live. Read them; change nothing the journal sees. */
+export interface RunContext {
+  readonly ledger: Ledger;
+  readonly venue: SimulatedVenue;
+  readonly stack: TradingStack;
+  readonly journal: Journal;
+  /** The environment the stack was started with (data client, venue API, its clock, kernel context). */
+  readonly env: StackEnv;
+}
+
+/** A plug-in around a run: both hooks optional; a throw stops the run like a handler's. */
+export interface RunExtension {
+  /** Once, after the stack has started and before the first event. */
+  onStart?(ctx: RunContext): void;
+  /** After every event, market or scheduled (its synchronous part), with the event's time. */
+  afterEvent?(ctx: RunContext, timeUs: number): void;
 }
 
 export interface FillRecord {
@@ -339,7 +359,14 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   }));
   const halts = mergeHalts(params.halts ?? {}, params.sources);
   const rng = new RngRegistry(params.seed);
-  const kernel = new Kernel({ startUs: KERNEL_START_US, ...(params.fetch ? { fetch: params.fetch } : {}) });
+  const extensions = params.extensions ?? [];
+  const after = extensions.filter((x) => x.afterEvent !== undefined);
+  let runContext: RunContext | null = null;
+  const kernel = new Kernel({
+    startUs: KERNEL_START_US, ...(params.fetch ? { fetch: params.fetch } : {}),
+    // No hook at all when no extension wants one: the kernel's loop then pays nothing.
+    ...(after.length === 0 ? {} : { afterEvent: (timeUs: number) => { for (const x of after) x.afterEvent!(runContext!, timeUs); } }),
+  });
   const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
   const models = createVenueModels(params.venue, rng, moneyDecimals);
   const fees: FeeModel = params.fees === undefined ? models.fees
@@ -354,11 +381,14 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill, slippage, halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
-  stack.start({
+  const env: StackEnv = {
     data: engine.data, venue: engine.venue, clock: new StackClock(kernel.clock, params.stackClock), kernel: kernel.context, journal, instruments,
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
-  });
+  };
+  stack.start(env);
+  runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, env };
+  for (const x of extensions) x.onStart?.(runContext);
   kernel.setStream(new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true }));
   let outcome: RunOutcome;
   try {

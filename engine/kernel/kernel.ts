@@ -44,6 +44,12 @@ export interface KernelOptions {
   queueCapacity?: number;
   /** How the stack's fetches are served (msw in chaos runs). Without it, fetch is an error. */
   fetch?: FetchFn;
+  /**
+   * Called after every event, market or scheduled (invariants checked online, chaos hooks), with
+   * the event's time. It must not schedule work of its own before the clock moves on; a throw
+   * stops the run like a handler's.
+   */
+  afterEvent?: (timeUs: TimeUs) => void;
 }
 
 export interface RunBudget {
@@ -80,6 +86,7 @@ export class Kernel {
   readonly clock: VirtualClock;
   readonly context: KernelContext;
   private readonly queue: EventQueue;
+  private readonly afterEvent: ((timeUs: TimeUs) => void) | null;
   private readonly inflight = new Inflight();
   private seq = 0;
   /**
@@ -95,6 +102,7 @@ export class Kernel {
     this.clock = new VirtualClock(options.startUs);
     this.queue = new EventQueue(options.queueCapacity);
     this.fetchFn = options.fetch ?? noFetch;
+    this.afterEvent = options.afterEvent ?? null;
     this.context = {
       clock: this.clock,
       sleep: (delayUs) => this.sleep(delayUs),
@@ -207,6 +215,7 @@ export class Kernel {
     const clock = this.clock;
     const inflight = this.inflight;
     const stream = this.stream;
+    const afterEvent = this.afterEvent;
     for (;;) {
       if (counts.events >= maxEvents) return 'max-events';
       let streamUs = Number.POSITIVE_INFINITY;
@@ -229,6 +238,7 @@ export class Kernel {
           const r = stream!.dispatch();
           counts.marketEvents++;
           counts.events++;
+          if (afterEvent !== null) afterEvent(streamUs);
           if (r !== undefined) { inflight.trackTask('market handler', r); break; }
           if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) break;
           streamUs = stream!.nextTimeUs();
@@ -241,6 +251,7 @@ export class Kernel {
         const r = top.run();
         counts.events++;
         this.recycle(top); // it has run: nothing refers to it but stale cancel functions (see schedule)
+        if (afterEvent !== null) afterEvent(clock.nowUs());
         if (r !== undefined) inflight.trackTask(name, r);
       }
       if (!inflight.idle) return 'settle';
