@@ -318,7 +318,7 @@ class BacktestEngine implements MarketSink, VenueListener {
       case 'rejected': this.journal.record('venueReject', r.timeUs, r.clientOrderId, reason); break;
       case 'cancelled': this.journal.record('cancel', r.timeUs, r.clientOrderId, reason); break;
       case 'expired': this.journal.record('expire', r.timeUs, r.clientOrderId); break;
-      case 'replaced': this.journal.record('note', r.timeUs, `replaced ${r.clientOrderId}`); break;
+      case 'replaced': this.journal.record('venueReplace', r.timeUs, r.clientOrderId); break;
       case 'cancel-rejected': case 'replace-rejected': this.journal.record('venueReject', r.timeUs, r.clientOrderId, `${r.kind}: ${reason}`); break;
     }
   }

@@ -3,7 +3,7 @@
 // bytes, and the JSON Lines view decodes every record with its interned strings.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Journal } from './journal.ts';
+import { Journal, JOURNAL_VERSION } from './journal.ts';
 import { decodeJournal, journalToJsonLines } from './journal-view.ts';
 
 function writeSample(j: Journal, close = 101.5): void {
@@ -43,7 +43,7 @@ describe('Journal', () => {
     expect(createHash('sha256').update(all).digest('hex')).toBe(fp);
 
     const recs = [...decodeJournal(all)];
-    expect(recs[0]).toEqual({ kind: 'header', version: 1, rootSeed: 5 });
+    expect(recs[0]).toEqual({ kind: 'header', version: JOURNAL_VERSION, rootSeed: 5 });
     expect(recs[1]).toEqual({ kind: 'barOpen', source: 0, timeUs: 1000, open: 100 });
     expect(recs[3]).toEqual({ kind: 'trade', source: 1, timeUs: 2000, price: 101, size: 5 });
     expect(recs.find((r) => r.kind === 'riskReject')).toEqual({ kind: 'riskReject', timeUs: 3000, clientOrderId: 'c-2', reason: 'max position 1 exceeded: 2' });

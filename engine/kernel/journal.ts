@@ -13,7 +13,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
 
-export const JOURNAL_VERSION = 1;
+/** 1: the first encoding. 2: typed lifecycle and risk records (cancelRequest ... venueReplace) in place of notes. */
+export const JOURNAL_VERSION = 2;
 
 /** Field lists per record kind; the decoder and the JSON Lines view read them from here. */
 export const JOURNAL_KINDS = {
@@ -32,16 +33,28 @@ export const JOURNAL_KINDS = {
   cancel: { code: 16, fields: ['timeUs', 'clientOrderId', 'reason'] },
   expire: { code: 17, fields: ['timeUs', 'clientOrderId'] },
   note: { code: 18, fields: ['timeUs', 'text'] },
+  // Version 2: the order lifecycle and risk events as typed records (they were notes), so gates
+  // and invariants count them. Prices and quantities are raw; NaN marks a field a replace leaves.
+  cancelRequest: { code: 19, fields: ['timeUs', 'clientOrderId'] },
+  replaceRequest: { code: 20, fields: ['timeUs', 'clientOrderId', 'quantity', 'limitPrice', 'stopPrice'] },
+  retry: { code: 21, fields: ['timeUs', 'clientOrderId', 'action', 'send'] },
+  giveUp: { code: 22, fields: ['timeUs', 'clientOrderId', 'action', 'sends'] },
+  ignoredReport: { code: 23, fields: ['timeUs', 'clientOrderId', 'report', 'reason'] },
+  duplicateReport: { code: 24, fields: ['timeUs', 'clientOrderId', 'report'] },
+  overfill: { code: 25, fields: ['timeUs', 'clientOrderId', 'filled', 'quantity'] },
+  dailyLossHalt: { code: 26, fields: ['timeUs', 'session', 'equity', 'sessionStartEquity'] },
+  killSwitch: { code: 27, fields: ['timeUs', 'reason'] },
+  venueReplace: { code: 28, fields: ['timeUs', 'clientOrderId'] },
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
 
 /** Fields whose values are interned string ids (a small, fixed set of values: ids of things). */
-export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'type']);
+export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'type', 'action', 'report']);
 /**
  * Fields written inline, as a byte length word then UTF-8 bytes padded to whole words: values that
  * are mostly unique (order ids, reasons with numbers), so interning them would grow without bound.
  */
-export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text']);
+export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text', 'session']);
 
 /** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
 export interface JournalSink {

@@ -20,6 +20,7 @@ import { createReferenceStack, type StackConfig } from './stack-config.ts';
 import { barAtClose, barAtOpen, runStack, RUN_START_US } from './testing/run-stack.ts';
 import { driveAgent, withEnv } from './testing/test-kit.ts';
 import type { BarHandler, DataClient, QuoteHandler, StackEnv, TradeHandler, TradingStack } from './types.ts';
+import { lifecycleText } from './testing/lifecycle-text.ts';
 
 /** A deterministic wavy walk with trends both ways, so every agent trades several times. */
 function market(n: number): number[] {
@@ -158,7 +159,7 @@ describe('crash and restart', () => {
     const crashed = await runStack({ closes, stack: new CrashOnce(() => createReferenceStack(config), atBar), extra: { latency } });
     expect(crashed.identityFailures).toEqual([]);
     expect(straight.result.fills.length).toBeGreaterThan(3);
-    expect(straight.records.some((r) => r.kind === 'note' && String(r.text).startsWith('retry'))).toBe(true);
+    expect(straight.records.some((r) => r.kind === 'retry')).toBe(true);
     expect(crashed.result.fills).toEqual(straight.result.fills);
     expect(crashed.result.fingerprint).toBe(straight.result.fingerprint);
   });
@@ -189,7 +190,7 @@ describe('retries never duplicate an order at the venue', () => {
     const stack = createReferenceStack(config);
     const run = await runStack({ closes, stack, extra: { latency: { model: 'constant', orderUs: 0, reportUs: 3 * US_PER_SECOND } } });
     const orders = run.records.filter((r) => r.kind === 'order');
-    const retries = run.records.filter((r) => r.kind === 'note' && String(r.text).startsWith('retry submit'));
+    const retries = run.records.filter((r) => r.kind === 'retry' && r.action === 'submit');
     expect(retries.length).toBeGreaterThanOrEqual(2 * orders.length); // two timeouts before each ack arrives
     const filledIds = run.result.fills.map((f) => f.clientOrderId);
     expect(new Set(filledIds).size).toBe(filledIds.length); // one fill per order: never booked twice
@@ -210,7 +211,7 @@ describe('retries never duplicate an order at the venue', () => {
     // A minute between bars: the fill (at the next open) cannot answer the order before the timeout.
     const run = await runStack({ closes, stack: lossy, gapUs: 60 * US_PER_SECOND });
     const first = run.records.find((r) => r.kind === 'order')!;
-    expect(run.records.filter((r) => r.kind === 'note').map((r) => r.text)).toContain(`retry submit of ${first.clientOrderId} (send 2)`);
+    expect(run.records.map(lifecycleText)).toContain(`retry submit of ${String(first.clientOrderId)} (send 2)`);
     expect(run.result.fills.filter((f) => f.clientOrderId === first.clientOrderId).length).toBe(1);
     expect(inner.books.positionRaw(0)).toBe(run.result.ledgerState.positions[0]!.quantityRaw);
     expect(inner.execution.order(first.clientOrderId as string)!.status).toBe('filled');

@@ -163,7 +163,7 @@ describe('gauntlet run --journal', () => {
     const s = readReport(out).scenarios[0]!;
     const reported = readFills(out, s);
     const lines = readFileSync(join(out, 'journals', `${s.name}.jsonl`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toEqual({ kind: 'header', version: 1, rootSeed: s.seed });
+    expect(lines[0]).toEqual({ kind: 'header', version: readReport(out).journalVersion, rootSeed: s.seed });
     const fills = lines.filter((l) => l.kind === 'fill');
     expect(fills).toHaveLength(reported.length);
     expect(fills[0]).toMatchObject({ timeUs: reported[0]!.timeUs, instrument: reported[0]!.instrument });

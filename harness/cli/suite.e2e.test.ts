@@ -2,7 +2,7 @@
 // incomplete; --set overrides are recorded and replayable; reports of schema version 1 replay;
 // bad --workers and --set values are bad input; the suite benchmark's smoke size keeps its keys.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeGeneratedSuite } from '../bench/generated-suite.ts';
@@ -80,10 +80,17 @@ describe('flags and old reports', () => {
     }
   });
 
-  it('replays a report of schema version 1', () => {
+  it('reads a report of schema version 1, and refuses to compare fingerprints of another journal version', () => {
+    // Version 1 reports hold journal-version-1 fingerprints; this code writes version 2 journals.
     const r = cli(['replay', 'fixtures/reports/report-v1.json']);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('MATCH');
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('has fingerprints of journal version 1; this gauntlet writes version 2: fingerprints cannot be compared');
+    const future = tempDir('future-report');
+    const v99 = { ...(JSON.parse(readFileSync(join(REPO, 'fixtures', 'reports', 'report-v1.json'), 'utf8')) as object), schemaVersion: 99 };
+    writeFileSync(join(future, 'report.json'), JSON.stringify(v99));
+    const f = cli(['replay', join(future, 'report.json')]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/report schema version 99 cannot be read by this gauntlet \(it reads versions 1, 2\): it was written by a newer gauntlet/);
   });
 });
 

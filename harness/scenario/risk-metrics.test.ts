@@ -29,15 +29,15 @@ describe('risk metrics', () => {
     expect(metrics).toMatchObject({ dailyLossHalts: 0, killSwitchTrips: 0 });
   });
 
-  it('count the kill switch trip and the daily-loss halts the journal notes', async () => {
+  it('count the kill switch trip and the daily-loss halts the journal records', async () => {
     const killed = await runWithJournal(load('scenarios/synthetic-sma-fast-slow-kill-switch.yaml'));
-    const trips = killed.records.filter((r) => r.kind === 'note' && (r.text ?? '').startsWith('risk: kill switch tripped'));
+    const trips = killed.records.filter((r) => r.kind === 'killSwitch');
     expect(trips).toHaveLength(1);
     expect(killed.metrics.killSwitchTrips).toBe(1);
     const halted = await runWithJournal(load('scenarios/synthetic-sma-fast-slow-kill-switch.yaml', [
       { path: 'stack.risk', value: { maxPosition: 150, maxDailyLoss: 300 } },
     ]));
-    const halts = halted.records.filter((r) => r.kind === 'note' && (r.text ?? '').startsWith('risk: daily loss limit hit'));
+    const halts = halted.records.filter((r) => r.kind === 'dailyLossHalt');
     expect(halts.length).toBeGreaterThan(1);
     expect(halted.metrics.dailyLossHalts).toBe(halts.length);
     expect(halted.metrics.killSwitchTrips).toBe(0);

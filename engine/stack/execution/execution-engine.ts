@@ -233,7 +233,7 @@ export class ExecutionEngine implements Execution {
     }
     transition(o, 'pending-replace');
     o.replaceChanges = { ...changes };
-    this.d.journal.record('note', now, `replace ${id}: ${JSON.stringify(changes)}`);
+    this.d.journal.record('replaceRequest', now, id, changes.quantityRaw ?? Number.NaN, changes.limitPriceRaw ?? Number.NaN, changes.stopPriceRaw ?? Number.NaN);
     this.d.risk.onSent(proposed, now);
     this.request(h, 'replace');
     return true;
@@ -259,7 +259,7 @@ export class ExecutionEngine implements Execution {
     if (!o.cancelWanted || !o.acked || o.outstanding !== 'none' || !isWorking(o.status)) return;
     o.cancelWanted = false;
     transition(o, 'pending-cancel');
-    this.d.journal.record('note', this.d.clock.nowUs(), `cancel ${o.request.clientOrderId}`);
+    this.d.journal.record('cancelRequest', this.d.clock.nowUs(), o.request.clientOrderId);
     this.request(h, 'cancel');
   }
 
@@ -292,12 +292,12 @@ export class ExecutionEngine implements Execution {
     const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();
     if (o.sends > this.config.maxRetries) {
-      this.d.journal.record('note', now, `no answer to ${what} of ${id} after ${o.sends} sends: gave up`);
+      this.d.journal.record('giveUp', now, id, what, o.sends);
       o.outstanding = 'none';
       return;
     }
     o.sends++;
-    this.d.journal.record('note', now, `retry ${what} of ${id} (send ${o.sends})`);
+    this.d.journal.record('retry', now, id, what, o.sends);
     o.deadlineUs = now + this.config.orderTimeoutUs;
     this.schedule(h, ++o.timerSeq, this.config.orderTimeoutUs);
     this.send(o, what);
@@ -305,7 +305,7 @@ export class ExecutionEngine implements Execution {
 
   private ignore(r: ExecutionReport, why: string): void {
     this.ignored++;
-    this.d.journal.record('note', this.d.clock.nowUs(), `ignored ${r.kind} report for ${r.clientOrderId}: ${why}`);
+    this.d.journal.record('ignoredReport', this.d.clock.nowUs(), r.clientOrderId, r.kind, why);
   }
 
   private finish(h: Held): void {
@@ -345,7 +345,8 @@ export class ExecutionEngine implements Execution {
     const keys = o.fillKeys;
     for (let k = 0; k < keys.length; k += 4) {
       if (keys[k] === r.timeUs && keys[k + 1] === r.quantityRaw && keys[k + 2] === r.leavesQuantityRaw && keys[k + 3] === r.priceRaw) {
-        this.ignore(r, 'duplicate fill');
+        this.ignored++;
+        this.d.journal.record('duplicateReport', this.d.clock.nowUs(), r.clientOrderId, r.kind);
         return;
       }
     }
@@ -358,7 +359,7 @@ export class ExecutionEngine implements Execution {
     o.acked = true;
     if (o.outstanding === 'submit') this.answered(h);
     if (o.filledRaw > o.request.quantityRaw) {
-      this.d.journal.record('note', this.d.clock.nowUs(), `order ${o.request.clientOrderId} filled ${o.filledRaw} beyond its quantity ${o.request.quantityRaw}`);
+      this.d.journal.record('overfill', this.d.clock.nowUs(), o.request.clientOrderId, o.filledRaw, o.request.quantityRaw);
     }
     if (isTerminal(o.status)) return; // a fill the venue made before the cancel or expiry we already heard of
     if (r.leavesQuantityRaw === 0) transition(o, 'filled');

@@ -17,6 +17,7 @@ import { CALENDARS } from '../../market/calendar.ts';
 import { JournalCollector } from '../testing/test-kit.ts';
 import { ExecutionEngine, FINISHED_KEPT } from './execution-engine.ts';
 import { IllegalTransitionError, TRANSITIONS, transition, type ExecOrder, type ExecStatus } from './order-state.ts';
+import { lifecycleText } from '../testing/lifecycle-text.ts';
 
 const inst = makeInstrument({ id: 'X', kind: 'equity', priceDecimals: 0 }, 2);
 
@@ -64,7 +65,7 @@ function setup(config = { orderTimeoutUs: 1_000, maxRetries: 2 }) {
   risk.start({ instruments: [inst], moneyDecimals: 2, journal, calendar: CALENDARS.UTC_24H, startEquity: books.equity() });
   const make = () => new ExecutionEngine({ prefix: 't', instruments: [inst], venue, risk, journal, clock: timers.clock, kernel: { schedule: timers.schedule }, books, config });
   const exec = make();
-  const notes = () => { journal.fingerprint(); return sink.records().filter((r) => r.kind === 'note').map((r) => r.text); };
+  const notes = () => { journal.fingerprint(); return sink.records().map(lifecycleText).filter((t) => t !== null); };
   return { timers, venue, exec, books, make, notes };
 }
 

@@ -171,8 +171,7 @@ export class RiskEngine implements PreTradeRisk {
     if (s.sessionStartEquity - equity < this.maxDailyLossMoney) return;
     s.dailyHalted = true;
     s.dailyLossHalts++;
-    const md = this.started().moneyDecimals;
-    this.started().journal.record('note', nowUs, `risk: daily loss limit hit in session ${s.session}: equity ${money(equity, md)} from ${money(s.sessionStartEquity, md)}`);
+    this.started().journal.record('dailyLossHalt', nowUs, s.session, equity, s.sessionStartEquity);
   }
 
   onEquity(equity: number, nowUs: number): void {
@@ -194,7 +193,7 @@ export class RiskEngine implements PreTradeRisk {
     this.s.killReason = reason;
     this.s.killSwitchTrips++;
     const ctx = this.started();
-    ctx.journal.record('note', nowUs, `risk: kill switch tripped: ${reason}`);
+    ctx.journal.record('killSwitch', nowUs, reason);
     ctx.onKill?.(reason);
   }
 

@@ -59,7 +59,8 @@ function replay(records: JournalRecord[]): { orders: OrderPoint[]; rejects: Jour
       pending.delete(r.clientOrderId as string);
     }
   }
-  return { orders, rejects: records.filter((r) => r.kind === 'riskReject'), notes: records.filter((r) => r.kind === 'note').map((r) => r.text as string), finalPosition: position };
+  return { orders, rejects: records.filter((r) => r.kind === 'riskReject'), notes: records.filter((r) => r.kind === 'killSwitch' || r.kind === 'dailyLossHalt')
+    .map((r) => (r.kind === 'killSwitch' ? `risk: kill switch tripped: ${String(r.reason)}` : `risk: daily loss limit hit in session ${String(r.session)}`)), finalPosition: position };
 }
 
 const reducing = (o: OrderPoint) => Math.abs(o.exposureAfter) < Math.abs(o.exposureBefore) && Math.sign(o.exposureAfter) * Math.sign(o.exposureBefore) >= 0;
@@ -134,7 +135,7 @@ describe('daily-loss limit', () => {
     const closes = [...day1, ...flat(8, 80)];
     const script = { 1: 0.5, 12: 1, 14: 0.25, 16: 1, 26: 1 };
     const { orders, rejects, notes, run } = await tryLimit({ maxDailyLoss: 150 }, script, closes);
-    const haltNote = run.records.find((r) => r.kind === 'note' && String(r.text).startsWith('risk: daily loss limit hit'))!;
+    const haltNote = run.records.find((r) => r.kind === 'dailyLossHalt')!;
     expect(barAtClose(haltNote.timeUs as number)).toBe(8);
     expect(notes.some((n) => n.includes('session 2024-01-02'))).toBe(true);
     const nextSessionUs = RUN_START_US + 24 * US_PER_HOUR;
