@@ -82,7 +82,7 @@ export function exposureStats(series: ExposureSeries, sampleCount: number, warn?
   }
   let average: number | null = numeric ? gross / sampleCount : null;
   if (unbounded >= 0) {
-    warn?.('averageGrossExposure', `the equity is 0 at mark ${unbounded} while a position is held: its gross exposure / equity is unbounded`);
+    warn?.('averageGrossExposure', `the equity is 0 at mark ${unbounded} (or negative) while a position is held: its gross exposure / equity is undefined there`);
     average = null;
   }
   return { exposure: inMarket / sampleCount, averageGrossExposure: average };

@@ -186,8 +186,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, warnings: ScenarioWarning[]): ScenarioMetrics {
   const s = loaded.scenario;
   const { timeUs, equity, grossExposure } = lastMarkPerInstant(r.equity.timeUs, r.equity.equity, r.equity.grossExposure);
-  const exposure = exposureSeries(equity, grossExposure);
-  if (exposure.warning !== null) warnings.push(exposure.warning);
   const n = timeUs.length;
   const firstTime = n > 0 ? timeUs[0]! : 0;
   const startTimeUs = firstTime - Math.max(1, r.barIntervalUs ?? 1);
@@ -205,7 +203,7 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     riskFreeRatePerYear: s.metrics.riskFreeRatePerYear,
     trades: trades.roundTrips,
     fills: r.fills,
-    exposure: exposure.series,
+    exposure: exposureRatios(equity, grossExposure),
   });
   const m: Metrics = computed.metrics;
   for (const w of computed.warnings) warnings.push({ kind: 'metric', metric: w.metric, reason: w.reason });
@@ -246,23 +244,15 @@ function lastMarkPerInstant(t: Float64Array, v: Float64Array, g: Float64Array): 
 }
 
 /**
- * Gross exposure / equity at each mark; where equity is not positive the ratio means nothing, so
- * the series falls back to in-market flags (exposure still computed, averageGrossExposure null
- * with a warning).
+ * Gross exposure / equity at each mark. Where equity is 0 or below with positions open the ratio
+ * is undefined: Infinity there, which exposureStats counts as in the market and reports (the
+ * average null, with a warning).
  */
-function exposureSeries(equity: Float64Array, gross: Float64Array): { series: Float64Array | boolean[]; warning: ScenarioWarning | null } {
+function exposureRatios(equity: Float64Array, gross: Float64Array): Float64Array {
   const ratio = new Float64Array(equity.length);
   for (let i = 0; i < equity.length; i++) {
-    const e = equity[i]!;
-    const gi = gross[i]!;
-    if (gi === 0) continue;
-    if (!(e > 0)) {
-      return {
-        series: Array.from(gross, (x) => x !== 0),
-        warning: { kind: 'metric', metric: 'averageGrossExposure', reason: `equity was ${e} (not positive) at a mark with open positions: gross exposure / equity is undefined there` },
-      };
-    }
-    ratio[i] = gi / e;
+    const g = gross[i]!;
+    if (g !== 0) ratio[i] = equity[i]! > 0 ? g / equity[i]! : Number.POSITIVE_INFINITY;
   }
-  return { series: ratio, warning: null };
+  return ratio;
 }
