@@ -6,6 +6,7 @@
 import { checkMarketData } from '../scenario/check-data.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import { duplicateNameProblems } from '../scenario/unique-names.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { OutputFlagsSchema, parseFlags } from './flags.ts';
 import { Output } from './output.ts';
@@ -17,18 +18,6 @@ interface FileCheck {
   readonly ok: boolean;
   readonly description: string | null;
   readonly problems: readonly ScenarioProblem[];
-}
-
-/** The rule `run` applies: a later file that reuses a loaded scenario's name is bad input. */
-function rejectDuplicateNames(checks: FileCheck[], nameAt: readonly ({ line: number; column: number } | null)[]): void {
-  const first = new Map<string, string>();
-  checks.forEach((c, i) => {
-    const at = nameAt[i];
-    if (at === null || at === undefined) return;
-    const other = first.get(c.name);
-    if (other === undefined) { first.set(c.name, c.file); return; }
-    checks[i] = { ...c, ok: false, problems: [...c.problems, { file: c.file, ...at, path: 'name', message: `scenario name '${c.name}' is also the name of ${other}: names must be unique in a suite` }] };
-  });
 }
 
 /** `out` given: the market data of each file is read in full, with a byte-rate bar on a terminal. */
@@ -48,7 +37,10 @@ async function checkFiles(paths: readonly string[], cwd: string, out: Output | n
     checks.push({ file: r.loaded.file, name: r.loaded.name, ok: problems.length === 0, description: r.loaded.scenario.description ?? null, problems });
     nameAt.push(r.loaded.locate(['name']));
   }
-  rejectDuplicateNames(checks, nameAt);
+  for (const [i, problem] of duplicateNameProblems(checks.map((c, k) => ({ name: c.name, file: c.file, nameAt: nameAt[k] ?? null })))) {
+    const c = checks[i]!;
+    checks[i] = { ...c, ok: false, problems: [...c.problems, problem] };
+  }
   return checks;
 }
 

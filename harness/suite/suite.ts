@@ -13,6 +13,7 @@ import { FILLS_DIR, JOURNALS_DIR, ReportWriter } from '../report/report-writer.t
 import type { ReporterName } from '../report/reporters.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
 import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
+import { duplicateNameProblems } from '../scenario/unique-names.ts';
 
 /** How a scenario's seed is chosen: its own, a given one (a single scenario), or derived from a root (a suite). */
 export type SeedPlan =
@@ -77,24 +78,12 @@ function seedChoice(plan: SeedPlan, index: number): SeedChoice {
   }
 }
 
-/**
- * Scenario names must be unique in a suite (reports, JUnit classnames and journals are keyed by
- * them): a later file, in file order, that reuses a loaded scenario's name becomes bad input.
- * Decided after the jobs ran, so it does not depend on which finished first.
- */
+/** Later files reusing a loaded scenario's name become bad input; decided after the jobs ran, so not by which finished first. */
 function rejectDuplicateNames(scenarios: ScenarioReport[], nameAt: readonly ({ line: number; column: number } | null)[]): void {
-  const first = new Map<string, string>();
-  scenarios.forEach((s, i) => {
-    if (s.status === 'not-run' || s.seed === null) return;
-    const other = first.get(s.name);
-    if (other === undefined) { first.set(s.name, s.file); return; }
-    const at = nameAt[i] ?? { line: 1, column: 1 };
-    scenarios[i] = invalidScenario(
-      identityOfReport(s),
-      [{ file: s.file, ...at, path: 'name', message: `scenario name '${s.name}' is also the name of ${other}: names must be unique in a suite` }],
-      s.wallTimeMs,
-    );
-  });
+  for (const [i, problem] of duplicateNameProblems(scenarios.map((s, k) => ({ name: s.name, file: s.file, nameAt: nameAt[k] ?? null })))) {
+    const s = scenarios[i]!;
+    scenarios[i] = invalidScenario(identityOfReport(s), [problem], s.wallTimeMs);
+  }
 }
 
 export function createSuite(options: SuiteOptions): Suite {
