@@ -56,10 +56,6 @@ export function semanticProblems(scenario: Scenario, scenarioDir: string): Seman
       const why = dataFileProblem(csvPath(s.config.csv, scenarioDir));
       if (why !== null) problems.push({ path: [...s.path, 'csv', 'file'], message: why });
     }
-    if (s.config.synthetic !== undefined) {
-      const why = syntheticEndProblem(s.config.synthetic);
-      if (why !== null) problems.push({ path: [...s.path, 'synthetic', 'count'], message: why });
-    }
   }
   const agentIds = new Set<string>();
   scenario.stack.agents.forEach((agent, i) => {
@@ -131,32 +127,4 @@ function dataFileProblem(path: string): string | null {
     return `${path} cannot be read (permission denied)`;
   }
   return null;
-}
-
-/** Largest exact virtual time: a safe integer of epoch microseconds (about the year 2255). */
-const TIME_US_MAX = Number.MAX_SAFE_INTEGER;
-const US_PER_DAY = 86_400_000_000;
-
-/**
- * Bars past the exact time range would stop the run midway: refuse them here. With sessions, the
- * bound counts whole calendar weeks for the sessions needed (an upper bound); trade ticks have
- * random gaps and are checked as they run (the run then ends as bad input naming the instant).
- */
-function syntheticEndProblem(p: { readonly startTimeUs: number; readonly count: number; readonly output: { readonly type: string; readonly intervalUs?: number }; readonly session?: { readonly open: string; readonly close: string; readonly weekdays?: readonly number[] } }): string | null {
-  if (p.output.type !== 'bar' || p.output.intervalUs === undefined) return null;
-  const interval = p.output.intervalUs;
-  let spanUs: number;
-  if (p.session === undefined) spanUs = p.count * interval;
-  else {
-    const [oh, om] = p.session.open.split(':').map(Number) as [number, number];
-    const [ch, cm] = p.session.close.split(':').map(Number) as [number, number];
-    const lengthUs = ((((ch * 60 + cm) - (oh * 60 + om)) + 1440) % 1440 || 1440) * 60_000_000;
-    const perSession = Math.max(1, Math.floor(lengthUs / interval));
-    const sessions = Math.ceil(p.count / perSession);
-    const perWeek = Math.max(1, p.session.weekdays?.length ?? 5);
-    spanUs = (Math.ceil(sessions / perWeek) + 1) * 7 * US_PER_DAY;
-  }
-  if (p.startTimeUs + spanUs <= TIME_US_MAX) return null;
-  const years = Math.round((p.startTimeUs + spanUs) / (365.25 * US_PER_DAY)) + 1970;
-  return `${p.count} bars of ${interval} us from startTimeUs run to about the year ${years}, past the last exact time (about 2255): use fewer bars or a shorter interval`;
 }

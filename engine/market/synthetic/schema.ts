@@ -117,6 +117,14 @@ export const syntheticParamsSchema = z
       ctx.addIssue({ code: 'custom', path: ['startPrice'], message: `startPrice ${p.startPrice} at ${p.priceDecimals} decimals is too large for exact raw integers` });
     }
     if (p.process === 'regime') checkRegimes(p.volatilities.length, p.transition, p.initialRegime, ctx);
+    // Bars past the exact time range would stop a run midway (trade ticks have random gaps: they are checked as they run).
+    if (p.output.type === 'bar') {
+      const end = lastBarTimeBound(p.startTimeUs, p.count, p.output.intervalUs, p.session);
+      if (end > Number.MAX_SAFE_INTEGER) {
+        const year = Math.round(end / (365.25 * 86_400_000_000)) + 1970;
+        ctx.addIssue({ code: 'custom', path: ['count'], message: `${p.count} bars of ${p.output.intervalUs} us from startTimeUs run to about the year ${year}, past the last exact time (about 2255): use fewer bars or a shorter interval` });
+      }
+    }
     if (p.session !== undefined) {
       const lengthMin = sessionLengthMinutes(p.session.open, p.session.close);
       if (p.output.type === 'bar' && p.output.intervalUs > lengthMin * 60_000_000) {
@@ -128,6 +136,14 @@ export const syntheticParamsSchema = z
       }
     }
   });
+
+/** An upper bound of the last bar's time; with sessions it counts whole calendar weeks for the sessions needed. */
+function lastBarTimeBound(startTimeUs: number, count: number, intervalUs: number, session: SessionParams | undefined): number {
+  if (session === undefined) return startTimeUs + count * intervalUs;
+  const perSession = Math.max(1, Math.floor((sessionLengthMinutes(session.open, session.close) * 60_000_000) / intervalUs));
+  const weeks = Math.ceil(Math.ceil(count / perSession) / Math.max(1, session.weekdays.length)) + 1;
+  return startTimeUs + weeks * 7 * 86_400_000_000;
+}
 
 function checkRegimes(n: number, transition: readonly (readonly number[])[], initial: number, ctx: z.RefinementCtx): void {
   if (transition.length !== n) {
