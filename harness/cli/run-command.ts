@@ -7,8 +7,8 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
-import { serializeReport } from '../report/report.ts';
-import { REPORT_FILES, REPORTERS } from '../report/reporters.ts';
+import { serializeReport, setFlagValue } from '../report/report.ts';
+import { REPORTER_BY_NAME, REPORTERS } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
@@ -35,7 +35,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     : seeds.kind === 'cli' ? `seed ${flags.seed} (--seed)` : `root seed ${flags.seed} (each scenario's seed derives from it and the scenario's name)`;
   const v = codeVersion();
   const workers = Math.min(flags.workers ?? defaultWorkers(files.length), files.length);
-  const sets = flags.set.length === 0 ? '' : ` · ${flags.set.map((o) => `--set ${o.path}=${JSON.stringify(o.value)}`).join(' ')}`;
+  const sets = flags.set.length === 0 ? '' : ` · ${flags.set.map((o) => `--set ${setFlagValue(o)}`).join(' ')}`;
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
@@ -51,7 +51,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     if (report.exitCode === null) throw new Error('run: finishing with a report that is still running');
     out.stopProgress();
     const s = report.summary;
-    const where = reporters.map((r) => `${flags.out}/${REPORT_FILES[r]}`).join(', ');
+    const where = reporters.map((r) => `${flags.out}/${REPORTER_BY_NAME[r].fileName}`).join(', ');
     const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed · ${where} · exit ${report.exitCode}`;
     if (report.exitCode === 0) out.info(text);
     else out.line(text);

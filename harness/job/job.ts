@@ -4,8 +4,7 @@
  * run, gate, classify failures), so the same job gives the same report in the CLI's own thread, in
  * a pool worker or, later, on a queue: nothing but the spec crosses the boundary.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } from '../report/report.ts';
@@ -57,7 +56,7 @@ export interface JobHooks {
   readonly signal?: AbortSignal;
 }
 
-export function load(spec: z.output<typeof JobSpecSchema>): LoadResult {
+function load(spec: z.output<typeof JobSpecSchema>): LoadResult {
   const options = { cwd: spec.cwd, overrides: spec.overrides };
   return spec.text === undefined ? loadScenarioFile(spec.file, options) : loadScenarioText(spec.text, spec.file, options);
 }
@@ -75,7 +74,7 @@ export function identityOfReport(s: ScenarioReport): ScenarioIdentity {
   return { name: s.name, description: s.description, file: s.file, fileSha256: s.fileSha256, seed: s.seed, seedSource: s.seedSource, overrides: s.overrides };
 }
 
-export function identityOf(r: LoadResult, seed: { seed: number; source: ScenarioIdentity['seedSource'] } | null, overrides: ScenarioIdentity['overrides']): ScenarioIdentity {
+function identityOf(r: LoadResult, seed: { seed: number; source: ScenarioIdentity['seedSource'] } | null, overrides: ScenarioIdentity['overrides']): ScenarioIdentity {
   return r.ok
     ? { name: r.loaded.name, description: r.loaded.scenario.description ?? null, file: r.loaded.file, fileSha256: r.loaded.sha256, seed: seed?.seed ?? null, seedSource: seed?.source ?? null, overrides }
     : { name: r.name, description: null, file: r.file, fileSha256: r.sha256, seed: null, seedSource: null, overrides };
@@ -119,9 +118,7 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     if (spec.fills === null) return outcome(report);
     // Fills beside the report, written here (in the worker): the report stays small however many there are.
     const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
-    const abs = resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileAtomic(abs, text, { fsync: false });
+    writeFileAtomic(resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path), text, { fsync: false });
     return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } });
   } catch (e) {
     if (hooks.signal?.aborted === true) throw e;
@@ -132,15 +129,14 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
   }
 }
 
-export function errorText(e: unknown): string {
+function errorText(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const parts = [e.message];
   for (let c = e.cause, i = 0; c instanceof Error && i < 4; c = c.cause, i++) if (!e.message.includes(c.message)) parts.push(c.message);
   return parts.join(': ');
 }
 
-/** The journal's human view (JSON Lines), written atomically beside the reports. */
+/** The journal's human view (JSON Lines), written atomically beside the reports (writeFileAtomic makes the folder). */
 function writeJournal(path: string, chunks: readonly Uint8Array[]): void {
-  mkdirSync(dirname(path), { recursive: true });
   writeFileAtomic(path, journalToJsonLines(Buffer.concat(chunks)));
 }

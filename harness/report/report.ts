@@ -25,9 +25,14 @@ export interface ScenarioIdentity {
 
 const shellQuote = (text: string): string => (/^[\w./@:+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
 
+/** An override as `gauntlet run --set` takes it: `path=value`, the value as JSON (which YAML reads back). */
+export function setFlagValue(o: { readonly path: string; readonly value: unknown }): string {
+  return `${o.path}=${JSON.stringify(o.value)}`;
+}
+
 /** The command that reruns one scenario exactly (its seed and overrides given explicitly). */
 export function reproduceCommand(file: string, seed: number, overrides: ScenarioIdentity['overrides'] = []): string {
-  const sets = overrides.map((o) => ` --set ${shellQuote(`${o.path}=${JSON.stringify(o.value)}`)}`).join('');
+  const sets = overrides.map((o) => ` --set ${shellQuote(setFlagValue(o))}`).join('');
   return `gauntlet run ${shellQuote(file)} --seed ${seed}${sets}`;
 }
 

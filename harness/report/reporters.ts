@@ -23,7 +23,3 @@ export const REPORTER_BY_NAME: Readonly<Record<ReporterName, Reporter>> = {
   junit: { name: 'junit', fileName: 'junit.xml', render: junitXml },
   md: { name: 'md', fileName: 'summary.md', render: markdownSummary },
 };
-
-export const REPORT_FILES: Readonly<Record<ReporterName, string>> = {
-  json: REPORTER_BY_NAME.json.fileName, junit: REPORTER_BY_NAME.junit.fileName, md: REPORTER_BY_NAME.md.fileName,
-};

@@ -91,9 +91,10 @@ export function createSuite(options: SuiteOptions): Suite {
   const { cwd } = options;
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`createSuite: workers must be a positive integer, got ${workers}`);
+  const threads = Math.min(workers, options.files.length);
   const outDir = options.outDir === null ? null : resolve(cwd, options.outDir);
   const specs: JobSpec[] = options.files.map((f, i) => ({
-    file: f, cwd, seed: seedChoice(options.seeds, i), overrides: [...(options.overrides ?? [])].map((o) => ({ path: o.path, value: o.value as never })),
+    file: f, cwd, seed: seedChoice(options.seeds, i), overrides: (options.overrides ?? []) as JobSpec['overrides'],
     journalDir: options.journals === true && outDir !== null ? resolve(outDir, JOURNALS_DIR) : null,
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
@@ -148,7 +149,6 @@ export function createSuite(options: SuiteOptions): Suite {
   };
 
   const runPooled = async (): Promise<void> => {
-    const threads = Math.min(workers, specs.length);
     const pool = options.createPool?.(threads) ?? createJobPool({ threads });
     try {
       // Batches of jobs, two in flight per thread: the queue never holds the whole suite, and a
@@ -189,7 +189,6 @@ export function createSuite(options: SuiteOptions): Suite {
       return done ? current() : end(signal);
     },
     async run() {
-      const threads = Math.min(workers, specs.length);
       hooks.onStart?.({ count: specs.length, workers: threads });
       writer?.begin(current());
       if (threads <= 1) await runSerial();
