@@ -9,6 +9,7 @@ import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { REPO } from '../cli/cli-helpers.ts';
 import { executeJob } from '../job/job.ts';
 import type { ScenarioReport } from '../report/schema.ts';
+import { dailyBarsCsvYaml } from './testing/daily-csv.ts';
 
 const dir = tempDir('bad-input');
 
@@ -28,15 +29,7 @@ stack:
 venue: ${over.venue ?? '{ fees: { bps: 1 } }'}
 `;
 
-const csv = (file: string): string => `  csv:
-    file: ${file}
-    instrumentId: X
-    dataType: bar
-    priceDecimals: 2
-    time: { format: date, column: date, calendar: UTC_24H }
-    columns: { open: open, high: high, low: low, close: close }
-    barInterval: 1d
-    badRows: reject`;
+const csv = dailyBarsCsvYaml;
 
 function expectBadInput(r: ScenarioReport, where: RegExp, message: RegExp): void {
   expect(r.status, JSON.stringify(r.error ?? r.problems)).toBe('invalid');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { loadScenarioFile } from './load.ts';
 import { runScenario } from './run.ts';
+import { dailyBarsCsvYaml } from './testing/daily-csv.ts';
 
 const bars = [
   { date: '2021-01-04', open: 100, close: 100 },
@@ -20,15 +21,7 @@ function scenario(dir: string, agent: string): string {
   const file = join(dir, `${agent}.yaml`);
   writeFileSync(file, `version: 1
 market:
-  csv:
-    file: bars.csv
-    instrumentId: X
-    dataType: bar
-    priceDecimals: 2
-    time: { format: date, column: date, calendar: UTC_24H }
-    columns: { open: open, high: high, low: low, close: close }
-    barInterval: 1d
-    badRows: reject
+${dailyBarsCsvYaml('bars.csv')}
 account: { currency: USD, startCash: 10000 }
 stack:
   agents: [{ kind: ${agent}, instrument: X }]
