@@ -70,6 +70,11 @@ export class Output {
 
   startProgress(index: number, total: number, name: string): void {
     if (!this.progressEnabled) return;
+    // A bar still shown (no line was printed since) moves on rather than being drawn anew.
+    if (this.bar !== null && this.bar.getTotal() === total) {
+      this.bar.update(index, { name, events: 0 });
+      return;
+    }
     this.stopProgress();
     this.bar = new cliProgress.SingleBar({
       stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
