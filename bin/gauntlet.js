@@ -18,17 +18,26 @@ if (!(major >= NODE_MAJOR_MIN)) {
   process.exit(2);
 }
 
-// SIGINT/SIGTERM from the first moment: a signal that comes while modules load is kept for the
-// command to handle (harness/cli/signals.ts takes this state over), never Node's default exit
-// that would leave an earlier run's reports looking current.
-const signals = { pending: null, owner: null };
-globalThis[Symbol.for('gauntlet.signals')] = signals;
-for (const name of ['SIGINT', 'SIGTERM']) {
-  process.on(name, () => {
-    if (signals.owner !== null) signals.owner(name);
-    else signals.pending ??= name;
-  });
+// V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
+// NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
+nodeModule.enableCompileCache?.();
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const underNodeModules = realpathSync(root).split(/[\\/]/).includes('node_modules');
+const fromSource = !underNodeModules && existsSync(`${root}harness/cli/main.ts`);
+const dir = fromSource ? `${root}harness/cli/` : `${root}dist/harness/cli/`;
+const ext = fromSource ? 'ts' : 'js';
+const entry = `${dir}main.${ext}`;
+if (!existsSync(entry)) {
+  process.stderr.write(`gauntlet: ${entry} is missing: run \`npm run build\` in ${root}\n`);
+  process.exit(3);
 }
+
+// SIGINT/SIGTERM from the first moment: the signals module (it imports nothing) goes in before
+// the rest loads, so a signal that comes meanwhile is kept for the command to handle, never
+// Node's default exit that would leave an earlier run's reports looking current.
+const { installSignalHandlers } = await import(pathToFileURL(`${dir}signals.${ext}`).href);
+installSignalHandlers();
 // GAUNTLET_TRACE_STARTUP=1: start-up milestones on stderr (for start-up work, and tests that
 // signal the process while its modules load).
 const trace = process.env.GAUNTLET_TRACE_STARTUP === '1'
@@ -36,19 +45,6 @@ const trace = process.env.GAUNTLET_TRACE_STARTUP === '1'
   : () => {};
 trace('signal handlers installed');
 
-// V8's compiled code for our modules, kept on disk between runs (in the system temp folder unless
-// NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
-nodeModule.enableCompileCache?.();
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const source = `${root}harness/cli/main.ts`;
-const built = `${root}dist/harness/cli/main.js`;
-const underNodeModules = realpathSync(root).split(/[\\/]/).includes('node_modules');
-const entry = !underNodeModules && existsSync(source) ? source : built;
-if (!existsSync(entry)) {
-  process.stderr.write(`gauntlet: ${entry} is missing: run \`npm run build\` in ${root}\n`);
-  process.exit(3);
-}
 const { main } = await import(pathToFileURL(entry).href);
 trace('modules loaded');
 process.exitCode = await main(process.argv);

@@ -1,9 +1,9 @@
 /**
- * SIGINT and SIGTERM from the first moment of the process: bin/gauntlet.js installs handlers
- * before it loads anything else and records a signal that comes while modules load; a command then
- * takes the signals over (`ownSignals`) and handles a recorded one at once. Without an owner, or
- * when the CLI runs without the bin (tests, library use), a signal ends the process with the
- * conventional 128 + signal number.
+ * SIGINT and SIGTERM from the first moment: bin/gauntlet.js installs the handlers (this module
+ * imports nothing, so it loads at once) before anything else loads, and a signal that comes while
+ * modules load is recorded; a command then takes the signals over (`ownSignals`) and handles a
+ * recorded one at once. Commands with nothing to save own them with `exitOnSignal`: 128 + the
+ * signal number.
  */
 export type SignalName = 'SIGINT' | 'SIGTERM';
 
@@ -14,8 +14,13 @@ interface SignalState {
   owner: ((signal: SignalName) => void) | null;
 }
 
-/** Shared with bin/gauntlet.js, which cannot import this module before its sources are chosen. */
+/** Process-wide, so that another copy of this module (a test runner's transform of it) shares the handlers. */
 const KEY = Symbol.for('gauntlet.signals');
+
+/** Installs the process's handlers once; later calls (and ownSignals) reuse them. */
+export function installSignalHandlers(): void {
+  state();
+}
 
 function state(): SignalState {
   const g = globalThis as unknown as Record<symbol, SignalState | undefined>;
