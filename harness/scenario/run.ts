@@ -149,10 +149,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
   });
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
-  const metricWarnings: ScenarioWarning[] = [];
-  const reportable = reportableMetrics({ ...scenarioMetrics(loaded, result, calendar, metricWarnings), ...riskMetrics(reference) });
-  const metrics: ScenarioMetrics = reportable.metrics;
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
+  const metricWarnings: ScenarioWarning[] = [];
+  const reportable = reportableMetrics({ ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference) });
+  const metrics: ScenarioMetrics = reportable.metrics;
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
@@ -183,9 +183,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 }
 
 /** The engine's metrics plus the harness's (finalEquity, trades, fills, fees, dataWarnings). */
-function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, warnings: ScenarioWarning[]): ScenarioMetrics {
+function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, marks: Marks, warnings: ScenarioWarning[]): ScenarioMetrics {
   const s = loaded.scenario;
-  const { timeUs, equity, grossExposure } = lastMarkPerInstant(r.equity.timeUs, r.equity.equity, r.equity.grossExposure);
+  const { timeUs, equity, grossExposure } = marks;
   const n = timeUs.length;
   const firstTime = n > 0 ? timeUs[0]! : 0;
   const startTimeUs = firstTime - Math.max(1, r.barIntervalUs ?? 1);
@@ -225,7 +225,13 @@ function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
 }
 
 /** Several marks at one instant (ticks sharing a timestamp) become the last one. */
-function lastMarkPerInstant(t: Float64Array, v: Float64Array, g: Float64Array): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
+interface Marks {
+  readonly timeUs: Float64Array;
+  readonly equity: Float64Array;
+  readonly grossExposure: Float64Array;
+}
+
+function lastMarkPerInstant(t: Float64Array, v: Float64Array, g: Float64Array): Marks {
   let dup = 0;
   for (let i = 1; i < t.length; i++) if (t[i] === t[i - 1]) dup++;
   if (dup === 0) return { timeUs: t, equity: v, grossExposure: g };
