@@ -4,8 +4,10 @@
 export * from './kernel/time.ts';
 export { VirtualClock, type Clock } from './kernel/clock.ts';
 export { PRIORITY, EventQueue } from './kernel/event-queue.ts';
-export { Kernel, type KernelContext, type ExternalStream, type RunBudget, type RunOutcome, type StopReason } from './kernel/kernel.ts';
-export type { FetchFn, FetchResult } from './kernel/settle.ts';
+export {
+  FetchTimeoutError, Kernel, type ExternalStream, type KernelContext, type LateResponse, type RunBudget, type RunOutcome, type StackFetchInit, type StopReason,
+} from './kernel/kernel.ts';
+export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
 export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, type JournalSink } from './kernel/journal.ts';
 export { NumericRangeError } from './kernel/errors.ts';

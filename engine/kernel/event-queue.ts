@@ -7,14 +7,17 @@ import type { TimeUs } from './time.ts';
 
 /**
  * Order of events within one instant. Market data first (the venue and the stack see the price
- * of an instant before anything reacts to it), then timers (stack sleeps, timeouts), then venue
- * reports (acks and fills that latency put at this instant), then stack-internal work.
+ * of an instant before anything reacts to it), then I/O responses (provider data whose latency
+ * puts it at this instant: read right after the market, as the direct path reads it), then timers
+ * (stack sleeps, timeouts), then venue reports (acks and fills that latency put at this instant),
+ * then stack-internal work.
  */
 export const PRIORITY = {
   market: 0,
-  timer: 1,
-  venue: 2,
-  stack: 3,
+  io: 1,
+  timer: 2,
+  venue: 3,
+  stack: 4,
 } as const;
 export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 

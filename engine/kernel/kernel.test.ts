@@ -2,7 +2,7 @@
 // name the event, budgets, and that async work settles before the clock moves, with a synchronous
 // fast path when nothing awaits.
 import { describe, expect, it } from 'vitest';
-import { Kernel, type ExternalStream } from './kernel.ts';
+import { FetchTimeoutError, Kernel, type ExternalStream, type LateResponse } from './kernel.ts';
 import { PRIORITY } from './event-queue.ts';
 import { VirtualClock } from './clock.ts';
 
@@ -158,5 +158,83 @@ describe('Kernel pauses', () => {
     await expect(k.run({ pauseEveryEvents: 30, pause: async () => { throw new Error('interrupted'); } })).rejects.toThrow('interrupted');
     expect(k.clock.nowUs()).toBe(30);
     await expect(new Kernel({ startUs: 0 }).run({ pauseEveryEvents: 0, pause: async () => {} })).rejects.toThrow(/positive integer/);
+  });
+});
+
+describe('Kernel virtual-time fetch', () => {
+  const ok = (body: string, latencyUs?: number) => Promise.resolve({ status: 200, headers: {}, body, ...(latencyUs === undefined ? {} : { latencyUs }) });
+
+  it('delivers a response at the request instant plus its latency, costing no real time', async () => {
+    const log: string[] = [];
+    const k: Kernel = new Kernel({ startUs: 0, fetch: (url) => ok(url, 30_000_000) });
+    k.schedule(5, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('get', async () => { const r = await k.context.fetch('/slow'); log.push(`${r.body}@${k.clock.nowUs()}`); });
+    });
+    k.schedule(10_000_000, PRIORITY.timer, 'meanwhile', () => { log.push('meanwhile@10000000'); });
+    const started = performance.now();
+    await k.run();
+    expect(log).toEqual(['meanwhile@10000000', '/slow@30000005']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('times out at now + timeout, drops the late response and hands it to onLate', async () => {
+    const log: string[] = [];
+    const late: LateResponse[] = [];
+    const k: Kernel = new Kernel({ startUs: 0, fetch: (url) => ok(url, 2_000) });
+    k.schedule(1, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('get', async () => {
+        try {
+          await k.context.fetch('/x', { timeoutUs: 1_000, onLate: (l) => late.push(l) });
+          log.push('got');
+        } catch (e) {
+          log.push(`${(e as Error).name}@${k.clock.nowUs()}`);
+          expect(e).toBeInstanceOf(FetchTimeoutError);
+        }
+      });
+    });
+    await k.run();
+    expect(log).toEqual(['FetchTimeoutError@1001']);
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({ url: '/x', requestUs: 1, arrivedUs: 2001, response: { body: '/x' } });
+  });
+
+  it('treats a response due exactly at the timeout as late', async () => {
+    const k: Kernel = new Kernel({ startUs: 0, fetch: (url) => ok(url, 1_000) });
+    let outcome = '';
+    k.schedule(0, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('get', async () => {
+        outcome = await k.context.fetch('/x', { timeoutUs: 1_000 }).then(() => 'ok', (e: Error) => e.name);
+      });
+    });
+    await k.run();
+    expect(outcome).toBe('FetchTimeoutError');
+  });
+
+  it('delivers a transport error at the latency it carries', async () => {
+    const k: Kernel = new Kernel({ startUs: 0, fetch: () => Promise.reject(Object.assign(new Error('connection reset'), { latencyUs: 700 })) });
+    let seen = '';
+    k.schedule(100, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('get', async () => {
+        seen = await k.context.fetch('/r').then(() => 'ok', (e: Error) => `${e.message}@${k.clock.nowUs()}`);
+      });
+    });
+    await k.run();
+    expect(seen).toBe('connection reset@800');
+  });
+
+  it('gives the transport the virtual instant and a request sequence', async () => {
+    const seen: string[] = [];
+    const k: Kernel = new Kernel({ startUs: 0, fetch: (url, _init, req) => { seen.push(`${url}:${req.nowUs}:${req.seq}`); return ok(url); } });
+    k.schedule(7, PRIORITY.timer, 'poll', () => {
+      k.context.spawn('a', async () => { await k.context.fetch('/a'); await k.context.fetch('/b'); });
+    });
+    await k.run();
+    expect(seen).toEqual(['/a:7:0', '/b:7:1']);
+  });
+
+  it('fails a run whose handler never answers, naming the URL, after the real-time watchdog', async () => {
+    const k: Kernel = new Kernel({ startUs: 0, ioWatchdogMs: 50, fetch: () => new Promise(() => {}) });
+    k.schedule(1, PRIORITY.timer, 'poll', () => { k.context.spawn('get', async () => { await k.context.fetch('https://p.test/v2/hang'); }); });
+    await expect(k.run()).rejects.toThrow(/no answer within 50 ms of real time from https:\/\/p\.test\/v2\/hang/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { VirtualClock, type Clock } from './clock.ts';
 import { EventQueue, PRIORITY, type ScheduledEvent } from './event-queue.ts';
-import { Inflight, type FetchFn, type FetchResult } from './settle.ts';
+import { Inflight, type FetchFn, type FetchInit, type FetchResult, type TransportRequest, type TransportResponse } from './settle.ts';
 import { assertTimeUs, formatTimeUs, type TimeUs } from './time.ts';
 
 /**
@@ -30,12 +30,44 @@ export interface KernelContext {
   sleep(delayUs: number): Promise<void>;
   /** Runs `fn` in the background; the kernel waits for it (or for its sleeps) before time moves. */
   spawn(name: string, fn: () => Promise<void>): void;
-  /** A tracked fetch; results are delivered in request order. */
-  fetch: FetchFn;
+  /**
+   * A fetch on virtual time: the response is delivered at the request's instant plus the latency
+   * the transport gave it (at PRIORITY.io; responses due at one instant in request order). With
+   * `timeoutUs`, the promise rejects with a FetchTimeoutError at now + timeoutUs unless the
+   * response came strictly earlier; a response that comes later is dropped and handed to `onLate`.
+   */
+  fetch(url: string, init?: StackFetchInit): Promise<FetchResult>;
   /** Schedules `run` after `delayUs`; returns a cancel function. */
   schedule(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): () => void;
   /** Schedules `run` after `delayUs`, for an event never cancelled: no cancel function is made. */
   post(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): void;
+}
+
+/** A stack's fetch options: the request, a virtual-time timeout, and who hears of a late response. */
+export interface StackFetchInit extends FetchInit {
+  timeoutUs?: number;
+  onLate?: (late: LateResponse) => void;
+}
+
+/** A response (or transport error) that arrived after its request had timed out. */
+export interface LateResponse {
+  readonly url: string;
+  readonly requestUs: number;
+  readonly arrivedUs: number;
+  readonly response: FetchResult | null;
+  readonly error: unknown;
+}
+
+/** A fetch that had no response within its timeout, in virtual time. */
+export class FetchTimeoutError extends Error {
+  readonly url: string;
+  readonly timeoutUs: number;
+  constructor(url: string, timeoutUs: number) {
+    super(`${url}: no response within ${timeoutUs} µs (virtual time)`);
+    this.name = 'FetchTimeoutError';
+    this.url = url;
+    this.timeoutUs = timeoutUs;
+  }
 }
 
 export interface KernelOptions {
@@ -44,6 +76,8 @@ export interface KernelOptions {
   queueCapacity?: number;
   /** How the stack's fetches are served (msw in chaos runs). Without it, fetch is an error. */
   fetch?: FetchFn;
+  /** Real milliseconds a fetch's handler may take before the run fails naming its URL (default 30 s). */
+  ioWatchdogMs?: number;
   /**
    * Called after every event, market or scheduled (invariants checked online, chaos hooks), with
    * the event's time. It must not schedule work of its own before the clock moves on; a throw
@@ -87,8 +121,9 @@ export class Kernel {
   readonly context: KernelContext;
   private readonly queue: EventQueue;
   private readonly afterEvent: ((timeUs: TimeUs) => void) | null;
-  private readonly inflight = new Inflight();
+  private readonly inflight: Inflight;
   private seq = 0;
+  private fetchSeq = 0;
   /**
    * Event objects that have run (or were dropped cancelled), reused by the next schedules: every
    * order round trip schedules a few events, and in steady state they then allocate nothing.
@@ -101,13 +136,14 @@ export class Kernel {
     assertTimeUs(options.startUs, 'kernel start');
     this.clock = new VirtualClock(options.startUs);
     this.queue = new EventQueue(options.queueCapacity);
+    this.inflight = new Inflight(options.ioWatchdogMs);
     this.fetchFn = options.fetch ?? noFetch;
     this.afterEvent = options.afterEvent ?? null;
     this.context = {
       clock: this.clock,
       sleep: (delayUs) => this.sleep(delayUs),
       spawn: (name, fn) => this.inflight.trackTask(name, fn()),
-      fetch: (url, init) => this.inflight.fetch(() => this.fetchFn(url, init)),
+      fetch: (url, init) => this.fetch(url, init),
       schedule: (delayUs, name, run, priority = PRIORITY.timer) => this.schedule(this.clock.nowUs() + delayUs, priority, name, run),
       post: (delayUs, name, run, priority = PRIORITY.timer) => { this.enqueue(this.clock.nowUs() + delayUs, priority, name, run); },
     };
@@ -168,6 +204,48 @@ export class Kernel {
         this.inflight.dirty = true;
         resolve();
       });
+    });
+  }
+
+  private fetch(url: string, init: StackFetchInit | undefined): Promise<FetchResult> {
+    const requestUs = this.clock.nowUs();
+    const timeoutUs = init?.timeoutUs;
+    if (timeoutUs !== undefined && (!Number.isSafeInteger(timeoutUs) || timeoutUs <= 0)) {
+      return Promise.reject(new RangeError(`fetch ${url}: timeoutUs ${timeoutUs} must be a positive integer of microseconds`));
+    }
+    const request: TransportRequest = { nowUs: requestUs, seq: this.fetchSeq++ };
+    const transportInit: FetchInit | undefined = init === undefined ? undefined : { ...(init.method === undefined ? {} : { method: init.method }), ...(init.headers === undefined ? {} : { headers: init.headers }), ...(init.body === undefined ? {} : { body: init.body }) };
+    const inflight = this.inflight;
+    // Until delivered or timed out the caller waits on a scheduled event, like a sleep.
+    inflight.sleeps++;
+    inflight.dirty = true;
+    return new Promise<FetchResult>((resolve, reject) => {
+      let done = false;
+      const finish = (): void => { done = true; inflight.sleeps--; inflight.dirty = true; };
+      const cancelTimeout = timeoutUs === undefined ? null : this.schedule(requestUs + timeoutUs, PRIORITY.io, 'io.timeout', () => {
+        if (done) return;
+        finish();
+        reject(new FetchTimeoutError(url, timeoutUs));
+      });
+      const deliver = (latency: unknown, response: FetchResult | null, error: unknown): void => {
+        const latencyUs = latency === undefined ? 0 : latency;
+        if (typeof latencyUs !== 'number' || !Number.isSafeInteger(latencyUs) || latencyUs < 0) {
+          if (!done) { finish(); cancelTimeout?.(); reject(new RangeError(`fetch ${url}: the transport gave latencyUs ${String(latencyUs)}, not a non-negative integer`)); }
+          return;
+        }
+        const arrivedUs = requestUs + latencyUs;
+        this.enqueue(arrivedUs, PRIORITY.io, 'io.response', () => {
+          if (done) { init?.onLate?.({ url, requestUs, arrivedUs, response, error }); return; }
+          finish();
+          cancelTimeout?.();
+          if (response !== null) resolve(response);
+          else reject(error);
+        });
+      };
+      inflight.fetch(url, () => this.fetchFn(url, transportInit, request)).then(
+        (r) => deliver(r.latencyUs, { status: r.status, headers: r.headers, body: r.body }, null),
+        (e: unknown) => deliver((e as { latencyUs?: unknown } | null)?.latencyUs, null, e),
+      );
     });
   }
 
@@ -265,4 +343,4 @@ interface RunCounts {
   marketEvents: number;
 }
 
-export type { FetchFn, FetchResult };
+export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse };

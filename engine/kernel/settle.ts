@@ -13,19 +13,50 @@
 
 export interface FetchResult {
   readonly status: number;
+  /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   /** The whole body, read inside the tracked operation so that parsing it needs no more I/O. */
   readonly body: string;
 }
 
-export type FetchFn = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<FetchResult>;
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * A response as the transport gives it: the response, and when it arrives on the kernel's
+ * timeline, as microseconds after the request (default 0: at the request's instant). The transport
+ * decides that delay when it is called, from seeded streams (a provider's latency model, a fault
+ * plan), never from how long the real I/O took.
+ */
+export interface TransportResponse extends FetchResult {
+  readonly latencyUs?: number;
+}
+
+/** The virtual instant of a request and its sequence number in the run (both deterministic). */
+export interface TransportRequest {
+  readonly nowUs: number;
+  readonly seq: number;
+}
+
+/**
+ * Serves the stack's fetches (msw in chaos runs). Called synchronously when the stack fetches, so
+ * what it draws from seeded streams is drawn in request order. A rejection may carry `latencyUs`
+ * (a connection reset 2 s into the request) like a response does.
+ */
+export type FetchFn = (url: string, init: FetchInit | undefined, request: TransportRequest) => Promise<TransportResponse>;
 
 interface PendingFetch {
   readonly seq: number;
-  outcome: { ok: true; value: FetchResult } | { ok: false; error: unknown } | null;
-  readonly resolve: (r: FetchResult) => void;
+  outcome: { ok: true; value: TransportResponse } | { ok: false; error: unknown } | null;
+  readonly resolve: (r: TransportResponse) => void;
   readonly reject: (e: unknown) => void;
 }
+
+/** Real milliseconds a handler may take to answer before the run fails naming its URL. */
+export const IO_WATCHDOG_MS_DEFAULT = 30_000;
 
 /** Bounds the rounds of one settle: a stack that starts new I/O forever at one instant is a bug. */
 export const SETTLE_ROUNDS_MAX = 10_000;
@@ -37,14 +68,22 @@ function macrotaskTurn(): Promise<void> {
 
 export class Inflight {
   private readonly tasks = new Map<Promise<unknown>, string>();
-  private readonly io = new Set<Promise<unknown>>();
+  /** Real I/O in flight, with what it is (its URL) for the watchdog's error. */
+  private readonly io = new Map<Promise<unknown>, string>();
   private readonly fetches: PendingFetch[] = [];
   private fetchSeq = 0;
   private readonly errors: { name: string; error: unknown }[] = [];
   /** Something was started or released since the last look. */
   dirty = false;
-  /** Virtual sleeps scheduled and not yet fired. */
+  /** Virtual sleeps (and fetch deliveries) scheduled and not yet fired. */
   sleeps = 0;
+
+  private readonly watchdogMs: number;
+
+  constructor(watchdogMs: number = IO_WATCHDOG_MS_DEFAULT) {
+    this.watchdogMs = watchdogMs;
+    if (!Number.isFinite(watchdogMs) || watchdogMs <= 0) throw new RangeError(`I/O watchdog must be a positive number of milliseconds, got ${watchdogMs}`);
+  }
 
   get idle(): boolean {
     return !this.dirty && this.io.size === 0;
@@ -63,19 +102,46 @@ export class Inflight {
     );
   }
 
-  /** Starts a tracked fetch; the caller's promise resolves in request order once its round settles. */
-  fetch(run: () => Promise<FetchResult>): Promise<FetchResult> {
+  /**
+   * Starts a tracked fetch; the caller's promise resolves in request order once its round settles.
+   * `what` names it (its URL) if it never answers.
+   */
+  fetch(what: string, run: () => Promise<TransportResponse>): Promise<TransportResponse> {
     this.dirty = true;
-    return new Promise<FetchResult>((resolve, reject) => {
+    return new Promise<TransportResponse>((resolve, reject) => {
       const pending: PendingFetch = { seq: this.fetchSeq++, outcome: null, resolve, reject };
       this.fetches.push(pending);
-      const p = run().then(
+      let started: Promise<TransportResponse>;
+      try {
+        started = run();
+      } catch (error) {
+        started = Promise.reject(error);
+      }
+      const p = started.then(
         (value) => { pending.outcome = { ok: true, value }; },
         (error: unknown) => { pending.outcome = { ok: false, error }; },
       );
-      this.io.add(p);
+      this.io.set(p, what);
       void p.finally(() => this.io.delete(p));
     });
+  }
+
+  /** Waits for the I/O in flight, or fails naming it when it takes longer than the watchdog allows. */
+  private async awaitIo(where: string): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watchdog = new Promise<'late'>((resolve) => {
+      // eslint-disable-next-line no-restricted-syntax -- a real-time watchdog on real I/O: it never decides what happens, only fails a hung run.
+      timer = setTimeout(() => resolve('late'), this.watchdogMs);
+    });
+    try {
+      const r = await Promise.race([Promise.allSettled([...this.io.keys()]), watchdog]);
+      if (r === 'late') {
+        const hung = [...this.io.values()];
+        throw new Error(`${where}: no answer within ${this.watchdogMs} ms of real time from ${hung.join(', ')} (a handler that never answers?)`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Resolves finished fetches in request order (never in I/O completion order). */
@@ -94,7 +160,7 @@ export class Inflight {
   async settle(where: string): Promise<void> {
     for (let round = 0; round < SETTLE_ROUNDS_MAX; round++) {
       if (this.io.size > 0) {
-        await Promise.allSettled([...this.io]);
+        await this.awaitIo(where);
         this.deliverFetches();
         this.dirty = true;
         continue;
