@@ -37,6 +37,11 @@ export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type Late
 
 export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
+export { ProviderDataClient, type DataClientCounters, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
+export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
+export { DIALECTS, DIALECT_NAMES, type DialectName } from './stack/data-client/dialects/index.ts';
+export * from './stack/data-client/dialects/dialect.ts';
+export { durationSchema, durationUs } from './kernel/duration.ts';
 export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';
 export { BuyAndHoldAgent } from './stack/agents/buy-and-hold.ts';
@@ -52,5 +57,7 @@ export * from './stack/reference-stack.ts';
 export * from './stack/stack-config.ts';
 export { StackClock, type StackClockSettings } from './stack/stack-clock.ts';
 
-export { runBacktest, type BacktestParams, type BacktestResult, type FillRecord, type AccountConfig } from './backtest/backtest.ts';
+export {
+  runBacktest, type AccountConfig, type BacktestParams, type BacktestResult, type DataClientContext, type FillRecord, type PullDataClient, type RunContext, type RunExtension,
+} from './backtest/backtest.ts';
 export * from './metrics/index.ts';

@@ -5,8 +5,9 @@
  */
 import { NumericRangeError } from '../kernel/errors.ts';
 import { Journal, type JournalSink } from '../kernel/journal.ts';
-import { Kernel, type FetchFn, type RunBudget, type RunOutcome } from '../kernel/kernel.ts';
-import { RngRegistry } from '../kernel/rng.ts';
+import { Kernel, type ExternalStream, type FetchFn, type KernelContext, type RunBudget, type RunOutcome } from '../kernel/kernel.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { RngRegistry, type Rng } from '../kernel/rng.ts';
 import { formatTimeUs } from '../kernel/time.ts';
 import { fromMoney, MONEY_DECIMALS_DEFAULT, toMoney } from '../instruments/money.ts';
 import { makeInstrument, type Instrument, type InstrumentConfig } from '../instruments/instrument.ts';
@@ -16,7 +17,7 @@ import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '
 import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
-import type { BarView, QuoteView, StackEnv, TradeView, TradingStack } from '../stack/types.ts';
+import type { BarView, DataClient, QuoteView, StackEnv, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
 import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
 import { createVenueModels, type VenueModelsConfig } from '../venue/models/venue-models.ts';
@@ -74,10 +75,38 @@ export interface BacktestParams {
   stackClock?: Partial<StackClockSettings>;
   /** Serves the stack's fetches (provider path). */
   fetch?: FetchFn;
+  /**
+   * How the stack reads market data. Default: the direct path (the engine hands every market
+   * event to the stack). A factory gives a client that pulls (the provider path): the engine
+   * then feeds only the venue and ledger, starts the client at the first market instant and stops
+   * it `drainUs` after the last.
+   */
+  dataClient?: (ctx: DataClientContext) => PullDataClient;
   /** Called after every market event: invariant checks in tests and chaos runs. */
   afterEvent?: (ctx: { ledger: Ledger; timeUs: number }) => void;
   /** Run extensions (online invariants, chaos, tracing): hooks at the start and after every event. */
   extensions?: readonly RunExtension[];
+}
+
+/** What a data-client factory is given. */
+export interface DataClientContext {
+  readonly kernel: KernelContext;
+  /** The stack's own clock (skew and drift apply). */
+  readonly clock: Clock;
+  readonly journal: Journal;
+  readonly instruments: readonly Instrument[];
+  /** The run's 'data-client' stream (backoff jitter). */
+  readonly rng: Rng;
+}
+
+/** A data client that pulls market data on its own (over HTTP) instead of being handed it. */
+export interface PullDataClient extends DataClient {
+  /** Starts pulling; called at the first market instant, after the stack has subscribed. */
+  start(): void;
+  /** Stops pulling: no request after this. */
+  stop(): void;
+  /** How long after the market's last event data may still arrive and count. */
+  readonly drainUs: number;
 }
 
 /** What a run extension sees: the run's parts, live. Read them; change nothing the journal sees. */
@@ -112,6 +141,8 @@ export interface FillRecord {
 export interface BacktestResult {
   seed: number;
   fingerprint: string;
+  /** The journal without market data and transport records: equal on both data paths when no fault is injected. */
+  decisionFingerprint: string;
   journalRecords: number;
   outcome: RunOutcome;
   instruments: readonly Instrument[];
@@ -156,7 +187,8 @@ class Series {
 class BacktestEngine implements MarketSink, VenueListener {
   readonly ledger: Ledger;
   readonly venue: SimulatedVenue;
-  readonly data = new DirectDataClient();
+  /** The direct path's client; null on the provider path (the stack pulls its own data). */
+  readonly data: DirectDataClient | null;
   readonly fills: FillRecord[] = [];
   readonly series = new Series();
   stack!: TradingStack;
@@ -180,7 +212,7 @@ class BacktestEngine implements MarketSink, VenueListener {
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
-    afterEvent: BacktestParams['afterEvent']; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -189,6 +221,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.recordEquity = p.recordEquity;
     this.recordFills = p.recordFills;
     this.afterEvent = p.afterEvent;
+    this.data = p.direct ? new DirectDataClient() : null;
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
     this.moneyScale = 10 ** account.moneyDecimals;
@@ -228,6 +261,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, close);
     this.venue.onBar(index, b, row);
     this.sample(source, closeTimeUs);
+    if (this.data === null) return undefined;
     const inst = this.instruments[index]!;
     const v = this.barView;
     const scale = this.priceScale[index]!;
@@ -256,6 +290,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, price);
     this.venue.onTrade(index, price, b.size[row]!);
     this.sample(source, timeUs);
+    if (this.data === null) return undefined;
     const inst = this.instruments[index]!;
     const v = this.tradeView;
     v.instrumentId = inst.id;
@@ -278,6 +313,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, Math.round((bid + ask) / 2));
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     this.sample(source, timeUs);
+    if (this.data === null) return undefined;
     const inst = this.instruments[index]!;
     const v = this.quoteView;
     const scale = this.priceScale[index]!;
@@ -340,6 +376,41 @@ function mergeHalts(declared: Readonly<Record<string, readonly HaltWindow[]>>, s
   return out;
 }
 
+/**
+ * The market feed on the provider path: it starts the pulling client at the first market instant
+ * and stops it `drainUs` after the last, so the run ends once the data that exists has been
+ * pulled (polls would otherwise go on forever).
+ */
+class PullFeed implements ExternalStream {
+  private started = false;
+  private ended = false;
+  private readonly feed: ExternalStream;
+  private readonly client: PullDataClient;
+  private readonly kernel: KernelContext;
+  constructor(feed: ExternalStream, client: PullDataClient, kernel: KernelContext) {
+    this.feed = feed;
+    this.client = client;
+    this.kernel = kernel;
+  }
+  nextTimeUs(): number {
+    const t = this.feed.nextTimeUs();
+    if (t === Number.POSITIVE_INFINITY && !this.ended) {
+      this.ended = true;
+      this.kernel.post(this.client.drainUs, 'data-client.stop', () => this.client.stop());
+    }
+    return t;
+  }
+  load(): Promise<void> { return this.feed.load(); }
+  nextPriority(): number { return this.feed.nextPriority!(); }
+  dispatch(): void | Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      this.client.start();
+    }
+    return this.feed.dispatch();
+  }
+}
+
 /** The kernel starts before any market time; the first event moves the clock to the market. */
 const KERNEL_START_US = Number.MIN_SAFE_INTEGER;
 
@@ -378,18 +449,21 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const fill = params.fill ?? models.fill;
   const slippage = params.slippage ?? models.slippage;
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, calendar: params.calendar, fees, latency, fill, slippage, halts, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
+  const stackClock = new StackClock(kernel.clock, params.stackClock);
+  const pull = params.dataClient?.({ kernel: kernel.context, clock: stackClock, journal, instruments, rng: rng.stream('data-client') }) ?? null;
   const env: StackEnv = {
-    data: engine.data, venue: engine.venue, clock: new StackClock(kernel.clock, params.stackClock), kernel: kernel.context, journal, instruments,
+    data: pull ?? engine.data!, venue: engine.venue, clock: stackClock, kernel: kernel.context, journal, instruments,
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
   };
   stack.start(env);
   runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, env };
   for (const x of extensions) x.onStart?.(runContext);
-  kernel.setStream(new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true }));
+  const feed = new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true });
+  kernel.setStream(pull === null ? feed : new PullFeed(feed, pull, kernel.context));
   let outcome: RunOutcome;
   try {
     outcome = await kernel.run(params.budget);
@@ -408,6 +482,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   return {
     seed: params.seed,
     fingerprint: journal.fingerprint(),
+    decisionFingerprint: journal.decisionFingerprint(),
     journalRecords: journal.records,
     outcome,
     instruments,

@@ -114,3 +114,47 @@ describe('Journal typed decision writers', () => {
     expect(recs.at(-2)).toEqual({ kind: 'venueAccept', timeUs: 42, clientOrderId: 'ordre-é€' });
   });
 });
+
+describe('decision fingerprint', () => {
+  /** Two data paths: the same decisions, with market and transport records in different places. */
+  function write(j: Journal, path: 'direct' | 'provider', fillPrice = 101_00): void {
+    j.bar(0, 1_000, 102_00, 99_00, 100_00, 10);
+    if (path === 'provider') {
+      j.record('providerRequest', 900, 'alpha', 0, 'https://alpha.providers.gauntlet.test/v2/stocks/X/bars?wait=60');
+      j.record('providerResponse', 1_000, 'alpha', 0, 200, 100, 1);
+      j.quote(0, 1_000, 99_00, 101_00, 1, 1);
+    }
+    j.signal(1_000, 'sma', 'X', 1);
+    j.order(1_000, 'o-1', 'X', 1, 1, 'market', Number.NaN, Number.NaN);
+    if (path === 'direct') j.quote(0, 1_000, 99_00, 101_00, 1, 1);
+    j.barOpen(0, 2_000, 101_00);
+    if (path === 'provider') j.record('failover', 2_000, 'bars:X', 'alpha', 'beta');
+    j.venueAccept(2_000, 'o-1');
+    j.fill(2_000, 'o-1', 'X', 1, 1, fillPrice, 0);
+  }
+
+  it('is the same on both paths when the decisions are, while the full fingerprints differ', () => {
+    const a = new Journal({ rootSeed: 7 });
+    const b = new Journal({ rootSeed: 7 });
+    write(a, 'direct');
+    write(b, 'provider');
+    expect(a.decisionFingerprint()).toBe(b.decisionFingerprint());
+    expect(a.fingerprint()).not.toBe(b.fingerprint());
+  });
+
+  it('changes when a decision changes', () => {
+    const a = new Journal({ rootSeed: 7 });
+    const b = new Journal({ rootSeed: 7 });
+    write(a, 'direct');
+    write(b, 'provider', 101_01);
+    expect(a.decisionFingerprint()).not.toBe(b.decisionFingerprint());
+  });
+
+  it('does not depend on chunk sizes', () => {
+    const a = new Journal({ rootSeed: 3, chunkWords: 64 });
+    const b = new Journal({ rootSeed: 3 });
+    for (const j of [a, b]) for (let i = 0; i < 500; i++) { j.bar(0, i, 2, 1, 1, 0); j.order(i, `o-${i}`, 'X', 1, 1, 'market', Number.NaN, Number.NaN); }
+    expect(a.decisionFingerprint()).toBe(b.decisionFingerprint());
+    expect(a.fingerprint()).toBe(b.fingerprint());
+  });
+});

@@ -13,8 +13,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
 
-/** 1: the first encoding. 2: typed lifecycle and risk records (cancelRequest ... venueReplace) in place of notes. */
-export const JOURNAL_VERSION = 2;
+/**
+ * 1: the first encoding. 2: typed lifecycle and risk records (cancelRequest ... venueReplace) in
+ * place of notes. 3: transport records of the provider path (providerRequest ... duplicateData).
+ */
+export const JOURNAL_VERSION = 3;
 
 /** Field lists per record kind; the decoder and the JSON Lines view read them from here. */
 export const JOURNAL_KINDS = {
@@ -45,8 +48,38 @@ export const JOURNAL_KINDS = {
   dailyLossHalt: { code: 26, fields: ['timeUs', 'session', 'equity', 'sessionStartEquity'] },
   killSwitch: { code: 27, fields: ['timeUs', 'reason'] },
   venueReplace: { code: 28, fields: ['timeUs', 'clientOrderId'] },
+  // Version 3: the provider path's transport, what the data client did to get market data. Not
+  // part of the decision fingerprint (see TRANSPORT_KINDS). `request` is the run's request number,
+  // `stream` names what was polled ("bars:SPX"); no record carries a header value.
+  providerRequest: { code: 40, fields: ['timeUs', 'provider', 'request', 'url'] },
+  providerResponse: { code: 41, fields: ['timeUs', 'provider', 'request', 'status', 'latencyUs', 'items'] },
+  providerError: { code: 42, fields: ['timeUs', 'provider', 'request', 'reason'] },
+  providerLate: { code: 43, fields: ['timeUs', 'provider', 'request', 'requestUs'] },
+  payloadRejected: { code: 44, fields: ['timeUs', 'provider', 'request', 'reason'] },
+  providerRetry: { code: 45, fields: ['timeUs', 'provider', 'stream', 'attempt', 'delayUs', 'reason'] },
+  retryAfterInvalid: { code: 46, fields: ['timeUs', 'provider', 'request', 'value'] },
+  providerGiveUp: { code: 47, fields: ['timeUs', 'stream', 'attempts', 'reason'] },
+  breaker: { code: 48, fields: ['timeUs', 'provider', 'state'] },
+  failover: { code: 49, fields: ['timeUs', 'stream', 'from', 'to'] },
+  staleRejected: { code: 50, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs', 'ageUs'] },
+  skewRejected: { code: 51, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs', 'aheadUs'] },
+  duplicateData: { code: 52, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs'] },
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
+
+/** Market data records: inputs, the same on every data path. */
+export const MARKET_KINDS: ReadonlySet<JournalKind> = new Set(['barOpen', 'bar', 'trade', 'quote']);
+
+/**
+ * How the stack got its data on the provider path. The decision fingerprint leaves these out
+ * (with the market records), so a provider run with no fault has the direct run's decision
+ * fingerprint. Their fields are inline strings, never interned: interning would write `string`
+ * records into the decision stream.
+ */
+export const TRANSPORT_KINDS: ReadonlySet<JournalKind> = new Set([
+  'providerRequest', 'providerResponse', 'providerError', 'providerLate', 'payloadRejected', 'providerRetry', 'retryAfterInvalid',
+  'providerGiveUp', 'breaker', 'failover', 'staleRejected', 'skewRejected', 'duplicateData',
+]);
 
 /** Fields whose values are interned string ids (a small, fixed set of values: ids of things). */
 export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument', 'type', 'action', 'report']);
@@ -54,7 +87,7 @@ export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument'
  * Fields written inline, as a byte length word then UTF-8 bytes padded to whole words: values that
  * are mostly unique (order ids, reasons with numbers), so interning them would grow without bound.
  */
-export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text', 'session']);
+export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value']);
 
 /** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
 export interface JournalSink {
@@ -88,9 +121,10 @@ const FIELD_INLINE = 2;
 /** Per decision kind, its code, fields and field encodings, computed once (no Set lookups per record). */
 const DECISION_SPECS = Object.fromEntries(Object.entries(JOURNAL_KINDS).map(([kind, spec]) => [kind, {
   code: spec.code,
+  transport: TRANSPORT_KINDS.has(kind as JournalKind),
   fields: spec.fields as readonly string[],
   types: Uint8Array.from(spec.fields, (f: string) => (INLINE_STRING_FIELDS.has(f) ? FIELD_INLINE : STRING_FIELDS.has(f) ? FIELD_INTERNED : FIELD_NUMBER)),
-}])) as Record<DecisionKind, { code: number; fields: readonly string[]; types: Uint8Array }>;
+}])) as Record<DecisionKind, { code: number; transport: boolean; fields: readonly string[]; types: Uint8Array }>;
 
 function utf8Length(s: string): number {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
@@ -107,6 +141,15 @@ const INITIAL_CHUNK_WORDS = 1024;
 
 export class Journal {
   private readonly hash: Hash = createHash('sha256');
+  /**
+   * The decision stream: the header, strings and every record but market data and transport, in
+   * order, copied as they are written (decisions are rare next to market data) and hashed into
+   * the decision fingerprint.
+   */
+  private readonly decisionHash: Hash = createHash('sha256');
+  private dwords = new Float64Array(256);
+  private dpos = 0;
+  private decisionFinished: string | null = null;
   private readonly sink: JournalSink | undefined;
   /** The chunk being filled; it starts small and grows to chunkWords (see room()). */
   private words: Float64Array;
@@ -176,6 +219,7 @@ export class Journal {
     this.words[p + 2] = utf8.length;
     this.words.fill(0, p + 3, p + 3 + dataWords);
     this.bytes.set(utf8, (p + 3) * 8);
+    this.keepDecision(p, p + 3 + dataWords);
     this.pos = p + 3 + dataWords;
     this.records++;
     return id;
@@ -261,6 +305,7 @@ export class Journal {
       if (typeof v === 'number') { w[p++] = v; continue; }
       p = this.inline(p, v);
     }
+    if (!spec.transport) this.keepDecision(this.pos, p);
     this.pos = p;
     this.records++;
   }
@@ -346,10 +391,36 @@ export class Journal {
     return this.begin(words + inlineWords(s), kind);
   }
 
-  /** Ends the record that begin() started: `p` is the word after it. */
+  /** Ends the (decision) record that begin() started: `p` is the word after it. */
   private end(p: number): void {
+    this.keepDecision(this.pos, p);
     this.pos = p;
     this.records++;
+  }
+
+  /** Copies words [from, to) of the chunk, a record just written, into the decision stream. */
+  private keepDecision(from: number, to: number): void {
+    const n = to - from;
+    if (this.dpos + n > this.dwords.length) {
+      // Grow like the chunk up to chunkWords (a record never exceeds it), then hash when full.
+      if (this.dwords.length < this.chunkWords) {
+        const grown = new Float64Array(Math.min(this.chunkWords, Math.max(this.dwords.length * 4, this.dpos + n)));
+        grown.set(this.dwords.subarray(0, this.dpos));
+        this.dwords = grown;
+      }
+      if (this.dpos + n > this.dwords.length) this.flushDecisions();
+    }
+    const d = this.dwords;
+    const w = this.words;
+    let q = this.dpos;
+    for (let i = from; i < to; i++) d[q++] = w[i]!;
+    this.dpos = q;
+  }
+
+  private flushDecisions(): void {
+    if (this.dpos === 0) return;
+    this.decisionHash.update(new Uint8Array(this.dwords.buffer, 0, this.dpos * 8));
+    this.dpos = 0;
   }
 
   /**
@@ -381,12 +452,14 @@ export class Journal {
     return p + 1 + dataWords;
   }
 
+  /** The header: the one 3-word record, part of both streams. */
   private write3(a: number, b: number, c: number): void {
     this.room(3);
     const p = this.pos;
     this.words[p] = a;
     this.words[p + 1] = b;
     this.words[p + 2] = c;
+    this.keepDecision(p, p + 3);
     this.pos = p + 3;
     this.records++;
   }
@@ -403,12 +476,24 @@ export class Journal {
     this.records++;
   }
 
-  /** Flushes the last chunk and returns the SHA-256 (hex) of the whole encoding. Idempotent. */
+  /** Flushes the last chunk and returns the SHA-256 (hex) of the whole encoding. Idempotent; ends writing. */
   fingerprint(): string {
     if (this.finished === null) {
       this.flushChunk();
       this.finished = this.hash.digest('hex');
+      this.flushDecisions();
+      this.decisionFinished = this.decisionHash.digest('hex');
     }
     return this.finished;
+  }
+
+  /**
+   * SHA-256 (hex) of the decision stream: the encoding without market data and transport records
+   * (what the stack decided and what the venue and risk did about it, given its data). The same on
+   * the direct and the provider path when no fault is injected. Ends writing, like fingerprint().
+   */
+  decisionFingerprint(): string {
+    this.fingerprint();
+    return this.decisionFinished!;
   }
 }

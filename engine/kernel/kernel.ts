@@ -21,6 +21,12 @@ export interface ExternalStream {
   load(): Promise<void>;
   /** Runs the next event (the kernel has moved the clock to its time) and steps past it. */
   dispatch(): void | Promise<void>;
+  /**
+   * The priority of the next event (after nextTimeUs()): PRIORITY.market, or PRIORITY.barOpen for
+   * a bar's open, which lets I/O responses due at the same instant go first. Read only at a tie
+   * with a scheduled event. Default: PRIORITY.market.
+   */
+  nextPriority?(): number;
 }
 
 /** What the kernel gives the stack: its only way to wait, fetch and run in the background. */
@@ -303,13 +309,14 @@ export class Kernel {
       }
       this.skipCancelled();
       const top = queue.peek();
-      // The stream wins ties: market data has the lowest priority value within an instant.
-      if (top === undefined || streamUs <= top.timeUs) {
+      // At a tie the lower priority value goes first; market data has the lowest of all.
+      if (top === undefined || streamUs < top.timeUs || (streamUs === top.timeUs && streamPriority(stream!) <= top.priority)) {
         if (streamUs === Number.POSITIVE_INFINITY) return 'exhausted';
         if (streamUs > untilUs) return 'until';
         // A burst of market events: no queue work until the stream passes the queue's top, the
         // handlers schedule something (it may come first), start async work, or the budget ends.
         const limitUs = top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs;
+        const limitPriority = top === undefined || top.timeUs > untilUs ? Number.POSITIVE_INFINITY : top.priority;
         const pushes = queue.pushes;
         do {
           clock.advanceTo(streamUs, 'market data');
@@ -320,7 +327,7 @@ export class Kernel {
           if (r !== undefined) { inflight.trackTask('market handler', r); break; }
           if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) break;
           streamUs = stream!.nextTimeUs();
-        } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
+        } while ((streamUs < limitUs || (streamUs === limitUs && streamPriority(stream!) <= limitPriority)) && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
       } else {
         if (top.timeUs > untilUs) return 'until';
         queue.pop();
@@ -335,6 +342,10 @@ export class Kernel {
       if (!inflight.idle) return 'settle';
     }
   }
+}
+
+function streamPriority(stream: ExternalStream): number {
+  return stream.nextPriority === undefined ? PRIORITY.market : stream.nextPriority();
 }
 
 /** Events run so far by one `run` call. */

@@ -92,12 +92,17 @@ export class JournalCollector implements JournalSink {
     this.chunks.push(bytes.slice());
   }
 
-  records(): JournalRecord[] {
+  /** The whole encoding so far. */
+  bytes(): Uint8Array {
     const total = this.chunks.reduce((n, c) => n + c.byteLength, 0);
     const all = new Uint8Array(total);
     let at = 0;
     for (const c of this.chunks) { all.set(c, at); at += c.byteLength; }
-    return [...decodeJournal(all)];
+    return all;
+  }
+
+  records(): JournalRecord[] {
+    return [...decodeJournal(this.bytes())];
   }
 }
 
