@@ -10,6 +10,7 @@ import type { Allocator } from './allocator/allocator.ts';
 import { AllocatorConfigSchema, createAllocator } from './allocator/registry.ts';
 import type { BooksAccount } from './books/books.ts';
 import { ExecutionConfigSchema } from './execution/config.ts';
+import { DataClientConfigSchema } from './data-client/config.ts';
 import { ExecutionEngine, type Execution } from './execution/execution-engine.ts';
 import { RiskLimitsSchema } from './risk/limits.ts';
 import { RiskEngine, type PreTradeRisk } from './risk/risk-engine.ts';
@@ -21,6 +22,7 @@ export const StackConfigSchema = z.strictObject({
   allocator: AllocatorConfigSchema.default({ kind: 'fixed-quantity', quantity: 1 }).describe('Signals to target positions. Default: fixed-quantity 1.'),
   risk: RiskLimitsSchema.default({ flattenOnKill: true }).describe('Pre-trade risk limits. Default: none.'),
   execution: ExecutionConfigSchema.default({ orderTimeoutUs: 5_000_000, maxRetries: 3 }).describe('Order timeout and retries.'),
+  dataClient: DataClientConfigSchema.prefault({}).describe('The data client on the provider path (scenario `providers:`): timeouts, retries, failover, circuit breaker, staleness and skew checks. Unused on the direct path.'),
   orderIdPrefix: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.:-]+$/).default('o').describe("Prefix of the stack's client order ids (default 'o')."),
 }).describe('The reference stack under test: agents -> allocator -> risk -> execution.');
 export type StackConfig = z.input<typeof StackConfigSchema>;

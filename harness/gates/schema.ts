@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { MetricsSchema } from '../../engine/index.ts';
 
 /** Metrics the harness adds to the engine's (see HARNESS_METRIC_DEFINITIONS). */
-export const HARNESS_METRICS = ['finalEquity', 'trades', 'fills', 'fees', 'dataWarnings', 'riskRejections', 'dailyLossHalts', 'killSwitchTrips'] as const;
+export const HARNESS_METRICS = [
+  'finalEquity', 'trades', 'fills', 'fees', 'dataWarnings', 'riskRejections', 'dailyLossHalts', 'killSwitchTrips',
+  'providerRequests', 'providerFailures', 'providerRetries', 'providerFailovers', 'breakerOpens', 'payloadRejections', 'staleRejections', 'skewRejections',
+] as const;
 export type HarnessMetric = (typeof HARNESS_METRICS)[number];
 
 export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>> = {
@@ -20,6 +23,14 @@ export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>>
   riskRejections: "Orders the stack's risk engine refused before they reached the venue (each refusal counts). Null for a stack whose risk engine does not count.",
   dailyLossHalts: 'Sessions in which the daily-loss limit halted new risk (only risk-reducing orders passed until the next session). Null as for riskRejections.',
   killSwitchTrips: 'Times the kill switch tripped (0 or 1: it does not re-arm within a run). Null as for riskRejections.',
+  providerRequests: 'HTTP requests the data client made to providers (provider path). Null on the direct path, as are the provider metrics below.',
+  providerFailures: 'Provider requests that failed: an error status, a timeout, a network error or a payload that failed its schema.',
+  providerRetries: 'Retries of failed provider requests (after backoff or the provider\'s Retry-After).',
+  providerFailovers: 'Times a data stream was served by another provider than the one before (failover, and back).',
+  breakerOpens: "Times a provider's circuit breaker opened (after consecutive failures, or a failed half-open trial).",
+  payloadRejections: 'Provider responses whose body failed its schema (counted and journaled, never traded on).',
+  staleRejections: 'Data items older than the staleness tolerance by the stack\'s clock: not traded on.',
+  skewRejections: "Data items ahead of the stack's clock by more than the skew tolerance: not traded on.",
 };
 
 /** Every metric a gate may name: the engine's metrics (new ones appear here by themselves) and the harness's. */

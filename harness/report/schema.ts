@@ -14,9 +14,10 @@ import { MetricsSchema } from '../../engine/index.ts';
  * read-report.ts, or exit 2 naming the version they cannot read.
  * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
  * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips), fills in a sidecar
- * file (fillsFile) unless --inline-fills.
+ * file (fillsFile) unless --inline-fills. 3: the data path (direct or providers), the decision
+ * fingerprint, the provider-path metrics (providerRequests ... skewRejections).
  */
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export type JsonValue = z.output<ReturnType<typeof z.json>>;
 
@@ -94,6 +95,14 @@ const ScenarioMetricsStrictSchema = MetricsSchema.extend({
   riskRejections: int.nonnegative().nullable().describe("Orders the risk engine refused; null when the stack's risk engine does not count."),
   dailyLossHalts: int.nonnegative().nullable().describe('Sessions halted by the daily-loss limit; null as for riskRejections.'),
   killSwitchTrips: int.nonnegative().nullable().describe('Kill switch trips (0 or 1); null as for riskRejections.'),
+  providerRequests: int.nonnegative().nullable().describe('HTTP requests the data client made (provider path; null on the direct path).'),
+  providerFailures: int.nonnegative().nullable().describe('Requests that failed (error status, timeout, network error, bad payload); null on the direct path.'),
+  providerRetries: int.nonnegative().nullable().describe('Retries after a failed request; null on the direct path.'),
+  providerFailovers: int.nonnegative().nullable().describe('Times a stream was served by another provider than the last one; null on the direct path.'),
+  breakerOpens: int.nonnegative().nullable().describe("Times a provider's circuit opened; null on the direct path."),
+  payloadRejections: int.nonnegative().nullable().describe('Responses whose body failed its schema; null on the direct path.'),
+  staleRejections: int.nonnegative().nullable().describe('Data items older than the staleness tolerance, not traded on; null on the direct path.'),
+  skewRejections: int.nonnegative().nullable().describe("Data items ahead of the stack's clock by more than the skew tolerance, not traded on; null on the direct path."),
 });
 
 /**
@@ -147,7 +156,9 @@ export const ScenarioReportSchema = z.strictObject({
   code: CodeVersionSchema,
   node: z.string().describe('Node.js version.'),
   marketData: z.array(z.strictObject({ file: z.string(), sha256 })).describe('Market data files read (relative to the working directory) and their SHA-256.'),
-  fingerprint: sha256.nullable().describe("SHA-256 of the run's journal: every input and decision in order."),
+  dataPath: z.enum(['direct', 'providers']).nullable().describe('How the stack read market data: handed by the engine (direct) or pulled over HTTP from providers; null when it did not run.'),
+  fingerprint: sha256.nullable().describe("SHA-256 of the run's journal: every input and decision in order, transport included."),
+  decisionFingerprint: sha256.nullable().describe('SHA-256 of the journal without market data and transport records (requests, responses, retries, breaker, failover, rejected data): what was decided. Equal on the direct and the provider path when no fault is injected.'),
   journalRecords: int.nonnegative().nullable(),
   events: int.nonnegative().nullable().describe('Kernel events processed.'),
   account: z.strictObject({ currency: z.string(), startCash: z.number() }).nullable(),

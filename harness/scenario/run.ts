@@ -17,6 +17,8 @@ import {
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketSources, openSources } from './market.ts';
+import { openProviderPath } from './provider-path.ts';
+import type { ProviderDataClient } from '../../engine/index.ts';
 import { effectiveInstruments } from './semantic.ts';
 
 export interface RunOptions {
@@ -66,7 +68,9 @@ export type ScenarioMetrics = Record<string, MetricValue>;
 
 export interface ScenarioRunResult {
   readonly seed: number;
+  readonly dataPath: 'direct' | 'providers';
   readonly fingerprint: string;
+  readonly decisionFingerprint: string;
   readonly journalRecords: number;
   readonly events: number;
   readonly marketData: { readonly file: string; readonly sha256: string }[];
@@ -117,19 +121,23 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const path = csvPath(d.csv!, loaded.dir);
     return { file: displayPath(path, cwd), sha256: await sha256File(path) };
   }));
+  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed);
   const sources = openSources(decls, loaded.dir, options.seed);
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
-  const result = await runBacktest({
+  const { dataClient: _dataClient, ...stackConfig } = s.stack;
+  let result: BacktestResult;
+  try {
+    result = await runBacktest({
     seed: options.seed,
     instruments,
     account: { currency: s.account.currency, startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals },
     sources,
     stack: options.stack ?? (() => {
       // One stack-config path: the engine's own factory, from the engine's own schema.
-      reference = createReferenceStack(s.stack, {
+      reference = createReferenceStack(stackConfig, {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar,
       });
@@ -147,18 +155,26 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       },
     },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
-  });
+    ...(providerPath === null ? {} : { fetch: providerPath.fetch, dataClient: providerPath.dataClient }),
+    });
+  } finally {
+    providerPath?.close();
+  }
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const metricWarnings: ScenarioWarning[] = [];
-  const reportable = reportableMetrics({ ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference) });
+  const reportable = reportableMetrics({
+    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
+  });
   const metrics: ScenarioMetrics = reportable.metrics;
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
   return {
     seed: options.seed,
+    dataPath: providerPath === null ? 'direct' : 'providers',
     fingerprint: result.fingerprint,
+    decisionFingerprint: result.decisionFingerprint,
     journalRecords: result.journalRecords,
     events: result.outcome.events,
     marketData,
@@ -222,6 +238,16 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
 function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
   const c = stack?.riskCounters() ?? null;
   return { riskRejections: c?.rejections ?? null, dailyLossHalts: c?.dailyLossHalts ?? null, killSwitchTrips: c?.killSwitchTrips ?? null };
+}
+
+/** What the data client did on the provider path; null on the direct path. */
+function providerMetrics(client: ProviderDataClient | null): ScenarioMetrics {
+  const c = client?.counters ?? null;
+  return {
+    providerRequests: c?.requests ?? null, providerFailures: c?.failures ?? null, providerRetries: c?.retries ?? null,
+    providerFailovers: c?.failovers ?? null, breakerOpens: c?.breakerOpens ?? null, payloadRejections: c?.payloadRejections ?? null,
+    staleRejections: c?.staleRejections ?? null, skewRejections: c?.skewRejections ?? null,
+  };
 }
 
 /** Several marks at one instant (ticks sharing a timestamp) become the last one. */

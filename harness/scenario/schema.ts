@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { GateSchema } from '../gates/schema.ts';
+import { ProvidersSchema } from './providers-schema.ts';
 import {
   CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
@@ -101,6 +102,7 @@ export const ScenarioSchema = z.strictObject({
   calendar: CalendarRefSchema.optional()
     .describe('Session calendar (DAY orders, annualisation): a preset (XNYS, XETR, UTC_24H, FX_24x5) or a full calendar. Default: the CSV date calendar, else UTC_24H.'),
   account: AccountSchema,
+  providers: ProvidersSchema,
   stack: StackSchema,
   venue: VenueSchema.prefault({}),
   metrics: MetricsOptionsSchema.prefault({}),

@@ -1,0 +1,54 @@
+/**
+ * The provider path of a scenario run: the simulated providers (msw, harness/chaos/providers)
+ * serving the scenario's market, opened a second time from the same declarations and seed so it
+ * is the very market the venue sees, and the stack's provider data client pointed at them.
+ */
+import { openProviderRun, providerBaseUrl, ProviderTimeline, type ProviderRun, type ProviderSpec } from '../chaos/providers/index.ts';
+import {
+  DIALECTS, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
+} from '../../engine/index.ts';
+import { RngRegistry } from './engine-parts.ts';
+import { openSources, type SourceDecl } from './market.ts';
+import { providerAuth, resolveProviders, type ProviderConfig } from './providers-schema.ts';
+import type { Scenario } from './schema.ts';
+
+export interface ProviderPath {
+  readonly fetch: FetchFn;
+  readonly dataClient: (ctx: DataClientContext) => PullDataClient;
+  /** The client, once the run has made it (its counters feed the report's metrics). */
+  client(): ProviderDataClient | null;
+  close(): void;
+}
+
+function spec(p: ProviderConfig): ProviderSpec {
+  const limit = p.rateLimit === undefined ? DIALECTS[p.dialect].defaultRateLimit : { requests: p.rateLimit.requests, windowUs: p.rateLimit.window };
+  return { name: p.name, dialect: p.dialect, auth: providerAuth(p), rateLimit: limit, latency: { minUs: p.latency.min, maxUs: p.latency.max } };
+}
+
+/** Null for the direct path (no `providers:`). */
+export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number): Promise<ProviderPath | null> {
+  const providers = resolveProviders(scenario.providers);
+  if (providers.length === 0) return null;
+  const sources = openSources(decls, scenarioDir, seed);
+  let timeline: ProviderTimeline;
+  try {
+    timeline = await ProviderTimeline.fromSources(sources);
+  } finally {
+    await Promise.all(sources.map((s) => s.close?.()));
+  }
+  // The providers' latency streams are the run's own ('provider.<name>'), apart from the market's.
+  const run: ProviderRun = openProviderRun({ providers: providers.map(spec), timeline, rng: new RngRegistry(seed) });
+  const endpoints: ProviderEndpoint[] = providers.map((p) => ({
+    name: p.name, baseUrl: providerBaseUrl(p.name), dialect: p.dialect, auth: providerAuth(p), pollIntervalUs: p.pollInterval,
+  }));
+  let client: ProviderDataClient | null = null;
+  return {
+    fetch: run.transport,
+    dataClient: (ctx) => (client = new ProviderDataClient({
+      providers: endpoints, dialects: DIALECTS, config: scenario.stack.dataClient, instruments: ctx.instruments,
+      kernel: ctx.kernel, clock: ctx.clock, journal: ctx.journal, rng: ctx.rng,
+    })),
+    client: () => client,
+    close: () => run.close(),
+  };
+}
