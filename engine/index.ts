@@ -37,6 +37,7 @@ export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type Late
 
 export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
+export * from './stack/data-client/dialects/index.ts';
 export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';
 export { BuyAndHoldAgent } from './stack/agents/buy-and-hold.ts';
