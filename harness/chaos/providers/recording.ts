@@ -71,7 +71,9 @@ export function parseRecording(text: string, file: string): RecordingResult {
   const r = RecordingSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    return { ok: false, error: new RecordingError(file, issue.path.join('.'), issue.message) };
+    // A bad record key's own message (what a key must be) sits one level down in zod 4.
+    const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    return { ok: false, error: new RecordingError(file, issue.path.join('.'), inner === undefined ? issue.message : `${issue.message}: ${inner}`) };
   }
   return { ok: true, exchanges: r.data.exchanges };
 }
