@@ -39,8 +39,7 @@ export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Si
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
 export { ProviderDataClient, type DataClientCounters, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
 export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
-export { DIALECTS, DIALECT_NAMES, type DialectName } from './stack/data-client/dialects/index.ts';
-export * from './stack/data-client/dialects/dialect.ts';
+export * from './stack/data-client/dialects/index.ts';
 export { durationSchema, durationUs } from './kernel/duration.ts';
 export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';

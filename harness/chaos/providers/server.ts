@@ -1,0 +1,110 @@
+/**
+ * The one msw server of the process that serves every simulated provider of every run.
+ *
+ * Its handlers are generic: one per dialect route, for any host under `.providers.gauntlet.test`,
+ * registered once when the server starts (lazily, on the first run opened). A handler finds its
+ * run through the `x-gauntlet-run` request header in the registry below, and its provider by the
+ * host's first label; a run that is unknown or closed, a provider the run does not have, or one
+ * of another dialect gets a 404. Any other path under a provider host gets a 404 too; a host that
+ * is no provider's is an unhandled request, an error (the transport never sends one there).
+ */
+import { http, HttpResponse } from 'msw';
+import { setupServer, type SetupServer } from 'msw/node';
+import { DIALECTS, DIALECT_NAMES, type DialectName, type DialectRoute } from '../../../engine/index.ts';
+import {
+  INTERNAL, PROVIDER_HOST_SUFFIX, answerProviderRequest, errorAnswer, providerNameOf, type ProviderAnswer, type ProviderDecision, type ProviderSpec,
+} from './provider.ts';
+import type { ProviderTimeline } from './timeline.ts';
+
+/** What the handlers need of an open run. Read-only: the run's state lives in its transport. */
+export interface RegisteredRun {
+  readonly providers: ReadonlyMap<string, ProviderSpec>;
+  readonly timeline: ProviderTimeline;
+}
+
+const runs = new Map<string, RegisteredRun>();
+let server: SetupServer | null = null;
+let runCounter = 0;
+
+/** Registers a run under a new id (unique in the process) and starts the server if need be. */
+export function registerRun(run: RegisteredRun): string {
+  ensureServer();
+  const id = `run-${++runCounter}`;
+  runs.set(id, run);
+  return id;
+}
+
+export function unregisterRun(id: string): void {
+  runs.delete(id);
+}
+
+/** How many runs are open: for tests that check runs are closed. */
+export function openRunCount(): number {
+  return runs.size;
+}
+
+function ensureServer(): void {
+  if (server !== null) return;
+  const handlers = DIALECT_NAMES.flatMap((dialect) =>
+    DIALECTS[dialect].routes.map((route) =>
+      http.get(`https://*${PROVIDER_HOST_SUFFIX}${route.path}`, ({ request, params }) => {
+        const symbol = params.symbol;
+        return toResponse(serve(dialect, route, request, typeof symbol === 'string' ? symbol : ''));
+      }),
+    ),
+  );
+  handlers.push(
+    http.all(`https://*${PROVIDER_HOST_SUFFIX}/*`, ({ request }) => {
+      const name = providerNameOf(new URL(request.url));
+      const spec = name === null ? undefined : runs.get(request.headers.get(INTERNAL.run) ?? '')?.providers.get(name);
+      const dialect = DIALECTS[spec?.dialect ?? 'stocks-v2'];
+      return toResponse(errorAnswer(dialect, 404, `no such endpoint: ${request.method} ${new URL(request.url).pathname}`, nowOf(request)));
+    }),
+  );
+  server = setupServer(...handlers);
+  server.listen({ onUnhandledFrame: 'error' });
+}
+
+function toResponse(a: ProviderAnswer): Response {
+  return new HttpResponse(a.body, { status: a.status, headers: { ...a.headers, [INTERNAL.asOfUs]: String(a.asOfUs) } });
+}
+
+/** Reads an integer internal header; throws (a bug in the transport: msw answers 500) when malformed. */
+function intHeader(request: Request, name: string, required: boolean): number | null {
+  const v = request.headers.get(name);
+  if (v === null) {
+    if (required) throw new Error(`provider request without ${name}`);
+    return null;
+  }
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n)) throw new Error(`provider request header ${name}: ${v} is not an integer`);
+  return n;
+}
+
+/** The request's virtual instant for answers that need nothing else of it (0 when absent). */
+function nowOf(request: Request): number {
+  try {
+    return intHeader(request, INTERNAL.nowUs, false) ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function serve(dialectName: DialectName, route: DialectRoute, request: Request, symbol: string): ProviderAnswer {
+  const dialect = DIALECTS[dialectName];
+  const url = new URL(request.url);
+  const run = runs.get(request.headers.get(INTERNAL.run) ?? '');
+  const name = providerNameOf(url);
+  const spec = name === null ? undefined : run?.providers.get(name);
+  if (run === undefined) return errorAnswer(dialect, 404, `no open run serves ${url.host}`, nowOf(request));
+  if (spec === undefined || spec.dialect !== dialectName) return errorAnswer(dialect, 404, `no such endpoint: ${request.method} ${url.pathname}`, nowOf(request));
+  const decision: ProviderDecision = {
+    nowUs: intHeader(request, INTERNAL.nowUs, true)!,
+    limitedUntilUs: intHeader(request, INTERNAL.limitedUntilUs, false),
+    replayIndex: intHeader(request, INTERNAL.replayIndex, false),
+  };
+  return answerProviderRequest({
+    spec, timeline: run.timeline, route, symbol, method: request.method, url, decision,
+    header: (h) => request.headers.get(h),
+  });
+}
