@@ -34,13 +34,19 @@ export interface ProviderSpec {
   readonly name: string;
   readonly dialect: DialectName;
   readonly auth: ProviderAuth;
-  /** Fixed windows aligned to epoch multiples of windowUs; at most `requests` admitted per window. */
+  /**
+   * Fixed windows aligned to epoch multiples of windowUs; at most `requests` admitted per window.
+   * Every admitted request counts, whatever its answer (a 401 or 404 uses the quota, as with real
+   * providers); a limited one does not.
+   */
   readonly rateLimit: { readonly requests: number; readonly windowUs: number };
   /** Drawn uniformly in [minUs, maxUs] per request from rng stream `provider.<name>`. */
   readonly latency: { readonly minUs: number; readonly maxUs: number };
   /**
    * Replay instead of serving the timeline: a request gets the next recorded exchange of the same
-   * method and URL (status, headers, body, latency as recorded), or a 404 when none is left.
+   * method and URL (status, headers, body, latency as recorded), or a 404 when none is left (with
+   * a drawn latency). A replaying provider checks neither credentials nor its rate limit: the
+   * recorded 401s and 429s replay as they were.
    */
   readonly recording?: readonly RecordedExchange[];
 }

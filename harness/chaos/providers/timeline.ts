@@ -32,23 +32,35 @@ const FIELDS = {
   trades: ['timeUs', 'price', 'size'],
 } as const;
 
-/** Rows of one (instrument, kind) while draining, before sorting. */
+/** Columns of one (instrument, kind) while draining, in arrival order, before sorting. */
 interface Pending {
   readonly kind: StreamKind;
   readonly priceDecimals: number;
-  readonly rows: number[][];
+  cols: Float64Array[];
+  length: number;
 }
 
-function batchRows(batch: MarketBatch, out: number[][]): void {
-  if (batch.type === 'bar') {
-    for (let i = 0; i < batch.length; i++) {
-      out.push([batch.openTimeUs[i]!, batch.closeTimeUs[i]!, batch.open[i]!, batch.high[i]!, batch.low[i]!, batch.close[i]!, batch.volume[i]!]);
-    }
-  } else if (batch.type === 'quote') {
-    for (let i = 0; i < batch.length; i++) out.push([batch.timeUs[i]!, batch.bid[i]!, batch.ask[i]!, batch.bidSize[i]!, batch.askSize[i]!]);
-  } else {
-    for (let i = 0; i < batch.length; i++) out.push([batch.timeUs[i]!, batch.price[i]!, batch.size[i]!]);
+/** The batch's columns in the order of `FIELDS`. */
+function batchCols(batch: MarketBatch): Float64Array[] {
+  if (batch.type === 'bar') return [batch.openTimeUs, batch.closeTimeUs, batch.open, batch.high, batch.low, batch.close, batch.volume];
+  if (batch.type === 'quote') return [batch.timeUs, batch.bid, batch.ask, batch.bidSize, batch.askSize];
+  return [batch.timeUs, batch.price, batch.size];
+}
+
+/** Appends a batch's rows to the pending columns, doubling their capacity when full. */
+function append(p: Pending, batch: MarketBatch): void {
+  const src = batchCols(batch);
+  const need = p.length + batch.length;
+  if (need > (p.cols[0]?.length ?? 0)) {
+    const capacity = Math.max(need, 2 * (p.cols[0]?.length ?? 0), 1024);
+    p.cols = src.map((_, c) => {
+      const grown = new Float64Array(capacity);
+      if (p.cols[c] !== undefined) grown.set(p.cols[c]!.subarray(0, p.length));
+      return grown;
+    });
   }
+  for (let c = 0; c < src.length; c++) p.cols[c]!.set(src[c]!.subarray(0, batch.length), p.length);
+  p.length = need;
 }
 
 /** Bounds the draining of one source: a source that never ends is a bug, not a market. */
@@ -75,7 +87,7 @@ export class ProviderTimeline {
       const key = `${kind}\0${instrumentId}`;
       let p = pending.get(key);
       if (p === undefined) {
-        p = { kind, priceDecimals, rows: [] };
+        p = { kind, priceDecimals, cols: [], length: 0 };
         pending.set(key, p);
       } else if (p.priceDecimals !== priceDecimals) {
         throw new RangeError(`provider timeline: ${instrumentId} ${kind} comes at ${p.priceDecimals} and ${priceDecimals} price decimals`);
@@ -84,27 +96,32 @@ export class ProviderTimeline {
         if (n >= BATCHES_PER_SOURCE_MAX) throw new Error(`provider timeline: ${instrumentId} ${kind} did not end within ${BATCHES_PER_SOURCE_MAX} batches`);
         const batch = await source.next();
         if (batch === null) break;
-        batchRows(batch, p.rows);
+        append(p, batch);
       }
     }
     const streams = new Map<string, Map<StreamKind, Stream>>();
     for (const [key, p] of pending) {
       const symbol = key.slice(key.indexOf('\0') + 1);
       const timeCol = p.kind === 'bars' ? 1 : 0;
-      // Array.prototype.sort is stable: equal times keep source order.
-      p.rows.sort((a, b) => a[timeCol]! - b[timeCol]!);
-      const width = FIELDS[p.kind].length;
-      const cols = Array.from({ length: width }, () => new Float64Array(p.rows.length));
-      p.rows.forEach((row, i) => {
-        for (let c = 0; c < width; c++) cols[c]![i] = row[c]!;
+      const n = p.length;
+      const time = p.cols[timeCol] ?? new Float64Array(0);
+      for (let i = 0; i < n; i++) {
+        if (!Number.isSafeInteger(time[i])) throw new RangeError(`provider timeline: ${symbol} ${p.kind} row ${i} has time ${time[i]}, not integer microseconds`);
+      }
+      // Sort a permutation by (time, arrival): equal times keep source order.
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.sort((a, b) => time[a]! - time[b]! || a - b);
+      const cols = FIELDS[p.kind].map((_, c) => {
+        const out = new Float64Array(n);
+        const src = p.cols[c];
+        if (src !== undefined) for (let i = 0; i < n; i++) out[i] = src[order[i]!]!;
+        return out;
       });
       const timeUs = cols[timeCol]!;
-      for (let i = 0; i < timeUs.length; i++) {
-        if (!Number.isSafeInteger(timeUs[i])) throw new RangeError(`provider timeline: ${symbol} ${p.kind} row ${i} has time ${timeUs[i]}, not integer microseconds`);
-      }
       let bySymbol = streams.get(symbol);
       if (bySymbol === undefined) streams.set(symbol, (bySymbol = new Map()));
-      bySymbol.set(p.kind, { kind: p.kind, priceDecimals: p.priceDecimals, timeUs, cols, length: p.rows.length });
+      bySymbol.set(p.kind, { kind: p.kind, priceDecimals: p.priceDecimals, timeUs, cols, length: n });
     }
     return new ProviderTimeline(streams);
   }

@@ -42,7 +42,10 @@ export interface ProviderRun {
   /** The run's id in the server's registry. */
   readonly id: string;
   readonly transport: FetchFn;
-  /** Unregisters the run: its handlers answer 404 from now on. Safe to call twice. */
+  /**
+   * Unregisters the run: its handlers answer 404 from now on. Safe to call twice. Close a run once
+   * its fetches have settled: a request still in real flight at close may get either answer.
+   */
   close(): void;
   counters(): ProviderCounters;
 }
