@@ -16,6 +16,7 @@ import type { SessionCalendar } from '../market/calendar.ts';
 import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
 import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
+import { marketDataKey } from '../stack/data-client/dialects/dialect.ts';
 import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
 import type { BarView, DataClient, QuoteView, StackEnv, TradeView, TradingStack } from '../stack/types.ts';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
@@ -189,6 +190,8 @@ class BacktestEngine implements MarketSink, VenueListener {
   readonly venue: SimulatedVenue;
   /** The direct path's client; null on the provider path (the stack pulls its own data). */
   readonly data: DirectDataClient | null;
+  /** Provider path: per instrument, the data keys its market events release (marketDataKey). */
+  private readonly releaseKeys: { bars: string; quotes: string; trades: string }[];
   readonly fills: FillRecord[] = [];
   readonly series = new Series();
   stack!: TradingStack;
@@ -222,6 +225,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.recordFills = p.recordFills;
     this.afterEvent = p.afterEvent;
     this.data = p.direct ? new DirectDataClient() : null;
+    this.releaseKeys = p.instruments.map((i) => ({ bars: marketDataKey('bars', i.id), quotes: marketDataKey('quotes', i.id), trades: marketDataKey('trades', i.id) }));
     const { instruments, account, kernel, fees, latency } = p;
     this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
     this.moneyScale = 10 ** account.moneyDecimals;
@@ -261,7 +265,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, close);
     this.venue.onBar(index, b, row);
     this.sample(source, closeTimeUs);
-    if (this.data === null) return undefined;
+    if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.bars, closeTimeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.barView;
     const scale = this.priceScale[index]!;
@@ -290,7 +294,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, price);
     this.venue.onTrade(index, price, b.size[row]!);
     this.sample(source, timeUs);
-    if (this.data === null) return undefined;
+    if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.trades, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.tradeView;
     v.instrumentId = inst.id;
@@ -313,7 +317,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.ledger.mark(index, Math.round((bid + ask) / 2));
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     this.sample(source, timeUs);
-    if (this.data === null) return undefined;
+    if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.quotes, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.quoteView;
     const scale = this.priceScale[index]!;
@@ -401,7 +405,6 @@ class PullFeed implements ExternalStream {
     return t;
   }
   load(): Promise<void> { return this.feed.load(); }
-  nextPriority(): number { return this.feed.nextPriority!(); }
   dispatch(): void | Promise<void> {
     if (!this.started) {
       this.started = true;

@@ -8,19 +8,16 @@ import type { TimeUs } from './time.ts';
 /**
  * Order of events within one instant. Market data first (the venue and the stack see the price
  * of an instant before anything reacts to it), then I/O responses (provider data whose latency
- * puts it at this instant: read right after the market, as the direct path reads it), then bar
- * opens (so that an order decided on a bar that closed at this instant, on either data path, is
- * resting when the next bar opens at it), then timers (stack sleeps, timeouts), then venue reports
- * (acks and fills that latency put at this instant), then stack-internal work. Market data and bar
- * opens come from the market stream (see ExternalStream.nextPriority); the rest are scheduled.
+ * puts it at this instant), then timers (stack sleeps, timeouts), then venue reports (acks and
+ * fills that latency put at this instant), then stack-internal work. A response released by the
+ * market event that makes its data exist runs right after that event (Kernel.releaseData).
  */
 export const PRIORITY = {
   market: 0,
   io: 1,
-  barOpen: 2,
-  timer: 3,
-  venue: 4,
-  stack: 5,
+  timer: 2,
+  venue: 3,
+  stack: 4,
 } as const;
 export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 

@@ -21,12 +21,6 @@ export interface ExternalStream {
   load(): Promise<void>;
   /** Runs the next event (the kernel has moved the clock to its time) and steps past it. */
   dispatch(): void | Promise<void>;
-  /**
-   * The priority of the next event (after nextTimeUs()): PRIORITY.market, or PRIORITY.barOpen for
-   * a bar's open, which lets I/O responses due at the same instant go first. Read only at a tie
-   * with a scheduled event. Default: PRIORITY.market.
-   */
-  nextPriority?(): number;
 }
 
 /** What the kernel gives the stack: its only way to wait, fetch and run in the background. */
@@ -137,6 +131,8 @@ export class Kernel {
   private readonly spare: ScheduledEvent[] = [];
   private stream: ExternalStream | null = null;
   private readonly fetchFn: FetchFn;
+  /** Responses waiting for the market event that releases them, by key (see releaseData). */
+  private readonly parked = new Map<string, { atUs: number; deliver: () => void }[]>();
 
   constructor(options: KernelOptions) {
     assertTimeUs(options.startUs, 'kernel start');
@@ -233,26 +229,54 @@ export class Kernel {
         finish();
         reject(new FetchTimeoutError(url, timeoutUs));
       });
-      const deliver = (latency: unknown, response: FetchResult | null, error: unknown): void => {
+      const deliver = (latency: unknown, response: FetchResult | null, error: unknown, release: TransportResponse['release']): void => {
         const latencyUs = latency === undefined ? 0 : latency;
         if (typeof latencyUs !== 'number' || !Number.isSafeInteger(latencyUs) || latencyUs < 0) {
           if (!done) { finish(); cancelTimeout?.(); reject(new RangeError(`fetch ${url}: the transport gave latencyUs ${String(latencyUs)}, not a non-negative integer`)); }
           return;
         }
         const arrivedUs = requestUs + latencyUs;
-        this.enqueue(arrivedUs, PRIORITY.io, 'io.response', () => {
+        let arrived = false;
+        const arrive = (): void => {
+          if (arrived) return;
+          arrived = true;
           if (done) { init?.onLate?.({ url, requestUs, arrivedUs, response, error }); return; }
           finish();
           cancelTimeout?.();
           if (response !== null) resolve(response);
           else reject(error);
-        });
+        };
+        // A response due exactly when its data appears waits for that market event as well; the
+        // timed event is the fallback (and the only way when the event has already passed).
+        if (release !== undefined && release.atUs === arrivedUs) {
+          const list = this.parked.get(release.key);
+          if (list === undefined) this.parked.set(release.key, [{ atUs: arrivedUs, deliver: arrive }]);
+          else list.push({ atUs: arrivedUs, deliver: arrive });
+        }
+        this.enqueue(arrivedUs, PRIORITY.io, 'io.response', arrive);
       };
       inflight.fetch(url, () => this.fetchFn(url, transportInit, request)).then(
-        (r) => deliver(r.latencyUs, { status: r.status, headers: r.headers, body: r.body }, null),
-        (e: unknown) => deliver((e as { latencyUs?: unknown } | null)?.latencyUs, null, e),
+        (r) => deliver(r.latencyUs, { status: r.status, headers: r.headers, body: r.body }, null, r.release),
+        (e: unknown) => deliver((e as { latencyUs?: unknown } | null)?.latencyUs, null, e, undefined),
       );
     });
+  }
+
+  /**
+   * A market event made the data of `key` (e.g. 'bars:SPX', see marketDataKey) at `timeUs` exist:
+   * responses parked for it arrive now, before the instant's next market event (the caller is
+   * that event's handler, after the venue and ledger have seen it). Responses for later times stay.
+   */
+  releaseData(key: string, timeUs: number): void {
+    const list = this.parked.get(key);
+    if (list === undefined) return;
+    let kept = 0;
+    for (const p of list) {
+      if (p.atUs <= timeUs) p.deliver();
+      else list[kept++] = p;
+    }
+    list.length = kept;
+    if (kept === 0) this.parked.delete(key);
   }
 
   /** Runs until the stream and queue are exhausted or the budget is spent. */
@@ -309,14 +333,13 @@ export class Kernel {
       }
       this.skipCancelled();
       const top = queue.peek();
-      // At a tie the lower priority value goes first; market data has the lowest of all.
-      if (top === undefined || streamUs < top.timeUs || (streamUs === top.timeUs && streamPriority(stream!) <= top.priority)) {
+      // The stream wins ties: market data has the lowest priority value within an instant.
+      if (top === undefined || streamUs <= top.timeUs) {
         if (streamUs === Number.POSITIVE_INFINITY) return 'exhausted';
         if (streamUs > untilUs) return 'until';
         // A burst of market events: no queue work until the stream passes the queue's top, the
         // handlers schedule something (it may come first), start async work, or the budget ends.
         const limitUs = top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs;
-        const limitPriority = top === undefined || top.timeUs > untilUs ? Number.POSITIVE_INFINITY : top.priority;
         const pushes = queue.pushes;
         do {
           clock.advanceTo(streamUs, 'market data');
@@ -327,7 +350,7 @@ export class Kernel {
           if (r !== undefined) { inflight.trackTask('market handler', r); break; }
           if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) break;
           streamUs = stream!.nextTimeUs();
-        } while ((streamUs < limitUs || (streamUs === limitUs && streamPriority(stream!) <= limitPriority)) && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
+        } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
       } else {
         if (top.timeUs > untilUs) return 'until';
         queue.pop();
@@ -342,10 +365,6 @@ export class Kernel {
       if (!inflight.idle) return 'settle';
     }
   }
-}
-
-function streamPriority(stream: ExternalStream): number {
-  return stream.nextPriority === undefined ? PRIORITY.market : stream.nextPriority();
 }
 
 /** Events run so far by one `run` call. */

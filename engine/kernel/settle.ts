@@ -33,6 +33,13 @@ export interface FetchInit {
  */
 export interface TransportResponse extends FetchResult {
   readonly latencyUs?: number;
+  /**
+   * The response carries market data of the instant it arrives at (`atUs`): it is released by the
+   * market event that makes that data exist (Kernel.releaseData with `key`), right after the venue
+   * and ledger saw it and before the instant's next market event, as the direct path hands data to
+   * the stack. Without that event (its data was dispatched earlier) it arrives at PRIORITY.io.
+   */
+  readonly release?: { readonly key: string; readonly atUs: number };
 }
 
 /** The virtual instant of a request and its sequence number in the run (both deterministic). */

@@ -7,7 +7,6 @@
  * Ties between sources at one instant go to the lower source index (the order the scenario lists
  * them); within a source, file order is kept.
  */
-import { PRIORITY } from '../kernel/event-queue.ts';
 import type { ExternalStream } from '../kernel/kernel.ts';
 import type { BarBatch, MarketBatch, MarketSource, QuoteBatch, TradeBatch } from './types.ts';
 
@@ -69,12 +68,6 @@ export class MarketFeed implements ExternalStream {
     }
     this.next = bestIndex;
     return best;
-  }
-
-  /** A bar's open lets I/O responses of its instant go first (see PRIORITY); all else is market data. */
-  nextPriority(): number {
-    const c = this.cursors[this.next];
-    return c !== undefined && c.phase === 0 && c.batch !== null && c.batch.type === 'bar' ? PRIORITY.barOpen : PRIORITY.market;
   }
 
   async load(): Promise<void> {

@@ -7,7 +7,9 @@
  * reaches the handler in internal `x-gauntlet-*` request headers. msw may run handlers in any real
  * order; the answers cannot change.
  */
-import { DIALECTS, DIALECT_NAMES, type Dialect, type DialectName, type DialectRoute, type ItemOf, type ProviderAuth, type StreamKind } from '../../../engine/index.ts';
+import {
+  DIALECTS, DIALECT_NAMES, itemTimeUs, marketDataKey, type Dialect, type DialectName, type DialectRoute, type ItemOf, type ProviderAuth, type StreamKind,
+} from '../../../engine/index.ts';
 import type { RecordedExchange } from './recording.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
@@ -80,6 +82,8 @@ export const INTERNAL = {
   replayIndex: 'x-gauntlet-replay-index',
   /** Response: the virtual time the provider answered as of (later than now when it held a long poll). */
   asOfUs: 'x-gauntlet-as-of-us',
+  /** Response: the data stream (marketDataKey) whose item at as-of it carries: the market event releasing it. */
+  release: 'x-gauntlet-release',
 } as const;
 export const INTERNAL_PREFIX = 'x-gauntlet-';
 
@@ -96,6 +100,8 @@ export interface ProviderAnswer {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   readonly asOfUs: number;
+  /** The stream whose item at asOfUs the body carries (see TransportResponse.release); absent otherwise. */
+  readonly release?: string;
 }
 
 export interface ProviderQuery {
@@ -166,5 +172,7 @@ export function answerProviderRequest(q: ProviderQuery): ProviderAnswer {
     asOfUs = pollAsOfUs(timeline, r.kind, symbol, r.afterUs, r.waitUs, nowUs);
     items = timeline.after(r.kind, symbol, r.afterUs, asOfUs);
   }
-  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(dialect.render(r.route, r.kind, symbol, items, d)), asOfUs };
+  const last = items[items.length - 1];
+  const release = last !== undefined && itemTimeUs(r.kind, last) === asOfUs ? { release: marketDataKey(r.kind, symbol) } : {};
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(dialect.render(r.route, r.kind, symbol, items, d)), asOfUs, ...release };
 }

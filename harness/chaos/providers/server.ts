@@ -66,7 +66,9 @@ function ensureServer(): void {
 }
 
 function toResponse(a: ProviderAnswer): Response {
-  return new HttpResponse(a.body, { status: a.status, headers: { ...a.headers, [INTERNAL.asOfUs]: String(a.asOfUs) } });
+  return new HttpResponse(a.body, {
+    status: a.status, headers: { ...a.headers, [INTERNAL.asOfUs]: String(a.asOfUs), ...(a.release === undefined ? {} : { [INTERNAL.release]: a.release }) },
+  });
 }
 
 /** Reads an integer internal header; throws (a bug in the transport: msw answers 500) when malformed. */

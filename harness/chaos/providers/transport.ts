@@ -150,8 +150,10 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       const body = await res.text();
       const responseHeaders: Record<string, string> = {};
       let asOfUs = nowUs;
+      let release: string | null = null;
       res.headers.forEach((value, key) => {
         if (key === INTERNAL.asOfUs) asOfUs = Number(value);
+        else if (key === INTERNAL.release) release = value;
         else if (!key.startsWith(INTERNAL_PREFIX)) responseHeaders[key] = value;
       });
       if (!Number.isSafeInteger(asOfUs) || asOfUs < nowUs) throw new Error(`provider ${spec.name}: answered ${url} as of ${asOfUs}, before the request at ${nowUs}`);
@@ -166,7 +168,9 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
           status: res.status, responseHeaders, body, latencyUs: total,
         };
       }
-      return { status: res.status, headers: responseHeaders, body, latencyUs: total };
+      // Data of the instant it arrives at waits for the market event that makes it exist.
+      const released = release !== null && total === asOfUs - nowUs ? { release: { key: release as string, atUs: asOfUs } } : {};
+      return { status: res.status, headers: responseHeaders, body, latencyUs: total, ...released };
     };
     const p = exchange();
     if (slot !== null) {

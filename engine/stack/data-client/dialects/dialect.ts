@@ -50,6 +50,11 @@ export function itemTimeUs(kind: StreamKind, item: AnyItem): number {
   return kind === 'bars' ? (item as BarItem).closeTimeUs : (item as QuoteItem | TradeItem).timeUs;
 }
 
+/** The name of one data stream, 'bars:SPX': what a provider response releases (Kernel.releaseData). */
+export function marketDataKey(kind: StreamKind, instrumentId: string): string {
+  return `${kind}:${instrumentId}`;
+}
+
 export type Route = 'poll' | 'range' | 'latest';
 
 /** A request as the provider reads it. Times are epoch microseconds; null when not given. */

@@ -6,7 +6,7 @@
  * the real thing; this keeps the engine's tests free of the harness.
  */
 import type { FetchFn, TransportResponse } from '../../../kernel/settle.ts';
-import { itemTimeUs, type AnyItem, type Dialect, type ProviderAuth, type StreamKind } from '../dialects/dialect.ts';
+import { itemTimeUs, marketDataKey, type AnyItem, type Dialect, type ProviderAuth, type StreamKind } from '../dialects/dialect.ts';
 
 export interface ArrayProviderParams {
   readonly dialect: Dialect;
@@ -54,7 +54,9 @@ export function arrayProvider(p: ArrayProviderParams): FetchFn {
       }
       const served = items.filter((x) => t(x) <= asOf && (q.route !== 'poll' || q.afterUs === null || t(x) > q.afterUs)
         && (q.route !== 'range' || (t(x) >= q.fromUs! && t(x) <= q.toUs!)));
-      return json(200, p.dialect.render(q.route, kind, symbol, served, p.priceDecimals), asOf - nowUs + (p.latencyUs ?? 0));
+      const last = served[served.length - 1];
+      const released = last !== undefined && t(last) === asOf && (p.latencyUs ?? 0) === 0 ? { release: { key: marketDataKey(kind, symbol), atUs: asOf } } : {};
+      return json(200, p.dialect.render(q.route, kind, symbol, served, p.priceDecimals), asOf - nowUs + (p.latencyUs ?? 0)).then((r) => ({ ...r, ...released }));
     }
     return json(404, p.dialect.renderError(404, `no route ${u.pathname}`));
   };
