@@ -24,7 +24,6 @@ const size = z.number().finite().nonnegative();
 const Bar = z.strictObject({ s: ns, e: ns, o: decimal, h: decimal, l: decimal, c: decimal, v: size });
 const Quote = z.strictObject({ t: ns, b: decimal, a: decimal, bs: size, as: size });
 const Trade = z.strictObject({ t: ns, p: decimal, s: size });
-const ITEM = { bars: Bar, quotes: Quote, trades: Trade } as const;
 const PATH = { bars: 'aggs', quotes: 'quotes', trades: 'trades' } as const;
 
 function list<T extends z.ZodType>(item: T) {
@@ -99,7 +98,7 @@ export const aggsV3: Dialect = {
     const raw = route === 'latest' ? (results === null ? [] : [results]) : results as unknown[];
     const items: ItemOf[K][] = [];
     for (let i = 0; i < raw.length; i++) {
-      const item = toItem(kind, raw[i] as z.output<(typeof ITEM)[K]> as Record<string, unknown>, d);
+      const item = toItem(kind, raw[i] as Record<string, unknown>, d);
       if (typeof item === 'string') return { ok: false, reason: `results.${i}: ${item}` };
       items.push(item as ItemOf[K]);
     }

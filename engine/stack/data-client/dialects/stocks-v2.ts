@@ -23,7 +23,6 @@ const size = z.number().finite().nonnegative();
 const Bar = z.strictObject({ t: time, ct: time, o: price, h: price, l: price, c: price, v: size });
 const Quote = z.strictObject({ t: time, bp: price, ap: price, bs: size, as: size });
 const Trade = z.strictObject({ t: time, p: price, s: size });
-const ITEM = { bars: Bar, quotes: Quote, trades: Trade } as const;
 const SINGULAR = { bars: 'bar', quotes: 'quote', trades: 'trade' } as const;
 
 const LIST = {
@@ -111,7 +110,7 @@ export const stocksV2: Dialect = {
     }
     const items: ItemOf[K][] = [];
     for (let i = 0; i < list.length; i++) {
-      const item = toItem(kind, list[i] as z.output<(typeof ITEM)[K]>, d);
+      const item = toItem(kind, list[i] as z.output<typeof Bar>, d);
       if (typeof item === 'string') return { ok: false, reason: `${kind}.${i}: ${item}` };
       items.push(item as ItemOf[K]);
     }
