@@ -18,6 +18,16 @@ describe('benchmark smoke sizes', () => {
     expect(j.bars).toBe(5_000);
   });
 
+  it('bench:chaos', () => {
+    const j = smoke('chaos-bench.ts');
+    expect(Object.keys(j).sort()).toEqual([
+      'bars', 'decisionFingerprintsEqual', 'directDecisionsPerSecond', 'fills', 'mswCeilingRatio', 'mswCeilingRequestsPerSecond', 'providerDecisionsPerSecond',
+      'providerPathSlowdown', 'providerRequestsPerSecond', 'requests'].sort());
+    expect(j.bars).toBe(200);
+    expect(j.decisionFingerprintsEqual).toBe(true);
+    expect(j.requests).toBeGreaterThanOrEqual(200);
+  });
+
   it('bench:csv', () => {
     const j = smoke('csv-bench.ts');
     expect(Object.keys(j).sort()).toEqual(['bytes', 'mbPerSecond', 'rows', 'rowsPerSecond', 'seconds', 'sharedOrclRowsPerSecond', 'sharedOrclSeconds']);
