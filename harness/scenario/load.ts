@@ -12,7 +12,7 @@ import { scenarioSchemaNode } from './json-schema.ts';
 import { semanticProblems } from './semantic.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 import { parseYaml, type ParsedYaml } from './yaml-source.ts';
-import { allowedValues, issueText, valueAt } from './zod-problems.ts';
+import { allowedValues, expandUnion, issueText, valueAt } from './zod-problems.ts';
 
 export interface LoadedScenario {
   readonly scenario: Scenario;
@@ -156,7 +156,7 @@ function parseScenarioText(
     });
   }
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap(expandUnion)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const path = [...issue.path, key];

@@ -50,6 +50,18 @@ function plural(n: number | bigint, word: string): string {
   return `${n} ${word}${n === 1 || n === 1n ? '' : 's'}`;
 }
 
+/**
+ * A union's issue, reported where the input went wrong: when exactly one alternative accepted the
+ * value's shape and failed only deeper inside it (a list of providers with one bad entry, against
+ * "a keyword or a list"), that alternative's own issues, at their full paths; else the issue.
+ */
+export function expandUnion(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !('errors' in issue) || !Array.isArray(issue.errors)) return [issue];
+  const deeper = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+  if (deeper.length !== 1) return [issue];
+  return deeper[0]!.flatMap((i) => expandUnion({ ...i, path: [...issue.path, ...i.path] } as Issue));
+}
+
 /** What the schema wanted, in words; undefined when the message already says it. */
 export function expectedOf(issue: Issue): string | undefined {
   switch (issue.code) {

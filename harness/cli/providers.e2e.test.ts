@@ -1,0 +1,92 @@
+// The provider path as a user drives it: built-in scenarios run with `--set providers=standard`
+// (two providers of both dialects, failover configured) pass their gates, decide as the direct
+// path, write byte-identical reports on two runs and replay exactly; a scenario file with its own
+// `providers:` list runs on it; a bad `providers:` entry exits 2 with file, line, column and field.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../report/schema.ts';
+import { cli, REPO, tempDir, withoutWallClock, type CliResult } from './cli-helpers.ts';
+
+const SCENARIOS = ['scenarios/synthetic-gbm-sma-crossover.yaml', 'scenarios/fx-demo-bidask-sma-crossover.yaml'];
+const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+
+describe('gauntlet run on the provider path', () => {
+  const outDirect = tempDir('prov-direct');
+  const outA = tempDir('prov-a');
+  const outB = tempDir('prov-b');
+  let a: CliResult;
+  let b: CliResult;
+  let direct: CliResult;
+  beforeAll(() => {
+    direct = cli(['run', ...SCENARIOS, '--out', outDirect]);
+    a = cli(['run', ...SCENARIOS, '--set', 'providers=standard', '--out', outA]);
+    b = cli(['run', ...SCENARIOS, '--set', 'providers=standard', '--out', outB]);
+  }, 120_000);
+
+  it('passes every gate and decides as the direct path', () => {
+    expect(direct.code, direct.stdout + direct.stderr).toBe(0);
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    const d = readReport(outDirect);
+    const p = readReport(outA);
+    expect(p.scenarios.map((s) => s.dataPath)).toEqual(['providers', 'providers']);
+    for (const [i, s] of p.scenarios.entries()) {
+      expect(s.decisionFingerprint).toBe(d.scenarios[i]!.decisionFingerprint);
+      expect(s.fingerprint).not.toBe(d.scenarios[i]!.fingerprint);
+      expect(s.metrics!.providerRequests).toBeGreaterThan(100);
+      expect(s.reproduce).toContain("--set 'providers=\"standard\"'");
+    }
+  });
+
+  it('writes byte-identical reports on a second run, but for the wall-clock fields', () => {
+    expect(b.code).toBe(0);
+    expect(JSON.stringify(withoutWallClock(readReport(outB)))).toBe(JSON.stringify(withoutWallClock(readReport(outA))));
+  });
+
+  it('replays the report exactly', () => {
+    const r = cli(['replay', join(outA, 'report.json')]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.match(/^MATCH/gm)?.length).toBe(2);
+  });
+});
+
+describe('providers: in a scenario file', () => {
+  const base = readFileSync(join(REPO, SCENARIOS[0]!), 'utf8').replace(/^# yaml-language-server.*\n/, '');
+  const withProviders = (block: string): string => base.replace('account:', `${block}\naccount:`);
+
+  it('runs on its own list (aggs-v3 primary, stocks-v2 for failover, latency within the tolerance)', () => {
+    const dir = tempDir('prov-file');
+    const file = join(dir, 'own.yaml');
+    // Latency moves each order past the next bar's open (back-to-back daily bars): other fills, so no gates.
+    writeFileSync(file, withProviders([
+      'providers:',
+      '  - { name: beta, dialect: aggs-v3, primary: true, latency: { min: 10ms, max: 250ms } }',
+      '  - { name: alpha, dialect: stocks-v2, auth: { keyId: k1, secret: s3cr3t-value }, rateLimit: { requests: 100, window: 1m } }',
+    ].join('\n')).replace(/^gates:[\s\S]*$/m, 'gates: []\n'));
+    const r = cli(['run', file, '--out', join(dir, 'out')]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const s = readReport(join(dir, 'out')).scenarios[0]!;
+    expect(s.dataPath).toBe('providers');
+    expect(s.metrics).toMatchObject({ providerFailures: 0, staleRejections: 0 });
+    expect(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).not.toContain('s3cr3t-value');
+  });
+
+  it('exits 2 on a bad entry, naming file, line, column and field', () => {
+    const dir = tempDir('prov-bad');
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, withProviders([
+      'providers:',
+      '  - { name: alpha, dialect: stocks-v2 }',
+      '  - { name: beta, dialect: aggs-v4 }',
+    ].join('\n')));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('aggs-v4')) + 1;
+    const r = cli(['run', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    const text = r.stdout + r.stderr;
+    expect(text).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+`));
+    expect(text).toContain('providers[1].dialect');
+    expect(text).toMatch(/stocks-v2.*aggs-v3|aggs-v3.*stocks-v2/);
+    const v = cli(['validate', file]);
+    expect(v.code).toBe(2);
+  });
+});
