@@ -23,7 +23,7 @@ import { RngRegistry } from '../scenario/engine-parts.ts';
 import { benchArgs } from './bench-args.ts';
 
 const args = benchArgs();
-const { json, smoke } = args;
+const { json } = args;
 const log = (s: string): void => { if (!json) console.log(s); };
 const BARS = args.number('--bars', 5_000, 200);
 const CEILING_REQUESTS = args.number('--requests', 3_000, 200);

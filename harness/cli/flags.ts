@@ -43,6 +43,7 @@ export const RunFlagsSchema = z.strictObject({
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
   journal: z.boolean().default(false),
+  recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;

@@ -71,6 +71,30 @@ describe('providers: in a scenario file', () => {
     expect(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).not.toContain('s3cr3t-value');
   });
 
+  it('records what the providers answered (no secret) and replays the recording as a provider, deciding the same', () => {
+    const dir = tempDir('prov-rec');
+    const rec = join(dir, 'recordings');
+    const first = cli(['run', SCENARIOS[0]!, '--set', 'providers=standard', '--record-providers', rec, '--out', join(dir, 'out1')]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const recording = readFileSync(join(rec, 'synthetic-gbm-sma-crossover.alpha.json'), 'utf8');
+    expect(recording).not.toContain('demo-alpha-secret');
+    expect(recording).not.toContain('demo-alpha-id');
+    expect(recording).toContain('<redacted>');
+    const file = join(dir, 'replayed.yaml');
+    writeFileSync(file, withProviders(`providers:\n  - { name: alpha, dialect: stocks-v2, recording: recordings/synthetic-gbm-sma-crossover.alpha.json }`));
+    const second = cli(['run', file, '--out', join(dir, 'out2')]);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const [a, b] = [readReport(join(dir, 'out1')).scenarios[0]!, readReport(join(dir, 'out2')).scenarios[0]!];
+    expect(b.decisionFingerprint).toBe(a.decisionFingerprint);
+    expect(b.metrics!.providerFailures).toBe(0);
+    // A recording that is not one is bad input naming the file and field.
+    writeFileSync(join(rec, 'broken.json'), JSON.stringify({ version: 1, exchanges: [{ provider: 'alpha' }] }));
+    writeFileSync(file, withProviders(`providers:\n  - { name: alpha, dialect: stocks-v2, recording: recordings/broken.json }`));
+    const bad = cli(['run', file, '--out', join(dir, 'out3')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toMatch(/broken\.json.*exchanges\.0/);
+  });
+
   it('exits 2 on a bad entry, naming file, line, column and field', () => {
     const dir = tempDir('prov-bad');
     const file = join(dir, 'bad.yaml');

@@ -40,6 +40,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
+    ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),

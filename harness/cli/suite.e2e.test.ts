@@ -10,6 +10,7 @@ import { PROGRESS_LOG } from '../report/report-writer.ts';
 import { ReportSchema } from '../report/schema.ts';
 import { parseXml } from '../report/xml-reader.ts';
 import { cli, cliAsync, NODE, readFills, REPO, tempDir } from './cli-helpers.ts';
+import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -81,10 +82,10 @@ describe('flags and old reports', () => {
   });
 
   it('reads a report of schema version 1, and refuses to compare fingerprints of another journal version', () => {
-    // Version 1 reports hold journal-version-1 fingerprints; this code writes version 2 journals.
+    // Version 1 reports hold journal-version-1 fingerprints; this code writes a later version.
     const r = cli(['replay', 'fixtures/reports/report-v1.json']);
     expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.stderr).toContain('has fingerprints of journal version 1; this gauntlet writes version 2: fingerprints cannot be compared');
+    expect(r.stderr).toContain(`has fingerprints of journal version 1; this gauntlet writes version ${JOURNAL_VERSION}: fingerprints cannot be compared`);
     const future = tempDir('future-report');
     const v99 = { ...(JSON.parse(readFileSync(join(REPO, 'fixtures', 'reports', 'report-v1.json'), 'utf8')) as object), schemaVersion: 99 };
     writeFileSync(join(future, 'report.json'), JSON.stringify(v99));

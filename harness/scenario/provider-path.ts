@@ -3,7 +3,11 @@
  * serving the scenario's market, opened a second time from the same declarations and seed so it
  * is the very market the venue sees, and the stack's provider data client pointed at them.
  */
-import { openProviderRun, providerBaseUrl, ProviderTimeline, type ProviderRun, type ProviderSpec } from '../chaos/providers/index.ts';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  loadRecording, openProviderRun, providerBaseUrl, ProviderTimeline, saveRecording, type ProviderRun, type ProviderSpec, type RecordedExchange,
+} from '../chaos/providers/index.ts';
 import {
   DIALECTS, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
 } from '../../engine/index.ts';
@@ -18,15 +22,21 @@ export interface ProviderPath {
   /** The client, once the run has made it (its counters feed the report's metrics). */
   client(): ProviderDataClient | null;
   close(): void;
+  /** Writes each provider's recorded exchanges (when opened to record) to the path `pathOf` gives. */
+  saveRecordings(pathOf: (provider: string) => string): void;
 }
 
-function spec(p: ProviderConfig): ProviderSpec {
+function spec(p: ProviderConfig, scenarioDir: string): ProviderSpec {
   const limit = p.rateLimit === undefined ? DIALECTS[p.dialect].defaultRateLimit : { requests: p.rateLimit.requests, windowUs: p.rateLimit.window };
-  return { name: p.name, dialect: p.dialect, auth: providerAuth(p), rateLimit: limit, latency: { minUs: p.latency.min, maxUs: p.latency.max } };
+  return {
+    name: p.name, dialect: p.dialect, auth: providerAuth(p), rateLimit: limit, latency: { minUs: p.latency.min, maxUs: p.latency.max },
+    // A recording replays what a provider once answered (a RecordingError names the file and field).
+    ...(p.recording === undefined ? {} : { recording: loadRecording(resolve(scenarioDir, p.recording)).filter((x) => x.provider === p.name) }),
+  };
 }
 
 /** Null for the direct path (no `providers:`). */
-export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number): Promise<ProviderPath | null> {
+export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number, record = false): Promise<ProviderPath | null> {
   const providers = resolveProviders(scenario.providers);
   if (providers.length === 0) return null;
   const sources = openSources(decls, scenarioDir, seed);
@@ -37,7 +47,10 @@ export async function openProviderPath(scenario: Scenario, decls: readonly Sourc
     await Promise.all(sources.map((s) => s.close?.()));
   }
   // The providers' latency streams are the run's own ('provider.<name>'), apart from the market's.
-  const run: ProviderRun = openProviderRun({ providers: providers.map(spec), timeline, rng: new RngRegistry(seed) });
+  const recorded: RecordedExchange[] = [];
+  const run: ProviderRun = openProviderRun({
+    providers: providers.map((p) => spec(p, scenarioDir)), timeline, rng: new RngRegistry(seed), ...(record ? { record: (x: RecordedExchange) => { recorded.push(x); } } : {}),
+  });
   const endpoints: ProviderEndpoint[] = providers.map((p) => ({
     name: p.name, baseUrl: providerBaseUrl(p.name), dialect: p.dialect, auth: providerAuth(p), pollIntervalUs: p.pollInterval,
   }));
@@ -50,5 +63,12 @@ export async function openProviderPath(scenario: Scenario, decls: readonly Sourc
     })),
     client: () => client,
     close: () => run.close(),
+    saveRecordings: (pathOf) => {
+      for (const p of providers) {
+        const path = pathOf(p.name);
+        mkdirSync(dirname(path), { recursive: true });
+        saveRecording(path, recorded.filter((x) => x.provider === p.name));
+      }
+    },
   };
 }

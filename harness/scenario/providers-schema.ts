@@ -23,6 +23,8 @@ export const ProviderSchema = z.strictObject({
     window: durationSchema('Window length; windows are aligned to epoch multiples of it.'),
   }).optional().describe("Requests per window before 429 with Retry-After (default: the dialect's: stocks-v2 200/1m, aggs-v3 5/1s)."),
   pollInterval: durationSchema('Long-poll wait: how long a poll may be held for new data before it answers empty (default 1d).').prefault('1d'),
+  recording: z.string().min(1).optional()
+    .describe("Replay this recording (written by gauntlet run --record-providers, relative to the scenario file) instead of serving the market: each request gets the next recorded answer to the same URL, 404 when none is left. Auth and rate limits are as recorded."),
   latency: z.strictObject({
     min: durationSchema('Shortest response latency.').prefault('0ms'),
     max: durationSchema('Longest response latency.').prefault('0ms'),

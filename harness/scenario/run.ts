@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly stack?: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
   /** Receives the run's journal bytes (the canonical encoding whose SHA-256 is the fingerprint). */
   readonly journalSink?: JournalSink;
+  /** Provider path: records what each provider answered, saved after the run at the path this gives. */
+  readonly recordProviders?: (provider: string) => string;
   /** Stops the run (it rejects with the signal's reason), checked between batches of events. */
   readonly signal?: AbortSignal;
 }
@@ -121,7 +123,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const path = csvPath(d.csv!, loaded.dir);
     return { file: displayPath(path, cwd), sha256: await sha256File(path) };
   }));
-  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed);
+  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, options.recordProviders !== undefined);
   const sources = openSources(decls, loaded.dir, options.seed);
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
@@ -160,6 +162,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } finally {
     providerPath?.close();
   }
+  if (providerPath !== null && options.recordProviders !== undefined) providerPath.saveRecordings(options.recordProviders);
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const metricWarnings: ScenarioWarning[] = [];

@@ -43,6 +43,8 @@ export interface SuiteOptions {
   readonly reporters: readonly ReporterName[];
   /** Also write each scenario's journal as JSON Lines to <outDir>/journals/<name>.jsonl. */
   readonly journals?: boolean;
+  /** Provider path: write what each provider answered to <dir>/<name>.<provider>.json (relative to cwd). */
+  readonly recordProvidersDir?: string;
   /** Keep fills inline in report.json instead of a sidecar file per scenario (`--inline-fills`). */
   readonly inlineFills?: boolean;
   /** Values in place of every file's (`--set`). */
@@ -96,6 +98,7 @@ export function createSuite(options: SuiteOptions): Suite {
   const specs: JobSpec[] = options.files.map((f, i) => ({
     file: f, cwd, seed: seedChoice(options.seeds, i), overrides: (options.overrides ?? []) as JobSpec['overrides'],
     journalDir: options.journals === true && outDir !== null ? resolve(outDir, JOURNALS_DIR) : null,
+    recordProvidersDir: options.recordProvidersDir === undefined ? null : resolve(cwd, options.recordProvidersDir),
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
   }));

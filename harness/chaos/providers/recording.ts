@@ -24,6 +24,8 @@ export interface RecordedExchange {
   readonly body: string;
   /** When the response arrived after the request, on virtual time. */
   readonly latencyUs: number;
+  /** The data stream whose item at the arrival instant it carried (released by that market event; see TransportResponse.release). */
+  readonly release?: string;
 }
 
 const headers = z.record(z.string().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'a lower-case header name'), z.string());
@@ -39,6 +41,7 @@ export const RecordedExchangeSchema = z.strictObject({
   responseHeaders: headers,
   body: z.string(),
   latencyUs: time.nonnegative(),
+  release: z.string().regex(/^(bars|quotes|trades):.+$/, 'a data stream such as bars:SPX').optional(),
 });
 
 export const RecordingSchema = z.strictObject({

@@ -161,15 +161,16 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       counters.byStatus[res.status] = (counters.byStatus[res.status] ?? 0) + 1;
       const mine = counters.byProvider[spec.name]!.byStatus;
       mine[res.status] = (mine[res.status] ?? 0) + 1;
+      // Data of the instant it arrives at waits for the market event that makes it exist (a replay: as recorded).
+      const releaseKey = replayIndex === null ? (release !== null && total === asOfUs - nowUs ? release as string : null) : spec.recording![replayIndex]!.release ?? null;
+      const released = releaseKey === null ? {} : { release: { key: releaseKey, atUs: nowUs + total } };
       if (slot !== null) {
         slot.state = 'done';
         slot.exchange = {
           provider: spec.name, method, url, requestHeaders: recordableHeaders(init?.headers, DIALECTS[spec.dialect].secretHeaders), nowUs,
-          status: res.status, responseHeaders, body, latencyUs: total,
+          status: res.status, responseHeaders, body, latencyUs: total, ...(releaseKey === null ? {} : { release: releaseKey }),
         };
       }
-      // Data of the instant it arrives at waits for the market event that makes it exist.
-      const released = release !== null && total === asOfUs - nowUs ? { release: { key: release as string, atUs: asOfUs } } : {};
       return { status: res.status, headers: responseHeaders, body, latencyUs: total, ...released };
     };
     const p = exchange();
