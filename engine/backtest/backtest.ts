@@ -243,7 +243,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   private sample(source: number, timeUs: number): void {
     if (source === 0 && this.recordEquity) {
       const equity = this.ledger.equity();
-      if (!Number.isSafeInteger(equity)) throw new NumericRangeError('equity', `equity ${equity} money units is beyond 2^53: the account left the exact range`);
+      if (!Number.isSafeInteger(equity)) equityOutOfRange(equity);
       this.series.push(timeUs, equity / this.moneyScale, this.ledger.grossExposureAtLastEquity / this.moneyScale);
     }
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
@@ -366,6 +366,11 @@ class BacktestEngine implements MarketSink, VenueListener {
   deliver(report: ExecutionReport): void | Promise<void> {
     return this.stack.onReport(report);
   }
+}
+
+/** Kept out of sample() so that the hot path stays small enough to inline. */
+function equityOutOfRange(equity: number): never {
+  throw new NumericRangeError('equity', `equity ${equity} money units is beyond 2^53: the account left the exact range`);
 }
 
 /** Declared halts plus the halt windows sources expose (overlays), sorted per instrument. */
