@@ -41,6 +41,7 @@ export { ProviderDataClient, type DataClientCounters, type ProviderDataClientPar
 export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
 export * from './stack/data-client/dialects/index.ts';
 export { durationSchema, durationUs } from './kernel/duration.ts';
+export { FaultRecorder, FAULT_LIST_MAX, type AppliedFault } from './chaos/fault-recorder.ts';
 export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';
 export { BuyAndHoldAgent } from './stack/agents/buy-and-hold.ts';

@@ -4,6 +4,7 @@
  * through msw) swaps the data client and must give the same fingerprint when no fault is injected.
  */
 import { NumericRangeError } from '../kernel/errors.ts';
+import { FaultRecorder, type AppliedFault } from '../chaos/fault-recorder.ts';
 import { Journal, type JournalSink } from '../kernel/journal.ts';
 import { Kernel, type ExternalStream, type FetchFn, type KernelContext, type RunBudget, type RunOutcome } from '../kernel/kernel.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -116,6 +117,8 @@ export interface RunContext {
   readonly venue: SimulatedVenue;
   readonly stack: TradingStack;
   readonly journal: Journal;
+  /** Where applied faults are recorded (journal record and counts). */
+  readonly faults: FaultRecorder;
   /** The environment the stack was started with (data client, venue API, its clock, kernel context). */
   readonly env: StackEnv;
 }
@@ -155,6 +158,8 @@ export interface BacktestResult {
   ledgerState: LedgerState;
   dataIssues: DataIssue[];
   barIntervalUs: number | undefined;
+  /** Faults the run applied: counts by kind, and the first FAULT_LIST_MAX of them. */
+  faults: { total: number; byKind: Record<string, number>; list: AppliedFault[] };
 }
 
 function isLatencyModel(x: LatencyModelConfig | LatencyModel): x is LatencyModel {
@@ -447,6 +452,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     ...(after.length === 0 ? {} : { afterEvent: (timeUs: number) => { for (const x of after) x.afterEvent!(runContext!, timeUs); } }),
   });
   const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
+  const faults = new FaultRecorder(journal);
   const models = createVenueModels(params.venue, rng, moneyDecimals);
   const fees: FeeModel = params.fees === undefined ? models.fees
     : 'fee' in params.fees && typeof params.fees.fee === 'function' ? params.fees as FeeModel
@@ -468,7 +474,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     ...(params.calendar ? { calendar: params.calendar } : {}),
   };
   stack.start(env);
-  runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, env };
+  runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, faults, env };
   for (const x of extensions) x.onStart?.(runContext);
   const feed = new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true });
   kernel.setStream(pull === null ? feed : new PullFeed(feed, pull, kernel.context));
@@ -501,5 +507,6 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     ledgerState: engine.ledger.snapshot(),
     dataIssues: params.sources.flatMap((s) => [...s.issues]),
     barIntervalUs: bar,
+    faults: { total: faults.total, byKind: { ...faults.byKind }, list: [...faults.list] },
   };
 }

@@ -64,6 +64,9 @@ export const JOURNAL_KINDS = {
   staleRejected: { code: 50, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs', 'ageUs'] },
   skewRejected: { code: 51, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs', 'aheadUs'] },
   duplicateData: { code: 52, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs'] },
+  // A fault the run's fault plan applied (chaos): `fault` is its kind ('provider-status',
+  // 'venue-lost-ack'...), `target` what it hit (a provider, 'venue', 'stack', an order id).
+  faultApplied: { code: 60, fields: ['timeUs', 'fault', 'target', 'detail'] },
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
 
@@ -79,6 +82,8 @@ export const MARKET_KINDS: ReadonlySet<JournalKind> = new Set(['barOpen', 'bar',
 export const TRANSPORT_KINDS: ReadonlySet<JournalKind> = new Set([
   'providerRequest', 'providerResponse', 'providerError', 'providerLate', 'payloadRejected', 'providerRetry', 'retryAfterInvalid',
   'providerGiveUp', 'breaker', 'failover', 'staleRejected', 'skewRejected', 'duplicateData',
+  // Not transport, but not a decision either: the fault is an input; what the stack and venue did about it is in the decisions.
+  'faultApplied',
 ]);
 
 /** Fields whose values are interned string ids (a small, fixed set of values: ids of things). */
@@ -87,7 +92,9 @@ export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument'
  * Fields written inline, as a byte length word then UTF-8 bytes padded to whole words: values that
  * are mostly unique (order ids, reasons with numbers), so interning them would grow without bound.
  */
-export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set(['clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value']);
+export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set([
+  'clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value', 'fault', 'target', 'detail',
+]);
 
 /** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
 export interface JournalSink {
