@@ -11,6 +11,7 @@ import {
   DIALECTS, DIALECT_NAMES, itemTimeUs, marketDataKey, type Dialect, type DialectName, type DialectRoute, type ItemOf, type ProviderAuth, type StreamKind,
 } from '../../../engine/index.ts';
 import type { RecordedExchange } from './recording.ts';
+import { damageBody, damageItems, retryAfterText, type HandlerFault } from './provider-faults.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
 /** Providers live under `https://<name>.providers.gauntlet.test`. */
@@ -84,6 +85,8 @@ export const INTERNAL = {
   asOfUs: 'x-gauntlet-as-of-us',
   /** Response: the data stream (marketDataKey) whose item at as-of it carries: the market event releasing it. */
   release: 'x-gauntlet-release',
+  /** Faults the transport decided for this request (JSON HandlerFault[]). */
+  faults: 'x-gauntlet-faults',
 } as const;
 export const INTERNAL_PREFIX = 'x-gauntlet-';
 
@@ -92,6 +95,8 @@ export interface ProviderDecision {
   readonly nowUs: number;
   readonly limitedUntilUs: number | null;
   readonly replayIndex: number | null;
+  /** Faults to apply to the answer (fault plan), decided by the transport. */
+  readonly faults?: readonly HandlerFault[];
 }
 
 /** An answer before it becomes an HTTP response. `asOfUs` travels in the `x-gauntlet-as-of-us` header. */
@@ -156,6 +161,12 @@ export function answerProviderRequest(q: ProviderQuery): ProviderAnswer {
       'retry-after': retryAfter(dialect, nowUs, decision.limitedUntilUs),
     });
   }
+  const faults = decision.faults ?? [];
+  for (const f of faults) {
+    if (f.kind !== 'status') continue;
+    const retry: Record<string, string> = f.retryAfterUs === null ? {} : { 'retry-after': f.malformedRetryAfter ? 'soon, maybe' : retryAfterText(dialect, nowUs, f.retryAfterUs) };
+    return errorAnswer(dialect, f.status, `fault plan: HTTP ${f.status}`, nowUs, retry);
+  }
   const d = timeline.priceDecimals(route.kind, symbol);
   if (d === null) return errorAnswer(dialect, 404, `no ${route.kind} for symbol ${symbol}`, nowUs);
   const r = dialect.readQuery(route, symbol, q.url.searchParams);
@@ -174,5 +185,10 @@ export function answerProviderRequest(q: ProviderQuery): ProviderAnswer {
   }
   const last = items[items.length - 1];
   const release = last !== undefined && itemTimeUs(r.kind, last) === asOfUs ? { release: marketDataKey(r.kind, symbol) } : {};
+  if (faults.length > 0) {
+    const previous = r.route === 'poll' && r.afterUs !== null ? timeline.latest(r.kind, symbol, r.afterUs) : null;
+    items = damageItems(r.kind, items, previous, faults) as ItemOf[StreamKind][];
+    return { status: 200, headers: JSON_HEADERS, body: damageBody(JSON.stringify(dialect.render(r.route, r.kind, symbol, items, d)), faults), asOfUs, ...release };
+  }
   return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(dialect.render(r.route, r.kind, symbol, items, d)), asOfUs, ...release };
 }

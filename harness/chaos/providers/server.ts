@@ -14,6 +14,7 @@ import { DIALECTS, DIALECT_NAMES, type DialectName, type DialectRoute } from '..
 import {
   INTERNAL, PROVIDER_HOST_SUFFIX, answerProviderRequest, errorAnswer, providerNameOf, type ProviderAnswer, type ProviderDecision, type ProviderSpec,
 } from './provider.ts';
+import type { HandlerFault } from './provider-faults.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
 /** What the handlers need of an open run. Read-only: the run's state lives in its transport. */
@@ -104,6 +105,7 @@ function serve(dialectName: DialectName, route: DialectRoute, request: Request, 
     nowUs: intHeader(request, INTERNAL.nowUs, true)!,
     limitedUntilUs: intHeader(request, INTERNAL.limitedUntilUs, false),
     replayIndex: intHeader(request, INTERNAL.replayIndex, false),
+    ...(request.headers.has(INTERNAL.faults) ? { faults: JSON.parse(request.headers.get(INTERNAL.faults)!) as HandlerFault[] } : {}),
   };
   return answerProviderRequest({
     spec, timeline: run.timeline, route, symbol, method: request.method, url, decision,

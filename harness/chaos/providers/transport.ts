@@ -13,12 +13,14 @@
 import { DIALECTS, type FetchFn, type FetchInit, type TransportRequest, type TransportResponse } from '../../../engine/index.ts';
 import { INTERNAL, INTERNAL_PREFIX, providerBaseUrl, providerNameOf, validateProviderSpec, type ProviderSpec } from './provider.ts';
 import { recordableHeaders, type RecordedExchange } from './recording.ts';
+import type { HandlerFault } from './provider-faults.ts';
+import type { FaultRecorder } from '../../../engine/index.ts';
 import { registerRun, unregisterRun } from './server.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
 /** The random streams a run draws from (an `RngRegistry` fits). */
 export interface RngStreams {
-  stream(name: string): { nextInt(min: number, max: number): number };
+  stream(name: string): { nextInt(min: number, max: number): number; nextFloat(): number };
 }
 
 export interface ProviderRunOptions {
@@ -27,6 +29,26 @@ export interface ProviderRunOptions {
   readonly rng: RngStreams;
   /** Receives every answered exchange, in request order (never in I/O completion order). */
   readonly record?: (exchange: RecordedExchange) => void;
+  /** The fault plan's provider faults (absolute windows); draws from 'faults.provider.<name>'. */
+  readonly faults?: readonly ProviderFault[];
+  /** Where applied faults are recorded (the run's recorder, known once the run has started). */
+  readonly recorder?: () => FaultRecorder | null;
+}
+
+/** A provider fault of the plan, resolved: absolute window and parameters in microseconds. */
+export interface ProviderFault {
+  readonly kind: string;
+  readonly provider: string;
+  readonly fromUs: number;
+  readonly toUs: number;
+  readonly probability: number;
+  /** What the handler does (status, body, timestamps), or null for transport faults. */
+  readonly handler: HandlerFault | null;
+  /** Transport faults: extra latency, or a reset (refused connection). */
+  readonly extraLatencyUs: number;
+  readonly reset: boolean;
+  /** provider-flapping: down in even phases of this length from fromUs. */
+  readonly flapPeriodUs: number | null;
 }
 
 export interface ProviderCounters {
@@ -36,6 +58,8 @@ export interface ProviderCounters {
   byStatus: Record<number, number>;
   /** Per provider: requests and answers by status. */
   byProvider: Record<string, { requests: number; byStatus: Record<number, number> }>;
+  /** Requests sent to a provider inside a Retry-After window it had given (a client that ignores Retry-After). */
+  requestsInRetryAfter: number;
 }
 
 export interface ProviderRun {
@@ -66,6 +90,14 @@ interface RecordSlot {
   exchange: RecordedExchange | null;
 }
 
+/** The end of a Retry-After window given at `arrivedUs` (seconds, or an HTTP date); null when malformed or absent. */
+function retryAfterUntilUs(value: string | undefined, arrivedUs: number): number | null {
+  if (value === undefined) return null;
+  if (/^\d{1,9}$/.test(value.trim())) return arrivedUs + Number(value.trim()) * 1_000_000;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && /GMT$/.test(value.trim()) ? ms * 1000 : null;
+}
+
 export function openProviderRun(options: ProviderRunOptions): ProviderRun {
   const states = new Map<string, ProviderState>();
   for (const spec of options.providers) {
@@ -85,7 +117,9 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
   }
   const id = registerRun({ providers: new Map([...states].map(([name, s]) => [name, s.spec])), timeline: options.timeline });
   let closed = false;
-  const counters: ProviderCounters = { requests: 0, byStatus: {}, byProvider: {} };
+  const counters: ProviderCounters = { requests: 0, byStatus: {}, byProvider: {}, requestsInRetryAfter: 0 };
+  const faultRngs = new Map<string, { nextFloat(): number }>();
+  const blockedUntil = new Map<string, number>();
   for (const name of states.keys()) counters.byProvider[name] = { requests: 0, byStatus: {} };
   const slots: RecordSlot[] = [];
   const record = options.record;
@@ -115,6 +149,7 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
     counters.requests++;
     counters.byProvider[spec.name]!.requests++;
 
+    if (nowUs < (blockedUntil.get(spec.name) ?? Number.NEGATIVE_INFINITY)) counters.requestsInRetryAfter++;
     // Decisions, in request order.
     let limitedUntilUs: number | null = null;
     let replayIndex: number | null = null;
@@ -134,6 +169,24 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       latencyUs = state.latency.nextInt(spec.latency.minUs, spec.latency.maxUs);
     }
 
+    // The fault plan, drawn from the provider's own fault stream in request order.
+    const handlerFaults: HandlerFault[] = [];
+    let reset = false;
+    for (const f of options.faults ?? []) {
+      if (f.provider !== spec.name || nowUs < f.fromUs || nowUs >= f.toUs) continue;
+      if (f.flapPeriodUs !== null && Math.floor((nowUs - f.fromUs) / f.flapPeriodUs) % 2 === 1) continue;
+      if (f.probability < 1) {
+        let rng = faultRngs.get(spec.name);
+        if (rng === undefined) faultRngs.set(spec.name, rng = options.rng.stream(`faults.provider.${spec.name}`));
+        if (rng.nextFloat() >= f.probability) continue;
+      }
+      options.recorder?.()?.applied(f.kind, spec.name, nowUs, parsed.pathname + parsed.search);
+      if (f.reset) reset = true;
+      latencyUs += f.extraLatencyUs;
+      if (f.handler !== null) handlerFaults.push(f.handler);
+    }
+    if (reset) return Promise.reject(Object.assign(new Error(`connection to ${parsed.host} reset (fault plan)`), { latencyUs }));
+
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init?.headers ?? {})) {
       if (!k.toLowerCase().startsWith(INTERNAL_PREFIX)) headers[k.toLowerCase()] = v;
@@ -142,6 +195,7 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
     headers[INTERNAL.nowUs] = String(nowUs);
     if (limitedUntilUs !== null) headers[INTERNAL.limitedUntilUs] = String(limitedUntilUs);
     if (replayIndex !== null) headers[INTERNAL.replayIndex] = String(replayIndex);
+    if (handlerFaults.length > 0) headers[INTERNAL.faults] = JSON.stringify(handlerFaults);
     const slot: RecordSlot | null = record === undefined ? null : { state: 'pending', exchange: null };
     if (slot !== null) slots.push(slot);
 
@@ -159,6 +213,10 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       if (!Number.isSafeInteger(asOfUs) || asOfUs < nowUs) throw new Error(`provider ${spec.name}: answered ${url} as of ${asOfUs}, before the request at ${nowUs}`);
       const total = replayIndex === null ? asOfUs - nowUs + latencyUs : latencyUs;
       counters.byStatus[res.status] = (counters.byStatus[res.status] ?? 0) + 1;
+      if (res.status === 429 || res.status === 503) {
+        const until = retryAfterUntilUs(responseHeaders['retry-after'], nowUs + total);
+        if (until !== null) blockedUntil.set(spec.name, Math.max(until, blockedUntil.get(spec.name) ?? until));
+      }
       const mine = counters.byProvider[spec.name]!.byStatus;
       mine[res.status] = (mine[res.status] ?? 0) + 1;
       // Data of the instant it arrives at waits for the market event that makes it exist (a replay: as recorded).

@@ -1,0 +1,110 @@
+/**
+ * The fault plan: a scenario's `faults:` list. Each fault has a kind, a target (a named provider,
+ * the venue, the stack), a window in virtual time (RFC 3339 UTC times, or '+<duration>' offsets
+ * from the market's first event), a probability and the kind's parameters. Every random choice a
+ * fault makes comes from the run's fault streams ('faults.provider.<name>', 'faults.venue'), so a
+ * fault never moves the market path or the venue's own draws. docs/faults.md lists every kind.
+ */
+import { z } from 'zod';
+import { durationUs, parseRfc3339Us } from '../../../engine/index.ts';
+
+/** A window bound: an RFC 3339 UTC time, or an offset from the market's first event ('+30d'). */
+const bound = z.string().refine((s) => parseRfc3339Us(s) !== null || (s.startsWith('+') && durationUs(s.slice(1)) !== null), {
+  error: "expected an RFC 3339 UTC time (2020-03-02T00:00:00Z) or an offset from the market's start ('+30d', '+90m')",
+});
+
+export const WindowSchema = z.strictObject({
+  from: bound.optional().describe("Start (inclusive): an RFC 3339 UTC time or '+<duration>' after the market's first event. Default: the start."),
+  to: bound.optional().describe("End (exclusive), as `from`. Default: the end of the run."),
+}).describe('When the fault is active, in virtual (market) time.');
+
+const probability = z.number().min(0).max(1).default(1).describe('Chance that the fault hits each request (provider), order or report (venue) in its window. Default 1.');
+const duration = (what: string) => z.string().refine((s) => durationUs(s) !== null, { error: "expected a duration such as '250ms', '30s', '5m'" }).describe(what);
+const signedDuration = (what: string) => z.string().refine((s) => durationUs(s.replace(/^[+-]/, '')) !== null, { error: "expected a signed duration such as '-30s' or '+2m'" }).describe(what);
+
+const common = { window: WindowSchema.prefault({}), probability };
+const provider = { provider: z.string().describe('The provider it hits (a name in `providers:`).') };
+
+export const PROVIDER_STATUSES = [401, 403, 429, 500, 502, 503] as const;
+
+export const FaultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('provider-status'), ...provider, ...common,
+    status: z.union(PROVIDER_STATUSES.map((s) => z.literal(s)) as [z.ZodLiteral<401>, ...z.ZodLiteral<number>[]]).describe('The HTTP status answered: 401, 403, 429, 500, 502 or 503.'),
+    retryAfter: duration("429/503: the Retry-After the provider sends, written in its dialect's style (default 2s).").optional(),
+    malformedRetryAfter: z.boolean().default(false).describe('429/503: send a Retry-After that is neither seconds nor an HTTP date.'),
+  }).describe('The provider answers an error status (auth failures, rate limiting, server errors).'),
+  z.strictObject({ kind: z.literal('provider-reset'), ...provider, ...common }).describe('The connection is reset: no response.'),
+  z.strictObject({
+    kind: z.literal('provider-latency'), ...provider, ...common,
+    latency: duration('Extra latency of each response hit.'),
+  }).describe('Responses arrive later by `latency` (virtual time).'),
+  z.strictObject({
+    kind: z.literal('provider-timeout'), ...provider, ...common,
+  }).describe("The provider does not answer within any client timeout (the response would come an hour later; the client's timeout fires)."),
+  z.strictObject({ kind: z.literal('provider-malformed'), ...provider, ...common }).describe('The body is not JSON.'),
+  z.strictObject({ kind: z.literal('provider-truncated'), ...provider, ...common }).describe('The body is cut off half way.'),
+  z.strictObject({ kind: z.literal('provider-wrong-schema'), ...provider, ...common }).describe('The body is JSON of another shape.'),
+  z.strictObject({
+    kind: z.literal('provider-bad-price'), ...provider, ...common,
+    price: z.enum(['nan', 'negative', 'zero']).describe('What the prices become.'),
+  }).describe('Prices in the body are NaN, negative or zero.'),
+  z.strictObject({ kind: z.literal('provider-frozen'), ...provider, ...common }).describe("Timestamps stop at the window's start: new prices come with an old time (stale data)."),
+  z.strictObject({
+    kind: z.literal('provider-skew'), ...provider, ...common,
+    offset: signedDuration('Shift of every timestamp in the body (positive: from the future).'),
+  }).describe('Timestamps in the body are shifted.'),
+  z.strictObject({ kind: z.literal('provider-duplicate'), ...provider, ...common }).describe('Every item in the body comes twice.'),
+  z.strictObject({ kind: z.literal('provider-out-of-order'), ...provider, ...common }).describe('The items come in reverse order, the previous item again after the new one.'),
+  z.strictObject({
+    kind: z.literal('provider-flapping'), ...provider, ...common,
+    period: duration('Length of each down and each up phase.'),
+  }).describe('The provider is down (503) and up in turns of `period`.'),
+  z.strictObject({ kind: z.literal('provider-down'), ...provider, ...common }).describe('The provider refuses every connection (one provider down while another serves).'),
+  z.strictObject({
+    kind: z.literal('venue-reject'), ...common,
+    reason: z.string().min(1).max(200).default('venue fault').describe("The venue's reject reason."),
+    instrument: z.string().optional().describe('Only orders of this instrument (default: all).'),
+  }).describe('Orders are rejected by the venue.'),
+  z.strictObject({
+    kind: z.literal('venue-partial-fill'), ...common,
+    fillFraction: z.number().gt(0).lt(1).describe('Fraction of the order quantity that fills; the venue cancels the rest.'),
+    instrument: z.string().optional(),
+  }).describe('Orders fill only in part.'),
+  z.strictObject({ kind: z.literal('venue-lost-ack'), ...common, instrument: z.string().optional() })
+    .describe("The venue accepts the order but the acknowledgement never reaches the stack: its retry must not double the order."),
+  z.strictObject({
+    kind: z.literal('venue-delay'), ...common,
+    delay: duration('Extra latency of acknowledgements and fills.'),
+  }).describe('Venue reports (acks, fills, cancels) are delayed.'),
+  z.strictObject({ kind: z.literal('venue-disconnect'), ...common }).describe('The order link is down for the window: orders sent are lost, reports wait for the link.'),
+  z.strictObject({ kind: z.literal('venue-duplicate-report'), ...common }).describe('Venue reports arrive twice.'),
+  z.strictObject({
+    kind: z.literal('stack-clock-skew'), window: WindowSchema.prefault({}),
+    offset: signedDuration("Offset of the stack's clock against venue time in the window (positive: ahead)."),
+  }).describe("The stack's own clock is off by `offset` for the window."),
+  z.strictObject({
+    kind: z.literal('stack-clock-drift'), window: WindowSchema.prefault({}),
+    ppm: z.number().min(-100_000).max(100_000).describe('Drift in parts per million of venue time since the window started.'),
+  }).describe("The stack's own clock drifts for the window."),
+]);
+
+export type FaultConfig = z.output<typeof FaultSchema>;
+export type FaultKind = FaultConfig['kind'];
+export const FAULT_KINDS = FaultSchema.options.map((o) => o.shape.kind.value) as FaultKind[];
+
+export const FaultsSchema = z.array(FaultSchema).max(100).optional()
+  .describe('The fault plan (chaos): faults injected into the providers, the venue and the stack, each in its window. See docs/faults.md.');
+
+/** Signed duration text ('-30s', '+2m', '5s') to microseconds. */
+export function signedDurationUs(text: string): number {
+  const negative = text.startsWith('-');
+  const us = durationUs(text.replace(/^[+-]/, ''))!;
+  return negative ? -us : us;
+}
+
+/** A window bound to absolute microseconds, given the market's first event. */
+export function boundUs(text: string, marketStartUs: number): number {
+  if (text.startsWith('+')) return marketStartUs + durationUs(text.slice(1))!;
+  return parseRfc3339Us(text)!;
+}
