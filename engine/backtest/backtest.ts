@@ -27,7 +27,8 @@ import type { FillModel } from '../venue/models/fill-models.ts';
 import type { SlippageModel } from '../venue/models/slippage-models.ts';
 import type { HaltWindow } from '../market/halts.ts';
 import { haltWindowsOf } from '../market/overlays/overlay.ts';
-import type { ExecutionReport, FillReport, StatusReport } from '../venue/orders.ts';
+import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../venue/orders.ts';
+import type { VenueApi } from '../venue/venue-api.ts';
 import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
 
 export interface AccountConfig {
@@ -129,6 +130,8 @@ export interface RunExtension {
   onStart?(ctx: RunContext): void;
   /** After every event, market or scheduled (its synchronous part), with the event's time. */
   afterEvent?(ctx: RunContext, timeUs: number): void;
+  /** When the stack submits an order, before the venue link takes it (venue time). */
+  onOrder?(ctx: RunContext, order: OrderRequest, timeUs: number): void;
 }
 
 export interface FillRecord {
@@ -468,8 +471,15 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   engine.stack = stack;
   const stackClock = new StackClock(kernel.clock, params.stackClock);
   const pull = params.dataClient?.({ kernel: kernel.context, clock: stackClock, journal, instruments, rng: rng.stream('data-client') }) ?? null;
+  // Extensions that watch orders see each submit; without them the stack talks to the venue itself.
+  const watchers = extensions.filter((x) => x.onOrder !== undefined);
+  const venueApi: VenueApi = watchers.length === 0 ? engine.venue : {
+    submit: (order) => { for (const x of watchers) x.onOrder!(runContext!, order, kernel.clock.nowUs()); engine.venue.submit(order); },
+    cancel: (id) => engine.venue.cancel(id),
+    replace: (id, changes) => engine.venue.replace(id, changes),
+  };
   const env: StackEnv = {
-    data: pull ?? engine.data!, venue: engine.venue, clock: stackClock, kernel: kernel.context, journal, instruments,
+    data: pull ?? engine.data!, venue: venueApi, clock: stackClock, kernel: kernel.context, journal, instruments,
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
   };

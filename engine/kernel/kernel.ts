@@ -41,6 +41,8 @@ export interface KernelContext {
   schedule(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): () => void;
   /** Schedules `run` after `delayUs`, for an event never cancelled: no cancel function is made. */
   post(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): void;
+  /** Schedules `run` at an absolute time (not in the past); returns a cancel function. */
+  scheduleAt(timeUs: number, name: string, run: () => void | Promise<void>, priority?: number): () => void;
 }
 
 /** A stack's fetch options: the request, a virtual-time timeout, and who hears of a late response. */
@@ -148,6 +150,7 @@ export class Kernel {
       fetch: (url, init) => this.fetch(url, init),
       schedule: (delayUs, name, run, priority = PRIORITY.timer) => this.schedule(this.clock.nowUs() + delayUs, priority, name, run),
       post: (delayUs, name, run, priority = PRIORITY.timer) => { this.enqueue(this.clock.nowUs() + delayUs, priority, name, run); },
+      scheduleAt: (timeUs, name, run, priority = PRIORITY.timer) => this.schedule(timeUs, priority, name, run),
     };
   }
 

@@ -11,6 +11,7 @@ import { MetricsSchema } from '../../engine/index.ts';
 export const HARNESS_METRICS = [
   'finalEquity', 'trades', 'fills', 'fees', 'dataWarnings', 'riskRejections', 'dailyLossHalts', 'killSwitchTrips',
   'providerRequests', 'providerFailures', 'providerRetries', 'providerFailovers', 'breakerOpens', 'payloadRejections', 'staleRejections', 'skewRejections',
+  'breakerCloses', 'faultsApplied', 'ordersOnStaleData', 'requestsInRetryAfter', 'duplicateOrders',
 ] as const;
 export type HarnessMetric = (typeof HARNESS_METRICS)[number];
 
@@ -31,6 +32,11 @@ export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>>
   payloadRejections: 'Provider responses whose body failed its schema (counted and journaled, never traded on).',
   staleRejections: 'Data items older than the staleness tolerance by the stack\'s clock: not traded on.',
   skewRejections: "Data items ahead of the stack's clock by more than the skew tolerance: not traded on.",
+  breakerCloses: "Times a provider's circuit closed again after a successful half-open trial (the provider recovered).",
+  faultsApplied: 'Faults of the scenario\'s fault plan applied during the run, all kinds (the report lists them by kind with their times).',
+  ordersOnStaleData: "Orders the stack sent while its newest data on the instrument was older than its staleness tolerance (provider path): a stack that trades on stale data.",
+  requestsInRetryAfter: 'Requests sent to a provider inside a Retry-After window it had given: a client that hammers a rate-limited provider.',
+  duplicateOrders: 'Orders the venue accepted under a client order id it had already accepted: a retry that doubled an order.',
 };
 
 /** Every metric a gate may name: the engine's metrics (new ones appear here by themselves) and the harness's. */

@@ -41,7 +41,7 @@ function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
     name: id.name, description: id.description, file: id.file, fileSha256: id.fileSha256, status, exitCode: STATUS_EXIT[status],
     seed: id.seed, seedSource: id.seedSource, overrides: id.overrides.map((o) => ({ path: o.path, value: o.value as JsonValue })),
     reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed, id.overrides),
-    code: codeVersion(), node: process.version, marketData: [], dataPath: null, fingerprint: null, decisionFingerprint: null, journalRecords: null, events: null,
+    code: codeVersion(), node: process.version, marketData: [], dataPath: null, faults: null, fingerprint: null, decisionFingerprint: null, journalRecords: null, events: null,
     account: null, final: null, metrics: null, fills: [], fillsFile: null, gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
   };
 }
@@ -50,7 +50,7 @@ export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTi
   const status = run.gates.every((g) => g.pass) ? 'passed' : 'failed';
   return {
     ...base(id, status),
-    marketData: run.marketData, dataPath: run.dataPath, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
+    marketData: run.marketData, dataPath: run.dataPath, faults: run.faults, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
     account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
     gates: run.gates, warnings: run.warnings, wallTimeMs,
   };

@@ -103,6 +103,11 @@ const ScenarioMetricsStrictSchema = MetricsSchema.extend({
   payloadRejections: int.nonnegative().nullable().describe('Responses whose body failed its schema; null on the direct path.'),
   staleRejections: int.nonnegative().nullable().describe('Data items older than the staleness tolerance, not traded on; null on the direct path.'),
   skewRejections: int.nonnegative().nullable().describe("Data items ahead of the stack's clock by more than the skew tolerance, not traded on; null on the direct path."),
+  breakerCloses: int.nonnegative().nullable().describe("Times a provider's circuit closed again after a successful trial; null on the direct path."),
+  faultsApplied: int.nonnegative().nullable().describe('Faults of the fault plan applied during the run (all kinds; by kind in `faults`).'),
+  ordersOnStaleData: int.nonnegative().nullable().describe("Orders sent while the stack's newest data on the instrument was older than its staleness tolerance; null on the direct path."),
+  requestsInRetryAfter: int.nonnegative().nullable().describe('Requests sent to a provider inside a Retry-After window it had given; null on the direct path.'),
+  duplicateOrders: int.nonnegative().nullable().describe('Orders the venue accepted under a client order id it had already accepted (a retry that doubled an order); null when not counted.'),
 });
 
 /**
@@ -158,6 +163,12 @@ export const ScenarioReportSchema = z.strictObject({
   marketData: z.array(z.strictObject({ file: z.string(), sha256 })).describe('Market data files read (relative to the working directory) and their SHA-256.'),
   dataPath: z.enum(['direct', 'providers']).nullable().describe('How the stack read market data: handed by the engine (direct) or pulled over HTTP from providers; null when it did not run.'),
   fingerprint: sha256.nullable().describe("SHA-256 of the run's journal: every input and decision in order, transport included."),
+  faults: z.strictObject({
+    total: int.nonnegative(),
+    byKind: z.record(z.string(), int.nonnegative()).describe('Faults applied, by kind.'),
+    list: z.array(z.strictObject({ time: z.string(), timeUs: int, kind: z.string(), target: z.string(), detail: z.string() }))
+      .describe('The faults applied, in order (the first 1000): when, which kind, what it hit.'),
+  }).nullable().describe('The fault plan as it applied; null when the scenario has none or did not run.'),
   decisionFingerprint: sha256.nullable().describe('SHA-256 of the journal without market data and transport records (requests, responses, retries, breaker, failover, rejected data): what was decided. Equal on the direct and the provider path when no fault is injected.'),
   journalRecords: int.nonnegative().nullable(),
   events: int.nonnegative().nullable().describe('Kernel events processed.'),

@@ -80,3 +80,23 @@ export function openSources(decls: readonly SourceDecl[], scenarioDir: string, s
     return overlays.length === 0 ? source : applyOverlays(source, overlays, rng.stream('faults'));
   });
 }
+
+/** The first and last event times of the scenario's market (read once more, for fault windows). */
+export async function marketBoundsUs(decls: readonly SourceDecl[], scenarioDir: string, seed: number): Promise<{ firstUs: number; lastUs: number }> {
+  let firstUs = Number.POSITIVE_INFINITY;
+  let lastUs = Number.NEGATIVE_INFINITY;
+  for (const source of openSources(decls, scenarioDir, seed)) {
+    try {
+      for (let b = await source.next(); b !== null; b = await source.next()) {
+        if (b.length === 0) continue;
+        const first = b.type === 'bar' ? b.openTimeUs[0]! : b.timeUs[0]!;
+        const last = b.type === 'bar' ? b.closeTimeUs[b.length - 1]! : b.timeUs[b.length - 1]!;
+        if (first < firstUs) firstUs = first;
+        if (last > lastUs) lastUs = last;
+      }
+    } finally {
+      await source.close?.();
+    }
+  }
+  return { firstUs, lastUs };
+}

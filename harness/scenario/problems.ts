@@ -85,3 +85,13 @@ export function didYouMean(unknown: string, known: readonly string[]): string | 
   }
   return best;
 }
+
+/** Bad input found while running (a fault window outside the data): carries its located problem. */
+export class ScenarioInputError extends Error {
+  readonly problem: ScenarioProblem;
+  constructor(problem: ScenarioProblem) {
+    super(problem.message);
+    this.name = 'ScenarioInputError';
+    this.problem = problem;
+  }
+}

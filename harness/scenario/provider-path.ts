@@ -5,11 +5,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { ProviderFault } from '../chaos/providers/transport.ts';
 import {
   loadRecording, openProviderRun, providerBaseUrl, ProviderTimeline, saveRecording, type ProviderRun, type ProviderSpec, type RecordedExchange,
 } from '../chaos/providers/index.ts';
 import {
-  DIALECTS, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
+  DIALECTS, type FaultRecorder, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
 } from '../../engine/index.ts';
 import { RngRegistry } from './engine-parts.ts';
 import { openSources, type SourceDecl } from './market.ts';
@@ -21,6 +22,8 @@ export interface ProviderPath {
   readonly dataClient: (ctx: DataClientContext) => PullDataClient;
   /** The client, once the run has made it (its counters feed the report's metrics). */
   client(): ProviderDataClient | null;
+  /** The transport's counters (requests inside a Retry-After window). */
+  requestsInRetryAfter(): number;
   close(): void;
   /** Writes each provider's recorded exchanges (when opened to record) to the path `pathOf` gives. */
   saveRecordings(pathOf: (provider: string) => string): void;
@@ -36,7 +39,14 @@ function spec(p: ProviderConfig, scenarioDir: string): ProviderSpec {
 }
 
 /** Null for the direct path (no `providers:`). */
-export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number, record = false): Promise<ProviderPath | null> {
+export interface ProviderPathOptions {
+  readonly record?: boolean;
+  readonly faults?: readonly ProviderFault[];
+  readonly recorder?: () => FaultRecorder | null;
+}
+
+export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number, options: ProviderPathOptions = {}): Promise<ProviderPath | null> {
+  const record = options.record === true;
   const providers = resolveProviders(scenario.providers);
   if (providers.length === 0) return null;
   const sources = openSources(decls, scenarioDir, seed);
@@ -50,6 +60,7 @@ export async function openProviderPath(scenario: Scenario, decls: readonly Sourc
   const recorded: RecordedExchange[] = [];
   const run: ProviderRun = openProviderRun({
     providers: providers.map((p) => spec(p, scenarioDir)), timeline, rng: new RngRegistry(seed), ...(record ? { record: (x: RecordedExchange) => { recorded.push(x); } } : {}),
+    ...(options.faults === undefined ? {} : { faults: options.faults }), ...(options.recorder === undefined ? {} : { recorder: options.recorder }),
   });
   const endpoints: ProviderEndpoint[] = providers.map((p) => ({
     name: p.name, baseUrl: providerBaseUrl(p.name), dialect: p.dialect, auth: providerAuth(p), pollIntervalUs: p.pollInterval,
@@ -62,6 +73,7 @@ export async function openProviderPath(scenario: Scenario, decls: readonly Sourc
       kernel: ctx.kernel, clock: ctx.clock, journal: ctx.journal, rng: ctx.rng,
     })),
     client: () => client,
+    requestsInRetryAfter: () => run.counters().requestsInRetryAfter,
     close: () => run.close(),
     saveRecordings: (pathOf) => {
       for (const p of providers) {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { CsvSyntaxError, formatTimeUs, MarketDataError, NumericRangeError } from './engine-parts.ts';
 import { displayPath } from './load.ts';
 import { RecordingError } from '../chaos/providers/index.ts';
-import type { ScenarioProblem } from './problems.ts';
+import { ScenarioInputError, type ScenarioProblem } from './problems.ts';
 
 /** The problem an error stands for when it is bad input; null when it is a bug. */
 export function badInputProblem(e: unknown, where: { readonly scenarioFile: string; readonly dataDir: string; readonly cwd: string }): ScenarioProblem | null {
@@ -24,6 +24,7 @@ export function badInputProblem(e: unknown, where: { readonly scenarioFile: stri
       const what = fileLevel ? `${issue.reason}: ${issue.detail}` : `column ${issue.column}: ${issue.reason}: ${issue.detail} (bad-row policy: ${issue.action === 'rejected' ? 'reject' : issue.action})`;
       return { file: displayPath(resolve(dataDir, issue.file), cwd), line: issue.line, column: 1, path: '', message: what };
     }
+    if (c instanceof ScenarioInputError) return c.problem;
     if (c instanceof RecordingError) return { file: displayPath(resolve(dataDir, c.file), cwd), line: 1, column: 1, path: c.field, message: c.message };
     if (c instanceof CsvSyntaxError) return { file: displayPath(resolve(dataDir, c.file), cwd), line: c.line, column: 1, path: '', message: c.message };
     const code = (c as NodeJS.ErrnoException).code;

@@ -16,8 +16,11 @@ import {
 } from './engine-parts.ts';
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
-import { csvPath, marketSources, openSources } from './market.ts';
-import { openProviderPath } from './provider-path.ts';
+import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
+import { openProviderPath, type ProviderPath } from './provider-path.ts';
+import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
+import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
+import { formatPath, ScenarioInputError } from './problems.ts';
 import type { ProviderDataClient } from '../../engine/index.ts';
 import { effectiveInstruments } from './semantic.ts';
 
@@ -71,6 +74,8 @@ export type ScenarioMetrics = Record<string, MetricValue>;
 export interface ScenarioRunResult {
   readonly seed: number;
   readonly dataPath: 'direct' | 'providers';
+  /** The fault plan as it applied; null without one. */
+  readonly faults: { total: number; byKind: Record<string, number>; list: { time: string; timeUs: number; kind: string; target: string; detail: string }[] } | null;
   readonly fingerprint: string;
   readonly decisionFingerprint: string;
   readonly journalRecords: number;
@@ -123,7 +128,23 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     const path = csvPath(d.csv!, loaded.dir);
     return { file: displayPath(path, cwd), sha256: await sha256File(path) };
   }));
-  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, options.recordProviders !== undefined);
+  // The fault plan, resolved against the market's own bounds (a window outside them is bad input).
+  let plan: FaultPlan = { provider: [], venue: [], clock: [] };
+  if ((s.faults ?? []).length > 0) {
+    const { firstUs, lastUs } = await marketBoundsUs(decls, loaded.dir, options.seed);
+    const resolved = resolveFaultPlan(s.faults!, firstUs, lastUs);
+    const first = resolved.problems[0];
+    if (first !== undefined) {
+      const at = loaded.locate(first.path);
+      throw new ScenarioInputError({ file: loaded.file, line: at.line, column: at.column, path: formatPath(first.path), message: first.message });
+    }
+    plan = resolved.plan;
+  }
+  let chaos: ChaosExtension | null = null;
+  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, {
+    record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null,
+  });
+  chaos = chaosExtension({ clock: plan.clock, client: () => providerPath?.client() ?? null, maxStalenessUs: s.stack.dataClient.maxStaleness });
   const sources = openSources(decls, loaded.dir, options.seed);
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
@@ -158,6 +179,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
     ...(providerPath === null ? {} : { fetch: providerPath.fetch, dataClient: providerPath.dataClient }),
+    extensions: [chaos],
     });
   } finally {
     providerPath?.close();
@@ -168,6 +190,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const metricWarnings: ScenarioWarning[] = [];
   const reportable = reportableMetrics({
     ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
+    ...chaosMetrics(result, chaos, providerPath), duplicateOrders: null,
   });
   const metrics: ScenarioMetrics = reportable.metrics;
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
@@ -176,6 +199,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   return {
     seed: options.seed,
     dataPath: providerPath === null ? 'direct' : 'providers',
+    faults: (s.faults ?? []).length === 0 ? null : {
+      total: result.faults.total, byKind: result.faults.byKind,
+      list: result.faults.list.map((f) => ({ time: formatTimeUs(f.timeUs), timeUs: f.timeUs, kind: f.kind, target: f.target, detail: f.detail })),
+    },
     fingerprint: result.fingerprint,
     decisionFingerprint: result.decisionFingerprint,
     journalRecords: result.journalRecords,
@@ -241,6 +268,16 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
 function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
   const c = stack?.riskCounters() ?? null;
   return { riskRejections: c?.rejections ?? null, dailyLossHalts: c?.dailyLossHalts ?? null, killSwitchTrips: c?.killSwitchTrips ?? null };
+}
+
+/** The chaos counters gates read: faults applied, orders on stale data, Retry-After respected. */
+function chaosMetrics(r: BacktestResult, chaos: ChaosExtension, providerPath: ProviderPath | null): ScenarioMetrics {
+  return {
+    faultsApplied: r.faults.total,
+    ordersOnStaleData: providerPath === null ? null : chaos.counters.ordersOnStaleData,
+    requestsInRetryAfter: providerPath === null ? null : providerPath.requestsInRetryAfter(),
+    breakerCloses: providerPath?.client()?.counters.breakerCloses ?? null,
+  };
 }
 
 /** What the data client did on the provider path; null on the direct path. */

@@ -4,13 +4,14 @@
  * scenario (name, seed, market choice, gates). Field descriptions become the committed JSON
  * Schema (schemas/scenario.schema.json) that editors use to complete and check files.
  *
- * Room for later sections: `faults` and `properties` are reserved keys (rejected today with a
+ * Room for later sections: `properties` is a reserved key (rejected today with a
  * message saying so); later gate kinds go in `gates`. Overlays belong to the market source they
  * wrap (`market.overlays`, or each of `market.sources[i].overlays`).
  */
 import { z } from 'zod';
 import { GateSchema } from '../gates/schema.ts';
 import { ProvidersSchema } from './providers-schema.ts';
+import { FaultsSchema } from '../chaos/faults/schema.ts';
 import {
   CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
@@ -107,7 +108,7 @@ export const ScenarioSchema = z.strictObject({
   venue: VenueSchema.prefault({}),
   metrics: MetricsOptionsSchema.prefault({}),
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
-  faults: reserved('fault plans (the chaos catalogue)'),
+  faults: FaultsSchema,
   properties: reserved('properties (invariants checked during the run)'),
 }).describe('A Gauntlet scenario: a market, a stack under test, a venue, a seed and the gates the run must pass.');
 

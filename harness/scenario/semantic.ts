@@ -3,6 +3,7 @@
  * instrument at the same price precision, agents name declared instruments, ids and gate names
  * are unique, CSV files exist. Each problem carries the field path it is about.
  */
+import { resolveProviders } from './providers-schema.ts';
 import { accessSync, constants, statSync } from 'node:fs';
 import { gateName } from '../gates/schema.ts';
 import { marketSources, csvPath } from './market.ts';
@@ -68,6 +69,16 @@ export function semanticProblems(scenario: Scenario, scenarioDir: string): Seman
     }
   });
   problems.push(...constructionProblems(scenario));
+  const providerNames = resolveProviders(scenario.providers).map((p) => p.name);
+  if (new Set(providerNames).size !== providerNames.length) problems.push({ path: ['providers'], message: 'provider names must be unique' });
+  (scenario.faults ?? []).forEach((f, i) => {
+    if (!('provider' in f)) return;
+    if (providerNames.length === 0) {
+      problems.push({ path: ['faults', i, 'kind'], message: `${f.kind} hits a provider, but this scenario reads market data directly (add providers:, e.g. providers: standard)` });
+    } else if (!providerNames.includes(f.provider)) {
+      problems.push({ path: ['faults', i, 'provider'], message: `no provider '${f.provider}' in providers: (${providerNames.join(', ')})` });
+    }
+  });
   const names = new Set<string>();
   scenario.gates.forEach((g, i) => {
     const name = gateName(g);

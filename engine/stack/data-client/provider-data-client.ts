@@ -52,6 +52,7 @@ export interface DataClientCounters {
   failovers: number;
   giveUps: number;
   breakerOpens: number;
+  breakerCloses: number;
   payloadRejections: number;
   staleRejections: number;
   skewRejections: number;
@@ -67,6 +68,8 @@ class Breaker {
   failures = 0;
   openUntilUs = 0;
   trialInFlight = false;
+  /** A Retry-After the provider gave: no request to it before this (stack clock). */
+  retryAfterUntilUs = Number.NEGATIVE_INFINITY;
 }
 
 interface Stream {
@@ -108,7 +111,7 @@ export class ProviderDataClient implements DataClient {
   private started = false;
   private requestSeq = 0;
   readonly counters: DataClientCounters = {
-    requests: 0, failures: 0, retries: 0, failovers: 0, giveUps: 0, breakerOpens: 0, payloadRejections: 0,
+    requests: 0, failures: 0, retries: 0, failovers: 0, giveUps: 0, breakerOpens: 0, breakerCloses: 0, payloadRejections: 0,
     staleRejections: 0, skewRejections: 0, duplicates: 0, lateResponses: 0, itemsDelivered: 0,
   };
   private readonly p: ProviderDataClientParams;
@@ -163,6 +166,17 @@ export class ProviderDataClient implements DataClient {
     return wait + this.p.config.timeout + this.p.config.maxStaleness;
   }
 
+  /** Time of the newest item delivered for an instrument on any stream, or null (none yet). */
+  newestDataTimeUs(instrumentId: string): number | null {
+    let newest: number | null = null;
+    for (const s of this.streams) {
+      if (s.instrument.id !== instrumentId || s.latest === null) continue;
+      const t = itemTimeUs(s.kind, s.latest);
+      if (newest === null || t > newest) newest = t;
+    }
+    return newest;
+  }
+
   /** The latest item delivered on a stream (the client's cache), or null. */
   latest(kind: StreamKind, instrumentId: string): AnyItem | null {
     return this.streams.find((s) => s.kind === kind && s.instrument.id === instrumentId)?.latest ?? null;
@@ -170,6 +184,7 @@ export class ProviderDataClient implements DataClient {
 
   private async loop(stream: Stream): Promise<void> {
     let giveUps = 0;
+    let idle = 0;
     while (!this.stopped) {
       const items = await this.poll(stream);
       if (this.stopped) return;
@@ -181,8 +196,18 @@ export class ProviderDataClient implements DataClient {
         continue;
       }
       giveUps = 0;
-      await this.deliver(stream, items);
+      const fresh = await this.deliver(stream, items);
+      // Items but nothing new (duplicates, frozen or skewed times): the provider would answer the
+      // same at once, so wait, longer each time, before asking again.
+      if (items.length > 0 && fresh === 0) await this.p.kernel.sleep(this.idleGapUs(idle++));
+      else idle = 0;
     }
+  }
+
+  /** Exponential, without jitter: initial backoff doubling to the largest. */
+  private idleGapUs(n: number): number {
+    const { initial, max } = this.p.config.backoff;
+    return Math.max(1, Math.min(max, initial * 2 ** Math.min(n, 40)));
   }
 
   /** One poll through the failover order; null when every provider failed it. */
@@ -215,6 +240,7 @@ export class ProviderDataClient implements DataClient {
         }
         this.failed(provider);
         if (!r.retryable || attempt === config.retries || provider.breaker.state === 'open') break;
+        if (r.retryAfterUs !== null) provider.breaker.retryAfterUntilUs = this.now() + r.retryAfterUs;
         const delayUs = r.retryAfterUs ?? this.backoffUs(attempt);
         this.counters.retries++;
         journal.record('providerRetry', this.now(), provider.endpoint.name, stream.name, attempt + 1, delayUs, r.reason);
@@ -295,12 +321,14 @@ export class ProviderDataClient implements DataClient {
     return null;
   }
 
-  private async deliver(stream: Stream, items: readonly AnyItem[]): Promise<void> {
+  /** Hands the new items to the subscribers; returns how many were new (not duplicates). */
+  private async deliver(stream: Stream, items: readonly AnyItem[]): Promise<number> {
     const { journal, config, clock } = this.p;
+    let fresh = 0;
     const provider = stream.lastProvider;
     const n = Math.min(items.length, ITEMS_PER_RESPONSE_MAX);
     for (let i = 0; i < n; i++) {
-      if (this.stopped) return;
+      if (this.stopped) return fresh;
       const item = items[i]!;
       const t = itemTimeUs(stream.kind, item);
       const now = clock.nowUs();
@@ -310,6 +338,7 @@ export class ProviderDataClient implements DataClient {
         continue;
       }
       stream.watermarkUs = t;
+      fresh++;
       if (now - t > config.maxStaleness) {
         this.counters.staleRejections++;
         journal.record('staleRejected', this.now(), provider, stream.name, t, now - t);
@@ -325,6 +354,7 @@ export class ProviderDataClient implements DataClient {
       const r = this.push(stream, item);
       if (r !== undefined) await r;
     }
+    return fresh;
   }
 
   private push(stream: Stream, item: AnyItem): void | Promise<void> {
@@ -356,6 +386,7 @@ export class ProviderDataClient implements DataClient {
 
   private allow(provider: Provider): boolean {
     const b = provider.breaker;
+    if (this.now() < b.retryAfterUntilUs) return false; // it asked us to wait: go elsewhere or wait
     if (b.state === 'closed') return true;
     if (b.state === 'open') {
       if (this.now() < b.openUntilUs) return false;
@@ -369,7 +400,10 @@ export class ProviderDataClient implements DataClient {
     const b = provider.breaker;
     b.failures = 0;
     b.trialInFlight = false;
-    if (b.state !== 'closed') this.transition(provider, 'closed');
+    if (b.state !== 'closed') {
+      this.counters.breakerCloses++;
+      this.transition(provider, 'closed');
+    }
   }
 
   private failed(provider: Provider): void {
@@ -390,12 +424,15 @@ export class ProviderDataClient implements DataClient {
     this.p.journal.record('breaker', this.now(), provider.endpoint.name, to);
   }
 
-  /** Microseconds until the first open circuit may be tried again (0 when one is closed). */
+  /** Microseconds until some provider may be asked again (open circuits, Retry-After windows); 0 when one may now. */
   private waitForOpenCircuits(): number {
     let soonest = Number.POSITIVE_INFINITY;
+    const now = this.now();
     for (const p of this.providers) {
-      if (p.breaker.state !== 'open') return 0;
-      soonest = Math.min(soonest, p.breaker.openUntilUs - this.now());
+      const b = p.breaker;
+      const until = Math.max(b.state === 'open' ? b.openUntilUs : now, b.retryAfterUntilUs);
+      if (until <= now) return 0;
+      soonest = Math.min(soonest, until - now);
     }
     return Math.max(0, soonest);
   }
