@@ -327,17 +327,21 @@ export class ProviderDataClient implements DataClient {
     let fresh = 0;
     const provider = stream.lastProvider;
     const n = Math.min(items.length, ITEMS_PER_RESPONSE_MAX);
+    // Items of one instant come together in one response: an item at the watermark is new only
+    // right after the item before it in this response was taken.
+    let taken = -2;
     for (let i = 0; i < n; i++) {
       if (this.stopped) return fresh;
       const item = items[i]!;
       const t = itemTimeUs(stream.kind, item);
       const now = clock.nowUs();
-      if (stream.watermarkUs !== null && t <= stream.watermarkUs && !(t === stream.watermarkUs && i > 0 && itemTimeUs(stream.kind, items[i - 1]!) === t)) {
+      if (stream.watermarkUs !== null && (t < stream.watermarkUs || (t === stream.watermarkUs && taken !== i - 1))) {
         this.counters.duplicates++;
         journal.record('duplicateData', this.now(), provider, stream.name, t);
         continue;
       }
       stream.watermarkUs = t;
+      taken = i;
       fresh++;
       if (now - t > config.maxStaleness) {
         this.counters.staleRejections++;
