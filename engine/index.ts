@@ -37,7 +37,7 @@ export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type Late
 
 export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
-export { ProviderDataClient, type DataClientCounters, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
+export { ProviderDataClient, type DataClientCounters, type DataClientFlaws, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
 export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
 export * from './stack/data-client/dialects/index.ts';
 export { durationSchema, durationUs } from './kernel/duration.ts';

@@ -10,7 +10,7 @@ import {
   loadRecording, openProviderRun, providerBaseUrl, ProviderTimeline, saveRecording, type ProviderRun, type ProviderSpec, type RecordedExchange,
 } from '../chaos/providers/index.ts';
 import {
-  DIALECTS, type FaultRecorder, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
+  DIALECTS, type DataClientFlaws, type FaultRecorder, ProviderDataClient, type DataClientContext, type FetchFn, type ProviderEndpoint, type PullDataClient,
 } from '../../engine/index.ts';
 import { RngRegistry } from './engine-parts.ts';
 import { openSources, type SourceDecl } from './market.ts';
@@ -43,6 +43,8 @@ export interface ProviderPathOptions {
   readonly record?: boolean;
   readonly faults?: readonly ProviderFault[];
   readonly recorder?: () => FaultRecorder | null;
+  /** Deliberately broken client variants (tests that prove chaos gates catch them). */
+  readonly flaws?: DataClientFlaws;
 }
 
 export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number, options: ProviderPathOptions = {}): Promise<ProviderPath | null> {
@@ -70,7 +72,7 @@ export async function openProviderPath(scenario: Scenario, decls: readonly Sourc
     fetch: run.transport,
     dataClient: (ctx) => (client = new ProviderDataClient({
       providers: endpoints, dialects: DIALECTS, config: scenario.stack.dataClient, instruments: ctx.instruments,
-      kernel: ctx.kernel, clock: ctx.clock, journal: ctx.journal, rng: ctx.rng,
+      kernel: ctx.kernel, clock: ctx.clock, journal: ctx.journal, rng: ctx.rng, ...(options.flaws === undefined ? {} : { flaws: options.flaws }),
     })),
     client: () => client,
     requestsInRetryAfter: () => run.counters().requestsInRetryAfter,

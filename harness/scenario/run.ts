@@ -21,7 +21,7 @@ import { openProviderPath, type ProviderPath } from './provider-path.ts';
 import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
 import { formatPath, ScenarioInputError } from './problems.ts';
-import type { ProviderDataClient } from '../../engine/index.ts';
+import type { DataClientFlaws, ProviderDataClient } from '../../engine/index.ts';
 import { effectiveInstruments } from './semantic.ts';
 
 export interface RunOptions {
@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly stack?: (instruments: readonly Instrument[], rng: RngRegistry) => TradingStack;
   /** Receives the run's journal bytes (the canonical encoding whose SHA-256 is the fingerprint). */
   readonly journalSink?: JournalSink;
+  /** Deliberately broken data-client variants (tests proving that chaos gates catch a broken stack). */
+  readonly dataClientFlaws?: DataClientFlaws;
   /** Provider path: records what each provider answered, saved after the run at the path this gives. */
   readonly recordProviders?: (provider: string) => string;
   /** Stops the run (it rejects with the signal's reason), checked between batches of events. */
@@ -143,6 +145,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let chaos: ChaosExtension | null = null;
   const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, {
     record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null,
+    ...(options.dataClientFlaws === undefined ? {} : { flaws: options.dataClientFlaws }),
   });
   chaos = chaosExtension({ clock: plan.clock, client: () => providerPath?.client() ?? null, maxStalenessUs: s.stack.dataClient.maxStaleness });
   const sources = openSources(decls, loaded.dir, options.seed);

@@ -42,6 +42,17 @@ export interface ProviderDataClientParams {
   readonly journal: Journal;
   /** The 'data-client' stream: backoff jitter. */
   readonly rng: Rng;
+  /**
+   * Deliberately broken variants, for tests that prove chaos gates catch a broken client: no
+   * failover (the primary only), Retry-After ignored, no duplicate, staleness or skew checks.
+   */
+  readonly flaws?: DataClientFlaws;
+}
+
+export interface DataClientFlaws {
+  readonly noFailover?: boolean;
+  readonly ignoreRetryAfter?: boolean;
+  readonly noDataChecks?: boolean;
 }
 
 /** What the client did, for metrics and gates. */
@@ -215,7 +226,7 @@ export class ProviderDataClient implements DataClient {
     const { config, journal } = this.p;
     let attempts = 0;
     let lastReason = 'no provider available (all circuits open)';
-    for (const provider of this.providers) {
+    for (const provider of this.p.flaws?.noFailover === true ? this.providers.slice(0, 1) : this.providers) {
       if (stream.notServedBy.has(provider.endpoint.name)) continue;
       for (let attempt = 0; attempt <= config.retries; attempt++) {
         if (this.stopped) return [];
@@ -240,8 +251,9 @@ export class ProviderDataClient implements DataClient {
         }
         this.failed(provider);
         if (!r.retryable || attempt === config.retries || provider.breaker.state === 'open') break;
-        if (r.retryAfterUs !== null) provider.breaker.retryAfterUntilUs = this.now() + r.retryAfterUs;
-        const delayUs = r.retryAfterUs ?? this.backoffUs(attempt);
+        const retryAfterUs = this.p.flaws?.ignoreRetryAfter === true ? null : r.retryAfterUs;
+        if (retryAfterUs !== null) provider.breaker.retryAfterUntilUs = this.now() + retryAfterUs;
+        const delayUs = retryAfterUs ?? this.backoffUs(attempt);
         this.counters.retries++;
         journal.record('providerRetry', this.now(), provider.endpoint.name, stream.name, attempt + 1, delayUs, r.reason);
         await this.p.kernel.sleep(delayUs);
@@ -335,7 +347,8 @@ export class ProviderDataClient implements DataClient {
       const item = items[i]!;
       const t = itemTimeUs(stream.kind, item);
       const now = clock.nowUs();
-      if (stream.watermarkUs !== null && (t < stream.watermarkUs || (t === stream.watermarkUs && taken !== i - 1))) {
+      const checks = this.p.flaws?.noDataChecks !== true;
+      if (checks && stream.watermarkUs !== null && (t < stream.watermarkUs || (t === stream.watermarkUs && taken !== i - 1))) {
         this.counters.duplicates++;
         journal.record('duplicateData', this.now(), provider, stream.name, t);
         continue;
@@ -343,12 +356,12 @@ export class ProviderDataClient implements DataClient {
       stream.watermarkUs = t;
       taken = i;
       fresh++;
-      if (now - t > config.maxStaleness) {
+      if (checks && now - t > config.maxStaleness) {
         this.counters.staleRejections++;
         journal.record('staleRejected', this.now(), provider, stream.name, t, now - t);
         continue;
       }
-      if (t - now > config.maxSkew) {
+      if (checks && t - now > config.maxSkew) {
         this.counters.skewRejections++;
         journal.record('skewRejected', this.now(), provider, stream.name, t, t - now);
         continue;

@@ -1,0 +1,27 @@
+// The chaos scenarios prove something only if a broken stack fails them. Each story scenario runs
+// here with the reference data client (its gates pass) and with a deliberately broken variant
+// (the gate that guards against that flaw fails).
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../../cli/cli-helpers.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
+import { runScenario } from '../../scenario/run.ts';
+import type { DataClientFlaws } from '../../../engine/index.ts';
+
+async function failedGates(file: string, flaws?: DataClientFlaws): Promise<string[]> {
+  const r = loadScenarioFile(file, REPO);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  const run = await runScenario(r.loaded, { seed: r.loaded.scenario.seed, cwd: REPO, ...(flaws === undefined ? {} : { dataClientFlaws: flaws }) });
+  return run.gates.filter((g) => !g.pass).map((g) => g.name);
+}
+
+describe('chaos stories catch a broken data client', () => {
+  it.each([
+    ['scenarios/chaos/provider-401-storm.yaml', { noFailover: true }, 'providerFailovers min'],
+    ['scenarios/chaos/provider-429-retry-after.yaml', { ignoreRetryAfter: true }, 'requestsInRetryAfter max'],
+    ['scenarios/chaos/provider-frozen.yaml', { noDataChecks: true }, 'ordersOnStaleData max'],
+    ['scenarios/chaos/provider-skew.yaml', { noDataChecks: true }, 'skewRejections min'],
+  ] as const)('%s: passes with the reference client, fails with %j', async (file, flaws, gate) => {
+    expect(await failedGates(file)).toEqual([]);
+    expect(await failedGates(file, flaws)).toContain(gate);
+  }, 60_000);
+});
