@@ -114,3 +114,29 @@ describe('providers: in a scenario file', () => {
     expect(v.code).toBe(2);
   });
 });
+
+describe('faults: in a scenario file', () => {
+  const base = readFileSync(join(REPO, 'scenarios/chaos/provider-403.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/, '');
+  const withFaults = (block: string, providers = true): string => {
+    const text = base.replace(/^faults:\n(?: {2}- .*\n)+/m, `${block}\n`);
+    return providers ? text : text.replace(/^providers:\n(?: {2}- .*\n)+/m, '');
+  };
+  it.each([
+    ['an unknown provider', "faults:\n  - { kind: provider-reset, provider: gamma }", true, 'faults[0].provider', /no provider 'gamma'/],
+    ['a provider fault on the direct path', 'faults:\n  - { kind: provider-reset, provider: alpha }', false, 'faults[0].kind', /reads market data directly/],
+    ['a window outside the data', "faults:\n  - { kind: provider-reset, provider: alpha, window: { from: '2031-01-01T00:00:00Z' } }", true, 'faults[0].window.from', /after the market's last event/],
+    ['a probability of 1.5', 'faults:\n  - { kind: provider-reset, provider: alpha, probability: 1.5 }', true, 'faults[0].probability', /1/],
+    ['an unknown kind', 'faults:\n  - { kind: provider-gremlins, provider: alpha }', true, 'faults[0].kind', /provider-reset/],
+  ] as const)('%s exits 2 naming file, line, column and field', (_what, block, providers, field, message) => {
+    const dir = tempDir('faults-bad');
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, withFaults(block, providers));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('- { kind:')) + 1;
+    const r = cli(['run', file, '--out', join(dir, 'out')]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    const text = r.stdout + r.stderr;
+    expect(text).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+`));
+    expect(text).toContain(field);
+    expect(text).toMatch(message);
+  });
+});
