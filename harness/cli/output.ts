@@ -7,7 +7,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { ScenarioReport } from '../report/schema.ts';
-import { riskText } from '../report/risk-text.ts';
+import { faultText, riskText } from '../report/risk-text.ts';
 import { formatProblem } from '../scenario/problems.ts';
 
 export interface OutputOptions {
@@ -125,6 +125,8 @@ export class Output {
       parts.push(`gates ${passed}/${s.gates.length}`, `equity ${s.metrics.finalEquity?.toFixed(2) ?? 'null'}`, `trades ${s.metrics.trades ?? 'null'}`);
       const risk = riskText(s);
       if (risk !== '') parts.push(this.style('yellow', risk));
+      const faults = faultText(s);
+      if (faults !== '') parts.push(this.style('yellow', faults));
     } else if (s.status === 'invalid') {
       parts.push(`${s.problems.length} problem(s)`);
     }

@@ -5,7 +5,7 @@
  */
 import { describeThreshold } from '../gates/evaluate.ts';
 import { definitionsTable } from './metric-docs.ts';
-import { riskText } from './risk-text.ts';
+import { faultText, riskText } from './risk-text.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
 const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: '❌', invalid: '⛔', error: '💥', 'not-run': '⏸️' };
@@ -43,6 +43,9 @@ function scenarioSection(s: ScenarioReport): string[] {
   if (s.fingerprint !== null) facts.push(`fingerprint \`${s.fingerprint.slice(0, 16)}\``);
   const risk = riskText(s);
   if (risk !== '') facts.push(`**risk: ${cell(risk)}**`);
+  const faults = faultText(s);
+  if (faults !== '') facts.push(cell(faults));
+  if (s.dataPath === 'providers') facts.push('provider path');
   lines.push(facts.join(' · '), '');
   if (s.description !== null) lines.push(`_${cell(s.description)}_`, '');
   if (s.status === 'invalid') {

@@ -10,3 +10,10 @@ export function riskText(s: ScenarioReport): string {
   if ((m.killSwitchTrips ?? 0) > 0) parts.push('kill switch tripped');
   return parts.join(', ');
 }
+
+/** The faults a run applied, by kind ("provider-status x14, venue-lost-ack x3"); '' without a fault plan. */
+export function faultText(s: ScenarioReport): string {
+  if (s.faults === null) return '';
+  const kinds = Object.entries(s.faults.byKind).sort(([a], [b]) => a.localeCompare(b));
+  return kinds.length === 0 ? 'no fault applied' : `faults ${kinds.map(([k, n]) => `${k} x${n}`).join(', ')}`;
+}
