@@ -165,9 +165,10 @@ export interface BacktestResult {
   faults: { total: number; byKind: Record<string, number>; list: AppliedFault[] };
   /**
    * The venue's idempotency counters: orders booked under a client order id it had already
-   * accepted (0 unless idempotency broke), and resends of known ids it answered with a status.
+   * accepted (0 unless idempotency broke), resends of known ids it answered with a status, and
+   * orders booked (more than the stack's journaled orders: the stack re-sent under new ids).
    */
-  venue: { duplicateOrders: number; resends: number };
+  venue: { duplicateOrders: number; resends: number; ordersBooked: number };
 }
 
 function isLatencyModel(x: LatencyModelConfig | LatencyModel): x is LatencyModel {
@@ -519,6 +520,6 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     dataIssues: params.sources.flatMap((s) => [...s.issues]),
     barIntervalUs: bar,
     faults: { total: faults.total, byKind: { ...faults.byKind }, list: [...faults.list] },
-    venue: { duplicateOrders: engine.venue.duplicateOrders, resends: engine.venue.resends },
+    venue: { duplicateOrders: engine.venue.duplicateOrders, resends: engine.venue.resends, ordersBooked: engine.venue.ordersBooked },
   };
 }

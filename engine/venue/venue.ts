@@ -88,6 +88,7 @@ export class SimulatedVenue implements VenueApi {
   private readonly arrival = { lostAck: false, capRaw: -1 };
   private duplicates = 0;
   private resent = 0;
+  private booked = 0;
 
   constructor(params: VenueParams) {
     this.p = params;
@@ -140,6 +141,11 @@ export class SimulatedVenue implements VenueApi {
    */
   get duplicateOrders(): number {
     return this.duplicates;
+  }
+
+  /** New orders the venue booked (accepted or rejected), one per client order id. */
+  get ordersBooked(): number {
+    return this.booked;
   }
 
   /** Submits of a known client order id (retries), answered with the order's status. */
@@ -208,6 +214,7 @@ export class SimulatedVenue implements VenueApi {
     const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
     this.book.orders.set(order.clientOrderId, s);
     this.book.forgetOldFinished();
+    this.booked++;
     const f = this.faults;
     const a = this.arrival;
     const why = orderProblem(order, this.p.instruments) ?? (this.halted(order.instrumentIndex, now) ? HALTED : null)
