@@ -28,6 +28,8 @@ export { Ledger, type LedgerState, type LedgerSummary, type PositionState } from
 export type { OrderRequest, OrderType, TimeInForce, Side, ExecutionReport, FillReport, StatusReport, OrderStatus } from './venue/orders.ts';
 export { SimulatedVenue } from './venue/venue.ts';
 export * from './venue/venue-api.ts';
+export { VENUE_FAULT_KINDS, DEFAULT_REJECT_REASON, PARTIAL_FILL_CANCEL_REASON, validateVenueFaults, type VenueFault, type VenueFaultKind, type VenueFaultParams, type VenueFaultSink } from './venue/faults.ts';
+export { VENUE_TRANSITIONS, IllegalVenueTransitionError } from './venue/order-lifecycle.ts';
 export { VenueModelsSchema, createVenueModels, type VenueModelsConfig } from './venue/models/venue-models.ts';
 export { OhlcPathFillModel, FillModelSchema, type FillModel } from './venue/models/fill-models.ts';
 export { SlippageModelSchema, createSlippageModel, type SlippageModel } from './venue/models/slippage-models.ts';

@@ -30,6 +30,7 @@ import { haltWindowsOf } from '../market/overlays/overlay.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../venue/orders.ts';
 import type { VenueApi } from '../venue/venue-api.ts';
 import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
+import type { VenueFault, VenueFaultParams } from '../venue/faults.ts';
 
 export interface AccountConfig {
   currency: string;
@@ -62,6 +63,8 @@ export interface BacktestParams {
    * windows of the sources (the halt overlay) are added to these.
    */
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
+  /** Venue faults of the run's fault plan (chaos). Draws come from the run's 'faults.venue' stream only. */
+  venueFaults?: readonly VenueFault[];
   journalSink?: JournalSink;
   budget?: RunBudget;
   /** Record equity after every bar (or tick) of source 0 (default true). */
@@ -163,6 +166,12 @@ export interface BacktestResult {
   barIntervalUs: number | undefined;
   /** Faults the run applied: counts by kind, and the first FAULT_LIST_MAX of them. */
   faults: { total: number; byKind: Record<string, number>; list: AppliedFault[] };
+  /**
+   * The venue's idempotency counters: orders booked under a client order id it had already
+   * accepted (0 unless idempotency broke), resends of known ids it answered with a status, and
+   * orders booked (more than the stack's journaled orders: the stack re-sent under new ids).
+   */
+  venue: { duplicateOrders: number; resends: number; ordersBooked: number };
 }
 
 function isLatencyModel(x: LatencyModelConfig | LatencyModel): x is LatencyModel {
@@ -223,7 +232,7 @@ class BacktestEngine implements MarketSink, VenueListener {
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
-    afterEvent: BacktestParams['afterEvent']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; faults: VenueFaultParams | undefined; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -241,7 +250,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.quantityScale = Float64Array.from(instruments, (i) => 10 ** i.quantityDecimals);
     this.venue = new SimulatedVenue({
       instruments, context: kernel.context, fees, latency, fill: p.fill, slippage: p.slippage, moneyDecimals: account.moneyDecimals, listener: this,
-      ...(p.calendar ? { calendar: p.calendar } : {}), ...(p.halts ? { halts: p.halts } : {}),
+      ...(p.calendar ? { calendar: p.calendar } : {}), ...(p.halts ? { halts: p.halts } : {}), ...(p.faults ? { faults: p.faults } : {}),
     });
     this.barView = { instrumentId: '', instrumentIndex: -1, openTimeUs: 0, closeTimeUs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceDecimals: 0 };
     this.tradeView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, price: 0, priceRaw: 0, size: 0, priceDecimals: 0 };
@@ -466,7 +475,10 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   const fill = params.fill ?? models.fill;
   const slippage = params.slippage ?? models.slippage;
   const account = { currency: params.account.currency, moneyDecimals, startCash: toMoney(params.account.startCash, moneyDecimals) };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, account });
+  // The fault stream is only derived when there are faults: a run without them is unchanged.
+  const venueFaults: VenueFaultParams | undefined = params.venueFaults === undefined || params.venueFaults.length === 0 ? undefined
+    : { faults: params.venueFaults, rng: rng.stream('faults.venue'), recorder: faults };
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   const stackClock = new StackClock(kernel.clock, params.stackClock);
@@ -518,5 +530,6 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     dataIssues: params.sources.flatMap((s) => [...s.issues]),
     barIntervalUs: bar,
     faults: { total: faults.total, byKind: { ...faults.byKind }, list: [...faults.list] },
+    venue: { duplicateOrders: engine.venue.duplicateOrders, resends: engine.venue.resends, ordersBooked: engine.venue.ordersBooked },
   };
 }

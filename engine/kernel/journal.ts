@@ -65,8 +65,9 @@ export const JOURNAL_KINDS = {
   skewRejected: { code: 51, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs', 'aheadUs'] },
   duplicateData: { code: 52, fields: ['timeUs', 'provider', 'stream', 'dataTimeUs'] },
   // A fault the run's fault plan applied (chaos): `fault` is its kind ('provider-status',
-  // 'venue-lost-ack'...), `target` what it hit (a provider, 'venue', 'stack', an order id).
-  faultApplied: { code: 60, fields: ['timeUs', 'fault', 'target', 'detail'] },
+  // 'venue-lost-ack'...), `faultTarget` what it hit (a provider, 'venue', 'stack', an order id).
+  // Not `target`: field encodings go by name, and signal's numeric `target` must stay a number.
+  faultApplied: { code: 60, fields: ['timeUs', 'fault', 'faultTarget', 'detail'] },
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
 
@@ -93,7 +94,7 @@ export const STRING_FIELDS: ReadonlySet<string> = new Set(['agent', 'instrument'
  * are mostly unique (order ids, reasons with numbers), so interning them would grow without bound.
  */
 export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set([
-  'clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value', 'fault', 'target', 'detail',
+  'clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value', 'fault', 'faultTarget', 'detail',
 ]);
 
 /** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */

@@ -15,6 +15,7 @@ import type { SlippageModel } from './models/slippage-models.ts';
 import type { OrderBookSnapshot } from './order-book-state.ts';
 import type { OrderChanges } from './order-validation.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from './orders.ts';
+import type { VenueFaultParams } from './faults.ts';
 
 export interface VenueListener {
   /** A fill, at the venue's instant (book it now). */
@@ -40,6 +41,8 @@ export interface VenueParams {
   slippage?: SlippageModel;
   /** Trading halts per instrument id, [fromUs, toUs) sorted and not overlapping. */
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
+  /** Venue faults (chaos) with their random stream and recorder; validated at construction. Default: none. */
+  faults?: VenueFaultParams;
 }
 
 /** What the stack's execution talks to. Every call is answered by reports, after latency. */
@@ -56,4 +59,6 @@ export interface VenueState {
   readonly toStack: LinkState<ExecutionReport>;
   /** Per instrument: the last bar's [close time, close, volume] ('same-bar-close' only; null: none). */
   readonly lastBars: readonly (readonly [number, number, number] | null)[];
+  /** Venue faults: partial-fill caps of live orders as [client order id, cap]. The fault stream's position is the run's RNG state, not the venue's. */
+  readonly fillCaps?: readonly (readonly [string, number])[];
 }

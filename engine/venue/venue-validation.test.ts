@@ -49,7 +49,12 @@ describe('order validation', () => {
     k.feed([{ instrumentIndex: 0, source: tradeSource([{ timeUs: T + 1, price: 10_000 }]) }]);
     await k.run();
     expect(fillsOf(k.log, o.clientOrderId)).toEqual([[T + 1, 5, 10_000]]);
-    expect(statusesOf(k.log, o.clientOrderId)[1]).toEqual(['accepted', T, 'duplicate client order id: already known']);
+    // The resend is answered with where the order stands: a reply to the stack, not a state change.
+    expect(statusesOf(k.log, o.clientOrderId)).toEqual([['accepted', T, undefined]]);
+    expect(k.log.delivered.filter((d) => d.report.clientOrderId === o.clientOrderId).map((d) => [d.report.kind, d.report.kind === 'fill' ? '' : d.report.reason]))
+      .toEqual([['accepted', undefined], ['accepted', 'duplicate client order id: the order is accepted'], ['fill', '']]);
+    expect(k.venue.resends).toBe(1);
+    expect(k.venue.duplicateOrders).toBe(0);
   });
 });
 

@@ -31,11 +31,14 @@ import { orderProblem, replaceProblem, type OrderChanges } from './order-validat
 import { isWorkingStatus, type ExecutionReport, type FillReport, type OrderRequest, type StatusReport } from './orders.ts';
 import { DEFAULT_DAY_CALENDAR, dayOrderExpiryUs } from './time-in-force.ts';
 import type { VenueApi, VenueParams, VenueState } from './venue-api.ts';
+import { PARTIAL_FILL_CANCEL_REASON, VenueFaultPlan } from './faults.ts';
+import { moveTo } from './order-lifecycle.ts';
 
 export type { VenueOrderState } from './order-book-state.ts';
 export type { OrderChanges } from './order-validation.ts';
 export type { HaltWindow } from '../market/halts.ts';
 export type { VenueApi, VenueListener, VenueParams, VenueState } from './venue-api.ts';
+export type { VenueFault, VenueFaultKind, VenueFaultParams } from './faults.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -77,6 +80,15 @@ export class SimulatedVenue implements VenueApi {
   private epoch = 0;
   /** The fee model's parameters, reused for every fill (FeeParams says so). */
   private readonly feeParams: Mutable<FeeParams>;
+  /** Venue faults (chaos); null when the run has none, and then no fault code runs at all. */
+  private readonly faults: VenueFaultPlan | null;
+  /** Partial-fill faults: the most each hit order may fill, by client order id (live orders only). */
+  private readonly caps = new Map<string, number>();
+  /** What the fault plan decided for the order arriving now (reused). */
+  private readonly arrival = { lostAck: false, capRaw: -1 };
+  private duplicates = 0;
+  private resent = 0;
+  private booked = 0;
 
   constructor(params: VenueParams) {
     this.p = params;
@@ -84,7 +96,12 @@ export class SimulatedVenue implements VenueApi {
     this.book = new OrderBookState(n);
     this.fillModel = params.fill ?? new OhlcPathFillModel();
     const slippage = params.slippage ?? NO_SLIPPAGE;
-    const sink = { fill: (s: VenueOrderState, q: number, price: number) => this.bookFill(s, q, price), cancelRest: (s: VenueOrderState, why: string) => this.end(s, 'cancelled', why) };
+    this.faults = params.faults === undefined || params.faults.faults.length === 0 ? null : new VenueFaultPlan(params.faults, params.instruments);
+    // Only a run with faults pays for the partial-fill cap check on each fill.
+    const fill = this.faults === null
+      ? (s: VenueOrderState, q: number, price: number) => this.bookFill(s, q, price)
+      : (s: VenueOrderState, q: number, price: number) => this.bookFillCapped(s, q, price);
+    const sink = { fill, cancelRest: (s: VenueOrderState, why: string) => this.end(s, 'cancelled', why) };
     this.matcher = new Matcher({ instruments: params.instruments, book: this.book, fill: this.fillModel, slippage, sink });
     this.feeParams = { instrument: params.instruments[0]!, quantityRaw: 0, priceRaw: 0, notional: 0, moneyDecimals: params.moneyDecimals };
     this.calendar = params.calendar ?? DEFAULT_DAY_CALENDAR;
@@ -116,6 +133,26 @@ export class SimulatedVenue implements VenueApi {
     return this.book.workingCount;
   }
 
+  /**
+   * Orders booked under a client order id the venue had already accepted. The venue answers a
+   * known id with the order's status instead of booking it, so this stays 0 unless that
+   * idempotency breaks (a bug), or an id is reused after the venue forgot it (FINISHED_ORDERS_KEPT
+   * later orders). A stack that re-sends under a new id is invisible here: see resends.
+   */
+  get duplicateOrders(): number {
+    return this.duplicates;
+  }
+
+  /** New orders the venue booked (accepted or rejected), one per client order id. */
+  get ordersBooked(): number {
+    return this.booked;
+  }
+
+  /** Submits of a known client order id (retries), answered with the order's status. */
+  get resends(): number {
+    return this.resent;
+  }
+
   order(clientOrderId: string): Readonly<VenueOrderState> | undefined {
     return this.book.orders.get(clientOrderId);
   }
@@ -137,8 +174,9 @@ export class SimulatedVenue implements VenueApi {
 
   submit(order: OrderRequest): void {
     const delayUs = this.p.latency.orderLatencyUs();
-    // Every order passes here: when it reaches the venue at once (no latency), it skips the link message.
-    if (this.toVenue.arrivesNow(delayUs)) this.arrive(order);
+    // Every order passes here: when it reaches the venue at once (no latency), it skips the link
+    // message (not with faults: a disconnect may lose it, which onMessage decides).
+    if (this.faults === null && this.toVenue.arrivesNow(delayUs)) this.arrive(order);
     else this.toVenue.send({ kind: 'submit', order }, delayUs);
   }
 
@@ -160,6 +198,7 @@ export class SimulatedVenue implements VenueApi {
   }
 
   private onMessage(m: OrderMessage): void {
+    if (this.faults !== null && this.faults.messageLost(m.kind, m.kind === 'submit' ? m.order.clientOrderId : m.clientOrderId, this.now())) return;
     if (m.kind === 'submit') this.arrive(m.order);
     else if (m.kind === 'cancel') this.arriveCancel(m.clientOrderId);
     else this.arriveReplace(m.clientOrderId, m.changes);
@@ -169,28 +208,55 @@ export class SimulatedVenue implements VenueApi {
     const now = this.now();
     const known = this.book.orders.get(order.clientOrderId);
     if (known !== undefined) {
-      // Idempotent ids: a retry of a known order books nothing and repeats where it stands.
-      this.report({ kind: known.status === 'rejected' ? 'rejected' : 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now, reason: 'duplicate client order id: already known' });
+      this.answerKnown(known, now);
       return;
     }
     const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
     this.book.orders.set(order.clientOrderId, s);
     this.book.forgetOldFinished();
-    const why = orderProblem(order, this.p.instruments) ?? (this.halted(order.instrumentIndex, now) ? HALTED : null);
+    this.booked++;
+    const f = this.faults;
+    const a = this.arrival;
+    const why = orderProblem(order, this.p.instruments) ?? (this.halted(order.instrumentIndex, now) ? HALTED : null)
+      ?? (f === null ? null : f.onNewOrder(order, now, a));
     if (why !== null) {
-      s.status = 'rejected';
+      moveTo(s, 'rejected');
       this.report({ kind: 'rejected', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now, reason: why });
       return;
     }
-    s.status = 'accepted';
+    moveTo(s, 'accepted');
     if (order.timeInForce === 'DAY') {
       s.expireUs = dayOrderExpiryUs(this.calendar, now);
       this.scheduleExpiry(s);
     }
     this.book.addWorking(s);
-    this.report({ kind: 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now });
+    const ack: StatusReport = { kind: 'accepted', clientOrderId: order.clientOrderId, instrumentIndex: order.instrumentIndex, timeUs: now };
+    if (f !== null && a.lostAck) {
+      // Accepted (and journaled as such), but the report to the stack is dropped.
+      this.p.listener.onStatus(ack);
+      f.ackLost(order.clientOrderId, now);
+    } else this.report(ack);
+    if (f !== null && a.capRaw >= 0) {
+      this.caps.set(order.clientOrderId, a.capRaw);
+      // Held to nothing at all: the venue cancels it at once.
+      if (a.capRaw === 0) return this.capReached(s);
+    }
     const i = order.instrumentIndex;
     if (this.trackCloses && order.type === 'market' && this.lastBarCloseUs[i] === now && this.book.busy !== i) this.matchAtArrivalClose(i, s);
+  }
+
+  /**
+   * Idempotent client order ids: a resend of a known id books nothing; the venue answers with the
+   * order's current status (accepted while it works or once it has filled, else how it ended), so
+   * that a stack whose ack was lost learns where its order stands. The answer is a reply, not a
+   * change of state: it goes to the stack only, not to the venue's listener (the journal).
+   */
+  private answerKnown(known: VenueOrderState, now: number): void {
+    this.resent++;
+    const st = known.status;
+    const kind = st === 'rejected' || st === 'cancelled' || st === 'expired' ? st : 'accepted';
+    const o = known.request;
+    this.sendReport({ kind, clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: now, reason: `duplicate client order id: the order is ${st}` });
   }
 
   /** 'same-bar-close': a market order arriving at the instant a bar closed trades at that close. */
@@ -249,7 +315,7 @@ export class SimulatedVenue implements VenueApi {
     const leaves = next.quantityRaw - s.filledRaw;
     if (leaves === 0) {
       // Cut to what has filled: nothing is left to work, so the order is filled (as in FIX).
-      s.status = 'filled';
+      moveTo(s, 'filled');
       this.book.removeWorking(s);
     }
     this.report({ kind: 'replaced', clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: now, request: { ...next }, leavesQuantityRaw: leaves });
@@ -273,7 +339,8 @@ export class SimulatedVenue implements VenueApi {
   private expireDue(i: number, timeUs: number): void {
     for (const s of this.book.working[i]!) {
       if (s.expireUs !== null && s.expireUs <= timeUs && isWorkingStatus(s.status)) {
-        s.status = 'expired';
+        moveTo(s, 'expired');
+        if (this.faults !== null) this.caps.delete(s.request.clientOrderId);
         this.report({ kind: 'expired', clientOrderId: s.request.clientOrderId, instrumentIndex: i, timeUs: this.now(), reason: 'end of session' });
       }
     }
@@ -283,7 +350,8 @@ export class SimulatedVenue implements VenueApi {
 
   /** Ends a working order (cancelled by the client or by IOC, or expired) and reports it. */
   private end(s: VenueOrderState, kind: 'cancelled' | 'expired', reason: string): void {
-    s.status = kind;
+    moveTo(s, kind);
+    if (this.faults !== null) this.caps.delete(s.request.clientOrderId);
     this.book.removeWorking(s);
     this.report({ kind, clientOrderId: s.request.clientOrderId, instrumentIndex: s.request.instrumentIndex, timeUs: this.now(), reason });
   }
@@ -381,22 +449,51 @@ export class SimulatedVenue implements VenueApi {
       throw new Error(message);
     }
     s.filledRaw += quantityRaw;
-    s.status = leaves === 0 ? 'filled' : 'partially-filled';
+    moveTo(s, leaves === 0 ? 'filled' : 'partially-filled');
     const report: FillReport = { kind: 'fill', clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: this.now(), side: o.side, quantityRaw, priceRaw, fee, leavesQuantityRaw: leaves };
     this.p.listener.onFill(report, notional);
-    this.toStack.send(report, this.p.latency.reportLatencyUs());
+    this.sendReport(report);
+  }
+
+  /** bookFill under a partial-fill fault: fills up to the order's cap, then the venue cancels the rest. */
+  private bookFillCapped(s: VenueOrderState, quantityRaw: number, priceRaw: number): void {
+    const cap = this.caps.get(s.request.clientOrderId);
+    if (cap === undefined) return this.bookFill(s, quantityRaw, priceRaw);
+    const q = Math.min(quantityRaw, cap - s.filledRaw);
+    if (q > 0) this.bookFill(s, q, priceRaw);
+    if (s.filledRaw >= cap && isWorkingStatus(s.status)) this.capReached(s);
+    else if (!isWorkingStatus(s.status)) this.caps.delete(s.request.clientOrderId);
+  }
+
+  private capReached(s: VenueOrderState): void {
+    const o = s.request;
+    this.faults!.partialFill(o.clientOrderId, this.now(), s.filledRaw, o.quantityRaw);
+    this.end(s, 'cancelled', PARTIAL_FILL_CANCEL_REASON);
   }
 
   private report(r: StatusReport): void {
     this.p.listener.onStatus(r);
-    this.toStack.send(r, this.p.latency.reportLatencyUs());
+    this.sendReport(r);
+  }
+
+  /** Sends a report to the stack after its latency (and, with faults, a delay, a hold or a twin). */
+  private sendReport(r: ExecutionReport): void {
+    const latencyUs = this.p.latency.reportLatencyUs();
+    const f = this.faults;
+    if (f === null) {
+      this.toStack.send(r, latencyUs);
+      return;
+    }
+    const delayUs = f.planReport(r, this.now(), latencyUs);
+    this.toStack.send(r, delayUs);
+    if (f.duplicate) this.toStack.send(r, delayUs);
   }
 
   // ---- state ----
 
   snapshot(): VenueState {
     const lastBars = Array.from(this.lastBarCloseUs, (t, i) => (t === t ? [t, this.lastBarClose[i]!, this.lastBarVolume[i]!] as const : null));
-    return { book: this.book.snapshot(), toVenue: this.toVenue.snapshot(), toStack: this.toStack.snapshot(), lastBars };
+    return { book: this.book.snapshot(), toVenue: this.toVenue.snapshot(), toStack: this.toStack.snapshot(), lastBars, ...(this.faults === null ? {} : { fillCaps: [...this.caps] }) };
   }
 
   /**
@@ -416,5 +513,7 @@ export class SimulatedVenue implements VenueApi {
     for (const list of this.book.working) for (const s of list) if (s.expireUs !== null) this.scheduleExpiry(s);
     this.toVenue.restore(state.toVenue);
     this.toStack.restore(state.toStack);
+    this.caps.clear();
+    for (const [id, cap] of state.fillCaps ?? []) this.caps.set(id, cap);
   }
 }
