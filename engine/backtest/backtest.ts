@@ -154,6 +154,8 @@ export interface BacktestResult {
   /** The journal without market data and transport records: equal on both data paths when no fault is injected. */
   decisionFingerprint: string;
   journalRecords: number;
+  /** `order` records in the journal: the orders the stack meant to send. */
+  journalOrders: number;
   outcome: RunOutcome;
   instruments: readonly Instrument[];
   fills: FillRecord[];
@@ -520,6 +522,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     fingerprint: journal.fingerprint(),
     decisionFingerprint: journal.decisionFingerprint(),
     journalRecords: journal.records,
+    journalOrders: journal.orders,
     outcome,
     instruments,
     fills: engine.fills,

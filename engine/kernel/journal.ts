@@ -168,6 +168,8 @@ export class Journal {
   private finished: string | null = null;
   /** Records written, for reports and tests. */
   records = 0;
+  /** `order` records written: the orders a stack meant to send (chaos counts orders booked beyond them). */
+  orders = 0;
 
   constructor(options: JournalOptions) {
     // Float64Array writes are native-endian; the canonical encoding is little-endian.
@@ -284,6 +286,7 @@ export class Journal {
   record(kind: DecisionKind, ...values: (number | string)[]): void {
     const spec = DECISION_SPECS[kind];
     const types = spec.types;
+    if (kind === 'order') this.orders++;
     if (values.length !== types.length) {
       throw new Error(`journal ${kind}: expected ${types.length} values (${spec.fields.join(', ')}), got ${values.length}`);
     }
@@ -340,6 +343,7 @@ export class Journal {
   order(timeUs: number, clientOrderId: string, instrument: string, side: number, quantity: number, type: string, limitPrice: number, stopPrice: number): void {
     const instrumentId = this.str(instrument);
     const typeId = this.str(type);
+    this.orders++;
     let p = this.beginWithString(8, clientOrderId, 'order');
     const w = this.words;
     w[p++] = K.order;

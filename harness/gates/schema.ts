@@ -36,7 +36,7 @@ export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>>
   faultsApplied: 'Faults of the scenario\'s fault plan applied during the run, all kinds (the report lists them by kind with their times).',
   ordersOnStaleData: "Orders the stack sent while its newest data on the instrument was older than its staleness tolerance (provider path): a stack that trades on stale data.",
   requestsInRetryAfter: 'Requests sent to a provider inside a Retry-After window it had given: a client that hammers a rate-limited provider.',
-  duplicateOrders: 'Orders the venue accepted under a client order id it had already accepted: a retry that doubled an order.',
+  duplicateOrders: "Orders the venue booked twice: under a client order id it had already booked, or beyond the orders the stack meant to send (its journal's order records), as a retry under a new id does. Null for a stack that journals no orders.",
 };
 
 /** Every metric a gate may name: the engine's metrics (new ones appear here by themselves) and the harness's. */

@@ -107,7 +107,7 @@ const ScenarioMetricsStrictSchema = MetricsSchema.extend({
   faultsApplied: int.nonnegative().nullable().describe('Faults of the fault plan applied during the run (all kinds; by kind in `faults`).'),
   ordersOnStaleData: int.nonnegative().nullable().describe("Orders sent while the stack's newest data on the instrument was older than its staleness tolerance; null on the direct path."),
   requestsInRetryAfter: int.nonnegative().nullable().describe('Requests sent to a provider inside a Retry-After window it had given; null on the direct path.'),
-  duplicateOrders: int.nonnegative().nullable().describe('Orders the venue accepted under a client order id it had already accepted (a retry that doubled an order); null when not counted.'),
+  duplicateOrders: int.nonnegative().nullable().describe("Orders the venue booked twice: under one client order id, or beyond the orders the stack journaled (a retry under a new id); null for a stack that journals no orders."),
 });
 
 /**

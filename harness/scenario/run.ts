@@ -183,6 +183,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
     ...(providerPath === null ? {} : { fetch: providerPath.fetch, dataClient: providerPath.dataClient }),
     extensions: [chaos],
+    ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     });
   } finally {
     providerPath?.close();
@@ -193,7 +194,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const metricWarnings: ScenarioWarning[] = [];
   const reportable = reportableMetrics({
     ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
-    ...chaosMetrics(result, chaos, providerPath), duplicateOrders: null,
+    ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
   const metrics: ScenarioMetrics = reportable.metrics;
   const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
@@ -281,6 +282,16 @@ function chaosMetrics(r: BacktestResult, chaos: ChaosExtension, providerPath: Pr
     requestsInRetryAfter: providerPath === null ? null : providerPath.requestsInRetryAfter(),
     breakerCloses: providerPath?.client()?.counters.breakerCloses ?? null,
   };
+}
+
+/**
+ * Orders the venue booked twice: under one client order id (the venue's idempotency broken), or
+ * beyond the orders the stack meant to send (its journal's order records: a retry under a new id).
+ * Null for a stack that journals no orders, whose intent cannot be told.
+ */
+function duplicateOrders(r: BacktestResult): number | null {
+  if (r.journalOrders === 0 && r.venue.ordersBooked > 0) return null;
+  return r.venue.duplicateOrders + Math.max(0, r.venue.ordersBooked - r.journalOrders);
 }
 
 /** What the data client did on the provider path; null on the direct path. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../../cli/cli-helpers.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 import { runScenario } from '../../scenario/run.ts';
-import type { DataClientFlaws } from '../../../engine/index.ts';
+import { createReferenceStack, toMoney, type DataClientFlaws } from '../../../engine/index.ts';
+import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution.ts';
 
 async function failedGates(file: string, flaws?: DataClientFlaws): Promise<string[]> {
   const r = loadScenarioFile(file, REPO);
@@ -23,5 +24,22 @@ describe('chaos stories catch a broken data client', () => {
   ] as const)('%s: passes with the reference client, fails with %j', async (file, flaws, gate) => {
     expect(await failedGates(file)).toEqual([]);
     expect(await failedGates(file, flaws)).toContain(gate);
+  }, 60_000);
+});
+
+describe('chaos stories catch a broken execution', () => {
+  it('lost acks: the reference execution doubles no order; one that retries under a new id fails the duplicate-orders gate', async () => {
+    const file = 'scenarios/chaos/venue-lost-ack.yaml';
+    expect(await failedGates(file)).toEqual([]);
+    const r = loadScenarioFile(file, REPO);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const s = r.loaded.scenario;
+    const { dataClient: _dataClient, ...config } = s.stack;
+    const run = await runScenario(r.loaded, {
+      seed: s.seed, cwd: REPO,
+      stack: () => withNewIdRetries(createReferenceStack(config, { account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) } })),
+    });
+    expect(run.metrics.duplicateOrders).toBeGreaterThan(0);
+    expect(run.gates.filter((g) => !g.pass).map((g) => g.name)).toContain('duplicateOrders max');
   }, 60_000);
 });

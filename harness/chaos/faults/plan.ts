@@ -4,22 +4,11 @@
  * fault hook, the stack clock's schedule), and the checks that need the market (a window outside
  * the data) as problems located at their field.
  */
+import type { VenueFault } from '../../../engine/index.ts';
 import type { ProviderFault } from '../providers/transport.ts';
 import type { HandlerFault } from '../providers/provider-faults.ts';
 import { boundUs, signedDurationUs, type FaultConfig } from './schema.ts';
 import { durationUs } from '../../../engine/index.ts';
-
-/** The engine's venue fault (engine/venue/faults.ts): the contract runBacktest's venueFaults takes. */
-export interface VenueFault {
-  readonly kind: 'reject' | 'partial-fill' | 'lost-ack' | 'delay' | 'disconnect' | 'duplicate-report';
-  readonly fromUs: number;
-  readonly toUs: number;
-  readonly probability: number;
-  readonly instrumentId?: string;
-  readonly reason?: string;
-  readonly fillFraction?: number;
-  readonly delayUs?: number;
-}
 
 export interface ClockFault {
   readonly kind: 'stack-clock-skew' | 'stack-clock-drift';
