@@ -20,14 +20,20 @@ const FROM = T0 + 100 * US_PER_HOUR;
 const TO = T0 + 200 * US_PER_HOUR;
 const inWindow = (t: number): boolean => t >= FROM && t < TO;
 
-/** A zig-zag walk: enough SMA(5) crossings to trade every few bars. */
+/**
+ * A zig-zag walk: enough SMA(5) crossings to trade every few bars. A minute separates one bar's
+ * close (where the stack sends its market order) from the next one's open (where it fills), so
+ * an order waits for its fill longer than the stack's 5 s timeout: a lost ack is then noticed.
+ */
+const GAP_US = 60 * US_PER_SECOND;
 function bars(n: number): BarRow[] {
   const rows: BarRow[] = [];
   let price = 100_00;
   for (let i = 0; i < n; i++) {
     const open = price;
     price += Math.round(Math.sin(i / 3) * 150 + Math.cos(i / 7) * 90);
-    rows.push({ openTimeUs: T0 + i * US_PER_HOUR, closeTimeUs: T0 + (i + 1) * US_PER_HOUR, open, high: Math.max(open, price) + 10, low: Math.min(open, price) - 10, close: price, volume: 100 + i });
+    const openTimeUs = T0 + i * (US_PER_HOUR + GAP_US);
+    rows.push({ openTimeUs, closeTimeUs: openTimeUs + US_PER_HOUR, open, high: Math.max(open, price) + 10, low: Math.min(open, price) - 10, close: price, volume: 100 + i });
   }
   return rows;
 }
@@ -139,19 +145,26 @@ describe('venue faults through the reference stack', () => {
   });
 
   it('disconnect: orders arriving while the link is down are lost (the stack retries), reports made then are held to its end', async () => {
-    // From the first fill in the window, for a minute: that fill's report is held; an order sent then is lost.
-    const first = baseline.result.fills.find((f) => inWindow(f.timeUs))!;
-    const down: VenueFault = { kind: 'disconnect', fromUs: first.timeUs, toUs: first.timeUs + 60 * US_PER_SECOND, probability: 0 };
-    const r = await run([down]);
+    // Down for 7 s from an order's sending (it and its first retry are lost, the second gets
+    // through), and for 20 s from a later fill (its report is held to the end).
+    const sent = of(baseline, 'order').find((o) => inWindow(o.timeUs as number))!;
+    const filled = baseline.result.fills.find((f) => f.timeUs > (sent.timeUs as number) + US_PER_HOUR)!;
+    const downOrder: VenueFault = { kind: 'disconnect', fromUs: sent.timeUs as number, toUs: (sent.timeUs as number) + 7 * US_PER_SECOND, probability: 0 };
+    const down: VenueFault = { kind: 'disconnect', fromUs: filled.timeUs, toUs: filled.timeUs + 20 * US_PER_SECOND, probability: 0 };
+    const r = await run([downOrder, down]);
     const applied = faultsOf(r, 'venue-disconnect');
-    expect(applied.length).toBeGreaterThan(0);
-    expect(applied.every((x) => (x.timeUs as number) >= down.fromUs && (x.timeUs as number) < down.toUs)).toBe(true);
+    const inEither = (t: number): boolean => [downOrder, down].some((w) => t >= w.fromUs && t < w.toUs);
+    expect(applied.every((x) => inEither(x.timeUs as number))).toBe(true);
+    expect(r.result.faults.byKind['venue-disconnect']).toBe(applied.length);
     expect(applied.some((x) => String(x.detail).includes('report held'))).toBe(true);
     const held = r.delivered.filter((d) => d.report.timeUs >= down.fromUs && d.report.timeUs < down.toUs);
     expect(held.length).toBeGreaterThan(0);
     expect(held.every((d) => d.atUs === down.toUs)).toBe(true);
     const lost = applied.filter((x) => String(x.detail).includes('submit lost'));
-    for (const l of lost) expect(of(r, 'retry').some((x) => x.clientOrderId === l.faultTarget)).toBe(true);
+    expect(lost.map((x) => [x.faultTarget, x.timeUs])).toEqual([[sent.clientOrderId, downOrder.fromUs], [sent.clientOrderId, downOrder.fromUs + 5 * US_PER_SECOND]]);
+    expect(of(r, 'retry').filter((x) => x.clientOrderId === sent.clientOrderId).length).toBe(2);
+    // Booked 10 s late, still before its fill at the next open: the trades are the same.
+    expect(r.result.fills).toEqual(baseline.result.fills);
     expect(r.result.venue.duplicateOrders).toBe(0);
     expect(r.result.venue.ordersBooked).toBe(of(r, 'order').length);
   });
