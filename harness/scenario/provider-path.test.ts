@@ -24,7 +24,10 @@ async function run(loaded: LoadedScenario): Promise<{ result: ScenarioRunResult;
   return { result, decisions: decisionRecordsSha256(Buffer.concat(chunks)) };
 }
 
-const PROVIDER_METRICS = ['providerRequests', 'providerFailures', 'providerRetries', 'providerFailovers', 'breakerOpens', 'payloadRejections', 'staleRejections', 'skewRejections'];
+const PROVIDER_METRICS = [
+  'providerRequests', 'providerFailures', 'providerRetries', 'providerFailovers', 'breakerOpens', 'breakerCloses', 'payloadRejections', 'staleRejections', 'skewRejections',
+  'ordersOnStaleData', 'requestsInRetryAfter',
+];
 
 describe('provider path against the direct path, every built-in scenario', () => {
   // The chaos scenarios inject faults on purpose: their decisions are meant to differ.

@@ -90,14 +90,6 @@ interface RecordSlot {
   exchange: RecordedExchange | null;
 }
 
-/** The end of a Retry-After window given at `arrivedUs` (seconds, or an HTTP date); null when malformed or absent. */
-function retryAfterUntilUs(value: string | undefined, arrivedUs: number): number | null {
-  if (value === undefined) return null;
-  if (/^\d{1,9}$/.test(value.trim())) return arrivedUs + Number(value.trim()) * 1_000_000;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && /GMT$/.test(value.trim()) ? ms * 1000 : null;
-}
-
 export function openProviderRun(options: ProviderRunOptions): ProviderRun {
   const states = new Map<string, ProviderState>();
   for (const spec of options.providers) {
@@ -119,7 +111,8 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
   let closed = false;
   const counters: ProviderCounters = { requests: 0, byStatus: {}, byProvider: {}, requestsInRetryAfter: 0 };
   const faultRngs = new Map<string, { nextFloat(): number }>();
-  const blockedUntil = new Map<string, number>();
+  // Per provider: the Retry-After windows it gave, as [from its arrival, until), decided at request time.
+  const retryWindows = new Map<string, { fromUs: number; untilUs: number }[]>();
   for (const name of states.keys()) counters.byProvider[name] = { requests: 0, byStatus: {} };
   const slots: RecordSlot[] = [];
   const record = options.record;
@@ -149,7 +142,7 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
     counters.requests++;
     counters.byProvider[spec.name]!.requests++;
 
-    if (nowUs < (blockedUntil.get(spec.name) ?? Number.NEGATIVE_INFINITY)) counters.requestsInRetryAfter++;
+    if ((retryWindows.get(spec.name) ?? []).some((w) => w.fromUs <= nowUs && nowUs < w.untilUs)) counters.requestsInRetryAfter++;
     // Decisions, in request order.
     let limitedUntilUs: number | null = null;
     let replayIndex: number | null = null;
@@ -186,6 +179,15 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       if (f.handler !== null) handlerFaults.push(f.handler);
     }
     if (reset) return Promise.reject(Object.assign(new Error(`connection to ${parsed.host} reset (fault plan)`), { latencyUs }));
+    // A 429/503 with Retry-After (the rate limit's or the fault plan's) opens a window from its arrival.
+    const status = handlerFaults.find((f) => f.kind === 'status');
+    const retryUntilUs = limitedUntilUs !== null ? limitedUntilUs
+      : status !== undefined && status.kind === 'status' && status.retryAfterUs !== null && !status.malformedRetryAfter ? nowUs + latencyUs + status.retryAfterUs : null;
+    if (retryUntilUs !== null) {
+      const windows = retryWindows.get(spec.name) ?? [];
+      // Only windows still open matter: bounded by the requests of one window.
+      retryWindows.set(spec.name, [...windows.filter((w) => w.untilUs > nowUs), { fromUs: nowUs + latencyUs, untilUs: retryUntilUs }]);
+    }
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init?.headers ?? {})) {
@@ -213,10 +215,6 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
       if (!Number.isSafeInteger(asOfUs) || asOfUs < nowUs) throw new Error(`provider ${spec.name}: answered ${url} as of ${asOfUs}, before the request at ${nowUs}`);
       const total = replayIndex === null ? asOfUs - nowUs + latencyUs : latencyUs;
       counters.byStatus[res.status] = (counters.byStatus[res.status] ?? 0) + 1;
-      if (res.status === 429 || res.status === 503) {
-        const until = retryAfterUntilUs(responseHeaders['retry-after'], nowUs + total);
-        if (until !== null) blockedUntil.set(spec.name, Math.max(until, blockedUntil.get(spec.name) ?? until));
-      }
       const mine = counters.byProvider[spec.name]!.byStatus;
       mine[res.status] = (mine[res.status] ?? 0) + 1;
       // Data of the instant it arrives at waits for the market event that makes it exist (a replay: as recorded).
