@@ -104,8 +104,8 @@ stack: { agents: [{ kind: buy-and-hold, instrument: X }] }
   });
 
   it('refuses reserved later sections with a message saying so', () => {
-    const ps = problems(`${VALID}faults: [{ kind: outage }]\n`);
-    expect(ps[0]).toMatchObject({ path: 'faults', line: 7 });
+    const ps = problems(`${VALID}properties: [{ kind: never-breach }]\n`);
+    expect(ps[0]).toMatchObject({ path: 'properties', line: 7 });
     expect(ps[0]!.message).toMatch(/reserved for a later version/);
   });
 
