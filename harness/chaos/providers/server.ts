@@ -46,14 +46,28 @@ export function openRunCount(): number {
 
 function ensureServer(): void {
   if (server !== null) return;
-  const handlers = DIALECT_NAMES.flatMap((dialect) =>
-    DIALECTS[dialect].routes.map((route) =>
-      http.get(`https://*${PROVIDER_HOST_SUFFIX}${route.path}`, ({ request, params }) => {
-        const symbol = params.symbol;
-        return toResponse(serve(dialect, route, request, typeof symbol === 'string' ? symbol : ''));
-      }),
-    ),
-  );
+  // One handler for every provider host, routing by the provider's dialect itself: msw matches
+  // each request against its handlers in turn, so one handler instead of one per route and
+  // dialect is what keeps the provider path near msw's bare ceiling.
+  const routes = DIALECT_NAMES.map((dialect) => ({
+    dialect,
+    routes: DIALECTS[dialect].routes.map((route) => ({ route, re: new RegExp(`^${route.path.replace(':symbol', '([^/]+)')}$`) })),
+  }));
+  const handlers = [
+    http.get(`https://*${PROVIDER_HOST_SUFFIX}/*`, ({ request }) => {
+      const url = new URL(request.url);
+      const name = providerNameOf(url);
+      const dialect = (name === null ? undefined : runs.get(request.headers.get(INTERNAL.run) ?? '')?.providers.get(name))?.dialect;
+      for (const d of routes) {
+        if (dialect !== undefined && d.dialect !== dialect) continue;
+        for (const { route, re } of d.routes) {
+          const m = re.exec(url.pathname);
+          if (m !== null) return toResponse(serve(d.dialect, route, request, decodeURIComponent(m[1]!)));
+        }
+      }
+      return undefined; // the catch-all answers 404
+    }),
+  ];
   handlers.push(
     http.all(`https://*${PROVIDER_HOST_SUFFIX}/*`, ({ request }) => {
       const name = providerNameOf(new URL(request.url));
