@@ -2,6 +2,7 @@
 // window only, is journaled (faultApplied) and counted; the same seed gives the same journal, and
 // another seed other draws over the same market; lost acks under retries never double an order
 // with the reference execution, while a stack that re-sends under a new id does.
+import { zigzagBars } from '../stack/testing/run-stack.ts';
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestResult } from '../backtest/backtest.ts';
 import { MARKET_KINDS, type JournalKind } from '../kernel/journal.ts';
@@ -27,15 +28,7 @@ const inWindow = (t: number): boolean => t >= FROM && t < TO;
  */
 const GAP_US = 60 * US_PER_SECOND;
 function bars(n: number): BarRow[] {
-  const rows: BarRow[] = [];
-  let price = 100_00;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    price += Math.round(Math.sin(i / 3) * 150 + Math.cos(i / 7) * 90);
-    const openTimeUs = T0 + i * (US_PER_HOUR + GAP_US);
-    rows.push({ openTimeUs, closeTimeUs: openTimeUs + US_PER_HOUR, open, high: Math.max(open, price) + 10, low: Math.min(open, price) - 10, close: price, volume: 100 + i });
-  }
-  return rows;
+  return zigzagBars(n, T0, GAP_US);
 }
 const ROWS = bars(300);
 

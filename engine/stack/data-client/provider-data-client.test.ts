@@ -2,6 +2,7 @@
 // dialects: with no fault it decides exactly as the direct path; with faults it retries, honours
 // Retry-After, fails over, opens and closes its circuits, and never trades on stale, skewed or
 // malformed data.
+import { zigzagBars } from '../testing/run-stack.ts';
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestResult } from '../../backtest/backtest.ts';
 import { US_PER_HOUR, US_PER_SECOND, utcTimeUs } from '../../kernel/time.ts';
@@ -19,16 +20,8 @@ import type { FetchFn } from '../../kernel/settle.ts';
 const T0 = utcTimeUs(2024, 1, 2);
 const INSTRUMENT: InstrumentConfig = { id: 'X', kind: 'equity', priceDecimals: 2 };
 
-/** A seeded zig-zag walk: enough crossings for an SMA(5) to trade often. */
 function bars(n: number): BarRow[] {
-  const rows: BarRow[] = [];
-  let price = 100_00;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    price += Math.round(Math.sin(i / 3) * 150 + Math.cos(i / 7) * 90);
-    rows.push({ openTimeUs: T0 + i * US_PER_HOUR, closeTimeUs: T0 + (i + 1) * US_PER_HOUR, open, high: Math.max(open, price) + 10, low: Math.min(open, price) - 10, close: price, volume: 100 + i });
-  }
-  return rows;
+  return zigzagBars(n, T0);
 }
 const ROWS = bars(300);
 const ITEMS: BarItem[] = ROWS.map((r) => ({ openTimeUs: r.openTimeUs, closeTimeUs: r.closeTimeUs, openRaw: r.open, highRaw: r.high, lowRaw: r.low, closeRaw: r.close, volume: r.volume ?? 0 }));

@@ -89,3 +89,19 @@ export function barAtClose(timeUs: number, barUs = US_PER_HOUR): number {
 export function barAtOpen(timeUs: number, barUs = US_PER_HOUR): number {
   return (timeUs - RUN_START_US) / barUs;
 }
+
+/**
+ * A zig-zag walk of hourly bars in raw cents from `startUs`, `gapUs` apart (close to next open):
+ * enough crossings for an SMA(5) to trade often. Deterministic, no RNG.
+ */
+export function zigzagBars(n: number, startUs: number, gapUs = 0): BarRow[] {
+  const rows: BarRow[] = [];
+  let price = 100_00;
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    price += Math.round(Math.sin(i / 3) * 150 + Math.cos(i / 7) * 90);
+    const openTimeUs = startUs + i * (US_PER_HOUR + gapUs);
+    rows.push({ openTimeUs, closeTimeUs: openTimeUs + US_PER_HOUR, open, high: Math.max(open, price) + 10, low: Math.min(open, price) - 10, close: price, volume: 100 + i });
+  }
+  return rows;
+}
