@@ -14,6 +14,7 @@ import { NO_FEES, type FeeModel } from './models/fee-models.ts';
 import type { FillModel } from './models/fill-models.ts';
 import { ConstantLatencyModel, type LatencyModel } from './models/latency-models.ts';
 import type { SlippageModel } from './models/slippage-models.ts';
+import type { VenueFaultParams } from './faults.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from './orders.ts';
 import { SimulatedVenue, type HaltWindow, type VenueListener } from './venue.ts';
 
@@ -31,6 +32,8 @@ export interface KitOptions {
   latency?: LatencyModel;
   calendar?: SessionCalendar;
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
+  /** Venue faults (chaos) with their stream and recorder. */
+  faults?: VenueFaultParams;
 }
 
 export interface Recorder extends VenueListener {
@@ -65,6 +68,7 @@ export function venueKit(o: KitOptions): Kit {
     instruments, context: kernel.context, fees: o.fees ?? NO_FEES, latency: o.latency ?? new ConstantLatencyModel(), moneyDecimals: 2, listener: log,
     ...(o.fill ? { fill: o.fill } : {}), ...(o.slippage ? { slippage: o.slippage } : {}),
     ...(o.calendar ? { calendar: o.calendar } : {}), ...(o.halts ? { halts: o.halts } : {}),
+    ...(o.faults ? { faults: o.faults } : {}),
   });
   return {
     kernel, venue, log, instruments,

@@ -316,6 +316,7 @@ export class SimulatedVenue implements VenueApi {
     if (leaves === 0) {
       // Cut to what has filled: nothing is left to work, so the order is filled (as in FIX).
       moveTo(s, 'filled');
+      if (this.faults !== null) this.caps.delete(clientOrderId);
       this.book.removeWorking(s);
     }
     this.report({ kind: 'replaced', clientOrderId, instrumentIndex: o.instrumentIndex, timeUs: now, request: { ...next }, leavesQuantityRaw: leaves });
