@@ -16,7 +16,7 @@
  */
 import {
   BATCH_ROWS, createSyntheticSource, FixedQuantityAllocator, newBarBatch, ReferenceStack, RiskEngine, Rng,
-  runBacktest, SmaCrossoverAgent, type BarBatch, type MarketSource,
+  runBacktest, SmaCrossoverAgent, type BarBatch, type MarketSource, type RunExtension,
 } from '../../engine/index.ts';
 import { benchArgs } from './bench-args.ts';
 
@@ -61,8 +61,15 @@ function replay(batches: BarBatch[]): MarketSource {
 const instruments = [{ id: 'SYN', kind: 'future' as const, priceDecimals: 2, multiplier: MULTIPLIER, marginPerContract: 1000 }];
 const stack = (period: number) => () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) });
 
-async function fullPath(source: MarketSource, record: boolean, period = PERIOD) {
-  return runBacktest({ seed: SEED, instruments, account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], stack: stack(period), fees: { perUnit: FEE_CENTS / 100 }, recordEquity: record, recordFills: record });
+/** A run extension that does nothing after every event: what the every-event hook itself costs. */
+let hookCalls = 0;
+const NO_OP_HOOK: RunExtension = { afterEvent: () => { hookCalls++; } };
+
+async function fullPath(source: MarketSource, record: boolean, period = PERIOD, hook = false) {
+  return runBacktest({
+    seed: SEED, instruments, account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], stack: stack(period), fees: { perUnit: FEE_CENTS / 100 },
+    recordEquity: record, recordFills: record, ...(hook ? { extensions: [NO_OP_HOOK] } : {}),
+  });
 }
 
 /** The same strategy as a raw loop over typed arrays: the floor the engine is compared with. */
@@ -98,7 +105,7 @@ function rawLoop(opens: Float64Array, closes: Float64Array, PERIOD: number): { f
   return { fills, equityCents };
 }
 
-async function measure(batches: BarBatch[], opens: Float64Array, closes: Float64Array, period: number) {
+async function measure(batches: BarBatch[], opens: Float64Array, closes: Float64Array, period: number, withHook = false) {
   const rawTimes: number[] = [];
   let raw = { fills: 0, equityCents: 0 };
   for (let r = 0; r < REPEATS + 2; r++) { // two warm-up rounds for the JIT
@@ -107,18 +114,28 @@ async function measure(batches: BarBatch[], opens: Float64Array, closes: Float64
     if (r >= 2) rawTimes.push(seconds(t0));
   }
   const fullTimes: number[] = [];
+  const hookTimes: number[] = [];
   let full: Awaited<ReturnType<typeof fullPath>> | null = null;
   for (let r = 0; r < REPEATS + 1; r++) {
     const t0 = process.hrtime.bigint();
     full = await fullPath(replay(batches), true, period);
     if (r >= 1) fullTimes.push(seconds(t0));
+    // Alternated with the plain run, so both see the same machine.
+    if (!withHook) continue;
+    const t1 = process.hrtime.bigint();
+    const hooked = await fullPath(replay(batches), true, period, true);
+    if (r >= 1) hookTimes.push(seconds(t1));
+    if (hooked.fingerprint !== full.fingerprint) throw new Error('a no-op run extension changed the fingerprint');
   }
   if (full === null) throw new Error('no run');
   if (full.fills.length !== raw.fills || full.final.equity !== raw.equityCents) {
     throw new Error(`SMA(${period}): full path and raw loop disagree: fills ${full.fills.length} vs ${raw.fills}, equity ${full.final.equity} vs ${raw.equityCents} cents`);
   }
   const events = 2 * BARS;
-  return { eventsPerSecond: Math.round(events / median(fullTimes)), rawEventsPerSecond: Math.round(events / median(rawTimes)), full };
+  return {
+    eventsPerSecond: Math.round(events / median(fullTimes)), rawEventsPerSecond: Math.round(events / median(rawTimes)), full,
+    hookEventsPerSecond: hookTimes.length === 0 ? null : Math.round(events / median(hookTimes)),
+  };
 }
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -133,11 +150,13 @@ async function main(): Promise<void> {
   let k = 0;
   for (const b of batches) { opens.set(b.open.subarray(0, b.length), k); closes.set(b.close.subarray(0, b.length), k); k += b.length; }
 
-  const main = await measure(batches, opens, closes, PERIOD);
+  const main = await measure(batches, opens, closes, PERIOD, true);
   const heavy = FILL_HEAVY_PERIOD > 0 ? await measure(batches, opens, closes, FILL_HEAVY_PERIOD) : null;
   const { eventsPerSecond, rawEventsPerSecond, full } = main;
   const fullSec = (2 * BARS) / eventsPerSecond;
   log(`full path, SMA(${PERIOD}): ${(eventsPerSecond / 1e6).toFixed(2)}M events/s (${(BARS / fullSec / 1e6).toFixed(2)}M bars/s), median of ${REPEATS}; fills ${full.fills.length}, fingerprint ${full.fingerprint.slice(0, 16)}...`);
+  const hookCostRatio = main.hookEventsPerSecond === null ? null : Number((main.hookEventsPerSecond / eventsPerSecond).toFixed(4));
+  log(`with a no-op run extension after every event (${hookCalls} calls): ${((main.hookEventsPerSecond ?? 0) / 1e6).toFixed(2)}M events/s, ${hookCostRatio} of the plain run (target >= 0.95)`);
   log(`raw loop,  SMA(${PERIOD}): ${(rawEventsPerSecond / 1e6).toFixed(1)}M events/s; full/raw = ${(eventsPerSecond / rawEventsPerSecond).toFixed(4)} (raw is ${(rawEventsPerSecond / eventsPerSecond).toFixed(1)}x faster)`);
   if (heavy !== null) {
     const perFillUs = ((2 * BARS / heavy.eventsPerSecond - fullSec) / (heavy.full.fills.length - full.fills.length)) * 1e6;
@@ -177,6 +196,7 @@ async function main(): Promise<void> {
   if (json) {
     console.log(JSON.stringify({
       eventsPerSecond, rawLoopRatio: Number((eventsPerSecond / rawEventsPerSecond).toFixed(5)), peakRssMb,
+      hookEventsPerSecond: main.hookEventsPerSecond, hookCostRatio,
       barsPerSecond: Math.round(BARS / fullSec), rawEventsPerSecond, bars: BARS, smaPeriod: PERIOD, fills: full.fills.length, fingerprint: full.fingerprint,
       fillHeavy: heavy === null ? null : { smaPeriod: FILL_HEAVY_PERIOD, eventsPerSecond: heavy.eventsPerSecond, rawLoopRatio: Number((heavy.eventsPerSecond / heavy.rawEventsPerSecond).toFixed(5)), fills: heavy.full.fills.length },
       longBars: LONG_BARS, longEventsPerSecond: LONG_BARS > 0 ? Math.round(2 * LONG_BARS / longSec) : null, rssMbSamples: rssSamples, heapMbSamples: gc ? heapSamples : null, seed: SEED,
