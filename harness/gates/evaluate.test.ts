@@ -47,5 +47,6 @@ describe('gate schema', () => {
 
   it('offers the engine metrics and the harness metrics', () => {
     for (const m of ['maxDrawdown', 'sharpe', 'tradeCount', 'finalEquity', 'trades', 'fills']) expect(GATE_METRICS).toContain(m);
+    expect(GATE_METRICS).toContain('faults.venue-lost-ack');
   });
 });

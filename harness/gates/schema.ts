@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MetricsSchema } from '../../engine/index.ts';
+import { FAULT_KINDS } from '../chaos/faults/schema.ts';
 
 /** Metrics the harness adds to the engine's (see HARNESS_METRIC_DEFINITIONS). */
 export const HARNESS_METRICS = [
@@ -39,8 +40,11 @@ export const HARNESS_METRIC_DEFINITIONS: Readonly<Record<HarnessMetric, string>>
   duplicateOrders: "Orders the venue booked twice: under a client order id it had already booked, or beyond the orders the stack meant to send (its journal's order records), as a retry under a new id does. Null for a stack that journals no orders.",
 };
 
-/** Every metric a gate may name: the engine's metrics (new ones appear here by themselves) and the harness's. */
-export const GATE_METRICS = [...HARNESS_METRICS, ...Object.keys(MetricsSchema.shape)] as [string, ...string[]];
+/** Faults applied of one kind, for gates: `faults.provider-status` (0 when the plan never applied it). */
+export const FAULT_COUNT_METRICS = FAULT_KINDS.map((k) => `faults.${k}`);
+
+/** Every metric a gate may name: the engine's metrics (new ones appear here by themselves), the harness's, and faults by kind. */
+export const GATE_METRICS = [...HARNESS_METRICS, ...Object.keys(MetricsSchema.shape), ...FAULT_COUNT_METRICS] as [string, ...string[]];
 
 export const MetricGateSchema = z.strictObject({
   metric: z.enum(GATE_METRICS).describe('The metric the gate checks, e.g. maxDrawdown, sharpe, tradeCount, finalEquity (see the report README for definitions).'),

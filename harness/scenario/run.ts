@@ -20,6 +20,7 @@ import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts
 import { openProviderPath, type ProviderPath } from './provider-path.ts';
 import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
+import { FAULT_KINDS } from '../chaos/faults/schema.ts';
 import { formatPath, ScenarioInputError } from './problems.ts';
 import type { DataClientFlaws, ProviderDataClient } from '../../engine/index.ts';
 import { effectiveInstruments } from './semantic.ts';
@@ -197,7 +198,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
   const metrics: ScenarioMetrics = reportable.metrics;
-  const gates = evaluateGates(s.gates, metrics, (i) => loaded.locate(['gates', i]));
+  // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
+  const faultCounts: Record<string, MetricValue> = {};
+  for (const k of FAULT_KINDS) faultCounts[`faults.${k}`] = (s.faults ?? []).length === 0 ? null : result.faults.byKind[k] ?? 0;
+  const gates = evaluateGates(s.gates, { ...metrics, ...faultCounts }, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
   return {
