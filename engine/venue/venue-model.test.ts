@@ -391,7 +391,8 @@ describe('model: the venue under random faults keeps its order promises', () => 
         await finish(s.model, s.real);
         tally(s.real);
       }),
-      { numRuns: RUNS, ...(seedEnv === undefined ? {} : { seed: Number(seedEnv) }) },
+      // A fixed seed by default, as the fuzz test: CI sees the same runs every time; GAUNTLET_MODEL_SEED moves the search.
+      { numRuns: RUNS, seed: seedEnv === undefined ? 20261128 : Number(seedEnv) },
     );
     if (process.env.GAUNTLET_MODEL_STATS !== undefined) process.stderr.write(`venue model: ${JSON.stringify([...reached].sort())}\n`);
     for (const k of ['venue-reject', 'venue-partial-fill', 'venue-lost-ack', 'venue-delay', 'venue-disconnect', 'venue-duplicate-report', 'resends',
