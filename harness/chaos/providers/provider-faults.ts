@@ -5,7 +5,7 @@
  * into an error status or a damaged body. Transport-level faults (reset, down, latency, timeout)
  * never reach the handler.
  */
-import { itemTimeUs, type AnyItem, type BarItem, type Dialect, type QuoteItem, type StreamKind, type TradeItem } from '../../../engine/index.ts';
+import { itemTimeUs, type AnyItem, type BarItem, type QuoteItem, type StreamKind, type TradeItem } from '../../../engine/index.ts';
 
 /** What the handler is told to do to one answer. Times are absolute microseconds. */
 export type HandlerFault =
@@ -14,12 +14,6 @@ export type HandlerFault =
   | { readonly kind: 'bad-price'; readonly price: 'nan' | 'negative' | 'zero' }
   | { readonly kind: 'frozen'; readonly atUs: number }
   | { readonly kind: 'skew'; readonly offsetUs: number };
-
-/** Retry-After in the dialect's style for `afterUs` from `nowUs` (seconds rounded up, or an HTTP date). */
-export function retryAfterText(dialect: Dialect, nowUs: number, afterUs: number): string {
-  if (dialect.retryAfterStyle === 'seconds') return String(Math.max(1, Math.ceil(afterUs / 1_000_000)));
-  return new Date(Math.ceil((nowUs + afterUs) / 1_000_000) * 1000).toUTCString();
-}
 
 function retime<K extends StreamKind>(kind: K, x: AnyItem, timeUs: number): AnyItem {
   if (kind === 'bars') {

@@ -11,7 +11,7 @@ import {
   DIALECTS, DIALECT_NAMES, itemTimeUs, marketDataKey, type Dialect, type DialectName, type DialectRoute, type ItemOf, type ProviderAuth, type StreamKind,
 } from '../../../engine/index.ts';
 import type { RecordedExchange } from './recording.ts';
-import { damageBody, damageItems, retryAfterText, type HandlerFault } from './provider-faults.ts';
+import { damageBody, damageItems, type HandlerFault } from './provider-faults.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
 /** Providers live under `https://<name>.providers.gauntlet.test`. */
@@ -164,7 +164,7 @@ export function answerProviderRequest(q: ProviderQuery): ProviderAnswer {
   const faults = decision.faults ?? [];
   for (const f of faults) {
     if (f.kind !== 'status') continue;
-    const retry: Record<string, string> = f.retryAfterUs === null ? {} : { 'retry-after': f.malformedRetryAfter ? 'soon, maybe' : retryAfterText(dialect, nowUs, f.retryAfterUs) };
+    const retry: Record<string, string> = f.retryAfterUs === null ? {} : { 'retry-after': f.malformedRetryAfter ? 'soon, maybe' : retryAfter(dialect, nowUs, nowUs + f.retryAfterUs) };
     return errorAnswer(dialect, f.status, `fault plan: HTTP ${f.status}`, nowUs, retry);
   }
   const d = timeline.priceDecimals(route.kind, symbol);
