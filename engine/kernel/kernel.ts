@@ -219,7 +219,9 @@ export class Kernel {
       return Promise.reject(new RangeError(`fetch ${url}: timeoutUs ${timeoutUs} must be a positive integer of microseconds`));
     }
     const request: TransportRequest = { nowUs: requestUs, seq: this.fetchSeq++ };
-    const transportInit: FetchInit | undefined = init === undefined ? undefined : { ...(init.method === undefined ? {} : { method: init.method }), ...(init.headers === undefined ? {} : { headers: init.headers }), ...(init.body === undefined ? {} : { body: init.body }) };
+    // The transport sees the request only: the timeout and the late-response hook are the kernel's.
+    const { timeoutUs: _timeoutUs, onLate: _onLate, ...request0 } = init ?? {};
+    const transportInit: FetchInit | undefined = init === undefined ? undefined : request0;
     const inflight = this.inflight;
     // Until delivered or timed out the caller waits on a scheduled event, like a sleep.
     inflight.sleeps++;
