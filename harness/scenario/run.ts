@@ -183,7 +183,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     },
     ...(onProgress === undefined ? {} : { afterEvent: () => { if (++events % PROGRESS_EVERY === 0) onProgress(events); } }),
     ...(providerPath === null ? {} : { fetch: providerPath.fetch, dataClient: providerPath.dataClient }),
-    extensions: [chaos],
+    // Only what needs it watches the run: the provider path (stale orders, fault records) and clock faults;
+    // a plain direct run keeps the stack talking to the venue itself.
+    extensions: providerPath !== null || plan.clock.length > 0 ? [chaos] : [],
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     });
   } finally {

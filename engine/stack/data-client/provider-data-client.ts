@@ -342,12 +342,12 @@ export class ProviderDataClient implements DataClient {
     // Items of one instant come together in one response: an item at the watermark is new only
     // right after the item before it in this response was taken.
     let taken = -2;
+    const checks = this.p.flaws?.noDataChecks !== true;
     for (let i = 0; i < n; i++) {
       if (this.stopped) return fresh;
       const item = items[i]!;
       const t = itemTimeUs(stream.kind, item);
       const now = clock.nowUs();
-      const checks = this.p.flaws?.noDataChecks !== true;
       if (checks && stream.watermarkUs !== null && (t < stream.watermarkUs || (t === stream.watermarkUs && taken !== i - 1))) {
         this.counters.duplicates++;
         journal.record('duplicateData', this.now(), provider, stream.name, t);
