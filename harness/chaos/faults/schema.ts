@@ -27,40 +27,30 @@ const provider = { provider: z.string().describe('The provider it hits (a name i
 
 export const PROVIDER_STATUSES = [401, 403, 429, 500, 502, 503] as const;
 
+/** A provider fault: its kind, the provider it hits, window and probability, and its own fields. */
+function providerFault<K extends string, E extends z.ZodRawShape = Record<never, never>>(kind: K, description: string, extra?: E) {
+  return z.strictObject({ kind: z.literal(kind), ...provider, ...common, ...(extra ?? ({} as E)) }).describe(description);
+}
+
 export const FaultSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('provider-status'), ...provider, ...common,
+  providerFault('provider-status', 'The provider answers an error status (auth failures, rate limiting, server errors).', {
     status: z.union(PROVIDER_STATUSES.map((s) => z.literal(s)) as [z.ZodLiteral<401>, ...z.ZodLiteral<number>[]]).describe('The HTTP status answered: 401, 403, 429, 500, 502 or 503.'),
     retryAfter: duration("429/503: the Retry-After the provider sends, written in its dialect's style (default 2s).").optional(),
     malformedRetryAfter: z.boolean().default(false).describe('429/503: send a Retry-After that is neither seconds nor an HTTP date.'),
-  }).describe('The provider answers an error status (auth failures, rate limiting, server errors).'),
-  z.strictObject({ kind: z.literal('provider-reset'), ...provider, ...common }).describe('The connection is reset: no response.'),
-  z.strictObject({
-    kind: z.literal('provider-latency'), ...provider, ...common,
-    latency: duration('Extra latency of each response hit.'),
-  }).describe('Responses arrive later by `latency` (virtual time).'),
-  z.strictObject({
-    kind: z.literal('provider-timeout'), ...provider, ...common,
-  }).describe("The provider does not answer within any client timeout (the response would come an hour later; the client's timeout fires)."),
-  z.strictObject({ kind: z.literal('provider-malformed'), ...provider, ...common }).describe('The body is not JSON.'),
-  z.strictObject({ kind: z.literal('provider-truncated'), ...provider, ...common }).describe('The body is cut off half way.'),
-  z.strictObject({ kind: z.literal('provider-wrong-schema'), ...provider, ...common }).describe('The body is JSON of another shape.'),
-  z.strictObject({
-    kind: z.literal('provider-bad-price'), ...provider, ...common,
-    price: z.enum(['nan', 'negative', 'zero']).describe('What the prices become.'),
-  }).describe('Prices in the body are NaN, negative or zero.'),
-  z.strictObject({ kind: z.literal('provider-frozen'), ...provider, ...common }).describe("Timestamps stop at the window's start: new prices come with an old time (stale data)."),
-  z.strictObject({
-    kind: z.literal('provider-skew'), ...provider, ...common,
-    offset: signedDuration('Shift of every timestamp in the body (positive: from the future).'),
-  }).describe('Timestamps in the body are shifted.'),
-  z.strictObject({ kind: z.literal('provider-duplicate'), ...provider, ...common }).describe('Every item in the body comes twice.'),
-  z.strictObject({ kind: z.literal('provider-out-of-order'), ...provider, ...common }).describe('The items come in reverse order, the previous item again after the new one.'),
-  z.strictObject({
-    kind: z.literal('provider-flapping'), ...provider, ...common,
-    period: duration('Length of each down and each up phase.'),
-  }).describe('The provider is down (503) and up in turns of `period`.'),
-  z.strictObject({ kind: z.literal('provider-down'), ...provider, ...common }).describe('The provider refuses every connection (one provider down while another serves).'),
+  }),
+  providerFault('provider-reset', 'The connection is reset: no response.'),
+  providerFault('provider-latency', 'Responses arrive later by `latency` (virtual time).', { latency: duration('Extra latency of each response hit.') }),
+  providerFault('provider-timeout', "The provider does not answer within any client timeout (the response would come an hour later; the client's timeout fires)."),
+  providerFault('provider-malformed', 'The body is not JSON.'),
+  providerFault('provider-truncated', 'The body is cut off half way.'),
+  providerFault('provider-wrong-schema', 'The body is JSON of another shape.'),
+  providerFault('provider-bad-price', 'Prices in the body are NaN, negative or zero.', { price: z.enum(['nan', 'negative', 'zero']).describe('What the prices become.') }),
+  providerFault('provider-frozen', "Timestamps stop at the window's start: new prices come with an old time (stale data)."),
+  providerFault('provider-skew', 'Timestamps in the body are shifted.', { offset: signedDuration('Shift of every timestamp in the body (positive: from the future).') }),
+  providerFault('provider-duplicate', 'Every item in the body comes twice.'),
+  providerFault('provider-out-of-order', 'The items come in reverse order, the previous item again after the new one.'),
+  providerFault('provider-flapping', 'The provider is down (503) and up in turns of `period`.', { period: duration('Length of each down and each up phase.') }),
+  providerFault('provider-down', 'The provider refuses every connection (one provider down while another serves).'),
   z.strictObject({
     kind: z.literal('venue-reject'), ...common,
     reason: z.string().min(1).max(200).default('venue fault').describe("The venue's reject reason."),
