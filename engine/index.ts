@@ -60,6 +60,6 @@ export * from './stack/stack-config.ts';
 export { StackClock, type StackClockSettings } from './stack/stack-clock.ts';
 
 export {
-  runBacktest, type AccountConfig, type BacktestParams, type BacktestResult, type DataClientContext, type FillRecord, type PullDataClient, type RunContext, type RunExtension,
+  runBacktest, type AccountConfig, type BacktestParams, type BacktestResult, type DataClientContext, type FillRecord, type MarketEventView, type PullDataClient, type RunContext, type RunExtension,
 } from './backtest/backtest.ts';
 export * from './metrics/index.ts';

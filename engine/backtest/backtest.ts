@@ -127,10 +127,44 @@ export interface RunContext {
   readonly env: StackEnv;
 }
 
-/** A plug-in around a run: both hooks optional; a throw stops the run like a handler's. */
+/**
+ * A market event as run extensions see it, before the venue and the stack do: one object,
+ * refilled for every event (read it during the call; copy what you keep). Fields that do not
+ * belong to the event's kind are 0.
+ */
+export interface MarketEventView {
+  kind: 'barOpen' | 'bar' | 'trade' | 'quote';
+  instrumentIndex: number;
+  timeUs: number;
+  /** Bars: the bar's open (barOpen: the open, the only price), high, low, close; raw integers. */
+  openRaw: number;
+  highRaw: number;
+  lowRaw: number;
+  closeRaw: number;
+  /** Trades: the trade's price and size. */
+  priceRaw: number;
+  size: number;
+  /** Quotes: best bid and ask and their sizes. */
+  bidRaw: number;
+  askRaw: number;
+  bidSize: number;
+  askSize: number;
+}
+
+/** A plug-in around a run: every hook optional; a throw stops the run like a handler's. */
 export interface RunExtension {
+  /** Once, before the stack starts (subscribe to `env.data` here to see data before the stack does). */
+  beforeStart?(ctx: RunContext): void;
   /** Once, after the stack has started and before the first event. */
   onStart?(ctx: RunContext): void;
+  /** Every market event, before the ledger, the venue and the stack see it. */
+  onMarket?(ctx: RunContext, event: Readonly<MarketEventView>): void;
+  /** Every fill the venue books, as it books it (venue time), before the ledger applies it. */
+  onFill?(ctx: RunContext, fill: FillReport): void;
+  /** Every status the venue reports (accepted, rejected, cancelled, ...), as it reports it. */
+  onStatus?(ctx: RunContext, report: StatusReport): void;
+  /** Every report as it reaches the stack (after the venue's latency), before the stack reads it. */
+  onReport?(ctx: RunContext, report: ExecutionReport): void;
   /** After every event, market or scheduled (its synchronous part), with the event's time. */
   afterEvent?(ctx: RunContext, timeUs: number): void;
   /** When the stack submits an order, before the venue link takes it (venue time). */
@@ -231,6 +265,9 @@ class BacktestEngine implements MarketSink, VenueListener {
   private readonly recordEquity: boolean;
   private readonly recordFills: boolean;
   private readonly afterEvent: BacktestParams['afterEvent'];
+  /** Extension hooks; null when no extension wants them (the hot path then tests one field). */
+  hooks: EngineHooks | null = null;
+  private readonly marketView: MarketEventView = { kind: 'bar', instrumentIndex: 0, timeUs: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceRaw: 0, size: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0 };
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
@@ -268,9 +305,22 @@ class BacktestEngine implements MarketSink, VenueListener {
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
   }
 
+  /** Hands a market event to the extensions that watch them (kept out of the event methods: they stay small). */
+  private market(kind: MarketEventView['kind'], inst: number, timeUs: number, a: number, b: number, c: number, d: number, e: number): void {
+    const v = this.marketView;
+    v.kind = kind; v.instrumentIndex = inst; v.timeUs = timeUs;
+    v.openRaw = 0; v.highRaw = 0; v.lowRaw = 0; v.closeRaw = 0; v.priceRaw = 0; v.size = 0; v.bidRaw = 0; v.askRaw = 0; v.bidSize = 0; v.askSize = 0;
+    if (kind === 'barOpen') v.openRaw = a;
+    else if (kind === 'bar') { v.openRaw = a; v.highRaw = b; v.lowRaw = c; v.closeRaw = d; v.size = e; }
+    else if (kind === 'trade') { v.priceRaw = a; v.size = b; }
+    else { v.bidRaw = a; v.askRaw = b; v.bidSize = c; v.askSize = d; }
+    this.hooks!.market!(v);
+  }
+
   onBarOpen(source: number, timeUs: number, openRaw: number): void {
     this.journal.barOpen(source, timeUs, openRaw);
     const inst = this.sourceInstrument[source]!;
+    if (this.hooks?.market) this.market('barOpen', inst, timeUs, openRaw, 0, 0, 0, 0);
     this.ledger.mark(inst, openRaw);
     this.venue.onBarOpen(inst, openRaw);
     if (this.afterEvent !== undefined) this.afterEvent({ ledger: this.ledger, timeUs });
@@ -281,6 +331,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     const close = b.close[row]!;
     this.journal.bar(source, closeTimeUs, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     const index = this.sourceInstrument[source]!;
+    if (this.hooks?.market) this.market('bar', index, closeTimeUs, b.open[row]!, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     this.ledger.mark(index, close);
     this.venue.onBar(index, b, row);
     this.sample(source, closeTimeUs);
@@ -310,6 +361,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     const price = b.price[row]!;
     this.journal.trade(source, timeUs, price, b.size[row]!);
     const index = this.sourceInstrument[source]!;
+    if (this.hooks?.market) this.market('trade', index, timeUs, price, b.size[row]!, 0, 0, 0);
     this.ledger.mark(index, price);
     this.venue.onTrade(index, price, b.size[row]!);
     this.sample(source, timeUs);
@@ -332,6 +384,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     const ask = b.ask[row]!;
     this.journal.quote(source, timeUs, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     const index = this.sourceInstrument[source]!;
+    if (this.hooks?.market) this.market('quote', index, timeUs, bid, ask, b.bidSize[row]!, b.askSize[row]!, 0);
     // Positions are marked at the mid, rounded half up to a raw price.
     this.ledger.mark(index, Math.round((bid + ask) / 2));
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
@@ -354,6 +407,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   onFill(f: FillReport, notional: number): void {
+    if (this.hooks?.fill) this.hooks.fill(f);
     const lf = this.ledgerFill;
     lf.instrumentIndex = f.instrumentIndex;
     lf.side = f.side;
@@ -371,6 +425,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   onStatus(r: StatusReport): void {
+    if (this.hooks?.status) this.hooks.status(r);
     const reason = r.reason ?? '';
     switch (r.kind) {
       case 'accepted': this.journal.venueAccept(r.timeUs, r.clientOrderId); break;
@@ -383,8 +438,17 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   deliver(report: ExecutionReport): void | Promise<void> {
+    if (this.hooks?.report) this.hooks.report(report);
     return this.stack.onReport(report);
   }
+}
+
+/** The extension hooks the engine calls, each present only when some extension has it. */
+interface EngineHooks {
+  market?: (v: MarketEventView) => void;
+  fill?: (f: FillReport) => void;
+  status?: (r: StatusReport) => void;
+  report?: (r: ExecutionReport) => void;
 }
 
 /** Kept out of sample() so that the hot path stays small enough to inline. */
@@ -436,6 +500,20 @@ class PullFeed implements ExternalStream {
     }
     return this.feed.dispatch();
   }
+}
+
+/** One function per hook that some extension has (none: null, and the engine skips them all). */
+function engineHooks(extensions: readonly RunExtension[], ctx: RunContext): EngineHooks | null {
+  const hooks: EngineHooks = {};
+  const market = extensions.filter((x) => x.onMarket !== undefined);
+  const fill = extensions.filter((x) => x.onFill !== undefined);
+  const status = extensions.filter((x) => x.onStatus !== undefined);
+  const report = extensions.filter((x) => x.onReport !== undefined);
+  if (market.length > 0) hooks.market = (v) => { for (const x of market) x.onMarket!(ctx, v); };
+  if (fill.length > 0) hooks.fill = (f) => { for (const x of fill) x.onFill!(ctx, f); };
+  if (status.length > 0) hooks.status = (r) => { for (const x of status) x.onStatus!(ctx, r); };
+  if (report.length > 0) hooks.report = (r) => { for (const x of report) x.onReport!(ctx, r); };
+  return Object.keys(hooks).length === 0 ? null : hooks;
 }
 
 /** The kernel starts before any market time; the first event moves the clock to the market. */
@@ -497,8 +575,10 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
   };
-  stack.start(env);
   runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, faults, env };
+  engine.hooks = engineHooks(extensions, runContext);
+  for (const x of extensions) x.beforeStart?.(runContext);
+  stack.start(env);
   for (const x of extensions) x.onStart?.(runContext);
   const feed = new MarketFeed(params.sources, engine, { barOpenEvents: params.barOpenEvents ?? true });
   kernel.setStream(pull === null ? feed : new PullFeed(feed, pull, kernel.context));
