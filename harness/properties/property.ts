@@ -102,6 +102,8 @@ export interface InvariantSetup {
   readonly client: () => ProviderDataClient | null;
   /** Liveness: how long after a provider recovers the stack must trade again, microseconds. */
   readonly livenessWithinUs: number;
+  /** The provider fault windows of the run's fault plan (absolute times): where providers recover. */
+  readonly providerFaultWindows: readonly { readonly provider: string; readonly kind: string; readonly fromUs: number; readonly toUs: number }[];
 }
 
 export type InvariantFactory = (setup: InvariantSetup) => OnlineInvariant;

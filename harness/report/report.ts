@@ -5,7 +5,7 @@
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import type { ScenarioRunResult } from '../scenario/run.ts';
 import { codeVersion } from './code-version.ts';
-import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
+import { formatTimeUs, JOURNAL_VERSION } from '../scenario/engine-parts.ts';
 import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
 
 export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
@@ -53,6 +53,15 @@ export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTi
     marketData: run.marketData, dataPath: run.dataPath, faults: run.faults, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
     account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
     gates: run.gates, warnings: run.warnings, wallTimeMs,
+    ...(run.properties.length === 0 ? {} : {
+      properties: run.properties.filter((p) => p.declared).map((p) => ({
+        name: p.name, expect: p.expect, optional: p.optional, held: p.violation === null, reached: p.reached,
+        violation: p.violation === null ? null : {
+          message: p.violation.message, time: p.violation.timeUs === null ? null : formatTimeUs(p.violation.timeUs), timeUs: p.violation.timeUs,
+          journalPosition: p.violation.journalPosition, records: [...p.violation.records],
+        },
+      })),
+    }),
   };
 }
 

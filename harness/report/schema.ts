@@ -147,6 +147,21 @@ function unreportable(v: unknown): string {
 export const SCENARIO_STATUSES = ['passed', 'failed', 'invalid', 'error', 'not-run'] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
 
+export const PropertyResultSchema = z.strictObject({
+  name: z.string().describe('The property (scenario `properties:` key).'),
+  expect: z.enum(['always', 'sometimes']),
+  optional: z.boolean(),
+  held: z.boolean().describe('Never violated in the run.'),
+  reached: z.boolean().describe("The run reached the property's interesting state (what a `sometimes` property needs)."),
+  violation: z.strictObject({
+    message: z.string(),
+    time: z.string().nullable().describe('Virtual time of the violating event (ISO-8601 UTC); null when found after the run.'),
+    timeUs: int.nullable(),
+    journalPosition: int.nonnegative().describe('Journal records before the violating event: its line in `--journal` output.'),
+    records: z.array(z.string()).describe('The events that show it, oldest first.'),
+  }).nullable().describe('The first violation; null when the property held.'),
+});
+
 export const ScenarioReportSchema = z.strictObject({
   name: z.string(),
   description: z.string().nullable(),
@@ -182,6 +197,7 @@ export const ScenarioReportSchema = z.strictObject({
     count: int.nonnegative(),
   }).nullable().describe('The sidecar file holding the fills (the default when reports are written); null when inline or none ran.'),
   gates: z.array(GateResultSchema),
+  properties: z.array(PropertyResultSchema).optional().describe('The online properties the scenario declares (`properties:`), as checked in this run; a violated one also fails its gate.'),
   warnings: z.array(WarningSchema),
   problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),
   error: z.strictObject({ message: z.string() }).nullable().describe('An internal error (a bug): its message.'),

@@ -103,10 +103,10 @@ stack: { agents: [{ kind: buy-and-hold, instrument: X }] }
     expect(problems('')[0]!.message).toMatch(/empty/);
   });
 
-  it('refuses reserved later sections with a message saying so', () => {
-    const ps = problems(`${VALID}properties: [{ kind: never-breach }]\n`);
-    expect(ps[0]).toMatchObject({ path: 'properties', line: 7 });
-    expect(ps[0]!.message).toMatch(/reserved for a later version/);
+  it('names an unknown property and a bad expectation under properties:', () => {
+    const ps = problems(`${VALID}properties:\n  riskLimits: always\n  neverBreach: always\n  liveness: { expect: often }\n`);
+    expect(ps.map((p) => p.path)).toEqual(expect.arrayContaining(['properties.neverBreach', 'properties.liveness.expect']));
+    expect(ps.find((p) => p.path === 'properties.neverBreach')).toMatchObject({ line: 9 });
   });
 
   it('names a missing file', () => {

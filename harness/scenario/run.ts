@@ -22,7 +22,9 @@ import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
 import { FAULT_KINDS } from '../chaos/faults/schema.ts';
 import { formatPath, ScenarioInputError } from './problems.ts';
-import type { DataClientFlaws, ProviderDataClient } from '../../engine/index.ts';
+import type { DataClientFlaws, FillModel, ProviderDataClient, RunContext, RunExtension } from '../../engine/index.ts';
+import { declaredInvariants, propertyGates, type PropertyOutcome } from '../properties/run-properties.ts';
+import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/property.ts';
 import { effectiveInstruments } from './semantic.ts';
 
 export interface RunOptions {
@@ -41,6 +43,14 @@ export interface RunOptions {
   readonly recordProviders?: (provider: string) => string;
   /** Stops the run (it rejects with the signal's reason), checked between batches of events. */
   readonly signal?: AbortSignal;
+  /** Online properties to check besides the scenario's declared ones (`gauntlet check`'s defaults, tests). */
+  readonly checkProperties?: readonly OnlinePropertyName[];
+  /** Invariants of the caller's own, checked besides (tests). */
+  readonly invariants?: readonly OnlineInvariant[];
+  /** Run extensions of the caller's own (tracing, tests); they watch, they change nothing. */
+  readonly extensions?: readonly RunExtension[];
+  /** Engine models in place of the scenario's (deliberately broken variants in tests). */
+  readonly models?: { readonly fill?: FillModel };
 }
 
 /**
@@ -90,6 +100,8 @@ export interface ScenarioRunResult {
   readonly fills: ReportFill[];
   readonly gates: GateResult[];
   readonly warnings: ScenarioWarning[];
+  /** The online properties checked in the run (declared and given), in the catalogue's order. */
+  readonly properties: PropertyOutcome[];
   /**
    * Equity after each instant with a mark (the last mark of an instant), in account currency:
    * for reporters that chart a run. Not in report.json (it grows with the run).
@@ -149,6 +161,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(options.dataClientFlaws === undefined ? {} : { flaws: options.dataClientFlaws }),
   });
   chaos = chaosExtension({ clock: plan.clock, client: () => providerPath?.client() ?? null, maxStalenessUs: s.stack.dataClient.maxStaleness });
+  const declared = declaredInvariants(s.properties, {
+    scenario: s, calendar, dataPath: providerPath === null ? 'direct' : 'providers', seed: options.seed, client: () => providerPath?.client() ?? null,
+    providerFaultWindows: plan.provider.map((f) => ({ provider: f.provider, kind: f.kind, fromUs: f.fromUs, toUs: f.toUs })),
+  }, options.checkProperties);
+  const invariants: OnlineInvariant[] = [...declared.invariants, ...(options.invariants ?? [])];
+  let runContext: RunContext | null = null;
+  const watch: RunExtension[] = [...invariants, ...(options.extensions ?? [])];
+  if (watch.length > 0) watch.unshift({ beforeStart: (ctx) => { runContext = ctx; } });
   const sources = openSources(decls, loaded.dir, options.seed);
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
@@ -185,7 +205,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(providerPath === null ? {} : { fetch: providerPath.fetch, dataClient: providerPath.dataClient }),
     // Only what needs it watches the run: the provider path (stale orders, fault records) and clock faults;
     // a plain direct run keeps the stack talking to the venue itself.
-    extensions: providerPath !== null || plan.clock.length > 0 ? [chaos] : [],
+    extensions: [...(providerPath !== null || plan.clock.length > 0 ? [chaos] : []), ...watch],
+    ...(options.models?.fill === undefined ? {} : { fill: options.models.fill }),
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     });
   } finally {
@@ -195,17 +216,35 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const metricWarnings: ScenarioWarning[] = [];
+  const annualised = { periodsPerYear: null as number | null };
   const reportable = reportableMetrics({
-    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
+    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
   const metrics: ScenarioMetrics = reportable.metrics;
   // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
   const faultCounts: Record<string, MetricValue> = {};
   for (const k of FAULT_KINDS) faultCounts[`faults.${k}`] = (s.faults ?? []).length === 0 ? null : result.faults.byKind[k] ?? 0;
-  const gates = evaluateGates(s.gates, { ...metrics, ...faultCounts }, (i) => loaded.locate(['gates', i]));
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
+  const fills = result.fills.map((f) => ({
+    time: formatTimeUs(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
+    price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
+  }));
+  let properties: PropertyOutcome[] = [];
+  if (invariants.length > 0) {
+    const end: RunEnd = {
+      startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals, metrics: numericMetrics(metrics), equity: { timeUs: marks.timeUs, equity: marks.equity }, fills,
+      multipliers: Object.fromEntries(result.instruments.map((i) => [i.id, i.multiplier])), periodsPerYear: annualised.periodsPerYear,
+      riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])), journalRecords: result.journalRecords,
+    };
+    for (const x of invariants) x.finish?.(runContext!, end);
+    properties = invariants.map((x) => ({ name: x.name, violation: x.violation(), reached: x.reached(), ...declared.expectation(x.name) }));
+  }
+  const gates = [
+    ...evaluateGates(s.gates, { ...metrics, ...faultCounts }, (i) => loaded.locate(['gates', i])),
+    ...propertyGates(properties.filter((p) => p.declared), (name) => loaded.locate(['properties', name])),
+  ];
   return {
     seed: options.seed,
     dataPath: providerPath === null ? 'direct' : 'providers',
@@ -221,11 +260,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     account: { currency: s.account.currency, startCash: s.account.startCash },
     final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])),
     metrics,
-    fills: result.fills.map((f) => ({
-      time: formatTimeUs(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
-      price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
-    })),
+    fills,
     gates,
+    properties,
     equity: { timeUs: marks.timeUs, equity: marks.equity },
     warnings: [
       ...result.dataIssues.map((d): BadRowWarning => ({
@@ -239,7 +276,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 }
 
 /** The engine's metrics plus the harness's (finalEquity, trades, fills, fees, dataWarnings). */
-function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, marks: Marks, warnings: ScenarioWarning[]): ScenarioMetrics {
+/** Metrics as numbers (an unbounded one as Infinity) for code that recomputes them. */
+function numericMetrics(m: ScenarioMetrics): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = v === 'Infinity' ? Number.POSITIVE_INFINITY : v;
+  return out;
+}
+
+function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, marks: Marks, warnings: ScenarioWarning[], annualised: { periodsPerYear: number | null }): ScenarioMetrics {
   const s = loaded.scenario;
   const { timeUs, equity, grossExposure } = marks;
   const n = timeUs.length;
@@ -251,6 +295,7 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
   });
   // The assumption the annualised metrics rest on, when the scenario did not declare it.
   if (warning !== null) warnings.push(warning);
+  annualised.periodsPerYear = ppy ?? null;
   const multiplier = new Map(r.instruments.map((i) => [i.id, i.multiplier]));
   const trades = roundTripsFromFills(r.fills, { multiplierOf: (id) => multiplier.get(id) ?? 1 });
   const computed = computeMetricsWithWarnings({

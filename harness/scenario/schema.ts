@@ -4,25 +4,19 @@
  * scenario (name, seed, market choice, gates). Field descriptions become the committed JSON
  * Schema (schemas/scenario.schema.json) that editors use to complete and check files.
  *
- * Room for later sections: `properties` is a reserved key (rejected today with a
- * message saying so); later gate kinds go in `gates`. Overlays belong to the market source they
+ * Room for later sections: later gate kinds go in `gates`. Overlays belong to the market source they
  * wrap (`market.overlays`, or each of `market.sources[i].overlays`).
  */
 import { z } from 'zod';
 import { GateSchema } from '../gates/schema.ts';
 import { ProvidersSchema } from './providers-schema.ts';
 import { FaultsSchema } from '../chaos/faults/schema.ts';
+import { PropertiesSchema } from '../properties/schema.ts';
 import {
   CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
 
 export const SCENARIO_VERSION = 1;
-
-/** A key kept for a later version: documented in the JSON Schema, refused if used today. */
-function reserved(what: string): z.ZodOptional<z.ZodNever> {
-  return z.never({ error: `reserved for a later version of Gauntlet: ${what} are not supported yet` })
-    .optional().describe(`Reserved: ${what} (a later version). Not accepted yet.`);
-}
 
 /** Demo data sets shipped with the package (through its npm dependencies). */
 export const DEMO_DATASETS = ['sp500'] as const;
@@ -109,7 +103,7 @@ export const ScenarioSchema = z.strictObject({
   metrics: MetricsOptionsSchema.prefault({}),
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
   faults: FaultsSchema,
-  properties: reserved('properties (invariants checked during the run)'),
+  properties: PropertiesSchema,
 }).describe('A Gauntlet scenario: a market, a stack under test, a venue, a seed and the gates the run must pass.');
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -1,0 +1,79 @@
+/**
+ * ordersTerminal: no order fills beyond its quantity at the venue; at the end every order the
+ * stack sent is terminal at the venue, or still working there with the stack agreeing; and the
+ * stack's record of each order (status, filled quantity) agrees with the venue's. The stack's
+ * record is read where the stack exposes one (the reference stack's execution); a stack of the
+ * user's own is held to the venue-side checks.
+ */
+import { ReferenceStack, type FillReport, type OrderRequest, type RunContext } from '../../../engine/index.ts';
+import { FirstViolation, type InvariantFactory, type OnlineInvariant } from '../property.ts';
+import { describeFill, describeOrder } from './describe.ts';
+
+const VENUE_TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+const STACK_TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+
+interface Sent {
+  readonly request: OrderRequest;
+  readonly sentUs: number;
+  filledRaw: number;
+}
+
+export const ordersTerminal: InvariantFactory = (): OnlineInvariant => {
+  const first = new FirstViolation('ordersTerminal');
+  const sent = new Map<string, Sent>();
+
+  function endCheck(ctx: RunContext, endUs: number): void {
+    const execution = ctx.stack instanceof ReferenceStack ? ctx.stack.execution : null;
+    for (const [id, o] of sent) {
+      const v = ctx.venue.order(id);
+      const shown = describeOrder(o.request, ctx.env.instruments, o.sentUs);
+      const mine = execution?.order(id);
+      if (v === undefined) {
+        // Never reached the venue (lost on the way, or forgotten long after it finished): the stack must not hold it as live.
+        if (mine !== undefined && !STACK_TERMINAL.has(mine.status)) {
+          first.report(ctx, endUs, `order ${id} never reached the venue, yet the stack still holds it as ${mine.status} at the end`, [shown]);
+          return;
+        }
+        continue;
+      }
+      if (!VENUE_TERMINAL.has(v.status) && v.status !== 'accepted' && v.status !== 'partially-filled') {
+        first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [shown]);
+        return;
+      }
+      if (mine === undefined) continue; // forgotten by the stack long after it finished
+      const venueDone = VENUE_TERMINAL.has(v.status);
+      const stackDone = STACK_TERMINAL.has(mine.status);
+      if (venueDone !== stackDone || (venueDone && v.status !== mine.status)) {
+        first.report(ctx, endUs, `order ${id}: the venue has it ${v.status}, the stack ${mine.status}`, [shown]);
+        return;
+      }
+      if (mine.filledRaw !== v.filledRaw) {
+        first.report(ctx, endUs, `order ${id}: the venue filled ${v.filledRaw} raw, the stack counts ${mine.filledRaw} raw`, [shown]);
+        return;
+      }
+    }
+  }
+
+  return {
+    name: 'ordersTerminal',
+    onOrder(_ctx, order, timeUs) {
+      if (!sent.has(order.clientOrderId)) sent.set(order.clientOrderId, { request: order, sentUs: timeUs, filledRaw: 0 });
+    },
+    onFill(ctx, f: FillReport) {
+      const o = sent.get(f.clientOrderId);
+      if (o === undefined) return;
+      o.filledRaw += f.quantityRaw;
+      // The venue's own terms (a replace may have changed the quantity).
+      const quantity = ctx.venue.order(f.clientOrderId)?.request.quantityRaw ?? o.request.quantityRaw;
+      if (o.filledRaw > quantity) {
+        first.report(ctx, f.timeUs, `order ${f.clientOrderId} filled ${o.filledRaw} raw, beyond its quantity ${quantity} raw`, [describeOrder(o.request, ctx.env.instruments, o.sentUs), describeFill(f, ctx.env.instruments)]);
+      }
+    },
+    finish(ctx) {
+      if (first.value !== null) return;
+      endCheck(ctx, ctx.env.kernel.clock.nowUs());
+    },
+    violation: () => first.value,
+    reached: () => sent.size > 0,
+  };
+};
