@@ -55,6 +55,32 @@ Examples:
       setCode(await runCommand(paths, flags, cwd));
     });
 
+  p.command('check')
+    .description('search variations of scenarios (seeds, markets, swarm fault plans, declared parameter ranges) for a run that breaks a property; shrink it and write it to scenarios/regressions/')
+    .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
+    .option('--runs <n>', 'runs per scenario (default 100)')
+    .option('--seed <n|random>', "fast-check's seed (default: derived from each scenario's seed and name; random: draw one and print it)")
+    .option('--time-budget <duration>', "stop drawing runs after this much real time, e.g. 60s (the runs done are reported: --runs N --seed S replays them)")
+    .option('--out <dir>', 'folder for check.json, junit.xml and summary.md', 'reports/check')
+    .option('--regressions <dir>', 'where counterexamples are written as scenario files', 'scenarios/regressions')
+    .addOption(new Option('--reporter <name>', 'a report to write (repeatable; default all: json, junit, md)').choices(['json', 'junit', 'md']).argParser(collect))
+    .option('--json', 'print check.json to stdout (other output goes to stderr)')
+    .option('-q, --quiet', 'print failures only')
+    .addHelpText('after', `
+A scenario declares its properties under \`properties:\` (always / sometimes / optional) and what
+may vary under \`check:\`; without \`properties:\` every property is checked, always.
+Exit codes as run: 0 every property held, 1 one failed (or a sometimes property was never reached),
+2 bad input, 3 internal error.
+
+Examples:
+  gauntlet check scenarios/chaos/venue-lost-ack.yaml --runs 200
+  gauntlet check scenarios/ --seed random --time-budget 5m
+  gauntlet run scenarios/regressions/          rerun every counterexample found so far`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { checkCommand } = await import('./check-command.ts');
+      setCode(await checkCommand(paths, flags, cwd));
+    });
+
   p.command('validate')
     .description('check scenario files: schema, cross-references, data mappings and every data row (nothing is run)')
     .argument('[paths...]', 'scenario files or folders (default: scenarios/)')

@@ -12,6 +12,7 @@ import { GateSchema } from '../gates/schema.ts';
 import { ProvidersSchema } from './providers-schema.ts';
 import { FaultsSchema } from '../chaos/faults/schema.ts';
 import { PropertiesSchema } from '../properties/schema.ts';
+import { CheckConfigSchema } from '../properties/check/config.ts';
 import {
   CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
@@ -104,6 +105,7 @@ export const ScenarioSchema = z.strictObject({
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
   faults: FaultsSchema,
   properties: PropertiesSchema,
+  check: CheckConfigSchema,
 }).describe('A Gauntlet scenario: a market, a stack under test, a venue, a seed and the gates the run must pass.');
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
