@@ -15,7 +15,7 @@ import { makeInstrument, type Instrument, type InstrumentConfig } from '../instr
 import { MarketFeed, type MarketSink } from '../market/feed.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
 import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
-import { Ledger, type FillParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
+import { Ledger, type FillParams, type LedgerParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import { marketDataKey } from '../stack/data-client/dialects/dialect.ts';
 import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
@@ -58,6 +58,11 @@ export interface BacktestParams {
   fill?: FillModel;
   /** Overrides venue.slippage with a SlippageModel of your own. */
   slippage?: SlippageModel;
+  /**
+   * Builds the engine's ledger (default: a Ledger). A subclass of your own, e.g. a deliberately
+   * broken one that proves the ledger invariants catch it; extensions read it as `ctx.ledger`.
+   */
+  ledger?: (params: LedgerParams) => Ledger;
   /**
    * Trading halts per instrument id: orders arriving inside are rejected, nothing matches. Halt
    * windows of the sources (the halt overlay) are added to these.
@@ -271,7 +276,7 @@ class BacktestEngine implements MarketSink, VenueListener {
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
-    afterEvent: BacktestParams['afterEvent']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; faults: VenueFaultParams | undefined; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; ledger: BacktestParams['ledger']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; faults: VenueFaultParams | undefined; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -283,7 +288,9 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.data = p.direct ? new DirectDataClient() : null;
     this.releaseKeys = p.instruments.map((i) => ({ bars: marketDataKey('bars', i.id), quotes: marketDataKey('quotes', i.id), trades: marketDataKey('trades', i.id) }));
     const { instruments, account, kernel, fees, latency } = p;
-    this.ledger = new Ledger({ instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash });
+    const ledgerParams: LedgerParams = { instruments, currency: account.currency, moneyDecimals: account.moneyDecimals, startCash: account.startCash };
+    this.ledger = p.ledger === undefined ? new Ledger(ledgerParams) : p.ledger(ledgerParams);
+    if (this.ledger.instruments.length !== instruments.length) throw new RangeError(`the ledger factory built a ledger for ${this.ledger.instruments.length} instruments, the run has ${instruments.length}`);
     this.moneyScale = 10 ** account.moneyDecimals;
     this.priceScale = Float64Array.from(instruments, (i) => 10 ** i.priceDecimals);
     this.quantityScale = Float64Array.from(instruments, (i) => 10 ** i.quantityDecimals);
@@ -558,7 +565,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   // The fault stream is only derived when there are faults: a run without them is unchanged.
   const venueFaults: VenueFaultParams | undefined = params.venueFaults === undefined || params.venueFaults.length === 0 ? undefined
     : { faults: params.venueFaults, rng: rng.stream('faults.venue'), recorder: faults };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, account });
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, ledger: params.ledger, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, account });
   const stack = params.stack(instruments, rng);
   engine.stack = stack;
   const stackClock = new StackClock(kernel.clock, params.stackClock);

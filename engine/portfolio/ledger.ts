@@ -66,13 +66,22 @@ export interface LedgerSummary {
   freeCash: number;
 }
 
+/** What a ledger is built from (BacktestParams.ledger builds one from it). */
+export interface LedgerParams {
+  readonly instruments: readonly Instrument[];
+  readonly currency: string;
+  readonly moneyDecimals: number;
+  /** Start cash in money units. */
+  readonly startCash: number;
+}
+
 export class Ledger {
   readonly instruments: readonly Instrument[];
   private state: LedgerState;
   /** Set by equity(): see grossExposureAtLastEquity. A number from the start, so V8 keeps it unboxed. */
   private lastGross = 0;
 
-  constructor(params: { instruments: readonly Instrument[]; currency: string; moneyDecimals: number; startCash: number }) {
+  constructor(params: LedgerParams) {
     if (!Number.isSafeInteger(params.startCash)) throw new RangeError(`ledger start cash must be integer money units, got ${params.startCash}`);
     for (const inst of params.instruments) {
       if (inst.currency !== params.currency) {
