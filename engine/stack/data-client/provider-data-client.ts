@@ -43,8 +43,9 @@ export interface ProviderDataClientParams {
   /** The 'data-client' stream: backoff jitter. */
   readonly rng: Rng;
   /**
-   * Deliberately broken variants, for tests that prove chaos gates catch a broken client: no
-   * failover (the primary only), Retry-After ignored, no duplicate, staleness or skew checks.
+   * Deliberately broken variants, for tests that prove chaos gates and properties catch a broken
+   * client: no failover (the primary only), Retry-After ignored, no duplicate, staleness or skew
+   * checks, a circuit breaker that never closes again once open.
    */
   readonly flaws?: DataClientFlaws;
 }
@@ -53,6 +54,8 @@ export interface DataClientFlaws {
   readonly noFailover?: boolean;
   readonly ignoreRetryAfter?: boolean;
   readonly noDataChecks?: boolean;
+  /** An open circuit never goes half-open (as if its cooldown timer were never armed): the provider is not asked again. */
+  readonly breakerNeverCloses?: boolean;
 }
 
 /** What the client did, for metrics and gates. */
@@ -406,7 +409,7 @@ export class ProviderDataClient implements DataClient {
     if (this.now() < b.retryAfterUntilUs) return false; // it asked us to wait: go elsewhere or wait
     if (b.state === 'closed') return true;
     if (b.state === 'open') {
-      if (this.now() < b.openUntilUs) return false;
+      if (this.now() < b.openUntilUs || this.p.flaws?.breakerNeverCloses === true) return false;
       this.transition(provider, 'half-open');
       return true;
     }
