@@ -22,7 +22,7 @@ import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
 import { FAULT_KINDS } from '../chaos/faults/schema.ts';
 import { formatPath, ScenarioInputError } from './problems.ts';
-import type { DataClientFlaws, FillModel, ProviderDataClient, RunContext, RunExtension } from '../../engine/index.ts';
+import type { DataClientFlaws, FillModel, Ledger, LedgerParams, ProviderDataClient, RunContext, RunExtension, StackWrappers } from '../../engine/index.ts';
 import { declaredInvariants, propertyGates, type PropertyOutcome } from '../properties/run-properties.ts';
 import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/property.ts';
 import { effectiveInstruments } from './semantic.ts';
@@ -49,8 +49,14 @@ export interface RunOptions {
   readonly invariants?: readonly OnlineInvariant[];
   /** Run extensions of the caller's own (tracing, tests); they watch, they change nothing. */
   readonly extensions?: readonly RunExtension[];
-  /** Engine models in place of the scenario's (deliberately broken variants in tests). */
-  readonly models?: { readonly fill?: FillModel };
+  /** Engine models in place of the scenario's (deliberately broken variants in tests): the venue's fill model, the engine's ledger. */
+  readonly models?: { readonly fill?: FillModel; readonly ledger?: (params: LedgerParams) => Ledger };
+  /**
+   * Decorators around the reference stack the scenario builds (deliberately broken variants in
+   * tests): around its parts (risk, execution, ...), and around the whole of it. Unlike `stack`,
+   * the scenario's stack configuration, and what `gauntlet check` varies in it, still applies.
+   */
+  readonly wrap?: StackWrappers & { readonly stack?: (stack: ReferenceStack) => TradingStack };
 }
 
 /**
@@ -92,7 +98,10 @@ export interface ScenarioRunResult {
   readonly fingerprint: string;
   readonly decisionFingerprint: string;
   readonly journalRecords: number;
+  /** Events the kernel processed: market events and scheduled ones (timers, venue messages, polls). */
   readonly events: number;
+  /** Market events among them (bars, bar opens, trades, quotes): how much market the run needed. */
+  readonly marketEvents: number;
   readonly marketData: { readonly file: string; readonly sha256: string }[];
   readonly account: { readonly currency: string; readonly startCash: number };
   readonly final: Record<string, number>;
@@ -184,11 +193,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     sources,
     stack: options.stack ?? (() => {
       // One stack-config path: the engine's own factory, from the engine's own schema.
+      const { stack: wrapStack, ...wrapParts } = options.wrap ?? {};
       reference = createReferenceStack(stackConfig, {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
-        calendar,
+        calendar, wrap: wrapParts,
       });
-      return reference;
+      return wrapStack === undefined ? reference : wrapStack(reference);
     }),
     venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
@@ -207,6 +217,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     // a plain direct run keeps the stack talking to the venue itself.
     extensions: [...(providerPath !== null || plan.clock.length > 0 ? [chaos] : []), ...watch],
     ...(options.models?.fill === undefined ? {} : { fill: options.models.fill }),
+    ...(options.models?.ledger === undefined ? {} : { ledger: options.models.ledger }),
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     });
   } finally {
@@ -256,6 +267,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     decisionFingerprint: result.decisionFingerprint,
     journalRecords: result.journalRecords,
     events: result.outcome.events,
+    marketEvents: result.outcome.marketEvents,
     marketData,
     account: { currency: s.account.currency, startCash: s.account.startCash },
     final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])),

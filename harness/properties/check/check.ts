@@ -65,8 +65,10 @@ export interface Counterexample {
   readonly shrinks: number;
   /** The regression scenario written, relative to cwd; null when not written. */
   readonly file: string | null;
-  /** Market events and journal records of the shrunk run (how small it got). */
+  /** Kernel events of the shrunk run, market and scheduled (how small it got). */
   readonly events: number;
+  /** Market events of the shrunk run (bars, bar opens, trades, quotes). */
+  readonly marketEvents: number;
   readonly faults: number;
   readonly reproduce: string;
 }
@@ -208,7 +210,7 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     const file = options.regressionsDir === null ? null : writeRegression(loaded, text, v, failure.property, options);
     counterexample = {
       property: failure.property, message: failure.message, violation: failure.violation, variation: v, path: details.counterexamplePath ?? '', shrinks: details.numShrinks,
-      file, events: verdict.result?.events ?? 0, faults: v.faults.length + (loaded.scenario.faults?.length ?? 0),
+      file, events: verdict.result?.events ?? 0, marketEvents: verdict.result?.marketEvents ?? 0, faults: v.faults.length + (loaded.scenario.faults?.length ?? 0),
       reproduce: file === null ? `gauntlet check ${loaded.file} --runs ${options.runs} --seed ${options.seed}`
         : isOnline(failure.property as PropertyName) || failure.property === 'run' ? `gauntlet run ${file}` : `gauntlet check ${file} --runs 1`,
     };
