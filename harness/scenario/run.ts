@@ -128,7 +128,7 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /** The scenario's venue section without the harness-only switch: the engine's venue models. */
-function venueModels(venue: LoadedScenario['scenario']['venue']): VenueModelsConfig {
+export function venueModels(venue: LoadedScenario['scenario']['venue']): VenueModelsConfig {
   const { fillAtBarOpen: _fillAtBarOpen, ...models } = venue;
   return models;
 }
