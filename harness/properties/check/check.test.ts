@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReferenceStack, toMoney, type PreTradeRisk, type StackConfig } from '../../../engine/index.ts';
 import { tempDir } from '../../../engine/testing/temp-dirs.ts';
-import { REPO } from '../../cli/cli-helpers.ts';
 import { loadScenarioFile, loadScenarioText, type LoadedScenario } from '../../scenario/load.ts';
 import { runScenario, type RunOptions } from '../../scenario/run.ts';
 import { checkScenario, type CheckOptions } from './check.ts';
