@@ -32,12 +32,31 @@ export function assertTimeUs(t: number, what: string): void {
   }
 }
 
-/** ISO-8601 UTC with microseconds, e.g. 2006-01-03T14:30:00.000000Z. */
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Days since 1970-01-01 to 'YYYY-MM-DDT' (proleptic Gregorian; Hinnant's civil_from_days, integers only). */
+function datePrefix(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}T`;
+}
+
+/** ISO-8601 UTC with microseconds, e.g. 2006-01-03T14:30:00.000000Z (years 0000..9999). */
 export function formatTimeUs(t: TimeUs): string {
-  const ms = Math.floor(t / US_PER_MS);
-  const micros = t - ms * US_PER_MS;
-  const iso = new Date(ms).toISOString(); // 2006-01-03T14:30:00.000Z
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
+  const day = Math.floor(t / US_PER_DAY);
+  const inDay = t - day * US_PER_DAY;
+  const seconds = Math.floor(inDay / 1_000_000);
+  const micros = inDay - seconds * 1_000_000;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds - h * 3600) / 60);
+  return `${datePrefix(day)}${pad2(h)}:${pad2(m)}:${pad2(seconds - h * 3600 - m * 60)}.${String(micros).padStart(6, '0')}Z`;
 }
 
 /** Epoch microseconds for a UTC calendar instant; month is 1-based. */

@@ -26,6 +26,7 @@ export const StackConfigSchema = z.strictObject({
   orderIdPrefix: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.:-]+$/).default('o').describe("Prefix of the stack's client order ids (default 'o')."),
 }).describe('The reference stack under test: agents -> allocator -> risk -> execution.');
 export type StackConfig = z.input<typeof StackConfigSchema>;
+export type StackConfigParsed = z.output<typeof StackConfigSchema>;
 
 /** Decorators the harness may put around each component (timing, fault injection). */
 export interface StackWrappers {
@@ -44,14 +45,18 @@ export interface CreateStackOptions {
 }
 
 export function createReferenceStack(config: StackConfig, options: CreateStackOptions = {}): ReferenceStack {
-  const c = StackConfigSchema.parse(config);
+  return referenceStackOf(StackConfigSchema.parse(config), options);
+}
+
+/** The stack from a configuration StackConfigSchema has already parsed (a scenario's): no schema work per run. */
+export function referenceStackOf(c: StackConfigParsed | Omit<StackConfigParsed, 'dataClient'>, options: CreateStackOptions = {}): ReferenceStack {
   const w = options.wrap ?? {};
   const agents = c.agents.map((a) => {
     const agent = createAgent(a);
     return w.agent ? w.agent(agent) : agent;
   });
   const allocator = createAllocator(c.allocator);
-  const risk = new RiskEngine(c.risk);
+  const risk = new RiskEngine(c.risk, { parsed: true });
   const wrapExecution = w.execution;
   return new ReferenceStack({
     agents,

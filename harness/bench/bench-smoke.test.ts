@@ -33,4 +33,11 @@ describe('benchmark smoke sizes', () => {
     expect(Object.keys(j).sort()).toEqual(['bytes', 'mbPerSecond', 'rows', 'rowsPerSecond', 'seconds', 'sharedOrclRowsPerSecond', 'sharedOrclSeconds']);
     expect(j.rows).toBe(2_000);
   });
+
+  it('bench:check', () => {
+    const j = smoke('check-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['bareRunsPerSecond', 'bars', 'checkOverheadRatio', 'faultRuns', 'node', 'runs', 'runsPerSecond', 'runsPerSecondWithFaults', 'seed']);
+    expect(j.bars).toBe(252);
+    expect(j.runs).toBe(20);
+  });
 });

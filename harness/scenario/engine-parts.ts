@@ -13,9 +13,9 @@ export {
 export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
 export {
   CsvMappingSchema, openCsvSource, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
-  syntheticParamsSchema, createSyntheticSource, SyntheticParamsError,
+  syntheticParamsSchema, createSyntheticSource, syntheticSourceOf, SyntheticParamsError,
   CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS,
   AllocatorConfigSchema, createAllocator, ExecutionConfigSchema, VenueModelsSchema, createVenueModels, toMoney,
-  overlayParamsSchema, applyOverlays, StackConfigSchema, createReferenceStack,
+  overlayParamsSchema, applyOverlays, StackConfigSchema, createReferenceStack, referenceStackOf,
 } from '../../engine/index.ts';
 export type { CsvMapping, SessionCalendar, CalendarRef, AllocatorConfig, VenueModelsConfig } from '../../engine/index.ts';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { MarketSource } from '../../engine/index.ts';
 import type { Scenario, MarketSourceConfig } from './schema.ts';
-import { applyOverlays, createSyntheticSource, demoSp500Mapping, openCsvSource, RngRegistry, type CsvMapping } from './engine-parts.ts';
+import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openCsvSource, RngRegistry, type CsvMapping } from './engine-parts.ts';
 
 export interface SourceDecl {
   readonly config: MarketSourceConfig;
@@ -73,7 +73,7 @@ export function openSources(decls: readonly SourceDecl[], scenarioDir: string, s
     } else {
       const stream = synthetic === 0 ? 'market' : `market.${synthetic}`;
       synthetic++;
-      source = createSyntheticSource(d.config.synthetic!, rng.stream(stream));
+      source = syntheticSourceOf(d.config.synthetic!, rng.stream(stream));
     }
     const overlays = d.config.overlays ?? [];
     // Overlays that draw randomness take the run's 'faults' stream, so they never move the market's.

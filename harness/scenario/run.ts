@@ -10,7 +10,7 @@ import { evaluateGates, type GateResult, type MetricValue } from '../gates/evalu
 import { annualise } from './annualise.ts';
 import type { ReferenceStack} from './engine-parts.ts';
 import {
-  CALENDARS, computeMetricsWithWarnings, createReferenceStack, formatTimeUs, resolveCalendar,
+  CALENDARS, computeMetricsWithWarnings, referenceStackOf, formatTimeUs, resolveCalendar,
   roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
@@ -137,7 +137,7 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /** The scenario's venue section without the harness-only switch: the engine's venue models. */
-function venueModels(venue: LoadedScenario['scenario']['venue']): VenueModelsConfig {
+export function venueModels(venue: LoadedScenario['scenario']['venue']): VenueModelsConfig {
   const { fillAtBarOpen: _fillAtBarOpen, ...models } = venue;
   return models;
 }
@@ -194,7 +194,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     stack: options.stack ?? (() => {
       // One stack-config path: the engine's own factory, from the engine's own schema.
       const { stack: wrapStack, ...wrapParts } = options.wrap ?? {};
-      reference = createReferenceStack(stackConfig, {
+      reference = referenceStackOf(stackConfig, {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar, wrap: wrapParts,
       });

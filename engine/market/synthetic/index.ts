@@ -10,14 +10,18 @@
  */
 import type { Rng } from '../../kernel/rng.ts';
 import { SyntheticBarSource } from './bars.ts';
-import { parseSyntheticParams, type SyntheticParamsInput } from './schema.ts';
+import { parseSyntheticParams, type SyntheticParams, type SyntheticParamsInput } from './schema.ts';
 import { SyntheticTradeSource } from './trades.ts';
 
 export type SyntheticSource = SyntheticBarSource | SyntheticTradeSource;
 
 /** Builds a generator; throws SyntheticParamsError (listing every bad field) on invalid parameters. */
 export function createSyntheticSource(params: SyntheticParamsInput, rng: Rng): SyntheticSource {
-  const p = parseSyntheticParams(params);
+  return syntheticSourceOf(parseSyntheticParams(params), rng);
+}
+
+/** A generator from parameters syntheticParamsSchema has already parsed (a scenario's): no schema work per run. */
+export function syntheticSourceOf(p: SyntheticParams, rng: Rng): SyntheticSource {
   return p.output.type === 'bar' ? new SyntheticBarSource(p, p.output, rng) : new SyntheticTradeSource(p, p.output, rng);
 }
 

@@ -107,8 +107,9 @@ export class RiskEngine implements PreTradeRisk {
   private maxDailyLossMoney = 0;
   private s: RiskState;
 
-  constructor(limits: RiskLimits = {}) {
-    this.limits = RiskLimitsSchema.parse(limits);
+  /** `parsed`: the limits are RiskLimitsSchema's output already (a scenario's), so they are not parsed again. */
+  constructor(limits: RiskLimits = {}, options: { parsed?: boolean } = {}) {
+    this.limits = options.parsed === true ? limits as RiskLimitsParsed : RiskLimitsSchema.parse(limits);
     this.s = {
       rateTimesUs: new Array<number>(this.limits.maxOrdersPerWindow ?? 0).fill(0), rateHead: 0, rateCount: 0,
       hasSession: false, sessionEndUs: 0, session: '', sessionStartEquity: 0, lastEquity: 0, dailyHalted: false,

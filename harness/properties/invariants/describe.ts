@@ -26,18 +26,21 @@ export function describeReport(r: ExecutionReport, instruments: readonly Instrum
   return `${formatTimeUs(atUs)} report to the stack: ${r.clientOrderId} ${r.kind}${r.reason === undefined ? '' : ` (${r.reason})`}`;
 }
 
-/** The last few records of a kind, for a violation to show (bounded: a long run keeps only these). */
+/**
+ * The last few records of a kind, for a violation to show (bounded: a long run keeps only these).
+ * Lines are rendered only when a violation asks for them: most runs never need one.
+ */
 export class RecentRecords {
-  private readonly items: string[] = [];
+  private readonly items: (() => string)[] = [];
   private readonly max: number;
   constructor(max = 5) {
     this.max = max;
   }
-  push(line: string): void {
+  push(line: () => string): void {
     if (this.items.length === this.max) this.items.shift();
     this.items.push(line);
   }
   list(): string[] {
-    return [...this.items];
+    return this.items.map((render) => render());
   }
 }

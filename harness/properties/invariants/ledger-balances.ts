@@ -53,7 +53,8 @@ export const ledgerBalances: InvariantFactory = (): OnlineInvariant => {
       fills++;
       positions[f.instrumentIndex] = positions[f.instrumentIndex]! + f.side * f.quantityRaw;
       if (marks[f.instrumentIndex] === 0) marks[f.instrumentIndex] = f.priceRaw;
-      recent.push(describeFill(f, ctx.env.instruments));
+      const instruments = ctx.env.instruments;
+      recent.push(() => describeFill(f, instruments));
       changed = true;
     },
     afterEvent(ctx, timeUs) {

@@ -17,7 +17,8 @@ export const noDuplicateOrders: InvariantFactory = (): OnlineInvariant => {
     onOrder(ctx, order, timeUs) {
       if (seen.has(order.clientOrderId)) resent = true;
       else seen.add(order.clientOrderId);
-      recent.push(describeOrder(order, ctx.env.instruments, timeUs));
+      const instruments = ctx.env.instruments;
+      recent.push(() => describeOrder(order, instruments, timeUs));
     },
     afterEvent(ctx, timeUs) {
       if (first.value !== null) return;

@@ -26,24 +26,24 @@ export const ordersTerminal: InvariantFactory = (): OnlineInvariant => {
     const execution = ctx.stack instanceof ReferenceStack ? ctx.stack.execution : null;
     for (const [id, o] of sent) {
       const v = ctx.venue.order(id);
-      const shown = describeOrder(o.request, ctx.env.instruments, o.sentUs);
+      const shown = (): string => describeOrder(o.request, ctx.env.instruments, o.sentUs);
       const mine = execution?.order(id);
       // Never reached the venue (lost on the way, or forgotten long after it finished): the stack
       // cannot tell a lost order from a slow one, so holding it as pending is not held against it.
       if (v === undefined) continue;
       if (!VENUE_TERMINAL.has(v.status) && v.status !== 'accepted' && v.status !== 'partially-filled') {
-        first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [shown]);
+        first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [shown()]);
         return;
       }
       if (mine === undefined) continue; // forgotten by the stack long after it finished
       const venueDone = VENUE_TERMINAL.has(v.status);
       const stackDone = STACK_TERMINAL.has(mine.status);
       if (venueDone !== stackDone || (venueDone && v.status !== mine.status)) {
-        first.report(ctx, endUs, `order ${id}: the venue has it ${v.status}, the stack ${mine.status}`, [shown]);
+        first.report(ctx, endUs, `order ${id}: the venue has it ${v.status}, the stack ${mine.status}`, [shown()]);
         return;
       }
       if (mine.filledRaw !== v.filledRaw) {
-        first.report(ctx, endUs, `order ${id}: the venue filled ${v.filledRaw} raw, the stack counts ${mine.filledRaw} raw`, [shown]);
+        first.report(ctx, endUs, `order ${id}: the venue filled ${v.filledRaw} raw, the stack counts ${mine.filledRaw} raw`, [shown()]);
         return;
       }
     }

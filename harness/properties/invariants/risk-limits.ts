@@ -208,14 +208,17 @@ export const riskLimits: InvariantFactory = (setup: InvariantSetup): OnlineInvar
     },
     onReport(ctx, r) {
       onReport(r);
-      if (r.kind === 'fill') recent.push(describeReport(r, ctx.env.instruments, ctx.env.kernel.clock.nowUs()));
+      if (r.kind === 'fill') {
+        const at = ctx.env.kernel.clock.nowUs();
+        recent.push(() => describeReport(r, instruments, at));
+      }
     },
     onOrder(ctx, order, timeUs) {
       if (seen.has(order.clientOrderId)) return; // a re-send of an order already checked
       seen.add(order.clientOrderId);
       const nowUs = ctx.env.clock.nowUs();
       const why = first.value === null ? breach(order, nowUs) : null;
-      recent.push(describeOrder(order, instruments, timeUs));
+      recent.push(() => describeOrder(order, instruments, timeUs));
       if (why !== null) first.report(ctx, timeUs, `order ${order.clientOrderId} breaks a risk limit at stack time ${formatTimeUs(nowUs)}: ${why}`, recent.list());
       orders.set(order.clientOrderId, { instrument: order.instrumentIndex, side: order.side, quantityRaw: order.quantityRaw, filledRaw: 0, acked: false, done: false, fillKeys: [] });
       if (limits.maxOrdersPerWindow !== undefined) {
