@@ -23,7 +23,7 @@ export * from './market/overlays/index.ts';
 
 export { InstrumentSchema, makeInstrument, notionalMoney, type Instrument, type InstrumentConfig } from './instruments/instrument.ts';
 export { toMoney, fromMoney, divRoundHalfEven, MONEY_DECIMALS_DEFAULT } from './instruments/money.ts';
-export { Ledger, type LedgerParams, type LedgerState, type LedgerSummary, type PositionState } from './portfolio/ledger.ts';
+export { Ledger, type FillEffect, type FillParams as LedgerFillParams, type LedgerParams, type LedgerState, type LedgerSummary, type PositionState } from './portfolio/ledger.ts';
 
 export type { OrderRequest, OrderType, TimeInForce, Side, ExecutionReport, FillReport, StatusReport, OrderStatus } from './venue/orders.ts';
 export { SimulatedVenue } from './venue/venue.ts';
