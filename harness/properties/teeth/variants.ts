@@ -1,0 +1,169 @@
+/**
+ * Teeth: deliberately broken variants of the reference stack, each one small, realistic mistake,
+ * spread over the stack's parts and the engine's. A property earns its keep only if `gauntlet
+ * check` catches such mistakes: teeth.test.ts proves that a check of TEETH_RUNS runs under
+ * TEETH_SEED fails every variant by the property it names (with a counterexample of at most
+ * `maxMarketEvents` market events), while the reference stack passes the same check.
+ *
+ * Each variant names a scenario (in scenarios/ here): a small synthetic market, the faults that
+ * make the mistake matter, `check:` ranges to vary, and the properties that must hold.
+ */
+import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution.ts';
+import type { RunOptions } from '../../scenario/run.ts';
+import type { PropertyName } from '../property.ts';
+import { bookEveryFillDelivery, timeoutMeansCancelled } from './broken-execution.ts';
+import { feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
+import { equityNeverReported, forgetsWorkingOrders, killSwitchNotChecked, sellsCountAsReducing } from './broken-risk.ts';
+
+export type TeethArea = 'risk' | 'execution' | 'ledger' | 'data-client' | 'venue' | 'metrics';
+
+export interface Variant {
+  readonly name: string;
+  readonly area: TeethArea;
+  /** The mistake it models, in one sentence. */
+  readonly mistake: string;
+  /** The scenario it is checked on, relative to the repository root. */
+  readonly scenario: string;
+  /** What replaces the reference in the runs (RunOptions.wrap, models, dataClientFlaws, ...). */
+  readonly runOptions: () => Partial<RunOptions>;
+  /** The property that must catch it. */
+  readonly expect: PropertyName;
+  /** Most market events its shrunk counterexample may have: 20 wherever the mistake allows. */
+  readonly maxMarketEvents: number;
+}
+
+/** The check every variant must fail and the reference must pass: runs and fast-check seed. */
+export const TEETH_RUNS = 200;
+export const TEETH_SEED = 20_240_102;
+
+const scenario = (file: string): string => `harness/properties/teeth/scenarios/${file}`;
+
+const RISK: readonly Variant[] = [
+  {
+    name: 'risk-forgets-working-orders',
+    area: 'risk',
+    mistake: 'maxPosition counted on the filled position only, forgetting the orders still working',
+    scenario: scenario('risk-working-orders.yaml'),
+    runOptions: () => ({ wrap: { risk: forgetsWorkingOrders } }),
+    expect: 'riskLimits',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'risk-sells-count-as-reducing',
+    area: 'risk',
+    mistake: 'risk-reducing decided by the order side (every sell reduces risk), so a sell that opens a short passes the position limits',
+    scenario: scenario('risk-short-notional.yaml'),
+    runOptions: () => ({ wrap: { risk: sellsCountAsReducing } }),
+    expect: 'riskLimits',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'risk-kill-switch-not-checked',
+    area: 'risk',
+    mistake: 'the kill switch trips but the pre-trade check never looks at it (without flattening, trading goes on)',
+    scenario: scenario('risk-equity-limits.yaml'),
+    runOptions: () => ({ wrap: { risk: killSwitchNotChecked } }),
+    expect: 'riskLimits',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'risk-equity-never-reported',
+    area: 'risk',
+    mistake: "the stack never reports its equity to risk at marks: the drawdown kill switch never trips and the daily loss is measured from the run's start",
+    scenario: scenario('risk-equity-limits.yaml'),
+    runOptions: () => ({ wrap: { risk: equityNeverReported } }),
+    expect: 'riskLimits',
+    maxMarketEvents: 20,
+  },
+];
+
+const EXECUTION: readonly Variant[] = [
+  {
+    name: 'execution-new-id-retries',
+    area: 'execution',
+    mistake: 'a timed-out order is re-sent under a new client order id, so the venue books it twice when only its ack was lost',
+    scenario: scenario('execution-lost-acks.yaml'),
+    runOptions: () => ({ wrap: { stack: withNewIdRetries } }),
+    expect: 'noDuplicateOrders',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'execution-timeout-means-cancelled',
+    area: 'execution',
+    mistake: 'an unanswered order is written off as cancelled at its timeout instead of being asked about again; the venue fills it anyway',
+    scenario: scenario('execution-lost-acks.yaml'),
+    runOptions: () => ({ wrap: { stack: timeoutMeansCancelled } }),
+    expect: 'ordersTerminal',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'execution-books-every-fill-delivery',
+    area: 'execution',
+    mistake: 'fill reports are booked per delivery, not per fill: a report the venue delivers twice is booked twice',
+    scenario: scenario('execution-duplicate-reports.yaml'),
+    runOptions: () => ({ wrap: { stack: bookEveryFillDelivery } }),
+    expect: 'ordersTerminal',
+    maxMarketEvents: 20,
+  },
+];
+
+const LEDGER: readonly Variant[] = [
+  {
+    name: 'ledger-fee-on-buys-only',
+    area: 'ledger',
+    mistake: 'fees charged on buys only: the fee of a sell is never booked',
+    scenario: scenario('ledger-fees.yaml'),
+    runOptions: () => ({ models: { ledger: feeOnBuysOnly } }),
+    expect: 'ledgerBalances',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'ledger-fill-at-mark',
+    area: 'ledger',
+    mistake: 'fills booked at the last mark instead of the price the venue filled at (slippage and the move to the fill never reach the books)',
+    scenario: scenario('ledger-fees.yaml'),
+    runOptions: () => ({ models: { ledger: fillAtMark } }),
+    expect: 'ledgerBalances',
+    maxMarketEvents: 20,
+  },
+];
+
+const DATA_CLIENT: readonly Variant[] = [
+  {
+    name: 'data-client-no-data-checks',
+    area: 'data-client',
+    mistake: 'no staleness, skew or duplicate checks: data that arrives late is traded on',
+    scenario: scenario('data-client-outages.yaml'),
+    runOptions: () => ({ dataClientFlaws: { noDataChecks: true } }),
+    expect: 'noStaleOrders',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'data-client-no-failover',
+    area: 'data-client',
+    mistake: 'no failover: while the primary is down (or its circuit open) the backup is never asked',
+    scenario: scenario('data-client-outages.yaml'),
+    runOptions: () => ({ dataClientFlaws: { noFailover: true } }),
+    expect: 'liveness',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'data-client-breaker-never-closes',
+    area: 'data-client',
+    mistake: 'an open circuit never goes half-open: a provider that failed once is never asked again',
+    scenario: scenario('data-client-outages.yaml'),
+    runOptions: () => ({ dataClientFlaws: { breakerNeverCloses: true } }),
+    expect: 'liveness',
+    maxMarketEvents: 20,
+  },
+];
+
+/**
+ * Venue fills (fillRules) and metrics (metricsRecomputed): their broken variants live in
+ * broken-fills.ts and broken-metrics.ts, written with those invariants; they join this list
+ * once both have landed (each as a Variant like the above, on a scenario of its own).
+ */
+const VENUE: readonly Variant[] = [];
+const METRICS: readonly Variant[] = [];
+
+export const TEETH: readonly Variant[] = [...RISK, ...EXECUTION, ...LEDGER, ...DATA_CLIENT, ...VENUE, ...METRICS];
