@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NODE, REPO } from '../cli/cli-helpers.ts';
+import { TEETH } from '../properties/teeth/variants.ts';
 
 function smoke(script: string, nodeFlags: readonly string[] = []): Record<string, unknown> {
   const r = spawnSync(NODE, [...nodeFlags, join(REPO, 'harness', 'bench', script), '--smoke', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
@@ -39,5 +40,16 @@ describe('benchmark smoke sizes', () => {
     expect(Object.keys(j).sort()).toEqual(['bareRunsPerSecond', 'bars', 'checkOverheadRatio', 'faultRuns', 'node', 'runs', 'runsPerSecond', 'runsPerSecondWithFaults', 'seed']);
     expect(j.bars).toBe(252);
     expect(j.runs).toBe(20);
+  });
+
+  it('bench:teeth', () => {
+    const j = smoke('teeth-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['runs', 'seed', 'variants']);
+    expect(j.runs).toBe(20);
+    const variants = j.variants as Record<string, Record<string, unknown>>;
+    expect(Object.keys(variants).sort()).toEqual(TEETH.map((v) => v.name).sort());
+    for (const v of Object.values(variants)) {
+      expect(Object.keys(v).sort()).toEqual(['caught', 'counterexampleEvents', 'property', 'secondsToFailure', 'secondsToShrunk']);
+    }
   });
 });
