@@ -392,8 +392,8 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.journal.quote(source, timeUs, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     const index = this.sourceInstrument[source]!;
     if (this.hooks?.market) this.market('quote', index, timeUs, bid, ask, b.bidSize[row]!, b.askSize[row]!, 0);
-    // Positions are marked at the mid, rounded half up to a raw price.
-    this.ledger.mark(index, Math.round((bid + ask) / 2));
+    // Positions are marked at the mid, rounded half up to a raw price (the ledger's rule).
+    this.ledger.markQuote(index, bid, ask);
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
     this.sample(source, timeUs);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.quotes, timeUs); return undefined; }

@@ -26,6 +26,18 @@ describe('Ledger', () => {
     expect(l.checkIdentity()).toBeNull();
   });
 
+  it('a quote marks at its mid, half up to a raw price: neither side of the spread', () => {
+    const l = new Ledger({ instruments: [stock], currency: 'USD', moneyDecimals: 2, startCash: 1_000_000 });
+    l.applyFill({ instrumentIndex: 0, side: 1, quantityRaw: 10, priceRaw: 10_000, fee: 0 });
+    l.markQuote(0, 10_000, 10_003); // mid 100.015 -> 100.02
+    expect(l.position(0).lastPriceRaw).toBe(10_002);
+    expect(l.summary().unrealized).toBe(10 * 2);
+    l.markQuote(0, 9_990, 10_010);
+    expect(l.position(0).lastPriceRaw).toBe(10_000);
+    expect(l.position(0).lastPriceRaw).not.toBe(9_990);
+    expect(l.checkIdentity()).toBeNull();
+  });
+
   it('futures: only PnL and fees move cash; margin is held aside', () => {
     const l = new Ledger({ instruments: [future], currency: 'USD', moneyDecimals: 2, startCash: 1_000_000 });
     l.applyFill({ instrumentIndex: 0, side: 1, quantityRaw: 1, priceRaw: 360_000, fee: 200 }); // 3600.00 x10

@@ -109,6 +109,11 @@ export class Ledger {
     this.state.positions[index]!.lastPriceRaw = priceRaw;
   }
 
+  /** Marks an instrument at a quote: its mid, rounded half up to a raw price. */
+  markQuote(index: number, bidRaw: number, askRaw: number): void {
+    this.mark(index, Math.round((bidRaw + askRaw) / 2));
+  }
+
   applyFill(f: FillParams): FillEffect {
     const inst = this.instruments[f.instrumentIndex];
     if (inst === undefined) throw new RangeError(`fill for unknown instrument index ${f.instrumentIndex}`);
