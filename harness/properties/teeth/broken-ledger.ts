@@ -24,5 +24,16 @@ export class FillAtMarkLedger extends Ledger {
   }
 }
 
+/**
+ * Quotes marked at the bid (the price a long would sell at) instead of the mid: every position is
+ * undervalued by half the spread, and a short is marked at a price it could not close at.
+ */
+export class BidMarkLedger extends Ledger {
+  override markQuote(index: number, bidRaw: number, _askRaw: number): void {
+    this.mark(index, bidRaw);
+  }
+}
+
 export const feeOnBuysOnly = (p: LedgerParams): Ledger => new FeeOnBuysOnlyLedger(p);
 export const fillAtMark = (p: LedgerParams): Ledger => new FillAtMarkLedger(p);
+export const bidMark = (p: LedgerParams): Ledger => new BidMarkLedger(p);

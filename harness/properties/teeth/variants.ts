@@ -12,7 +12,7 @@ import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution
 import type { RunOptions } from '../../scenario/run.ts';
 import type { PropertyName } from '../property.ts';
 import { bookEveryFillDelivery, timeoutMeansCancelled } from './broken-execution.ts';
-import { feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
+import { bidMark, feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
 import { equityNeverReported, forgetsWorkingOrders, killSwitchNotChecked, sellsCountAsReducing } from './broken-risk.ts';
 
 export type TeethArea = 'risk' | 'execution' | 'ledger' | 'data-client' | 'venue' | 'metrics';
@@ -123,6 +123,15 @@ const LEDGER: readonly Variant[] = [
     mistake: 'fills booked at the last mark instead of the price the venue filled at (slippage and the move to the fill never reach the books)',
     scenario: scenario('ledger-fees.yaml'),
     runOptions: () => ({ models: { ledger: fillAtMark } }),
+    expect: 'ledgerBalances',
+    maxMarketEvents: 20,
+  },
+  {
+    name: 'ledger-marks-quotes-at-bid',
+    area: 'ledger',
+    mistake: 'positions marked at the bid of a quote instead of its mid: equity off by half the spread on every quote',
+    scenario: scenario('ledger-quotes.yaml'),
+    runOptions: () => ({ models: { ledger: bidMark } }),
     expect: 'ledgerBalances',
     maxMarketEvents: 20,
   },
