@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, type LoadedScenario } from './load.ts';
 import { runScenario } from './run.ts';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
+import { Ledger, type PreTradeRisk } from '../../engine/index.ts';
 
 const dir = tempDir('run');
 function loadText(name: string, text: string): LoadedScenario {
@@ -62,6 +63,28 @@ metrics: { periodsPerYear: 252 }
     const r = await runScenario(s, { seed: 1 });
     expect(r.metrics.sampleCount as number).toBeLessThan(3000);
     expect(r.metrics.periodsPerYear).toBe(252);
+  });
+
+  it('wrap decorates the scenario\'s own reference stack and models.ledger builds the run\'s ledger; wrap with a whole stack is refused', async () => {
+    const s = loadText('wrapped', BARS(''));
+    const plain = await runScenario(s, { seed: 5 });
+    let checks = 0;
+    let ledgers = 0;
+    const wrapped = await runScenario(s, {
+      seed: 5,
+      wrap: {
+        risk: (risk) => {
+          const check = risk.check.bind(risk);
+          return Object.assign(risk, { check: (...a: Parameters<PreTradeRisk['check']>) => { checks++; return check(...a); } });
+        },
+      },
+      models: { ledger: (p) => { ledgers++; return new Ledger(p); } },
+    });
+    // The same run: the scenario's stack config applied, the decorators watched and changed nothing.
+    expect(wrapped.fingerprint).toBe(plain.fingerprint);
+    expect(checks).toBe(plain.fills.length);
+    expect(ledgers).toBe(1);
+    await expect(runScenario(s, { seed: 5, wrap: {}, stack: () => { throw new Error('not built'); } })).rejects.toThrow(/give one of them/);
   });
 });
 

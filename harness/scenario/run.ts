@@ -55,6 +55,7 @@ export interface RunOptions {
    * Decorators around the reference stack the scenario builds (deliberately broken variants in
    * tests): around its parts (risk, execution, ...), and around the whole of it. Unlike `stack`,
    * the scenario's stack configuration, and what `gauntlet check` varies in it, still applies.
+   * There is no reference stack to wrap when `stack` replaces it: giving both is refused.
    */
   readonly wrap?: StackWrappers & { readonly stack?: (stack: ReferenceStack) => TradingStack };
 }
@@ -143,6 +144,7 @@ export function venueModels(venue: LoadedScenario['scenario']['venue']): VenueMo
 }
 
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioRunResult> {
+  if (options.stack !== undefined && options.wrap !== undefined) throw new RangeError('run options: `wrap` decorates the reference stack, which `stack` replaces: give one of them');
   const cwd = options.cwd ?? process.cwd();
   const s = loaded.scenario;
   const decls = marketSources(s);
