@@ -73,3 +73,25 @@ function writeOffOnResend(venue: VenueApi, kernel: KernelContext, deliver: (r: E
     replace: (id, changes) => venue.replace(id, changes),
   };
 }
+
+/**
+ * A timed-out order is never asked about again: the first send is the only one. When the order
+ * link dropped it, the venue never hears of it and the stack holds it as working for ever.
+ */
+export function neverRetries(stack: ReferenceStack): ReferenceStack {
+  return shim(stack, {
+    venue: (env) => {
+      const sent = new Set<string>();
+      const venue = env.venue;
+      return {
+        submit(order: OrderRequest) {
+          if (sent.has(order.clientOrderId)) return;
+          sent.add(order.clientOrderId);
+          venue.submit(order);
+        },
+        cancel: (id) => venue.cancel(id),
+        replace: (id, changes) => venue.replace(id, changes),
+      };
+    },
+  });
+}

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenarioText, type LoadedScenario } from '../../scenario/load.ts';
 import { checkScenario, type ScenarioCheck } from '../check/check.ts';
-import { TEETH_RUNS, TEETH_SEED, type Variant } from './variants.ts';
+import type { RunOptions } from '../../scenario/run.ts';
+import { TEETH_RUNS, TEETH_SEED } from './variants.ts';
 
 /** The repository root: variants name their scenarios relative to it. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -32,10 +33,10 @@ export interface TeethCheckOptions {
 }
 
 /**
- * `gauntlet check` of the scenario with the variant in place of the reference stack (null: the
- * reference itself), TEETH_RUNS runs under TEETH_SEED unless told otherwise. Nothing is written.
+ * `gauntlet check` of the scenario with a broken variant in place of the reference stack (null:
+ * the reference itself), TEETH_RUNS runs under TEETH_SEED unless told otherwise. Nothing is written.
  */
-export function checkTeeth(s: TeethScenario, variant: Variant | null, options: TeethCheckOptions = {}): Promise<ScenarioCheck> {
+export function checkTeeth(s: TeethScenario, variant: { readonly runOptions: () => Partial<RunOptions> } | null, options: TeethCheckOptions = {}): Promise<ScenarioCheck> {
   return checkScenario(s.loaded, s.text, {
     runs: options.runs ?? TEETH_RUNS, seed: options.seed ?? TEETH_SEED, timeBudgetMs: null, cwd: REPO_ROOT, regressionsDir: null,
     ...(variant === null ? {} : { runOptions: variant.runOptions() }),

@@ -7,11 +7,15 @@
  *
  * Each variant names a scenario (in scenarios/ here): a small synthetic market, the faults that
  * make the mistake matter, `check:` ranges to vary, and the properties that must hold.
+ *
+ * KNOWN_GAPS are mistakes no property catches yet, each with the reason: teeth.test.ts keeps
+ * them passing (with the reference passing too, and the mistake visibly changing the run), so
+ * the day a property catches one, the test says to move it into TEETH.
  */
 import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution.ts';
 import type { RunOptions } from '../../scenario/run.ts';
 import type { PropertyName } from '../property.ts';
-import { bookEveryFillDelivery, timeoutMeansCancelled } from './broken-execution.ts';
+import { bookEveryFillDelivery, neverRetries, timeoutMeansCancelled } from './broken-execution.ts';
 import { bidMark, feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
 import { equityNeverReported, forgetsWorkingOrders, killSwitchNotChecked, sellsCountAsReducing } from './broken-risk.ts';
 
@@ -176,3 +180,43 @@ const VENUE: readonly Variant[] = [];
 const METRICS: readonly Variant[] = [];
 
 export const TEETH: readonly Variant[] = [...RISK, ...EXECUTION, ...LEDGER, ...DATA_CLIENT, ...VENUE, ...METRICS];
+
+/** A broken variant no property catches yet: why, so that the gap stays in sight. */
+export interface Gap {
+  readonly name: string;
+  readonly area: TeethArea;
+  readonly mistake: string;
+  readonly scenario: string;
+  readonly runOptions: () => Partial<RunOptions>;
+  /** Why every property holds although the mistake changes the run. */
+  readonly why: string;
+  /** A gate of the scenario that does catch it in `gauntlet run`, if one does. */
+  readonly caughtByGate?: string;
+}
+
+/** Gaps are checked with fewer runs: their passing is a fact to keep in sight, not a claim. */
+export const GAP_RUNS = 20;
+
+export const KNOWN_GAPS: readonly Gap[] = [
+  {
+    name: 'execution-never-retries',
+    area: 'execution',
+    mistake: 'a timed-out order is never re-sent: when the order link dropped its submit, the stack holds it as working for ever',
+    scenario: scenario('execution-link-drops.yaml'),
+    runOptions: () => ({ wrap: { stack: neverRetries } }),
+    why: 'ordersTerminal does not hold an order the venue never received against the stack (a lost order looks like a slow one), and no '
+      + 'property asks that an unanswered order be asked about again: the lost orders stay working in the stack\'s books, its position '
+      + 'never reaches its target, and every property holds.',
+  },
+  {
+    name: 'data-client-ignores-retry-after',
+    area: 'data-client',
+    mistake: "a 429's Retry-After is ignored: the client asks again at once, inside the window the provider asked it to wait",
+    scenario: scenario('data-client-retry-after.yaml'),
+    runOptions: () => ({ dataClientFlaws: { ignoreRetryAfter: true } }),
+    why: 'no property watches Retry-After: the simulated 429s come from the fault window, not from the request rate, so asking too soon '
+      + 'changes nothing a property sees; only the requestsInRetryAfter gate of `gauntlet run` (which `gauntlet check` does not evaluate) '
+      + 'catches it.',
+    caughtByGate: 'requestsInRetryAfter max',
+  },
+];
