@@ -1,5 +1,6 @@
 /** The online invariants by name: one factory each, one place. */
 import type { InvariantFactory, OnlinePropertyName } from './property.ts';
+import { fillRules } from './invariants/fill-rules.ts';
 import { ledgerBalances } from './invariants/ledger-balances.ts';
 import { liveness } from './invariants/liveness.ts';
 import { noDuplicateOrders } from './invariants/no-duplicate-orders.ts';
@@ -8,5 +9,5 @@ import { ordersTerminal } from './invariants/orders-terminal.ts';
 import { riskLimits } from './invariants/risk-limits.ts';
 
 export const INVARIANTS: Partial<Record<OnlinePropertyName, InvariantFactory>> = {
-  riskLimits, ledgerBalances, ordersTerminal, noDuplicateOrders, noStaleOrders, liveness,
+  riskLimits, ledgerBalances, ordersTerminal, noDuplicateOrders, noStaleOrders, fillRules, liveness,
 };

@@ -33,6 +33,24 @@ export const RAW_PRICE_MIN = 1e-9;
 /** Cap on one bar's volume as a multiple of the mean, so an extreme range cannot leave exact integers. */
 const VOLUME_MAX_RATIO = 1e6;
 
+/** A generator's batch and draw buffers: every element is written before it is read, so they are reused. */
+interface BarBuffers {
+  readonly batch: BarBatch;
+  readonly normals: Float64Array;
+  readonly exponentials: Float64Array;
+}
+
+function newBuffers(): BarBuffers {
+  return { batch: newBarBatch(BATCH_ROWS), normals: new Float64Array(BATCH_ROWS), exponentials: new Float64Array(2 * BATCH_ROWS) };
+}
+
+/**
+ * Buffers of closed generators, for the next one: a check or a sweep runs thousands of short
+ * markets, and each would otherwise allocate (and zero, and collect) ~360 KB. Bounded.
+ */
+const BUFFER_POOL: BarBuffers[] = [];
+const BUFFER_POOL_MAX = 4;
+
 /**
  * A seeded bar generator. The batch returned by `next()` is reused: it is valid only until the
  * following `next()` call, so a consumer copies what it keeps. Memory stays one batch however
@@ -42,11 +60,13 @@ export class SyntheticBarSource implements MarketSource {
   readonly info: MarketSourceInfo;
   readonly issues: readonly DataIssue[] = [];
   readonly params: SyntheticParams;
-  private readonly batch: BarBatch = newBarBatch(BATCH_ROWS);
+  private readonly buffers: BarBuffers = BUFFER_POOL.pop() ?? newBuffers();
+  private readonly batch: BarBatch = this.buffers.batch;
   private readonly draws: Draws;
-  private readonly normals = new Float64Array(BATCH_ROWS);
+  private readonly normals = this.buffers.normals;
   /** Two Exp(1) per bar: the bridge maximum and minimum. */
-  private readonly exponentials = new Float64Array(2 * BATCH_ROWS);
+  private readonly exponentials = this.buffers.exponentials;
+  private closed = false;
   private readonly process: LogReturnProcess;
   private readonly session: SessionSchedule | null;
   // Numeric fields start at 0, not undefined: V8 then stores them as unboxed doubles, where a
@@ -112,6 +132,14 @@ export class SyntheticBarSource implements MarketSource {
     }
     this.nextOpenUs = open;
     this.sessionCloseUs = s.closeUs;
+  }
+
+  /** Done: the buffers go back to the pool (the last batch must not be read after this). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.remaining = 0;
+    if (BUFFER_POOL.length < BUFFER_POOL_MAX) BUFFER_POOL.push(this.buffers);
   }
 
   next(): BarBatch | null {

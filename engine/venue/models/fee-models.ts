@@ -52,12 +52,15 @@ export class ScheduleFeeModel implements FeeModel {
   }
 
   fee(p: FeeParams): number {
-    const units = p.quantityRaw / 10 ** p.instrument.quantityDecimals;
     let fee = 0;
-    if (this.perUnitMoney !== 0) fee += Math.round(units * this.perUnitMoney); // exact for whole units
-    if (this.bpsE4 !== 0n) {
-      const notional = BigInt(Math.abs(p.notional));
-      fee += Number(bigDivRoundHalfEven(notional * this.bpsE4, 100_000_000n)); // bps/1e4, bpsE4/1e4
+    if (this.perUnitMoney !== 0 && this.bpsE4 === 0n && p.instrument.quantityDecimals === 0) {
+      fee = this.perUnitMoney * p.quantityRaw; // whole units: exact, no rounding
+    } else if (this.perUnitMoney !== 0 || this.bpsE4 !== 0n) {
+      // perUnit x units + bps x notional, as one exact fraction rounded half to even once:
+      // (perUnit x quantityRaw x 1e8 + notional x bpsE4 x 10^qd) / (10^qd x 1e8).
+      const scale = 10n ** BigInt(p.instrument.quantityDecimals);
+      const numerator = BigInt(this.perUnitMoney) * BigInt(p.quantityRaw) * 100_000_000n + BigInt(Math.abs(p.notional)) * this.bpsE4 * scale;
+      fee = Number(bigDivRoundHalfEven(numerator, scale * 100_000_000n));
     }
     return fee < this.minimumMoney ? this.minimumMoney : fee;
   }
