@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadScenarioText, type LoadedScenario } from '../../scenario/load.ts';
 import { checkScenario, type ScenarioCheck } from '../check/check.ts';
 import type { RunOptions } from '../../scenario/run.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { TEETH_RUNS, TEETH_SEED } from './variants.ts';
 
 /** The repository root: variants name their scenarios relative to it. */
@@ -36,9 +37,9 @@ export interface TeethCheckOptions {
  * `gauntlet check` of the scenario with a broken variant in place of the reference stack (null:
  * the reference itself), TEETH_RUNS runs under TEETH_SEED unless told otherwise. Nothing is written.
  */
-export function checkTeeth(s: TeethScenario, variant: { readonly runOptions: () => Partial<RunOptions> } | null, options: TeethCheckOptions = {}): Promise<ScenarioCheck> {
+export function checkTeeth(s: TeethScenario, variant: { readonly runOptions: (scenario: Scenario) => Partial<RunOptions> } | null, options: TeethCheckOptions = {}): Promise<ScenarioCheck> {
   return checkScenario(s.loaded, s.text, {
     runs: options.runs ?? TEETH_RUNS, seed: options.seed ?? TEETH_SEED, timeBudgetMs: null, cwd: REPO_ROOT, regressionsDir: null,
-    ...(variant === null ? {} : { runOptions: variant.runOptions() }),
+    ...(variant === null ? {} : { runOptions: variant.runOptions(s.loaded.scenario) }),
   });
 }

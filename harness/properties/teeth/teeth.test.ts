@@ -52,7 +52,7 @@ describe('teeth: known gaps still pass the check (move one into TEETH once a pro
     // Reachable: the mistake changes the run, so it is the properties that miss it.
     const seed = s.loaded.scenario.seed;
     const reference = await runScenario(s.loaded, { seed, cwd: REPO_ROOT });
-    const broken = await runScenario(s.loaded, { seed, cwd: REPO_ROOT, ...g.runOptions() });
+    const broken = await runScenario(s.loaded, { seed, cwd: REPO_ROOT, ...g.runOptions(s.loaded.scenario) });
     expect(broken.fingerprint).not.toBe(reference.fingerprint);
     expect(reference.gates.filter((x) => !x.pass).map((x) => x.name)).toEqual([]);
     if (g.caughtByGate !== undefined) expect(broken.gates.filter((x) => !x.pass).map((x) => x.name)).toContain(g.caughtByGate);
@@ -64,6 +64,6 @@ describe('teeth: coverage', () => {
     expect(TEETH.length).toBeGreaterThanOrEqual(10);
     expect(new Set(TEETH.map((v) => v.name)).size).toBe(TEETH.length);
     const areas = new Set<TeethArea>(TEETH.map((v) => v.area));
-    for (const a of ['risk', 'execution', 'ledger', 'data-client'] as const) expect(areas, a).toContain(a);
+    for (const a of ['risk', 'execution', 'ledger', 'data-client', 'venue'] as const) expect(areas, a).toContain(a);
   });
 });

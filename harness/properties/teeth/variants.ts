@@ -14,8 +14,10 @@
  */
 import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution.ts';
 import type { RunOptions } from '../../scenario/run.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import type { PropertyName } from '../property.ts';
 import { bookEveryFillDelivery, neverRetries, timeoutMeansCancelled } from './broken-execution.ts';
+import { favourableTick, lookAheadInsideBar, marketAtBarClose, swappedTouch, uncappedParticipation, type BrokenFill } from './broken-fills.ts';
 import { bidMark, feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
 import { equityNeverReported, forgetsWorkingOrders, killSwitchNotChecked, sellsCountAsReducing } from './broken-risk.ts';
 
@@ -28,8 +30,11 @@ export interface Variant {
   readonly mistake: string;
   /** The scenario it is checked on, relative to the repository root. */
   readonly scenario: string;
-  /** What replaces the reference in the runs (RunOptions.wrap, models, dataClientFlaws, ...). */
-  readonly runOptions: () => Partial<RunOptions>;
+  /**
+   * What replaces the reference in the runs (RunOptions.wrap, models, dataClientFlaws, ...), given
+   * the scenario as its file states it (a broken fill model is built on the scenario's own config).
+   */
+  readonly runOptions: (scenario: Scenario) => Partial<RunOptions>;
   /** The property that must catch it. */
   readonly expect: PropertyName;
   /** Most market events its shrunk counterexample may have: 20 wherever the mistake allows. */
@@ -171,12 +176,36 @@ const DATA_CLIENT: readonly Variant[] = [
   },
 ];
 
+/** The venue with a broken fill model (broken-fills.ts) built on the scenario's own fill config. */
+function venue(broken: BrokenFill, file: string, maxMarketEvents = 20): Variant {
+  return {
+    name: `venue-${broken.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    area: 'venue',
+    mistake: broken.mistake,
+    scenario: scenario(file),
+    runOptions: (s) => ({ models: { fill: broken.create(s.venue.fill) } }),
+    expect: 'fillRules',
+    maxMarketEvents,
+  };
+}
+
 /**
- * Venue fills (fillRules) and metrics (metricsRecomputed): their broken variants live in
- * broken-fills.ts and broken-metrics.ts, written with those invariants; they join this list
- * once both have landed (each as a Variant like the above, on a scenario of its own).
+ * limitThroughGap and stopAtStopThroughGap need limit and stop orders on bars that gap, which the
+ * reference stack (market orders only) and synthetic bars (each opens at the previous close) never
+ * give: fill-rules.test.ts checks them with its OrderMixStack on the demo data instead.
  */
-const VENUE: readonly Variant[] = [];
+const VENUE: readonly Variant[] = [
+  venue(marketAtBarClose, 'venue-fills.yaml'),
+  venue(favourableTick, 'venue-fills.yaml'),
+  venue(lookAheadInsideBar, 'venue-fills.yaml'),
+  venue(uncappedParticipation, 'venue-fills-capped.yaml'),
+  venue(swappedTouch, 'ledger-quotes.yaml'),
+];
+
+/**
+ * Metrics (metricsRecomputed): their broken variants live in broken-metrics.ts, written with that
+ * invariant; they join this list once it has landed.
+ */
 const METRICS: readonly Variant[] = [];
 
 export const TEETH: readonly Variant[] = [...RISK, ...EXECUTION, ...LEDGER, ...DATA_CLIENT, ...VENUE, ...METRICS];
@@ -187,7 +216,7 @@ export interface Gap {
   readonly area: TeethArea;
   readonly mistake: string;
   readonly scenario: string;
-  readonly runOptions: () => Partial<RunOptions>;
+  readonly runOptions: (scenario: Scenario) => Partial<RunOptions>;
   /** Why every property holds although the mistake changes the run. */
   readonly why: string;
   /** A gate of the scenario that does catch it in `gauntlet run`, if one does. */
@@ -218,5 +247,15 @@ export const KNOWN_GAPS: readonly Gap[] = [
       + 'changes nothing a property sees; only the requestsInRetryAfter gate of `gauntlet run` (which `gauntlet check` does not evaluate) '
       + 'catches it.',
     caughtByGate: 'requestsInRetryAfter max',
+  },
+  {
+    name: 'venue-look-ahead-without-bar-opens',
+    area: 'venue',
+    mistake: lookAheadInsideBar.mistake,
+    scenario: scenario('venue-fills-no-opens.yaml'),
+    runOptions: (s) => ({ models: { fill: lookAheadInsideBar.create(s.venue.fill) } }),
+    why: "without bar open events (venue.fillAtBarOpen: false) fillRules cannot tell when a bar opened: a 'bar' MarketEventView carries "
+      + "its close time only, so an order that arrived inside the bar and filled at its open passes (with bar opens, venue-look-ahead-inside-bar "
+      + 'is caught; with a participation cap here, only incidentally, by the cap rule).',
   },
 ];
