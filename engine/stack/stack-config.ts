@@ -21,7 +21,7 @@ export const StackConfigSchema = z.strictObject({
   agents: z.array(AgentConfigSchema).min(1).describe('Agents: market data in, signals out. Their latest signals on one instrument are averaged.'),
   allocator: AllocatorConfigSchema.default({ kind: 'fixed-quantity', quantity: 1 }).describe('Signals to target positions. Default: fixed-quantity 1.'),
   risk: RiskLimitsSchema.default({ flattenOnKill: true }).describe('Pre-trade risk limits. Default: none.'),
-  execution: ExecutionConfigSchema.default({ orderTimeoutUs: 5_000_000, maxRetries: 3 }).describe('Order timeout and retries.'),
+  execution: ExecutionConfigSchema.default({ orderTimeoutUs: 5_000_000, maxRetries: 3, reconcileRetries: 8 }).describe('Order timeout and retries.'),
   dataClient: DataClientConfigSchema.prefault({}).describe('The data client on the provider path (scenario `providers:`): timeouts, retries, failover, circuit breaker, staleness and skew checks. Unused on the direct path.'),
   orderIdPrefix: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.:-]+$/).default('o').describe("Prefix of the stack's client order ids (default 'o')."),
 }).describe('The reference stack under test: agents -> allocator -> risk -> execution.');

@@ -291,15 +291,19 @@ export class ExecutionEngine implements Execution {
     const what = o.outstanding;
     const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();
-    if (o.sends > this.config.maxRetries) {
+    // An unanswered submit is re-sent beyond maxRetries, at doubling intervals: it may have been lost on a link that is back.
+    const reconcile = what === 'submit' ? this.config.reconcileRetries : 0;
+    if (o.sends > this.config.maxRetries + reconcile) {
       this.d.journal.record('giveUp', now, id, what, o.sends);
       o.outstanding = 'none';
       return;
     }
     o.sends++;
     this.d.journal.record('retry', now, id, what, o.sends);
-    o.deadlineUs = now + this.config.orderTimeoutUs;
-    this.schedule(h, ++o.timerSeq, this.config.orderTimeoutUs);
+    const beyond = o.sends - 1 - this.config.maxRetries;
+    const waitUs = beyond > 0 ? this.config.orderTimeoutUs * 2 ** beyond : this.config.orderTimeoutUs;
+    o.deadlineUs = now + waitUs;
+    this.schedule(h, ++o.timerSeq, waitUs);
     this.send(o, what);
   }
 

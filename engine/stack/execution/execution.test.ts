@@ -16,6 +16,7 @@ import { RiskEngine } from '../risk/risk-engine.ts';
 import { CALENDARS } from '../../market/calendar.ts';
 import { JournalCollector } from '../testing/test-kit.ts';
 import { ExecutionEngine, FINISHED_KEPT } from './execution-engine.ts';
+import type { ExecutionConfig } from './config.ts';
 import { IllegalTransitionError, TRANSITIONS, transition, type ExecOrder, type ExecStatus } from './order-state.ts';
 import { lifecycleText } from '../testing/lifecycle-text.ts';
 
@@ -54,7 +55,7 @@ class Timers {
   get armed(): number { return this.q.filter((t) => !t.cancelled).length; }
 }
 
-function setup(config = { orderTimeoutUs: 1_000, maxRetries: 2 }) {
+function setup(config: ExecutionConfig = { orderTimeoutUs: 1_000, maxRetries: 2 }) {
   const timers = new Timers();
   const venue = new RecordingVenue();
   const sink = new JournalCollector();
@@ -187,7 +188,7 @@ describe('cancel and replace', () => {
 
 describe('timeouts and retries', () => {
   it('re-sends the same client order id after each timeout, at most maxRetries times, then gives up', () => {
-    const { exec, venue, timers, notes } = setup({ orderTimeoutUs: 1_000, maxRetries: 2 });
+    const { exec, venue, timers, notes } = setup({ orderTimeoutUs: 1_000, maxRetries: 2, reconcileRetries: 0 });
     const id = exec.rebalance(0, 10)!;
     timers.advance(10_000);
     expect(venue.calls).toEqual([`submit ${id}`, `submit ${id}`, `submit ${id}`]);
@@ -196,6 +197,22 @@ describe('timeouts and retries', () => {
     expect(exec.pendingRaw(0)).toBe(10); // and keeps counting it as working
     exec.onReport(ack(id)); // a late answer still settles it
     expect(exec.order(id)!.status).toBe('accepted');
+  });
+
+  it('re-sends an unanswered submit beyond maxRetries at doubling intervals (reconcileRetries), then gives up', () => {
+    const { exec, venue, timers, notes } = setup({ orderTimeoutUs: 1_000, maxRetries: 1, reconcileRetries: 2 });
+    const id = exec.rebalance(0, 10)!;
+    timers.advance(1_000);
+    expect(venue.calls).toHaveLength(2); // the one retry maxRetries allows
+    timers.advance(1_000);
+    expect(venue.calls).toHaveLength(3); // the first reconcile re-send...
+    timers.advance(1_999);
+    expect(venue.calls).toHaveLength(3); // ...after which the wait doubles
+    timers.advance(1);
+    expect(venue.calls).toEqual([`submit ${id}`, `submit ${id}`, `submit ${id}`, `submit ${id}`]);
+    timers.advance(100_000);
+    expect(notes().at(-1)).toBe(`no answer to submit of ${id} after 4 sends: gave up`);
+    expect(timers.armed).toBe(0);
   });
 
   it('an answer disarms the timer: no retry', () => {

@@ -1,11 +1,12 @@
 /**
  * ordersTerminal: no order fills beyond its quantity at the venue; at the end every order the
- * stack sent is terminal at the venue, or still working there with the stack agreeing; and the
+ * stack sent is terminal at the venue, or still working there with the stack agreeing, or lost on
+ * the way while the link may have stayed down (no order sent after its last send got through); and the
  * stack's record of each order (status, filled quantity) agrees with the venue's. The stack's
  * record is read where the stack exposes one (the reference stack's execution); a stack of the
  * user's own is held to the venue-side checks.
  */
-import { ReferenceStack, type FillReport, type OrderRequest, type RunContext } from '../../../engine/index.ts';
+import { formatTimeUs, ReferenceStack, type FillReport, type OrderRequest, type RunContext } from '../../../engine/index.ts';
 import { FirstViolation, type InvariantFactory, type OnlineInvariant } from '../property.ts';
 import { describeFill, describeOrder } from './describe.ts';
 
@@ -15,6 +16,8 @@ const STACK_TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
 interface Sent {
   readonly request: OrderRequest;
   readonly sentUs: number;
+  /** The last time the stack sent it (a re-send of the same id counts). */
+  lastSentUs: number;
   filledRaw: number;
 }
 
@@ -24,13 +27,22 @@ export const ordersTerminal: InvariantFactory = (): OnlineInvariant => {
 
   function endCheck(ctx: RunContext, endUs: number): void {
     const execution = ctx.stack instanceof ReferenceStack ? ctx.stack.execution : null;
+    // The link worked at least until the latest first send of an order that reached the venue.
+    let linkWorkedAtUs = Number.NEGATIVE_INFINITY;
+    for (const [id, o] of sent) if (ctx.venue.order(id) !== undefined && o.sentUs > linkWorkedAtUs) linkWorkedAtUs = o.sentUs;
     for (const [id, o] of sent) {
       const v = ctx.venue.order(id);
       const shown = (): string => describeOrder(o.request, ctx.env.instruments, o.sentUs);
       const mine = execution?.order(id);
-      // Never reached the venue (lost on the way, or forgotten long after it finished): the stack
-      // cannot tell a lost order from a slow one, so holding it as pending is not held against it.
-      if (v === undefined) continue;
+      if (v === undefined) {
+        // Lost on the way (or forgotten long after it finished). Holding it open is fair while the
+        // link may still be down; not once later orders got through and the stack never asked again.
+        if (mine !== undefined && !STACK_TERMINAL.has(mine.status) && linkWorkedAtUs > o.lastSentUs) {
+          first.report(ctx, endUs, `order ${id} never reached the venue (last sent ${formatTimeUs(o.lastSentUs)}), orders sent later did, and the stack still holds it as ${mine.status} without asking again`, [shown()]);
+          return;
+        }
+        continue;
+      }
       if (!VENUE_TERMINAL.has(v.status) && v.status !== 'accepted' && v.status !== 'partially-filled') {
         first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [shown()]);
         return;
@@ -52,7 +64,9 @@ export const ordersTerminal: InvariantFactory = (): OnlineInvariant => {
   return {
     name: 'ordersTerminal',
     onOrder(_ctx, order, timeUs) {
-      if (!sent.has(order.clientOrderId)) sent.set(order.clientOrderId, { request: order, sentUs: timeUs, filledRaw: 0 });
+      const known = sent.get(order.clientOrderId);
+      if (known === undefined) sent.set(order.clientOrderId, { request: order, sentUs: timeUs, lastSentUs: timeUs, filledRaw: 0 });
+      else known.lastSentUs = timeUs;
     },
     onFill(ctx, f: FillReport) {
       const o = sent.get(f.clientOrderId);

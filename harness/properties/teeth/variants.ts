@@ -106,6 +106,15 @@ const EXECUTION: readonly Variant[] = [
     maxMarketEvents: 20,
   },
   {
+    name: 'execution-never-retries',
+    area: 'execution',
+    mistake: 'a timed-out order is never re-sent: when the order link dropped its submit, the stack holds it as working for ever',
+    scenario: scenario('execution-link-drops.yaml'),
+    runOptions: () => ({ wrap: { stack: neverRetries } }),
+    expect: 'ordersTerminal',
+    maxMarketEvents: 20,
+  },
+  {
     name: 'execution-books-every-fill-delivery',
     area: 'execution',
     mistake: 'fill reports are booked per delivery, not per fill: a report the venue delivers twice is booked twice',
@@ -227,16 +236,6 @@ export interface Gap {
 export const GAP_RUNS = 20;
 
 export const KNOWN_GAPS: readonly Gap[] = [
-  {
-    name: 'execution-never-retries',
-    area: 'execution',
-    mistake: 'a timed-out order is never re-sent: when the order link dropped its submit, the stack holds it as working for ever',
-    scenario: scenario('execution-link-drops.yaml'),
-    runOptions: () => ({ wrap: { stack: neverRetries } }),
-    why: 'ordersTerminal does not hold an order the venue never received against the stack (a lost order looks like a slow one), and no '
-      + 'property asks that an unanswered order be asked about again: the lost orders stay working in the stack\'s books, its position '
-      + 'never reaches its target, and every property holds.',
-  },
   {
     name: 'data-client-ignores-retry-after',
     area: 'data-client',
