@@ -1,14 +1,16 @@
 // Proves metricsRecomputed: its recomputation gives the figures of a small run worked out by hand
-// in this file, a figure off by more than its tolerance is reported; and every built-in scenario's
-// report agrees with it (no violation, reached).
+// in this file; every built-in scenario's report agrees with it (no violation, reached); and it has
+// teeth: each deliberately broken metric of teeth/broken-metrics.ts, applied to a real run's report
+// directly or through runScenario's metrics hook, is reported, naming the broken metric.
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../../engine/index.ts';
 import { discoverScenarioFiles } from '../../scenario/discover.ts';
 import { loadScenarioFile, type LoadedScenario } from '../../scenario/load.ts';
 import { runScenario } from '../../scenario/run.ts';
 import type { OnlineInvariant, RunEnd } from '../property.ts';
+import { BROKEN_METRICS } from '../teeth/broken-metrics.ts';
 import { metricsRecomputed } from './metrics-recomputed.ts';
 import { recomputeMetrics } from './recompute-metrics.ts';
 
@@ -153,5 +155,49 @@ describe('metricsRecomputed on the built-in suite', () => {
     const outcome = run.properties.find((p) => p.name === 'metricsRecomputed');
     expect(outcome?.violation ?? null, outcome?.violation?.message).toBeNull();
     expect(outcome?.reached).toBe(true);
+  });
+});
+
+describe('metricsRecomputed has teeth', () => {
+  // Daily bars (252 a year, so sqrt(365) is wrong), trades won and lost, a drawdown below a peak above the start.
+  const file = 'scenarios/demo-sp500-ema-momentum.yaml';
+  const broken = Object.entries(BROKEN_METRICS).map(([name, b]) => [name, b] as const);
+  let end: RunEnd;
+  let ctx: RunContext;
+
+  beforeAll(async () => {
+    const loaded = load(file);
+    const capture: OnlineInvariant = {
+      name: 'metricsRecomputed',
+      finish: (c, e) => { ctx = c; end = e; },
+      violation: () => null,
+      reached: () => true,
+    };
+    await runScenario(loaded, { seed: loaded.scenario.seed, cwd: root, invariants: [capture] });
+  });
+
+  it.each(broken)('reports %s in a run\'s metrics', (_name, b) => {
+    const metrics = b.rewrite(end.metrics, end);
+    // The mistake changes the figure in this run (else the test would prove nothing).
+    expect(metrics[b.metric]).not.toBeNull();
+    expect(Math.abs(metrics[b.metric]! - end.metrics[b.metric]!)).toBeGreaterThan(1e-6 * Math.abs(end.metrics[b.metric]!));
+    const inv = metricsRecomputed({} as never);
+    inv.finish!(ctx, { ...end, metrics });
+    const message = inv.violation()?.message ?? 'held';
+    expect(message.startsWith(`${b.metric} reported ${metrics[b.metric]}, recomputed `), message).toBe(true);
+    // What it recomputed is the report's own figure (to the tolerance), not the broken one.
+    const recomputed = Number(/recomputed (\S+)/.exec(message)![1]);
+    expect(Math.abs(recomputed - end.metrics[b.metric]!)).toBeLessThanOrEqual(1e-9 * Math.abs(recomputed));
+    expect(inv.violation()?.timeUs).toBeNull();
+    expect(inv.violation()?.records.length).toBeGreaterThan(0);
+  });
+
+  it.each(broken)('fails a report that runScenario computed with %s', async (_name, b) => {
+    const loaded = load(file);
+    const run = await runScenario(loaded, { seed: loaded.scenario.seed, cwd: root, checkProperties: ['metricsRecomputed'], models: { metrics: b.rewrite } });
+    // The report carries the broken figure (gates would see it), and the invariant names it.
+    expect(run.metrics[b.metric]).not.toBe(end.metrics[b.metric]);
+    const outcome = run.properties.find((p) => p.name === 'metricsRecomputed');
+    expect(outcome?.violation?.message).toMatch(new RegExp(`^${b.metric} reported `));
   });
 });
