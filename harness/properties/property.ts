@@ -45,8 +45,10 @@ export interface RunEnd {
   readonly moneyDecimals: number;
   /** The report's metrics, as reported. */
   readonly metrics: Readonly<Record<string, number | null>>;
-  /** Equity after each instant with a mark, account currency. */
-  readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
+  /** Time of the start cash, before the first mark: the report measures elapsed time and drawdowns from it. */
+  readonly startTimeUs: number;
+  /** Equity after each instant with a mark, and the gross exposure (sum of |market value|) there, account currency. */
+  readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array; readonly grossExposure: Float64Array };
   readonly fills: readonly { readonly timeUs: number; readonly instrument: string; readonly side: 'buy' | 'sell'; readonly quantity: number; readonly price: number; readonly fee: number; readonly notional: number; readonly clientOrderId: string }[];
   /** Contract multiplier per instrument id (1 for cash instruments). */
   readonly multipliers: Readonly<Record<string, number>>;

@@ -49,8 +49,11 @@ export interface RunOptions {
   readonly invariants?: readonly OnlineInvariant[];
   /** Run extensions of the caller's own (tracing, tests); they watch, they change nothing. */
   readonly extensions?: readonly RunExtension[];
-  /** Engine models in place of the scenario's (deliberately broken variants in tests): the venue's fill model, the engine's ledger. */
-  readonly models?: { readonly fill?: FillModel; readonly ledger?: (params: LedgerParams) => Ledger };
+  /**
+   * Engine models in place of the scenario's (deliberately broken variants in tests): the venue's
+   * fill model, the engine's ledger, and a rewrite of the report's metrics.
+   */
+  readonly models?: { readonly fill?: FillModel; readonly ledger?: (params: LedgerParams) => Ledger; readonly metrics?: MetricsRewrite };
   /**
    * Decorators around the reference stack the scenario builds (deliberately broken variants in
    * tests): around its parts (risk, execution, ...), and around the whole of it. Unlike `stack`,
@@ -59,6 +62,13 @@ export interface RunOptions {
    */
   readonly wrap?: StackWrappers & { readonly stack?: (stack: ReferenceStack) => TradingStack };
 }
+
+/**
+ * Rewrites the report's metrics before gates and properties see them: a deliberately broken metric
+ * computation in tests. Metrics in and out as numbers (an unbounded one as Infinity), with what
+ * they were computed from.
+ */
+export type MetricsRewrite = (metrics: Readonly<Record<string, number | null>>, inputs: Omit<RunEnd, 'metrics'>) => Record<string, number | null>;
 
 /**
  * Events between two turns of the event loop: often enough that a signal handler or a progress
@@ -229,12 +239,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const metricWarnings: ScenarioWarning[] = [];
-  const annualised = { periodsPerYear: null as number | null };
+  const annualised = { periodsPerYear: null as number | null, startTimeUs: 0 };
   const reportable = reportableMetrics({
     ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
-  const metrics: ScenarioMetrics = reportable.metrics;
   // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
   const faultCounts: Record<string, MetricValue> = {};
   for (const k of FAULT_KINDS) faultCounts[`faults.${k}`] = (s.faults ?? []).length === 0 ? null : result.faults.byKind[k] ?? 0;
@@ -244,13 +253,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     time: formatTimeUs(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
     price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
   }));
+  const inputs: Omit<RunEnd, 'metrics'> = {
+    startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals, startTimeUs: annualised.startTimeUs, equity: marks, fills,
+    multipliers: Object.fromEntries(result.instruments.map((i) => [i.id, i.multiplier])), periodsPerYear: annualised.periodsPerYear,
+    riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])), journalRecords: result.journalRecords,
+  };
+  const rewrite = options.models?.metrics;
+  const metrics: ScenarioMetrics = rewrite === undefined ? reportable.metrics : reportMetrics(rewrite(numericMetrics(reportable.metrics), inputs));
   let properties: PropertyOutcome[] = [];
   if (invariants.length > 0) {
-    const end: RunEnd = {
-      startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals, metrics: numericMetrics(metrics), equity: { timeUs: marks.timeUs, equity: marks.equity }, fills,
-      multipliers: Object.fromEntries(result.instruments.map((i) => [i.id, i.multiplier])), periodsPerYear: annualised.periodsPerYear,
-      riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])), journalRecords: result.journalRecords,
-    };
+    const end: RunEnd = { ...inputs, metrics: numericMetrics(metrics) };
     for (const x of invariants) x.finish?.(runContext!, end);
     properties = invariants.map((x) => ({ name: x.name, violation: x.violation(), reached: x.reached(), ...declared.expectation(x.name) }));
   }
@@ -297,7 +309,14 @@ function numericMetrics(m: ScenarioMetrics): Record<string, number | null> {
   return out;
 }
 
-function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, marks: Marks, warnings: ScenarioWarning[], annualised: { periodsPerYear: number | null }): ScenarioMetrics {
+/** numericMetrics reversed: Infinity as the report writes it. */
+function reportMetrics(m: Readonly<Record<string, number | null>>): ScenarioMetrics {
+  const out: ScenarioMetrics = {};
+  for (const [k, v] of Object.entries(m)) out[k] = v === Number.POSITIVE_INFINITY ? 'Infinity' : v;
+  return out;
+}
+
+function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: SessionCalendar, marks: Marks, warnings: ScenarioWarning[], annualised: { periodsPerYear: number | null; startTimeUs: number }): ScenarioMetrics {
   const s = loaded.scenario;
   const { timeUs, equity, grossExposure } = marks;
   const n = timeUs.length;
@@ -310,6 +329,7 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
   // The assumption the annualised metrics rest on, when the scenario did not declare it.
   if (warning !== null) warnings.push(warning);
   annualised.periodsPerYear = ppy ?? null;
+  annualised.startTimeUs = startTimeUs;
   const multiplier = new Map(r.instruments.map((i) => [i.id, i.multiplier]));
   const trades = roundTripsFromFills(r.fills, { multiplierOf: (id) => multiplier.get(id) ?? 1 });
   const computed = computeMetricsWithWarnings({
