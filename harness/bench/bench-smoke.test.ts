@@ -29,6 +29,20 @@ describe('benchmark smoke sizes', () => {
     expect(j.requests).toBeGreaterThanOrEqual(200);
   });
 
+  it('bench:fuzz', () => {
+    const j = smoke('fuzz-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['csvRows', 'faultPlans', 'providerPayloads', 'scenarioYaml', 'seconds', 'seed']);
+    const fields = ['crashes', 'examples', 'hangs', 'inputs', 'maxMs', 'outcomes', 'seconds', 'violations'];
+    for (const boundary of ['scenarioYaml', 'csvRows', 'providerPayloads', 'faultPlans']) {
+      const b = j[boundary] as Record<string, unknown>;
+      expect(Object.keys(b).filter((k) => k !== 'jobs').sort(), boundary).toEqual(fields);
+      expect([b.inputs, b.crashes, b.hangs, b.violations], boundary).toEqual([50, 0, 0, 0]);
+    }
+    const jobs = (j.scenarioYaml as Record<string, unknown>).jobs as Record<string, unknown>;
+    expect(Object.keys(jobs).sort()).toEqual(fields);
+    expect([jobs.inputs, jobs.crashes, jobs.hangs, jobs.violations]).toEqual([5, 0, 0, 0]);
+  });
+
   it('bench:csv', () => {
     const j = smoke('csv-bench.ts');
     expect(Object.keys(j).sort()).toEqual(['bytes', 'mbPerSecond', 'rows', 'rowsPerSecond', 'seconds', 'sharedOrclRowsPerSecond', 'sharedOrclSeconds']);

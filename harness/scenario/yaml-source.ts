@@ -26,7 +26,10 @@ const MAX_ALIAS_COUNT = 1_000;
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // logLevel 'error': the yaml package would otherwise print a process warning of its own (a
+  // mapping or list used as a key, stringified) that names no file or line; such a key is
+  // reported as an unknown key at its place instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   const syntaxProblems: YamlSyntaxProblem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const at = lineCounter.linePos(e.pos[0]);

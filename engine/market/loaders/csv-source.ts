@@ -171,6 +171,14 @@ export class CsvMarketSource implements MarketSource {
 
   private wrapFailure(err: Error): Error {
     if (!(err instanceof CsvError)) return err;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse reports an unclosed quote where the file ends (counting each CRLF inside the
+      // quote twice, past the last line): the line to fix is where the quote opened, the line
+      // after the last record it finished (records are one line each, as above).
+      const records = (err as { records?: unknown }).records;
+      const line = typeof records === 'number' ? records + 1 : this.log.line + 1;
+      return new CsvSyntaxError(this.mapping.file, line, 'a quote opened on this line is never closed', err);
+    }
     const lines = (err as { lines?: unknown }).lines;
     return new CsvSyntaxError(this.mapping.file, typeof lines === 'number' ? lines : this.log.line, err.message, err);
   }

@@ -78,6 +78,8 @@ export function parseFixed(s: string, decimals: number, out: DecimalOut): Decima
   if (firstExcess > 0 || stickyExcess) {
     status = DEC_TOO_MANY_DECIMALS;
     if (firstExcess > 5 || (firstExcess === 5 && (stickyExcess || raw % 2 === 1))) raw += 1;
+    // Rounding up can itself step past 2^53.
+    if (raw > MAX) return DEC_OUT_OF_RANGE;
   }
   out.raw = negative && raw !== 0 ? -raw : raw;
   return status;
@@ -85,7 +87,8 @@ export function parseFixed(s: string, decimals: number, out: DecimalOut): Decima
 
 /**
  * Parses a size or volume: a plain non-negative decimal (fractional sizes allowed), as a float.
- * Returns DEC_OK, DEC_EMPTY, DEC_NAN or DEC_NOT_A_NUMBER (also for a negative value).
+ * Returns DEC_OK, DEC_EMPTY, DEC_NAN, DEC_NOT_A_NUMBER (also for a negative value) or
+ * DEC_OUT_OF_RANGE (more than 309 digits: beyond a double, which would read it as Infinity).
  */
 export function parseSize(s: string, out: DecimalOut): DecimalStatus {
   const n = s.length;
@@ -99,7 +102,9 @@ export function parseSize(s: string, out: DecimalOut): DecimalStatus {
     digits++;
   }
   if (digits === 0) return DEC_NOT_A_NUMBER;
-  out.raw = Number(s);
+  const v = Number(s);
+  if (v === Infinity) return DEC_OUT_OF_RANGE;
+  out.raw = v;
   return DEC_OK;
 }
 

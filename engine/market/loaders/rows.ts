@@ -49,7 +49,7 @@ export abstract class RowSink<B extends MarketBatch> {
   batch: B;
   protected readonly log: IssueLog;
   protected readonly time: TimeReader;
-  private readonly decimals: number;
+  protected readonly decimals: number;
   private readonly scale: number;
   private readonly maxJumpPct: number;
   private readonly dec: DecimalOut = { raw: 0 };
@@ -114,6 +114,11 @@ export abstract class RowSink<B extends MarketBatch> {
     if (onTickGrid && tick !== 1 && raw % tick !== 0) {
       const to = roundToTickHalfEven(raw, tick);
       const detail = `'${s}' is not a multiple of the tick size ${formatFixed(tick, this.decimals)}`;
+      // The nearest tick can be past 2^53, where no repair is exact.
+      if (to > Number.MAX_SAFE_INTEGER) {
+        this.log.bad(col.name, 'off-tick', `${detail}, and the nearest tick is beyond 2^53 at ${this.decimals} decimals`);
+        return Number.NaN;
+      }
       if (!this.log.fixable(col.name, 'off-tick', detail, `rounded half-even to ${formatFixed(to, this.decimals)}`)) return Number.NaN;
       raw = to;
     }
@@ -130,7 +135,7 @@ export abstract class RowSink<B extends MarketBatch> {
     const s = rec[col.index] ?? '';
     const st = parseSize(s, this.dec);
     if (st === DEC_OK) return this.dec.raw;
-    const detail = st === DEC_EMPTY ? 'empty size' : `'${s}' is not a non-negative number`;
+    const detail = st === DEC_EMPTY ? 'empty size' : st === DEC_OUT_OF_RANGE ? `'${s}' is beyond the largest number` : `'${s}' is not a non-negative number`;
     return this.log.fixable(col.name, st === DEC_NAN ? 'nan' : 'not-a-number', detail, 'set to 0 (unknown)') ? 0 : Number.NaN;
   }
 
@@ -235,6 +240,14 @@ export class BarSink extends RowSink<BarBatch> {
         l = scaleRatioHalfEven(l, adj, fileClose);
         cl = scaleRatioHalfEven(cl, adj, fileClose); // = adj unless Close was clamped
         closeCol = c.adjClose;
+        // Scaling is monotonic (l <= o, cl <= h stay), but it can leave the exact range at either
+        // end: a Low that rounds to 0 at the declared decimals, a High beyond 2^53.
+        if (l < 1 || h > Number.MAX_SAFE_INTEGER) {
+          const ratio = `${this.show(adj)}/${this.show(fileClose)}`;
+          if (l < 1) log.bad(c.adjClose.name, 'non-positive-price', `adjusting by ${ratio} takes the bar's prices to ${this.show(l)}, not above 0 at ${this.decimals} decimals`);
+          else log.bad(c.adjClose.name, 'not-a-number', `adjusting by ${ratio} takes the bar's prices beyond 2^53 at ${this.decimals} decimals`);
+          return;
+        }
       }
     }
     const v = this.size(rec, c.volume); if (Number.isNaN(v)) return;

@@ -99,7 +99,8 @@ export const aggsV3: Dialect = {
     const items: ItemOf[K][] = [];
     for (let i = 0; i < raw.length; i++) {
       const item = toItem(kind, raw[i] as Record<string, unknown>, d);
-      if (typeof item === 'string') return { ok: false, reason: `results.${i}: ${item}` };
+      // A latest body holds its one item as `results` itself, not in a list.
+      if (typeof item === 'string') return { ok: false, reason: `${route === 'latest' ? 'results' : `results.${i}`}: ${item}` };
       items.push(item as ItemOf[K]);
     }
     return { ok: true, items };

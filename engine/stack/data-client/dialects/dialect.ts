@@ -119,12 +119,17 @@ export interface Dialect {
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 
-/** '2020-01-02T21:00:00.123456Z' -> epoch µs, exact; null when not RFC 3339 UTC or finer than a µs. */
+/**
+ * '2020-01-02T21:00:00.123456Z' -> epoch µs, exact; null when not RFC 3339 UTC, not a real time
+ * (February 30th, hour 24, second 60) or finer than a µs.
+ */
 export function parseRfc3339Us(s: string): number | null {
   const m = RFC3339.exec(s);
   if (m === null) return null;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  if (!Number.isFinite(ms)) return null;
+  // Date.UTC rolls impossible fields over (February 30th is March 1st, hour 24 the next day) and
+  // reads years 0-99 as 1900-1999: a time it would change is not the time the text says.
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== s.slice(0, 19)) return null;
   const frac = (m[7] ?? '').padEnd(9, '0');
   if (!/^\d{6}0{3}$/.test(frac)) return null;
   const us = ms * 1000 + Number(frac.slice(0, 6));

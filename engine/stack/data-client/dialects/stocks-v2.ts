@@ -39,7 +39,8 @@ const LATEST = {
 function toItem(kind: StreamKind, x: z.output<typeof Bar> | z.output<typeof Quote> | z.output<typeof Trade>, d: number): AnyItem | string {
   const raw = (v: number, what: string): number => {
     const r = numberToRaw(v, d);
-    if (r === null) throw new RangeError(`${what} ${v} is not a price at ${d} decimals`);
+    // A positive number too small for the decimals (1e-12 at 2) is within numberToRaw's tolerance of 0: not a price either.
+    if (r === null || r <= 0) throw new RangeError(`${what} ${v} is not a positive price at ${d} decimals`);
     return r;
   };
   try {
@@ -111,7 +112,8 @@ export const stocksV2: Dialect = {
     const items: ItemOf[K][] = [];
     for (let i = 0; i < list.length; i++) {
       const item = toItem(kind, list[i] as z.output<typeof Bar>, d);
-      if (typeof item === 'string') return { ok: false, reason: `${kind}.${i}: ${item}` };
+      // A latest body holds its one item under the singular key, not in a list.
+      if (typeof item === 'string') return { ok: false, reason: `${route === 'latest' ? SINGULAR[kind] : `${kind}.${i}`}: ${item}` };
       items.push(item as ItemOf[K]);
     }
     return { ok: true, items };
