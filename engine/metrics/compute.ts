@@ -59,7 +59,8 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
 
   let turnoverTotal: number | null = null;
   let turnoverYearly: number | null = null;
-  if (input.fills !== undefined) {
+  // Null without fills (docs/metrics.md): a run that never traded has no turnover to state.
+  if (input.fills !== undefined && input.fills.length > 0) {
     turnoverTotal = turnover(input.fills, averageEquity(curve.startEquity, curve.equity), warn);
     if (turnoverTotal === null) warn('turnoverAnnualised', 'turnover could not be computed');
     else if (years > 0) turnoverYearly = overflowToNull(turnoverTotal / years, 'turnoverAnnualised', warn, `turnover / elapsedYears = ${turnoverTotal} / ${years}`);

@@ -177,8 +177,23 @@ export class ExecutionEngine implements Execution {
     return this.idPrefix + ++this.seq;
   }
 
+  /**
+   * Submits given up on before the venue ever answered them are asked about again whenever the
+   * stack sends a new order: the link the new order takes may be back, and the same client order id
+   * never books twice. Bounded by the stack's own activity (no timer outlives the market).
+   */
+  private resendAbandoned(): void {
+    for (const h of this.open) {
+      const o = h.state;
+      if (o.outstanding !== 'none' || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0) continue;
+      this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends + 1);
+      this.request(h, 'submit');
+    }
+  }
+
   /** Risk-checks a new order and sends it; its id, or null when risk rejected it. */
   private place(request: OrderRequest): string | null {
+    this.resendAbandoned();
     const id = request.clientOrderId;
     const inst = this.d.instruments[request.instrumentIndex];
     if (inst === undefined) throw new RangeError(`execution: order for unknown instrument ${request.instrumentIndex}`);
