@@ -2,6 +2,8 @@
  * Metamorphic and structural properties: each compares the run of a variation with other runs of
  * it (the same seed again, the other data path, a perturbed or scaled market). Each says when it
  * applies; where it does not, the check reports it "not applicable" with the reason, never a pass.
+ * A property may also not apply to one variation only (one with faults, one too short to cut):
+ * it answers NotApplicableHere, and that run counts neither as reached nor as a pass.
  */
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { RunOptions, ScenarioRunResult } from '../../scenario/run.ts';
@@ -20,12 +22,24 @@ export interface MetamorphicContext {
   readonly load: (text: string) => LoadedScenario | null;
 }
 
+/** The property does not apply to this variation (the scenario's other variations may differ). */
+export interface NotApplicableHere {
+  readonly notApplicable: string;
+}
+
+/** What a property found in one variation: a violation, null (it held), or that it does not apply here. */
+export type MetamorphicOutcome = Violation | NotApplicableHere | null;
+
+export function isNotApplicableHere(outcome: MetamorphicOutcome): outcome is NotApplicableHere {
+  return outcome !== null && 'notApplicable' in outcome;
+}
+
 export interface MetamorphicProperty {
   readonly name: MetamorphicPropertyName;
   /** Why the property does not apply to this scenario; null when it does. */
   notApplicable(loaded: LoadedScenario): string | null;
-  /** The violation in this variation, or null. */
-  check(ctx: MetamorphicContext): Promise<Violation | null>;
+  /** The violation in this variation, null when it held, or why it does not apply to this variation. */
+  check(ctx: MetamorphicContext): Promise<MetamorphicOutcome>;
 }
 
 /** Same scenario, same seed, twice: the same fingerprint. Applies to every scenario. */
