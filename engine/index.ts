@@ -9,7 +9,7 @@ export {
 } from './kernel/kernel.ts';
 export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
-export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, type JournalSink } from './kernel/journal.ts';
+export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
 export { NumericRangeError } from './kernel/errors.ts';
 export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
 
@@ -20,6 +20,7 @@ export * from './market/calendar.ts';
 export * from './market/loaders/index.ts';
 export * from './market/synthetic/index.ts';
 export * from './market/overlays/index.ts';
+export { scalePrices, ScaledPriceSource } from './market/scaled-source.ts';
 
 export { InstrumentSchema, makeInstrument, notionalMoney, type Instrument, type InstrumentConfig } from './instruments/instrument.ts';
 export { toMoney, fromMoney, divRoundHalfEven, MONEY_DECIMALS_DEFAULT } from './instruments/money.ts';

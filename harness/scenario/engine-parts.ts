@@ -16,6 +16,6 @@ export {
   syntheticParamsSchema, createSyntheticSource, syntheticSourceOf, SyntheticParamsError,
   CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS,
   AllocatorConfigSchema, createAllocator, ExecutionConfigSchema, VenueModelsSchema, createVenueModels, toMoney,
-  overlayParamsSchema, applyOverlays, StackConfigSchema, createReferenceStack, referenceStackOf,
+  overlayParamsSchema, applyOverlays, scalePrices, StackConfigSchema, createReferenceStack, referenceStackOf,
 } from '../../engine/index.ts';
 export type { CsvMapping, SessionCalendar, CalendarRef, AllocatorConfig, VenueModelsConfig } from '../../engine/index.ts';

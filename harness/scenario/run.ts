@@ -11,7 +11,7 @@ import { annualise } from './annualise.ts';
 import type { ReferenceStack} from './engine-parts.ts';
 import {
   CALENDARS, computeMetricsWithWarnings, referenceStackOf, formatTimeUs, resolveCalendar,
-  roundTripsFromFills, runBacktest, toMoney, type BacktestResult, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
+  roundTripsFromFills, runBacktest, scalePrices, toMoney, type BacktestResult, type InstrumentConfig, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
@@ -61,6 +61,13 @@ export interface RunOptions {
    * There is no reference stack to wrap when `stack` replaces it: giving both is refused.
    */
   readonly wrap?: StackWrappers & { readonly stack?: (stack: ReferenceStack) => TradingStack };
+  /**
+   * Multiplies every market price the stack and the venue see by this whole number, and every
+   * instrument's tick size with it: the market as if it were quoted k times higher (the
+   * priceScaling property; amounts in the scenario are the caller's to scale). Direct path only.
+   * Default 1.
+   */
+  readonly priceScale?: number;
 }
 
 /**
@@ -158,7 +165,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const cwd = options.cwd ?? process.cwd();
   const s = loaded.scenario;
   const decls = marketSources(s);
-  const instruments = effectiveInstruments(s);
+  const priceScale = options.priceScale ?? 1;
+  const instruments = priceScale === 1 ? effectiveInstruments(s) : scaledTicks(effectiveInstruments(s), priceScale);
   const calendar = scenarioCalendar(loaded);
   const marketData = await Promise.all(decls.filter((d) => d.csv !== undefined).map(async (d) => {
     const path = csvPath(d.csv!, loaded.dir);
@@ -177,6 +185,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     plan = resolved.plan;
   }
   let chaos: ChaosExtension | null = null;
+  if (priceScale !== 1 && s.providers !== undefined) throw new RangeError('priceScale applies to the direct path only: the providers serve the market unscaled');
   const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, {
     record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null,
     ...(options.dataClientFlaws === undefined ? {} : { flaws: options.dataClientFlaws }),
@@ -190,7 +199,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let runContext: RunContext | null = null;
   const watch: RunExtension[] = [...invariants, ...(options.extensions ?? [])];
   if (watch.length > 0) watch.unshift({ beforeStart: (ctx) => { runContext = ctx; } });
-  const sources = openSources(decls, loaded.dir, options.seed);
+  // Scaled outermost, after the scenario's overlays: the stack sees exactly k times the market it would see.
+  const sources = openSources(decls, loaded.dir, options.seed).map((src) => (priceScale === 1 ? src : scalePrices(src, priceScale)));
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;
@@ -299,6 +309,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       ...metricWarnings,
     ],
   };
+}
+
+/**
+ * Instruments with their tick size times k (the default tick is one raw unit), so that prices k
+ * times higher sit on a grid k times coarser and tick-rounding (slippage) scales exactly with them.
+ * The CSV loaders keep the declared tick: they check the file's own prices.
+ */
+function scaledTicks(list: readonly InstrumentConfig[], k: number): InstrumentConfig[] {
+  return list.map((i) => ({ ...i, tickSize: (i.tickSize ?? 10 ** -i.priceDecimals) * k }));
 }
 
 /** The engine's metrics plus the harness's (finalEquity, trades, fills, fees, dataWarnings). */

@@ -18,7 +18,7 @@ import { ONLINE_PROPERTIES, type OnlinePropertyName, type PropertyName, type Vio
 import { INVARIANTS } from '../registry.ts';
 import { isOnline, violationText } from '../run-properties.ts';
 import { declaredProperties, type DeclaredProperty } from '../schema.ts';
-import { METAMORPHIC } from './metamorphic.ts';
+import { isNotApplicableHere, METAMORPHIC } from './metamorphic.ts';
 import { variationArbitrary, variationSpace, variedText, type Variation, type VariationSpace } from './variation.ts';
 
 export interface CheckOptions {
@@ -107,6 +107,8 @@ interface RunVerdict {
   readonly kind: 'ran' | 'invalid' | 'crash';
   readonly failure: { property: PropertyName | 'run'; message: string; violation: Violation | null } | null;
   readonly reached: ReadonlySet<PropertyName>;
+  /** Metamorphic properties that did not apply to this variation (e.g. it has faults), with why: neither reached nor passed. */
+  readonly notApplicable: ReadonlyMap<PropertyName, string>;
   readonly result: ScenarioRunResult | null;
 }
 
@@ -142,7 +144,7 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     if (!space.seedOnly) {
       t = variedText(loaded, text, v);
       const l = load(t);
-      if (l === null) return { kind: 'invalid', failure: null, reached: new Set(), result: null };
+      if (l === null) return { kind: 'invalid', failure: null, reached: new Set(), notApplicable: new Map(), result: null };
       lv = l;
     }
     const run = (o: Partial<RunOptions> & { loaded?: LoadedScenario }): Promise<ScenarioRunResult> => {
@@ -153,8 +155,8 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     try {
       result = await run({});
     } catch (e) {
-      if (e instanceof ScenarioInputError || e instanceof NumericRangeError) return { kind: 'invalid', failure: null, reached: new Set(), result: null };
-      return { kind: 'crash', failure: { property: 'run', message: `the run failed: ${e instanceof Error ? e.message : String(e)}`, violation: null }, reached: new Set(), result: null };
+      if (e instanceof ScenarioInputError || e instanceof NumericRangeError) return { kind: 'invalid', failure: null, reached: new Set(), notApplicable: new Map(), result: null };
+      return { kind: 'crash', failure: { property: 'run', message: `the run failed: ${e instanceof Error ? e.message : String(e)}`, violation: null }, reached: new Set(), notApplicable: new Map(), result: null };
     }
     const reached = new Set<PropertyName>();
     let failure: RunVerdict['failure'] = null;
@@ -162,17 +164,21 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
       if (p.reached) reached.add(p.name);
       if (failure === null && p.violation !== null && online.includes(p.name as OnlinePropertyName)) failure = { property: p.name, message: violationText(p.violation), violation: p.violation };
     }
+    const notApplicableHere = new Map<PropertyName, string>();
     if (failure === null) {
       for (const m of metamorphic) {
-        const violation = await m.check({ loaded: lv, seed: v.seed, base: result, run, text: t, load });
+        const outcome = await m.check({ loaded: lv, seed: v.seed, base: result, run, text: t, load });
+        if (isNotApplicableHere(outcome)) { notApplicableHere.set(m.name, outcome.notApplicable); continue; }
         reached.add(m.name);
-        if (violation !== null) { failure = { property: m.name, message: violationText(violation), violation }; break; }
+        if (outcome !== null) { failure = { property: m.name, message: violationText(outcome), violation: outcome }; break; }
       }
     }
-    return { kind: 'ran', failure, reached, result };
+    return { kind: 'ran', failure, reached, notApplicable: notApplicableHere, result };
   }
 
-  const counts = new Map<PropertyName, { runs: number; reached: number; violations: number }>(properties.map((p) => [p.name, { runs: 0, reached: 0, violations: 0 }]));
+  // notApplicable: runs whose variation the property does not apply to (counted apart, with the first reason).
+  const counts = new Map<PropertyName, { runs: number; reached: number; violations: number; notApplicable: number; why: string | null }>(
+    properties.map((p) => [p.name, { runs: 0, reached: 0, violations: 0, notApplicable: 0, why: null }]));
   let runs = 0;
   let skipped = 0;
   let failedAt: number | null = null;
@@ -188,6 +194,8 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
       runs++;
       for (const [name, c] of counts) {
         if (notApplicable.has(name)) continue;
+        const why = verdict.notApplicable.get(name);
+        if (why !== undefined) { c.notApplicable++; c.why ??= why; continue; }
         c.runs++;
         if (verdict.reached.has(name)) c.reached++;
         if (verdict.failure?.property === name) c.violations++;
@@ -222,13 +230,17 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     if (na !== undefined) return { ...p, declared: declared.length > 0, status: 'not-applicable', runs: 0, reached: 0, violations: 0, note: na };
     const violations = c.violations + (failing === p.name && c.violations === 0 ? 1 : 0);
     if (violations > 0) return { ...p, declared: declared.length > 0, status: 'failed', runs: c.runs, reached: c.reached, violations, note: null };
+    if (c.runs === 0 && c.notApplicable > 0) {
+      return { ...p, declared: declared.length > 0, status: 'not-applicable', runs: 0, reached: 0, violations: 0, note: `not applicable to any of the ${c.notApplicable} runs: ${c.why}` };
+    }
     if (p.expect === 'sometimes' && c.reached === 0) {
       return {
         ...p, declared: declared.length > 0, status: p.optional ? 'not-reached' : 'failed', runs: c.runs, reached: 0, violations: 0,
         note: `never reached in ${c.runs} runs: the check did not exercise it${p.optional ? ' (optional: not a failure)' : ''}`,
       };
     }
-    return { ...p, declared: declared.length > 0, status: 'passed', runs: c.runs, reached: c.reached, violations: 0, note: null };
+    const partly = c.notApplicable === 0 ? null : `not applicable to ${c.notApplicable} of ${c.runs + c.notApplicable} runs: ${c.why}`;
+    return { ...p, declared: declared.length > 0, status: 'passed', runs: c.runs, reached: c.reached, violations: 0, note: partly };
   });
   const crashed = failing === 'run';
   const failed = crashed || checks.some((c) => c.status === 'failed');
