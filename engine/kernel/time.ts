@@ -34,18 +34,18 @@ export function assertTimeUs(t: number, what: string): void {
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** Days since 1970-01-01 to 'YYYY-MM-DDT' (proleptic Gregorian; Hinnant's civil_from_days, integers only). */
-function datePrefix(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+/** 'YYYY-MM-DD' of a day number (days since 1970-01-01; proleptic Gregorian, Hinnant's civil_from_days). */
+export function civilDateString(days: number): string {
+  const z0 = days + 719468;
+  const era = Math.floor(z0 / 146097);
+  const doe = z0 - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}T`;
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** ISO-8601 UTC with microseconds, e.g. 2006-01-03T14:30:00.000000Z (years 0000..9999). */
@@ -56,7 +56,7 @@ export function formatTimeUs(t: TimeUs): string {
   const micros = inDay - seconds * 1_000_000;
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds - h * 3600) / 60);
-  return `${datePrefix(day)}${pad2(h)}:${pad2(m)}:${pad2(seconds - h * 3600 - m * 60)}.${String(micros).padStart(6, '0')}Z`;
+  return `${civilDateString(day)}T${pad2(h)}:${pad2(m)}:${pad2(seconds - h * 3600 - m * 60)}.${String(micros).padStart(6, '0')}Z`;
 }
 
 /** Epoch microseconds for a UTC calendar instant; month is 1-based. */

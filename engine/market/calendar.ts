@@ -16,7 +16,9 @@
  */
 import { z } from 'zod';
 import type { TimeUs } from '../kernel/time.ts';
-import { US_PER_SECOND } from '../kernel/time.ts';
+import { civilDateString, US_PER_SECOND } from '../kernel/time.ts';
+
+export { civilDateString };
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -91,20 +93,6 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
-}
-
-/** 'YYYY-MM-DD' of a day number (days since 1970-01-01). */
-export function civilDateString(days: number): string {
-  const z0 = days + 719468;
-  const era = Math.floor(z0 / 146097);
-  const doe = z0 - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 export function daysInMonth(y: number, m: number): number {
