@@ -4,9 +4,10 @@
 //   while the package wrote each nested key out as text: such keys are now refused where they are;
 // - duplicate keys were found by comparing every key with every key before it (13 s for a
 //   mapping of 16,000 keys), and each problem was located by a search of its mapping: both are
-//   one pass now, and keys the data cannot tell apart (`1` and `"1"`) are duplicates too.
+//   one pass now, and keys the data cannot tell apart (`1` and `"1"`) are duplicates too;
+// - a file of 1 MiB (the old limit) took ten seconds to parse at worst: the limit is 128 KiB.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadScenarioText } from './load.ts';
+import { loadScenarioText, MAX_SCENARIO_BYTES } from './load.ts';
 import { parseYaml } from './yaml-source.ts';
 
 const syntax = (text: string): [number, number, string][] => parseYaml(text).syntaxProblems.map((p) => [p.line, p.column, p.message]);
@@ -47,5 +48,13 @@ describe('duplicate keys', () => {
     const problems = syntax(`${keys.join('\n')}\n${keys.join('\n')}\n`);
     expect(problems).toHaveLength(5000);
     expect(problems[4999]).toEqual([10_000, 1, "YAML: Map keys must be unique: 'k4999' is here again"]);
+  });
+});
+
+describe('the size limit', () => {
+  it('is 128 KiB: a page of YAML, read in about a second at worst', () => {
+    expect(MAX_SCENARIO_BYTES).toBe(131_072);
+    const r = loadScenarioText(`description: "${'x'.repeat(MAX_SCENARIO_BYTES)}"\n`, 'big.yaml', { cwd: process.cwd() });
+    expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual(['text is larger than 131072 bytes: not a scenario']);
   });
 });
