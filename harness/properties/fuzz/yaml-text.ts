@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { scenarioSchemaNode } from '../../scenario/json-schema.ts';
+import { MAX_SCENARIO_BYTES } from '../../scenario/load.ts';
 import type { JsonSchemaNode } from '../../scenario/unknown-keys.ts';
 
 type Gen = fc.GeneratorValue;
@@ -367,7 +368,7 @@ function aliasBomb(g: Gen, lines: string[], li: number): string {
 
 function hostile(g: Gen): string {
   const base = builtinTexts()[g(fc.nat, { max: builtinTexts().length - 1 })]!;
-  switch (g(fc.nat, { max: 10 })) {
+  switch (g(fc.nat, { max: 11 })) {
     case 0: { const n = g(fc.integer, { min: 1, max: 4000 }); const open = g(fc.constantFrom, '[', '{a: ', '- [', '{? '); return `description: ${open.repeat(n)}${g(fc.boolean) ? (open === '[' ? ']' : '}').repeat(n) : ''}\n`; }
     case 1: { const n = g(fc.integer, { min: 1, max: 250 }); return Array.from({ length: n }, (_, i) => `${' '.repeat(i)}${g(fc.constantFrom, 'a:', 'market:', '-')}`).join('\n'); }
     case 2: { const n = g(fc.integer, { min: 1, max: 3000 }); return `${'- '.repeat(n)}x\n`; }
@@ -380,8 +381,27 @@ function hostile(g: Gen): string {
       for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: k }, () => `*a${i - 1}`).join(', ')}]`);
       return `${lines.join('\n')}\n${base}`; }
     case 9: return `${base}\n${'x: '.repeat(g(fc.integer, { min: 1, max: 5000 }))}1\n`;
+    case 10: return large(g, base);
     default: return Array.from({ length: g(fc.integer, { min: 1, max: 2000 }) }, () => g(fc.constantFrom, ...TOKENS)).join('');
   }
+}
+
+/**
+ * A file near the loader's size limit (MAX_SCENARIO_BYTES, below and above it) made of the
+ * constructs that cost the parser most per byte: one-character list items, empty collections,
+ * distinct keys (each an unknown key to report), anchors, aliases.
+ */
+function large(g: Gen, base: string): string {
+  const bytes = g(fc.integer, { min: MAX_SCENARIO_BYTES / 8, max: MAX_SCENARIO_BYTES + 1024 });
+  const unit = g(fc.constantFrom, '1,', '[],', '{},', '"",', '*a,', 'key');
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const p = unit === 'key' ? `k${i}: 1\n` : unit;
+    parts.push(p);
+    size += p.length;
+  }
+  return unit === 'key' ? `${base}${parts.join('')}` : `${base}anchor: &a x\nlist: [${parts.join('')}1]\n`;
 }
 
 // ---- the arbitraries ----
