@@ -2,7 +2,7 @@
  * YAML text -> plain data, keeping where every node is: yaml's LineCounter turns node offsets into
  * 1-based line and column, so a problem at a field path can name its place in the file.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export interface Position {
   readonly line: number;
@@ -26,17 +26,21 @@ const MAX_ALIAS_COUNT = 1_000;
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  // logLevel 'error': the yaml package would otherwise print a process warning of its own (a
-  // mapping or list used as a key, stringified) that names no file or line; such a key is
-  // reported as an unknown key at its place instead.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+  // uniqueKeys false: the yaml package compares each key with every key before it (minutes for
+  // a mapping of 100,000 keys); keyProblems() finds duplicates in one pass instead.
+  // logLevel 'error': the yaml package prints no process warning of its own (they name no file or line).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
   const syntaxProblems: YamlSyntaxProblem[] = [];
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const at = lineCounter.linePos(e.pos[0]);
-    syntaxProblems.push({ line: at.line, column: at.col, message: `YAML: ${firstLine(e.message)}` });
-  }
+  const problemAt = (offset: number, message: string): void => {
+    const at = lineCounter.linePos(offset);
+    syntaxProblems.push({ line: at.line, column: at.col, message });
+  };
+  for (const e of [...doc.errors, ...doc.warnings]) problemAt(e.pos[0], `YAML: ${firstLine(e.message)}`);
+  const keys = doc.errors.length === 0 ? keyProblems(doc) : [];
+  for (const k of keys) problemAt(k.offset, k.message);
+  syntaxProblems.sort((a, b) => a.line - b.line || a.column - b.column);
   let data: unknown;
-  if (doc.errors.length === 0) {
+  if (doc.errors.length === 0 && keys.length === 0) {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
@@ -47,7 +51,47 @@ export function parseYaml(text: string): ParsedYaml {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  return { data, syntaxProblems, locate: (path, at = 'value') => locateIn(doc, path, at, pos) };
+  const index = new WeakMap<YAMLMap, Map<string, Pair>>();
+  return { data, syntaxProblems, locate: (path, at = 'value') => locateIn(doc, path, at, pos, index) };
+}
+
+/** The key a pair has in the plain data: what toJS names the property (null and missing keys are ''). */
+function dataKey(doc: Document, key: unknown): string | null {
+  const target = isAlias(key) ? key.resolve(doc) : key;
+  if (target === null || target === undefined) return '';
+  if (isScalar(target)) return target.value === null || target.value === undefined ? '' : String(target.value);
+  return null;
+}
+
+/**
+ * Keys the plain data cannot hold, in one pass over the document: a key met twice in a mapping
+ * (as the data sees keys: `1` and `"1"` are one property), and a key that is a mapping or list
+ * (`? [a, b]`, `{x: 1}: 2`, or an alias to one). No scenario key is one, and turning such keys into
+ * data is costly: the yaml package writes each out as text, nested ones within it again, which
+ * takes minutes for a few hundred nested `{? ` (a file of 3 KB). The walk keeps its own stack, so
+ * a deep document cannot overflow the call stack.
+ */
+function keyProblems(doc: Document): { offset: number; message: string }[] {
+  const out: { offset: number; message: string }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const offset = key?.range?.[0] ?? (node.range?.[0] ?? 0);
+        const name = dataKey(doc, key);
+        if (name === null) out.push({ offset, message: 'YAML: a mapping or list used as a key (scenario keys are names)' });
+        else if (seen.has(name)) out.push({ offset, message: `YAML: Map keys must be unique: '${name}' is here again` });
+        else seen.add(name);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return out;
 }
 
 function firstLine(message: string): string {
@@ -60,7 +104,9 @@ function firstLine(message: string): string {
  * it). A path that does not exist in the file (a missing key) resolves to its nearest existing
  * parent, which is where the user has to add it.
  */
-function locateIn(doc: Document, path: readonly PropertyKey[], at: 'value' | 'key', pos: (offset: number) => Position): Position {
+function locateIn(
+  doc: Document, path: readonly PropertyKey[], at: 'value' | 'key', pos: (offset: number) => Position, index: WeakMap<YAMLMap, Map<string, Pair>>,
+): Position {
   let node = doc.contents as Node | null;
   let best: Position = node?.range ? pos(node.range[0]) : { line: 1, column: 1 };
   for (let i = 0; i < path.length && node !== null; i++) {
@@ -68,7 +114,7 @@ function locateIn(doc: Document, path: readonly PropertyKey[], at: 'value' | 'ke
     const last = i === path.length - 1;
     if (isAlias(node)) node = (node.resolve(doc) as Node | undefined) ?? null;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(node, String(seg), index);
       if (pair === undefined) break;
       const keyNode = pair.key as Node;
       const valueNode = (pair.value as Node | null) ?? null;
@@ -86,4 +132,21 @@ function locateIn(doc: Document, path: readonly PropertyKey[], at: 'value' | 'ke
     }
   }
   return best;
+}
+
+/**
+ * The pair of `map` whose scalar key is `key` (the first, as a search would find it), from an
+ * index built on the first lookup: a file with thousands of keys gets thousands of problems, each
+ * located, and a search per problem would make that quadratic.
+ */
+function pairOf(map: YAMLMap, key: string, index: WeakMap<YAMLMap, Map<string, Pair>>): Pair | undefined {
+  let byKey = index.get(map);
+  if (byKey === undefined) {
+    byKey = new Map();
+    for (const p of map.items) {
+      if (isPair(p) && isScalar(p.key) && !byKey.has(String(p.key.value))) byKey.set(String(p.key.value), p);
+    }
+    index.set(map, byKey);
+  }
+  return byKey.get(key);
 }

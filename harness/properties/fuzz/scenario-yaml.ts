@@ -131,13 +131,16 @@ async function checkRun(input: ScenarioInput): Promise<Verdict> {
     const bad = report.problems.find((p) => p.file === '' || !isPositiveInt(p.line) || !isPositiveInt(p.column) || p.message === '');
     if (bad !== undefined) return crash(`problem without a location: ${JSON.stringify(bad)}`);
   }
-  return { kind: 'ok', outcome: report.status };
+  // A run that finished long after its abort never looked at the signal in between.
+  const late = signal.aborted && performance.now() - abortedAt > ABORT_LATE_MS;
+  return { kind: 'ok', outcome: late ? `${report.status}-after-abort` : report.status };
 }
 
 /**
  * Runs `runs` gently mutated built-in files (still YAML; values replaced or scaled, blocks
  * deleted) through executeJob, each stopped after RUN_BUDGET_MS. Outcomes: passed, failed,
- * invalid, cut-short, and cut-short-late (the run noticed its abort more than ABORT_LATE_MS late).
+ * invalid, cut-short, and the late ones: cut-short-late (the run noticed its abort more than
+ * ABORT_LATE_MS late) and <status>-after-abort (it finished that late without noticing).
  */
 export async function fuzzScenarioRuns(opts: FuzzOptions): Promise<FuzzResult> {
   return runFuzz(mutatedBuiltinArb(1, 2, true), checkRun, { ...opts, show: showScenarioInput, hangMs: RUN_HANG_MS });
