@@ -18,7 +18,7 @@ import { ONLINE_PROPERTIES, type OnlinePropertyName, type PropertyName, type Vio
 import { INVARIANTS } from '../registry.ts';
 import { isOnline, violationText } from '../run-properties.ts';
 import { declaredProperties, type DeclaredProperty } from '../schema.ts';
-import { isNotApplicableHere, METAMORPHIC } from './metamorphic.ts';
+import { isNotApplicableHere, METAMORPHIC, type MetamorphicOutcome } from './metamorphic.ts';
 import { variationArbitrary, variationSpace, variedText, type Variation, type VariationSpace } from './variation.ts';
 
 export interface CheckOptions {
@@ -167,7 +167,14 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     const notApplicableHere = new Map<PropertyName, string>();
     if (failure === null) {
       for (const m of metamorphic) {
-        const outcome = await m.check({ loaded: lv, seed: v.seed, base: result, run, text: t, load });
+        let outcome: MetamorphicOutcome;
+        try {
+          outcome = await m.check({ loaded: lv, seed: v.seed, base: result, run, text: t, load });
+        } catch (e) {
+          // A run the property made (a perturbed or scaled market, the other data path) failed: a finding, shrunk like a violation.
+          failure = { property: m.name, message: `a run of the ${m.name} check failed: ${e instanceof Error ? e.message : String(e)}`, violation: null };
+          break;
+        }
         if (isNotApplicableHere(outcome)) { notApplicableHere.set(m.name, outcome.notApplicable); continue; }
         reached.add(m.name);
         if (outcome !== null) { failure = { property: m.name, message: violationText(outcome), violation: outcome }; break; }
