@@ -178,14 +178,16 @@ export class ExecutionEngine implements Execution {
   }
 
   /**
-   * Submits given up on before the venue ever answered them are asked about again whenever the
-   * stack sends a new order: the link the new order takes may be back, and the same client order id
+   * Submits the venue never answered, given up on or waiting out a reconcile interval, are asked
+   * about again whenever the stack sends a new order: the link the new order takes may be back, and the same client order id
    * never books twice. Bounded by the stack's own activity (no timer outlives the market).
    */
   private resendAbandoned(): void {
     for (const h of this.open) {
       const o = h.state;
-      if (o.outstanding !== 'none' || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0) continue;
+      // Given up on, or waiting out a long reconcile interval: the new order's link is worth a try now.
+      const waiting = o.outstanding === 'none' || (o.outstanding === 'submit' && o.sends > this.config.maxRetries + 1);
+      if (!waiting || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0) continue;
       this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends + 1);
       this.request(h, 'submit');
     }
