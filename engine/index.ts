@@ -39,7 +39,12 @@ export { FeeModelSchema, ScheduleFeeModel, NO_FEES, type FeeModel, type FeeParam
 export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type LatencyModel, type LatencyModelConfig } from './venue/models/latency-models.ts';
 
 export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
+export type { Unsubscribe } from './stack/types.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
+export { RecoveringStack, type CrashPlanEntry, type CrashEvent, type RecoveringStackParams } from './backtest/recovering-stack.ts';
+export { encodeSnapshot, decodeSnapshot, SnapshotError, STACK_SNAPSHOT_FORMAT, STACK_SNAPSHOT_VERSION, type StackSnapshot, type DecodeResult } from './stack/recovery/snapshot.ts';
+export { ReferenceStackStateSchema, ExecutionStateSchema, BooksStateSchema } from './stack/recovery/reference-state-schema.ts';
+export { ReportHistory } from './venue/report-history.ts';
 export { ProviderDataClient, type DataClientCounters, type DataClientFlaws, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
 export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
 export * from './stack/data-client/dialects/index.ts';

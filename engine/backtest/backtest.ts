@@ -20,6 +20,10 @@ import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import { marketDataKey } from '../stack/data-client/dialects/dialect.ts';
 import { StackClock, type StackClockSettings } from '../stack/stack-clock.ts';
 import type { BarView, DataClient, QuoteView, StackEnv, TradeView, TradingStack } from '../stack/types.ts';
+import { ReferenceStack } from '../stack/reference-stack.ts';
+import { RecoveringStack, type CrashEvent, type CrashPlanEntry } from './recovering-stack.ts';
+import { ReferenceStackStateSchema } from '../stack/recovery/reference-state-schema.ts';
+import type { z } from 'zod';
 import { ScheduleFeeModel, type FeeModel, type FeeModelConfig } from '../venue/models/fee-models.ts';
 import { createLatencyModel, type LatencyModel, type LatencyModelConfig } from '../venue/models/latency-models.ts';
 import { createVenueModels, type VenueModelsConfig } from '../venue/models/venue-models.ts';
@@ -30,6 +34,7 @@ import { haltWindowsOf } from '../market/overlays/overlay.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../venue/orders.ts';
 import type { VenueApi } from '../venue/venue-api.ts';
 import { SimulatedVenue, type VenueListener } from '../venue/venue.ts';
+import { ReportHistory } from '../venue/report-history.ts';
 import type { VenueFault, VenueFaultParams } from '../venue/faults.ts';
 
 export interface AccountConfig {
@@ -70,6 +75,12 @@ export interface BacktestParams {
   halts?: Readonly<Record<string, readonly HaltWindow[]>>;
   /** Venue faults of the run's fault plan (chaos). Draws come from the run's 'faults.venue' stream only. */
   venueFaults?: readonly VenueFault[];
+  /**
+   * Crashes of the stack (chaos): at each, the stack's instance is lost, and a new one built by
+   * `stack` restores its snapshot after the downtime and reconciles with the venue (see
+   * engine/stack/recovery/recovering-stack.ts for the recovery model).
+   */
+  crashes?: readonly CrashPlanEntry[];
   journalSink?: JournalSink;
   budget?: RunBudget;
   /** Record equity after every bar (or tick) of source 0 (default true). */
@@ -272,11 +283,13 @@ class BacktestEngine implements MarketSink, VenueListener {
   private readonly afterEvent: BacktestParams['afterEvent'];
   /** Extension hooks; null when no extension wants them (the hot path then tests one field). */
   hooks: EngineHooks | null = null;
+  /** The reports delivered to the stack, per order (runs with crashes: what a restart reconciles against). */
+  history: ReportHistory | null = null;
   private readonly marketView: MarketEventView = { kind: 'bar', instrumentIndex: 0, timeUs: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceRaw: 0, size: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0 };
 
   constructor(p: {
     kernel: Kernel; journal: Journal; instruments: readonly Instrument[]; sourceInstrument: Int32Array; recordEquity: boolean; recordFills: boolean;
-    afterEvent: BacktestParams['afterEvent']; ledger: BacktestParams['ledger']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; faults: VenueFaultParams | undefined; account: { currency: string; moneyDecimals: number; startCash: number };
+    afterEvent: BacktestParams['afterEvent']; ledger: BacktestParams['ledger']; direct: boolean; calendar: SessionCalendar | undefined; fees: FeeModel; fill: FillModel; slippage: SlippageModel; halts: BacktestParams['halts']; latency: LatencyModel; faults: VenueFaultParams | undefined; keepHistory: boolean; account: { currency: string; moneyDecimals: number; startCash: number };
   }) {
     this.kernel = p.kernel;
     this.journal = p.journal;
@@ -298,6 +311,7 @@ class BacktestEngine implements MarketSink, VenueListener {
       instruments, context: kernel.context, fees, latency, fill: p.fill, slippage: p.slippage, moneyDecimals: account.moneyDecimals, listener: this,
       ...(p.calendar ? { calendar: p.calendar } : {}), ...(p.halts ? { halts: p.halts } : {}), ...(p.faults ? { faults: p.faults } : {}),
     });
+    if (p.keepHistory) this.history = new ReportHistory((id) => this.venue.order(id)?.request);
     this.barView = { instrumentId: '', instrumentIndex: -1, openTimeUs: 0, closeTimeUs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, openRaw: 0, highRaw: 0, lowRaw: 0, closeRaw: 0, priceDecimals: 0 };
     this.tradeView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, price: 0, priceRaw: 0, size: 0, priceDecimals: 0 };
     this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
@@ -445,6 +459,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   }
 
   deliver(report: ExecutionReport): void | Promise<void> {
+    if (this.history !== null) this.history.record(report);
     if (this.hooks?.report) this.hooks.report(report);
     return this.stack.onReport(report);
   }
@@ -523,6 +538,15 @@ function engineHooks(extensions: readonly RunExtension[], ctx: RunContext): Engi
   return Object.keys(hooks).length === 0 ? null : hooks;
 }
 
+/** The reference stack's snapshots are validated by its schema; another stack's by its own restore. */
+function stackKindOf(stack: TradingStack): { kind: string; stateSchema?: z.ZodType } {
+  return stack instanceof ReferenceStack ? { kind: 'reference', stateSchema: ReferenceStackStateSchema } : { kind: stack.constructor.name === 'Object' ? 'custom' : stack.constructor.name };
+}
+
+function crashDetail(e: CrashEvent): string {
+  return e.kind === 'crash' ? `down for ${e.downtimeUs} us; snapshot ${e.snapshotBytes} bytes` : `after ${e.downtimeUs} us down; ${e.reportsLost} reports lost`;
+}
+
 /** The kernel starts before any market time; the first event moves the clock to the market. */
 const KERNEL_START_US = Number.MIN_SAFE_INTEGER;
 
@@ -542,6 +566,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   }));
   const halts = mergeHalts(params.halts ?? {}, params.sources);
   const rng = new RngRegistry(params.seed);
+  const crashes = params.crashes ?? [];
   const extensions = params.extensions ?? [];
   const after = extensions.filter((x) => x.afterEvent !== undefined);
   let runContext: RunContext | null = null;
@@ -565,8 +590,12 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
   // The fault stream is only derived when there are faults: a run without them is unchanged.
   const venueFaults: VenueFaultParams | undefined = params.venueFaults === undefined || params.venueFaults.length === 0 ? undefined
     : { faults: params.venueFaults, rng: rng.stream('faults.venue'), recorder: faults };
-  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, ledger: params.ledger, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, account });
-  const stack = params.stack(instruments, rng);
+  const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, ledger: params.ledger, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, keepHistory: crashes.length > 0, account });
+  const recovering = crashes.length === 0 ? null : new RecoveringStack({
+    create: () => params.stack(instruments, rng), crashes, identify: stackKindOf,
+    onEvent: (e) => faults.listed(e.kind === 'crash' ? 'stack-crash' : 'stack-restart', 'stack', e.timeUs, crashDetail(e)),
+  });
+  const stack = recovering ?? params.stack(instruments, rng);
   engine.stack = stack;
   const stackClock = new StackClock(kernel.clock, params.stackClock);
   const pull = params.dataClient?.({ kernel: kernel.context, clock: stackClock, journal, instruments, rng: rng.stream('data-client') }) ?? null;
@@ -581,8 +610,11 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     data: pull ?? engine.data!, venue: venueApi, clock: stackClock, kernel: kernel.context, journal, instruments,
     account: { currency: account.currency, moneyDecimals, startCash: account.startCash },
     ...(params.calendar ? { calendar: params.calendar } : {}),
+    ...(engine.history === null ? {} : { venueQuery: engine.history }),
   };
-  runContext = { ledger: engine.ledger, venue: engine.venue, stack, journal, faults, env };
+  // With crashes, extensions read the stack instance that runs now (or ran last).
+  runContext = recovering === null ? { ledger: engine.ledger, venue: engine.venue, stack, journal, faults, env }
+    : { ledger: engine.ledger, venue: engine.venue, get stack() { return recovering.latest; }, journal, faults, env };
   engine.hooks = engineHooks(extensions, runContext);
   for (const x of extensions) x.beforeStart?.(runContext);
   stack.start(env);

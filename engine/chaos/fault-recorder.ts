@@ -28,6 +28,15 @@ export class FaultRecorder {
 
   applied(kind: string, target: string, timeUs: number, detail = ''): void {
     this.journal.record('faultApplied', timeUs, kind, target, detail);
+    this.listed(kind, target, timeUs, detail);
+  }
+
+  /**
+   * A fault counted and listed for the report but not journaled: a crash and restart, whose
+   * journal is by design the uninterrupted run's when the stack comes back at once (what the
+   * stack then observes, lost reports and reconciliation, is journaled where it happens).
+   */
+  listed(kind: string, target: string, timeUs: number, detail = ''): void {
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     this.total++;
     if (this.list.length < FAULT_LIST_MAX) this.list.push({ timeUs, kind, target, detail });

@@ -48,6 +48,13 @@ export const JOURNAL_KINDS = {
   dailyLossHalt: { code: 26, fields: ['timeUs', 'session', 'equity', 'sessionStartEquity'] },
   killSwitch: { code: 27, fields: ['timeUs', 'reason'] },
   venueReplace: { code: 28, fields: ['timeUs', 'clientOrderId'] },
+  // Crash and restart (added without a version bump: a run without crashes writes none of them).
+  // `reconcile`: after a restart the stack applied a report it had missed (`report` its kind),
+  // learnt from the venue. `reportLost`: a report reached the stack while it was down.
+  // `stackRestart`: the stack came back after `downtimeUs` (a restart with no downtime writes nothing).
+  reconcile: { code: 29, fields: ['timeUs', 'clientOrderId', 'report', 'reason'] },
+  reportLost: { code: 30, fields: ['timeUs', 'clientOrderId', 'report'] },
+  stackRestart: { code: 31, fields: ['timeUs', 'downtimeUs'] },
   // Version 3: the provider path's transport, what the data client did to get market data. Not
   // part of the decision fingerprint (see TRANSPORT_KINDS). `request` is the run's request number,
   // `stream` names what was polled ("bars:SPX"); no record carries a header value.

@@ -6,6 +6,7 @@
 // crashed; a retry after a timeout (report latency longer than the timeout, or a lost ack) never
 // books a second order at the venue; the stack reads only its own clock; and a stack that sizes
 // by equity without an account is refused at start.
+import { subscribe } from './data-client/subscriptions.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +114,7 @@ class CrashOnce implements TradingStack {
 
   private proxy(): DataClient {
     const h = this.handlers;
-    return { onBar: (f) => { h.bar.push(f); }, onTrade: (f) => { h.trade.push(f); }, onQuote: (f) => { h.quote.push(f); } };
+    return { onBar: (f) => subscribe(h.bar, f), onTrade: (f) => subscribe(h.trade, f), onQuote: (f) => subscribe(h.quote, f) };
   }
 
   start(env: StackEnv): void {

@@ -21,7 +21,7 @@ import { StackBooks, type BooksAccount, type BooksState } from './books/books.ts
 import type { ExecutionConfig } from './execution/config.ts';
 import { ExecutionEngine, type Execution, type ExecutionDeps } from './execution/execution-engine.ts';
 import type { PreTradeRisk, RiskCounters } from './risk/risk-engine.ts';
-import type { Agent, StackEnv, TradingStack } from './types.ts';
+import type { Agent, DataClient, StackEnv, TradingStack, Unsubscribe } from './types.ts';
 
 export interface ReferenceStackParams {
   agents: Agent[];
@@ -68,6 +68,8 @@ export class ReferenceStack implements TradingStack {
   private targets: number[] = [];
   private has: boolean[] = [];
   private flattening = false;
+  /** Every data subscription of this instance (its own and its agents'), removed by stop(). */
+  private subscriptions: Unsubscribe[] = [];
 
   /** What its risk engine did (refusals, daily-loss halts, kill switch); null when the risk engine does not count. */
   riskCounters(): RiskCounters | null {
@@ -93,6 +95,7 @@ export class ReferenceStack implements TradingStack {
   start(env: StackEnv): void {
     if (this.st !== null) throw new Error('reference stack started twice');
     const { instruments, clock } = env;
+    const data = this.scoped(env.data);
     const account = env.account ?? this.p.account ?? null;
     if (account === null && this.p.allocator.needsEquity) throw new RangeError('reference stack: this allocator sizes by equity, so the stack needs its account (StackEnv.account or params.account)');
     const books = new StackBooks(instruments, account);
@@ -114,28 +117,38 @@ export class ReferenceStack implements TradingStack {
     const allocator = this.p.allocator;
     const allocatorOnBar = allocator.onBar?.bind(allocator);
     const wantsEquity = risk.wantsEquity;
-    env.data.onBar((bar) => {
+    data.onBar((bar) => {
       const i = bar.instrumentIndex;
       books.mark(i, bar.closeRaw);
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
       if (allocatorOnBar !== undefined && allocatorOnBar(i, bar.closeRaw)) this.rebalance(i);
     });
-    env.data.onTrade((t) => {
+    data.onTrade((t) => {
       books.mark(t.instrumentIndex, t.priceRaw);
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
     });
-    env.data.onQuote((q) => {
+    data.onQuote((q) => {
       books.mark(q.instrumentIndex, Math.round((q.bidRaw + q.askRaw) / 2)); // the mid, as the ledger marks
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
     });
     this.p.agents.forEach((agent, slot) => {
       agent.start({
-        data: env.data,
+        data,
         clock,
         instruments,
         signal: (instrumentIndex, target) => this.onSignal(agent.id, slot, instrumentIndex, target),
       });
     });
+  }
+
+  /** The data client as this instance's parts see it: each subscription is kept for stop(). */
+  private scoped(data: DataClient): DataClient {
+    const subs = this.subscriptions;
+    return {
+      onBar: (h) => { const u = data.onBar(h); subs.push(u); return u; },
+      onTrade: (h) => { const u = data.onTrade(h); subs.push(u); return u; },
+      onQuote: (h) => { const u = data.onQuote(h); subs.push(u); return u; },
+    };
   }
 
   private onSignal(agentId: string, slot: number, index: number, target: number): void {
@@ -201,6 +214,19 @@ export class ReferenceStack implements TradingStack {
 
   stop(): void {
     this.st?.execution.stop();
+    for (const u of this.subscriptions) u();
+    this.subscriptions = [];
+  }
+
+  /** After a restart: the execution asks the venue what it missed; a flatten in progress goes on. */
+  reconcile(): void {
+    const { env, execution } = this.started();
+    if (env.venueQuery === undefined || execution.reconcile === undefined) return;
+    if (execution.reconcile(env.venueQuery) > 0 && this.flattening) this.flattenSettled();
+  }
+
+  bookedPositionRaw(instrumentIndex: number): number {
+    return this.started().books.positionRaw(instrumentIndex);
   }
 
   snapshot(): ReferenceStackState {

@@ -10,6 +10,7 @@ import type { Instrument } from '../instruments/instrument.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
 import type { ExecutionReport } from '../venue/orders.ts';
 import type { VenueApi } from '../venue/venue.ts';
+import type { VenueQuery } from '../venue/venue-api.ts';
 
 /**
  * A closed bar as the stack sees it. Prices come as numbers (`close`) and as exact raw integers
@@ -63,14 +64,18 @@ export type BarHandler = (bar: BarView) => void | Promise<void>;
 export type TradeHandler = (trade: TradeView) => void | Promise<void>;
 export type QuoteHandler = (quote: QuoteView) => void | Promise<void>;
 
+/** Removes a subscription; calling it again does nothing. */
+export type Unsubscribe = () => void;
+
 /**
  * How the stack reads market data, on every path: directly from the engine, or from provider
- * APIs over HTTP. Agents subscribe here and never see the engine's feed itself.
+ * APIs over HTTP. Agents subscribe here and never see the engine's feed itself. Each subscription
+ * can be removed, so a stack that stops (a crash) leaves no handler behind for its successor.
  */
 export interface DataClient {
-  onBar(handler: BarHandler): void;
-  onTrade(handler: TradeHandler): void;
-  onQuote(handler: QuoteHandler): void;
+  onBar(handler: BarHandler): Unsubscribe;
+  onTrade(handler: TradeHandler): Unsubscribe;
+  onQuote(handler: QuoteHandler): Unsubscribe;
 }
 
 /** A view of an agent's opinion: target exposure in [-1, 1] of what the allocator may give it. */
@@ -114,6 +119,11 @@ export interface StackEnv {
   readonly account?: StackAccountInfo;
   /** The market's session calendar (daily limits). Default: UTC days. */
   readonly calendar?: SessionCalendar;
+  /**
+   * Where the venue says the stack's orders stand (status, fills), answered at once: what a
+   * restarted stack reconciles against. Given in runs with crashes (the venue then keeps fills).
+   */
+  readonly venueQuery?: VenueQuery;
 }
 
 /** What a stack is told of its account when it starts. */
@@ -131,6 +141,17 @@ export interface TradingStack {
   onReport(report: ExecutionReport): void | Promise<void>;
   snapshot(): unknown;
   restore(state: unknown): void;
-  /** Stops background work (timers) of this instance: the harness calls it before a simulated crash. */
+  /**
+   * Stops this instance: its timers and its data subscriptions. The harness calls it at a
+   * simulated crash, so nothing of the dead instance runs on.
+   */
   stop?(): void;
+  /**
+   * Called once on a restarted instance, after `restore`: reconcile with the venue
+   * (`env.venueQuery`) for what happened while the stack was down. Optional: a stack without it
+   * learns only from the reports and retries that come after the restart.
+   */
+  reconcile?(): void;
+  /** The stack's own position in an instrument (raw quantity): checked against the venue's. */
+  bookedPositionRaw?(instrumentIndex: number): number;
 }

@@ -14,7 +14,7 @@ import type { LatencyModel } from './models/latency-models.ts';
 import type { SlippageModel } from './models/slippage-models.ts';
 import type { OrderBookSnapshot } from './order-book-state.ts';
 import type { OrderChanges } from './order-validation.ts';
-import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from './orders.ts';
+import type { ExecutionReport, FillReport, OrderRequest, OrderStatus, StatusReport } from './orders.ts';
 import type { VenueFaultParams } from './faults.ts';
 
 export interface VenueListener {
@@ -51,6 +51,29 @@ export interface VenueApi {
   cancel(clientOrderId: string): void;
   replace(clientOrderId: string, changes: OrderChanges): void;
 }
+
+/**
+ * What a stack may ask the venue about one of its orders: the reports the venue has delivered
+ * for it (its execution-report history, as a FIX resend or a drop copy gives it), whether the
+ * stack was up to hear them or not. Answered at once, outside the order link, so that asking
+ * changes nothing the venue or the journal sees. Reports still on their way are not in it: a
+ * FIFO session delivers them before anything sent after the question.
+ */
+export interface VenueQuery {
+  order(clientOrderId: string): VenueOrderView | undefined;
+}
+
+/** An order as the venue's delivered reports tell it. */
+export interface VenueOrderView {
+  readonly request: OrderRequest;
+  readonly status: OrderStatus;
+  readonly filledRaw: number;
+  /** Its fills in order, FILL_FIELDS numbers each: [timeUs, quantityRaw, priceRaw, fee, leavesQuantityRaw]. */
+  readonly fills: readonly number[];
+}
+
+/** Numbers per fill in VenueOrderView.fills. */
+export const FILL_FIELDS = 5;
 
 /** The venue's state as plain, JSON-safe data. */
 export interface VenueState {

@@ -2,16 +2,17 @@
  * The direct data client: the engine pushes market events into it and it hands them to the
  * stack's subscribers, synchronously when they are synchronous (the fast path of backtests).
  */
-import type { BarHandler, BarView, DataClient, QuoteHandler, QuoteView, TradeHandler, TradeView } from '../types.ts';
+import type { BarHandler, BarView, DataClient, QuoteHandler, QuoteView, TradeHandler, TradeView, Unsubscribe } from '../types.ts';
+import { subscribe } from './subscriptions.ts';
 
 export class DirectDataClient implements DataClient {
-  private barHandlers: BarHandler[] = [];
-  private tradeHandlers: TradeHandler[] = [];
-  private quoteHandlers: QuoteHandler[] = [];
+  private readonly barHandlers: BarHandler[] = [];
+  private readonly tradeHandlers: TradeHandler[] = [];
+  private readonly quoteHandlers: QuoteHandler[] = [];
 
-  onBar(handler: BarHandler): void { this.barHandlers.push(handler); }
-  onTrade(handler: TradeHandler): void { this.tradeHandlers.push(handler); }
-  onQuote(handler: QuoteHandler): void { this.quoteHandlers.push(handler); }
+  onBar(handler: BarHandler): Unsubscribe { return subscribe(this.barHandlers, handler); }
+  onTrade(handler: TradeHandler): Unsubscribe { return subscribe(this.tradeHandlers, handler); }
+  onQuote(handler: QuoteHandler): Unsubscribe { return subscribe(this.quoteHandlers, handler); }
 
   pushBar(bar: BarView): void | Promise<void> {
     const hs = this.barHandlers;

@@ -26,7 +26,8 @@ import type { Journal } from '../../kernel/journal.ts';
 import { FetchTimeoutError, type KernelContext } from '../../kernel/kernel.ts';
 import type { Rng } from '../../kernel/rng.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
-import type { BarHandler, BarView, DataClient, QuoteHandler, QuoteView, TradeHandler, TradeView } from '../types.ts';
+import type { BarHandler, BarView, DataClient, QuoteHandler, QuoteView, TradeHandler, TradeView, Unsubscribe } from '../types.ts';
+import { subscribe } from './subscriptions.ts';
 import type { DataClientConfig, ProviderEndpoint } from './config.ts';
 import { itemTimeUs, type AnyItem, type BarItem, type Dialect, type QuoteItem, type StreamKind, type TradeItem } from './dialects/dialect.ts';
 
@@ -142,9 +143,9 @@ export class ProviderDataClient implements DataClient {
     });
   }
 
-  onBar(handler: BarHandler): void { this.barHandlers.push(handler); }
-  onTrade(handler: TradeHandler): void { this.tradeHandlers.push(handler); }
-  onQuote(handler: QuoteHandler): void { this.quoteHandlers.push(handler); }
+  onBar(handler: BarHandler): Unsubscribe { return subscribe(this.barHandlers, handler); }
+  onTrade(handler: TradeHandler): Unsubscribe { return subscribe(this.tradeHandlers, handler); }
+  onQuote(handler: QuoteHandler): Unsubscribe { return subscribe(this.quoteHandlers, handler); }
 
   /**
    * Starts a polling loop per subscribed stream: for each instrument, the kinds someone
@@ -472,7 +473,8 @@ export class ProviderDataClient implements DataClient {
 
 /** Runs handlers in subscription order; an async one makes the rest wait for it. */
 async function runAll<T>(handlers: readonly ((v: T) => void | Promise<void>)[], v: T): Promise<void> {
-  for (const h of handlers) {
+  // A copy: a handler may await while a stack stops and its subscriptions are removed.
+  for (const h of handlers.slice()) {
     const r = h(v);
     if (r !== undefined) await r;
   }

@@ -30,6 +30,7 @@ import type { KernelContext } from '../../kernel/kernel.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../../venue/orders.ts';
 import type { VenueApi } from '../../venue/venue.ts';
+import { FILL_FIELDS, type VenueQuery } from '../../venue/venue-api.ts';
 import type { StackBooks } from '../books/books.ts';
 import type { PreTradeRisk } from '../risk/risk-engine.ts';
 import type { RiskBookView } from '../risk/view.ts';
@@ -70,6 +71,12 @@ export interface Execution {
   order(clientOrderId: string): Readonly<ExecOrder> | undefined;
   /** Cancels this instance's timers (a crash, or a stop); the state stays as it is. */
   stop(): void;
+  /**
+   * After a restart: asks the venue where each open order stands and applies what this instance
+   * missed while it was down; returns how many reports it made up. Optional: an execution without
+   * it learns only from the reports and retries that come after the restart.
+   */
+  reconcile?(venue: VenueQuery): number;
   snapshot(): unknown;
   restore(state: unknown): void;
 }
@@ -110,6 +117,18 @@ interface Held {
 }
 
 const notMarked = (h: Held): boolean => !h.forget;
+
+/** Whether the (timeUs, quantityRaw, leavesRaw, priceRaw) quadruple of a fill is booked already. */
+function hasFillKey(keys: readonly number[], timeUs: number, quantityRaw: number, leavesRaw: number, priceRaw: number): boolean {
+  for (let k = 0; k < keys.length; k += 4) {
+    if (keys[k] === timeUs && keys[k + 1] === quantityRaw && keys[k + 2] === leavesRaw && keys[k + 3] === priceRaw) return true;
+  }
+  return false;
+}
+
+function sameTerms(a: OrderRequest, b: OrderRequest): boolean {
+  return a.quantityRaw === b.quantityRaw && a.limitPriceRaw === b.limitPriceRaw && a.stopPriceRaw === b.stopPriceRaw;
+}
 
 export class ExecutionEngine implements Execution {
   private readonly d: ExecutionDeps;
@@ -361,15 +380,51 @@ export class ExecutionEngine implements Execution {
     else this.sendWantedCancel(h);
   }
 
+  /**
+   * Applies what the venue knows of each open order and this instance does not (it was down when
+   * the reports came): fills it has not booked, an ack, how the order ended, a replace. Each is
+   * journaled as `reconcile` and applied as its report would have been, so that the report, if
+   * it still arrives, is a recognised duplicate. An order the venue never saw stays as it is:
+   * its outstanding submit is re-sent by its timer (same client order id).
+   */
+  reconcile(venue: VenueQuery): number {
+    let made = 0;
+    const now = this.d.clock.nowUs();
+    for (const h of this.open.slice()) {
+      const o = h.state;
+      const id = o.request.clientOrderId;
+      const v = venue.order(id);
+      if (v === undefined) continue;
+      const apply = (r: ExecutionReport, reason: string): void => {
+        this.d.journal.record('reconcile', now, id, r.kind, reason);
+        made++;
+        this.onReport(r);
+      };
+      const f = v.fills;
+      for (let k = 0; k + FILL_FIELDS <= f.length; k += FILL_FIELDS) {
+        if (hasFillKey(o.fillKeys, f[k]!, f[k + 1]!, f[k + 4]!, f[k + 2]!)) continue;
+        apply({ kind: 'fill', clientOrderId: id, instrumentIndex: o.request.instrumentIndex, timeUs: f[k]!, side: o.request.side, quantityRaw: f[k + 1]!, priceRaw: f[k + 2]!, fee: f[k + 3]!, leavesQuantityRaw: f[k + 4]! }, 'a fill the stack had not booked');
+      }
+      if (isTerminal(o.status)) continue;
+      const base = { clientOrderId: id, instrumentIndex: o.request.instrumentIndex, timeUs: now };
+      if (v.status === 'rejected' || v.status === 'cancelled' || v.status === 'expired') {
+        apply({ ...base, kind: v.status, reason: `the venue says the order is ${v.status}` }, `the venue has it ${v.status}`);
+      } else if (o.status === 'pending-replace' && !sameTerms(o.request, v.request)) {
+        apply({ ...base, kind: 'replaced', request: v.request, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw }, 'the venue has the new terms');
+      } else if (!o.acked && v.status !== 'pending') {
+        apply({ ...base, kind: 'accepted' }, `the venue has it ${v.status}`);
+      }
+    }
+    return made;
+  }
+
   private onFill(h: Held, r: FillReport): void {
     const o = h.state;
     const keys = o.fillKeys;
-    for (let k = 0; k < keys.length; k += 4) {
-      if (keys[k] === r.timeUs && keys[k + 1] === r.quantityRaw && keys[k + 2] === r.leavesQuantityRaw && keys[k + 3] === r.priceRaw) {
-        this.ignored++;
-        this.d.journal.record('duplicateReport', this.d.clock.nowUs(), r.clientOrderId, r.kind);
-        return;
-      }
+    if (hasFillKey(keys, r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw)) {
+      this.ignored++;
+      this.d.journal.record('duplicateReport', this.d.clock.nowUs(), r.clientOrderId, r.kind);
+      return;
     }
     // Most orders fill once: the first key as a literal takes exactly its four numbers, where a
     // push into the empty array would allocate room for sixteen.

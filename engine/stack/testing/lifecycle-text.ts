@@ -17,6 +17,9 @@ export function lifecycleText(r: JournalRecord): string | null {
     case 'killSwitch': return `risk: kill switch tripped: ${s('reason')}`;
     case 'dailyLossHalt': return `risk: daily loss limit hit in session ${s('session')}`;
     case 'venueReplace': return `replaced ${s('clientOrderId')}`;
+    case 'reconcile': return `reconciled ${s('report')} of ${s('clientOrderId')}: ${s('reason')}`;
+    case 'reportLost': return `${s('report')} report for ${s('clientOrderId')} lost: the stack was down`;
+    case 'stackRestart': return `stack restarted after ${s('downtimeUs')} us down`;
     case 'note': return s('text');
     default: return null;
   }

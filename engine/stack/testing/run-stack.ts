@@ -31,6 +31,11 @@ export function barsFromCloses(closes: readonly number[], barUs = US_PER_HOUR, s
 export interface RunStackParams {
   closes: readonly number[];
   stack: TradingStack;
+  /**
+   * Builds the stack instead of `stack` (runs with crashes build one per restart). Used as it
+   * is: the engine's own StackEnv gives it the account and calendar.
+   */
+  make?: () => TradingStack;
   instrument?: InstrumentConfig;
   startCash?: number;
   barUs?: number;
@@ -67,7 +72,7 @@ export async function runStack(p: RunStackParams): Promise<StackRun> {
     instruments: [instrument],
     account: { currency: 'USD', startCash },
     sources: [arraySource({ instrumentId: instrument.id, priceDecimals, barIntervalUs: p.barUs ?? US_PER_HOUR }, { type: 'bar', rows: barsFromCloses(p.closes, p.barUs, RUN_START_US, p.gapUs) })],
-    stack: () => stack,
+    stack: p.make ?? (() => stack),
     journalSink: sink,
     afterEvent: ({ ledger, timeUs }) => {
       const e = ledger.checkIdentity();

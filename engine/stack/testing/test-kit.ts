@@ -5,6 +5,7 @@
  * StackEnv a stack is started with. Used by the stack's tests and usable by users testing their
  * own agents and stacks (docs/plug-in.md).
  */
+import { subscribe } from '../data-client/subscriptions.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { JournalSink } from '../../kernel/journal.ts';
 import { decodeJournal, type JournalRecord } from '../../kernel/journal-view.ts';
@@ -30,7 +31,7 @@ const MINUTE_US = 60_000_000;
 /** Starts `agent` on one instrument (id 'X', 0 price decimals unless given) and returns its driver. */
 export function driveAgent(agent: Agent, instruments: readonly Instrument[] = [makeInstrument({ id: 'X', kind: 'equity', priceDecimals: 0 }, 2)]): AgentDriver {
   const handlers: BarHandler[] = [];
-  const data: DataClient = { onBar: (h) => { handlers.push(h); }, onTrade: () => {}, onQuote: () => {} };
+  const data: DataClient = { onBar: (h) => subscribe(handlers, h), onTrade: () => () => {}, onQuote: () => () => {} };
   let barIndex = 0;
   let nowUs = 0;
   const clock: Clock = { nowUs: () => nowUs };
