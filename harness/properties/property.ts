@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/schema.ts';
 
 /** Online invariants: checked during every run that declares them (run and check). */
 export const ONLINE_PROPERTIES = [
-  'riskLimits', 'ledgerBalances', 'ordersTerminal', 'noDuplicateOrders', 'noStaleOrders', 'fillRules', 'metricsRecomputed', 'liveness',
+  'riskLimits', 'ledgerBalances', 'ordersTerminal', 'noDuplicateOrders', 'noStaleOrders', 'fillRules', 'metricsRecomputed', 'liveness', 'recovery',
 ] as const;
 /** Metamorphic and structural properties: checked by `gauntlet check` from several runs. */
 export const METAMORPHIC_PROPERTIES = ['noLookAhead', 'determinism', 'directMatchesProvider', 'priceScaling'] as const;
@@ -104,6 +104,10 @@ export interface InvariantSetup {
   readonly client: () => ProviderDataClient | null;
   /** Liveness: how long after a provider recovers the stack must trade again, microseconds. */
   readonly livenessWithinUs: number;
+  /** Recovery: how long after a restart the stack must be trading again, microseconds; null: not declared. */
+  readonly recoveryWithinUs: number | null;
+  /** The stack crashes of the run's fault plan (absolute times). */
+  readonly crashes: readonly { readonly atUs: number; readonly downtimeUs: number }[];
   /** The provider fault windows of the run's fault plan (absolute times): where providers recover. */
   readonly providerFaultWindows: readonly { readonly provider: string; readonly kind: string; readonly fromUs: number; readonly toUs: number }[];
 }

@@ -33,13 +33,14 @@ export function createInvariant(name: OnlinePropertyName, setup: InvariantSetup)
 }
 
 /** The scenario's declared online properties as invariants for this run, and the expectation of each. */
-export function declaredInvariants(config: PropertiesConfig, setup: Omit<InvariantSetup, 'livenessWithinUs'>, extra: readonly OnlinePropertyName[] = []): {
+export function declaredInvariants(config: PropertiesConfig, setup: Omit<InvariantSetup, 'livenessWithinUs' | 'recoveryWithinUs'>, extra: readonly OnlinePropertyName[] = []): {
   invariants: OnlineInvariant[];
   expectation: (name: PropertyName) => { declared: boolean; expect: 'always' | 'sometimes'; optional: boolean };
 } {
   const declared = declaredProperties(config);
   const liveness = declared.find((d) => d.name === 'liveness');
-  const full: InvariantSetup = { ...setup, livenessWithinUs: liveness?.withinUs ?? DEFAULT_LIVENESS_WITHIN_US };
+  const recovery = declared.find((d) => d.name === 'recovery');
+  const full: InvariantSetup = { ...setup, livenessWithinUs: liveness?.withinUs ?? DEFAULT_LIVENESS_WITHIN_US, recoveryWithinUs: recovery === undefined || recovery.withinUs === 0 ? null : recovery.withinUs };
   const invariants: OnlineInvariant[] = [];
   for (const d of declared) if (isOnline(d.name)) invariants.push(createInvariant(d.name, full));
   for (const name of extra) if (!declared.some((d) => d.name === name)) invariants.push(createInvariant(name, full));

@@ -16,6 +16,7 @@ export const PROPERTY_DESCRIPTIONS: Readonly<Record<PropertyName, string>> = {
   noStaleOrders: "No order on data staler than the data client's staleness tolerance (or ahead of the stack clock by more than its skew tolerance), on the stack's clock (provider path).",
   fillRules: "Every fill obeys the venue's documented fill rules for the bar, trade or quote it filled on (price within the bar's range, limit prices respected, quantities), checked by code independent of the venue's.",
   metricsRecomputed: "The report's metrics equal an independent recomputation from the equity series and the fills.",
+  recovery: "After each stack crash (stack-crash faults): a day after the restart, and at the end of the run, the stack's own positions agree with the venue's (counting fills still on their way); with `within` declared, by then it has also sent an order again if it sent any before the crash.",
   liveness: 'After a provider recovers from a fault window (provider path), the stack trades again within `within` of virtual time, when it traded before the fault.',
   noLookAhead: 'Perturbing the market after a time t leaves every decision at or before t unchanged (gauntlet check).',
   determinism: 'The same scenario and seed, run twice, give the same fingerprint (gauntlet check).',
@@ -31,7 +32,7 @@ const PropertySpecSchema = z.union([
   z.strictObject({
     expect: ExpectSchema,
     optional: z.boolean().default(false).describe('A `sometimes` property never reached passes (noted in the report) instead of failing the check.'),
-    within: durationSchema('liveness only: how long after a provider recovers the stack must trade again (default 1d).').optional(),
+    within: durationSchema('liveness and recovery only: how long after a provider recovers (liveness) or the stack restarts (recovery) it must be fed and trading again (default 1d).').optional(),
   }),
 ]);
 
@@ -47,7 +48,7 @@ export interface DeclaredProperty {
   readonly name: PropertyName;
   readonly expect: 'always' | 'sometimes';
   readonly optional: boolean;
-  /** liveness: microseconds; 0 for other properties. */
+  /** liveness and recovery: microseconds; 0 for other properties (and for recovery without `within`). */
   readonly withinUs: number;
 }
 
@@ -60,8 +61,10 @@ export function declaredProperties(config: PropertiesConfig): DeclaredProperty[]
   for (const name of PROPERTY_NAMES) {
     const spec = config[name];
     if (spec === undefined) continue;
-    if (typeof spec === 'string') out.push({ name, expect: spec, optional: false, withinUs: name === 'liveness' ? DEFAULT_LIVENESS_WITHIN_US : 0 });
-    else out.push({ name, expect: spec.expect, optional: spec.optional, withinUs: name === 'liveness' ? spec.within ?? DEFAULT_LIVENESS_WITHIN_US : 0 });
+    // recovery: 0 unless declared (the stack need not trade again by any particular time).
+    const fallback = name === 'liveness' ? DEFAULT_LIVENESS_WITHIN_US : 0;
+    if (typeof spec === 'string') out.push({ name, expect: spec, optional: false, withinUs: fallback });
+    else out.push({ name, expect: spec.expect, optional: spec.optional, withinUs: name === 'liveness' || name === 'recovery' ? spec.within ?? fallback : 0 });
   }
   return out;
 }

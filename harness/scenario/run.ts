@@ -173,7 +173,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     return { file: displayPath(path, cwd), sha256: await sha256File(path) };
   }));
   // The fault plan, resolved against the market's own bounds (a window outside them is bad input).
-  let plan: FaultPlan = { provider: [], venue: [], clock: [] };
+  let plan: FaultPlan = { provider: [], venue: [], clock: [], crashes: [] };
   if ((s.faults ?? []).length > 0) {
     const { firstUs, lastUs } = await marketBoundsUs(decls, loaded.dir, options.seed);
     const resolved = resolveFaultPlan(s.faults!, firstUs, lastUs);
@@ -194,6 +194,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const declared = declaredInvariants(s.properties, {
     scenario: s, calendar, dataPath: providerPath === null ? 'direct' : 'providers', seed: options.seed, client: () => providerPath?.client() ?? null,
     providerFaultWindows: plan.provider.map((f) => ({ provider: f.provider, kind: f.kind, fromUs: f.fromUs, toUs: f.toUs })),
+    crashes: plan.crashes,
   }, options.checkProperties);
   const invariants: OnlineInvariant[] = [...declared.invariants, ...(options.invariants ?? [])];
   let runContext: RunContext | null = null;
@@ -241,6 +242,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(options.models?.fill === undefined ? {} : { fill: options.models.fill }),
     ...(options.models?.ledger === undefined ? {} : { ledger: options.models.ledger }),
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
+    ...(plan.crashes.length === 0 ? {} : { crashes: plan.crashes.map(({ atUs, downtimeUs }) => ({ atUs, downtimeUs })) }),
     });
   } finally {
     providerPath?.close();

@@ -4,7 +4,7 @@
  * fault hook, the stack clock's schedule), and the checks that need the market (a window outside
  * the data) as problems located at their field.
  */
-import type { VenueFault } from '../../../engine/index.ts';
+import type { CrashPlanEntry, VenueFault } from '../../../engine/index.ts';
 import type { ProviderFault } from '../providers/transport.ts';
 import type { HandlerFault } from '../providers/provider-faults.ts';
 import { boundUs, signedDurationUs, type FaultConfig } from './schema.ts';
@@ -22,6 +22,8 @@ export interface FaultPlan {
   readonly provider: ProviderFault[];
   readonly venue: VenueFault[];
   readonly clock: ClockFault[];
+  /** Stack crashes in time order, each with where it is in the file (its index in `faults:`). */
+  readonly crashes: (CrashPlanEntry & { readonly index: number })[];
 }
 
 export interface PlanProblem {
@@ -58,9 +60,16 @@ function handlerOf(f: FaultConfig, fromUs: number): HandlerFault | null {
  * applies, which is a mistake in the file rather than a fault that did nothing.
  */
 export function resolveFaultPlan(faults: readonly FaultConfig[], firstUs: number, lastUs: number): { plan: FaultPlan; problems: PlanProblem[] } {
-  const plan: FaultPlan = { provider: [], venue: [], clock: [] };
+  const plan: FaultPlan = { provider: [], venue: [], clock: [], crashes: [] };
   const problems: PlanProblem[] = [];
   faults.forEach((f, i) => {
+    if (f.kind === 'stack-crash') {
+      const atUs = boundUs(f.at, firstUs);
+      if (atUs > lastUs) problems.push({ path: ['faults', i, 'at'], message: `the crash comes after the market's last event (${new Date(lastUs / 1000).toISOString()})` });
+      else if (atUs < firstUs) problems.push({ path: ['faults', i, 'at'], message: `the crash comes before the market's first event (${new Date(firstUs / 1000).toISOString()})` });
+      else plan.crashes.push({ atUs, downtimeUs: durationUs(f.downtime)!, index: i });
+      return;
+    }
     const fromUs = f.window.from === undefined ? firstUs : boundUs(f.window.from, firstUs);
     const toUs = f.window.to === undefined ? Number.MAX_SAFE_INTEGER : boundUs(f.window.to, firstUs);
     if (toUs <= fromUs) {
@@ -98,5 +107,14 @@ export function resolveFaultPlan(faults: readonly FaultConfig[], firstUs: number
       }
     }
   });
+  plan.crashes.sort((a, b) => a.atUs - b.atUs || a.index - b.index);
+  for (let k = 1; k < plan.crashes.length; k++) {
+    const prev = plan.crashes[k - 1]!;
+    const c = plan.crashes[k]!;
+    if (c.atUs < prev.atUs + prev.downtimeUs || (c.atUs === prev.atUs && prev.downtimeUs === 0)) {
+      problems.push({ path: ['faults', c.index, 'at'], message: `the stack is still down from the crash of faults[${prev.index}] then (it restarts at ${new Date((prev.atUs + prev.downtimeUs) / 1000).toISOString()})` });
+      plan.crashes.splice(k--, 1);
+    }
+  }
   return { plan, problems };
 }

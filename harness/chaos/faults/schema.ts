@@ -77,6 +77,12 @@ export const FaultSchema = z.discriminatedUnion('kind', [
     kind: z.literal('stack-clock-drift'), window: WindowSchema.prefault({}),
     ppm: z.number().min(-100_000).max(100_000).describe('Drift in parts per million of venue time since the window started.'),
   }).describe("The stack's own clock drifts for the window."),
+  z.strictObject({
+    kind: z.literal('stack-crash'),
+    at: bound.describe("When the stack crashes: an RFC 3339 UTC time or '+<duration>' after the market's first event. It dies after the market data of that instant, before anything else happens at it."),
+    downtime: z.string().refine((s) => durationUs(s) !== null, { error: "expected a duration such as '0s', '30s', '5m'" }).default('0s')
+      .describe("How long the stack stays down ('0s', the default: back at once). Market data and venue reports that reach it meanwhile are lost; then a new instance restores the last snapshot and reconciles with the venue."),
+  }).describe('The stack process crashes: its memory is lost, a new instance restores its last snapshot and reconciles with the venue (docs/faults.md: the recovery model).'),
 ]);
 
 export type FaultConfig = z.output<typeof FaultSchema>;

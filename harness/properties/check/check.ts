@@ -126,6 +126,9 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
       const why = m === undefined ? 'not implemented in this version' : m.notApplicable(loaded);
       if (why !== null) notApplicable.set(p.name, why);
     } else if (PROVIDER_ONLY.has(p.name) && !providerPath) notApplicable.set(p.name, 'the scenario reads data directly (no providers:), so there is no data client to go stale or recover');
+    else if (p.name === 'recovery' && s.check.faults !== 'swarm' && !(s.faults ?? []).some((f) => f.kind === 'stack-crash')) {
+      notApplicable.set(p.name, 'the scenario has no stack-crash fault and the check adds none (check.faults is not swarm), so the stack never restarts');
+    }
   }
   const online = properties.filter((p) => isOnline(p.name) && !notApplicable.has(p.name)).map((p) => p.name as OnlinePropertyName);
   const metamorphic = properties.filter((p) => !isOnline(p.name) && !notApplicable.has(p.name)).map((p) => METAMORPHIC[p.name as keyof typeof METAMORPHIC]!);

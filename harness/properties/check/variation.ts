@@ -48,7 +48,10 @@ export function variationSpace(loaded: LoadedScenario, bounds: { firstUs: number
   const spanUs = Math.max(1, bounds.lastUs - bounds.firstUs);
   // A shorter market must still hold the declared fault windows' starts (else the plan is bad input).
   let latestFromUs = 0;
-  for (const f of s.faults ?? []) if (f.window.from !== undefined) latestFromUs = Math.max(latestFromUs, boundUs(f.window.from, bounds.firstUs) - bounds.firstUs);
+  for (const f of s.faults ?? []) {
+    const from = f.kind === 'stack-crash' ? f.at : f.window.from;
+    if (from !== undefined) latestFromUs = Math.max(latestFromUs, boundUs(from, bounds.firstUs) - bounds.firstUs);
+  }
   if (config.market) {
     const at = (path: Path, p: { count?: number; volatility?: number } | undefined): void => {
       if (p?.count === undefined) return;
@@ -89,6 +92,12 @@ function faultArbitrary(kind: FaultKind, space: VariationSpace, spanS: number): 
     case 'venue-delay': return base({ delay: fc.constantFrom('1s', '30s', '5m') });
     case 'stack-clock-skew': return base({ offset: fc.constantFrom('+30s', '-30s', '+5m') }, false, false);
     case 'stack-clock-drift': return base({ ppm: fc.constantFrom(1000, -1000, 50_000) }, false, false);
+    // A crash at any second of the market, down for nothing up to an hour: shrinks to no downtime and to the start.
+    case 'stack-crash': return fc.record({
+      kind: fc.constant(kind),
+      at: fc.integer({ min: 0, max: Math.max(0, spanS - 1) }).map((s) => formatTimeUs(space.firstUs + s * 1e6)),
+      downtime: fc.constantFrom('0s', '30s', '5m', '1h'),
+    });
     default: return base({}, kind.startsWith('provider-'));
   }
 }

@@ -5,7 +5,7 @@
  * mappings) crosses the boundary twice:
  * - directly: FaultsSchema, then for a list it accepts resolveFaultPlan against random market
  *   bounds. Every zod issue names the entry (faults[i]) and, for a mapping, its field; the plan's
- *   problems name faults[i].window.from or .to of an entry that exists; a plan's windows are
+ *   problems name faults[i].window.from or .to (faults[i].at of a crash) of an entry that exists; a plan's windows are
  *   exact and non-empty;
  * - in a scenario file: the list written as YAML (block or flow) under `faults:` of a provider
  *   scenario that is valid without it, then loaded. Every problem is located (scenario-yaml.ts's
@@ -55,7 +55,8 @@ function validValue(g: Gen, kind: string, field: string): unknown {
     case 'window': return windowValue(g, false);
     case 'probability': return g(fc.constantFrom, 0, 1, 0.5, 0.001, 0.999);
     case 'status': return g(fc.constantFrom, 401, 403, 429, 500, 502, 503);
-    case 'retryAfter': case 'latency': case 'period': case 'delay': return g(fc.constantFrom, ...DURATIONS);
+    case 'retryAfter': case 'latency': case 'period': case 'delay': case 'downtime': return g(fc.constantFrom, ...DURATIONS);
+    case 'at': return g(fc.constantFrom, ...BOUNDS);
     case 'malformedRetryAfter': return g(fc.boolean);
     case 'price': return g(fc.constantFrom, 'nan', 'negative', 'zero');
     case 'offset': return `${g(fc.constantFrom, '', '+', '-')}${g(fc.constantFrom, ...DURATIONS)}`;
@@ -73,7 +74,8 @@ function badValue(g: Gen, field: string): unknown {
     case 'window': return windowValue(g, true);
     case 'probability': return g(fc.constantFrom, -0.1, 1.1, Number.NaN, Infinity, '0.5', null, 1e-320, -0, 2);
     case 'status': return g(fc.constantFrom, 404, 200, 0, '429', 429.5, -401, null);
-    case 'retryAfter': case 'latency': case 'period': case 'delay': return g(fc.constantFrom, ...BAD_DURATIONS);
+    case 'retryAfter': case 'latency': case 'period': case 'delay': case 'downtime': return g(fc.constantFrom, ...BAD_DURATIONS);
+    case 'at': return g(fc.constantFrom, ...BAD_BOUNDS);
     case 'offset': return g(fc.constantFrom, '--5s', '+-5s', '-', '+', '', '-367d', '+1y', 5, null);
     case 'fillFraction': return g(fc.constantFrom, 0, 1, -0.5, 2, Number.NaN, '0.5', 5e-324);
     case 'ppm': return g(fc.constantFrom, 100_001, -100_001, Number.NaN, 1e300, '5', 0.5);
@@ -102,7 +104,7 @@ function faultEntry(g: Gen): unknown {
     default: entry.kind = kind;
   }
   for (const field of fields) {
-    const optional = field === 'window' || field === 'probability' || field === 'retryAfter' || field === 'malformedRetryAfter' || field === 'instrument' || field === 'reason';
+    const optional = field === 'window' || field === 'probability' || field === 'retryAfter' || field === 'malformedRetryAfter' || field === 'instrument' || field === 'reason' || field === 'downtime';
     if (optional && g(fc.boolean)) continue;
     if (g(fc.nat, { max: 29 }) === 0) continue; // a required field missing
     entry[field] = g(fc.double, { min: 0, max: 1, noNaN: true }) < strayPerField ? badValue(g, field) : validValue(g, kind, field);
@@ -153,8 +155,11 @@ function issueGap(issue: { path: readonly PropertyKey[]; code: string; keys?: re
 function planGap(plan: FaultPlan, problems: readonly PlanProblem[], count: number): string | null {
   for (const p of problems) {
     const [top, i, w, bound] = p.path;
-    if (top !== 'faults' || typeof i !== 'number' || i < 0 || i >= count || w !== 'window' || (bound !== 'from' && bound !== 'to') || p.path.length !== 4) {
-      return `plan problem at ${formatPath(p.path)}: not faults[i].window.from/to of an entry`;
+    const entry = typeof i === 'number' && i >= 0 && i < count;
+    const windowBound = w === 'window' && (bound === 'from' || bound === 'to') && p.path.length === 4;
+    const crashAt = w === 'at' && p.path.length === 3;
+    if (top !== 'faults' || !entry || !(windowBound || crashAt)) {
+      return `plan problem at ${formatPath(p.path)}: not faults[i].window.from/to or faults[i].at of an entry`;
     }
     if (p.message === '') return 'plan problem without a message';
   }
@@ -162,6 +167,12 @@ function planGap(plan: FaultPlan, problems: readonly PlanProblem[], count: numbe
     // An end past 2^53 (a '+366d' after a market in 2255) only says "after the run", as the default end does.
     if (!Number.isSafeInteger(f.fromUs) || !(f.fromUs < f.toUs)) return `plan window ${f.fromUs}..${f.toUs} is not an exact, non-empty window`;
     if ('probability' in f && !(f.probability >= 0 && f.probability <= 1)) return `plan probability ${f.probability}`;
+  }
+  for (let k = 0; k < plan.crashes.length; k++) {
+    const c = plan.crashes[k]!;
+    if (!Number.isSafeInteger(c.atUs) || !Number.isSafeInteger(c.downtimeUs) || c.downtimeUs < 0) return `plan crash at ${c.atUs} down ${c.downtimeUs} is not exact`;
+    const prev = plan.crashes[k - 1];
+    if (prev !== undefined && c.atUs < prev.atUs + prev.downtimeUs) return `plan crash at ${c.atUs} comes while the stack is down`;
   }
   return null;
 }
