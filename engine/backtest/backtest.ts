@@ -544,7 +544,7 @@ function stackKindOf(stack: TradingStack): { kind: string; stateSchema?: z.ZodTy
 }
 
 function crashDetail(e: CrashEvent): string {
-  return e.kind === 'crash' ? `down for ${e.downtimeUs} us; snapshot ${e.snapshotBytes} bytes` : `after ${e.downtimeUs} us down; ${e.reportsLost} reports lost`;
+  return e.kind === 'crash' ? `down for ${e.downtimeUs} us; snapshot ${e.snapshotBytes} bytes; ${e.inFlight} messages in flight` : `after ${e.downtimeUs} us down; ${e.reportsLost} reports lost`;
 }
 
 /** The kernel starts before any market time; the first event moves the clock to the market. */
@@ -592,7 +592,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     : { faults: params.venueFaults, rng: rng.stream('faults.venue'), recorder: faults };
   const engine = new BacktestEngine({ kernel, journal, instruments, sourceInstrument, recordEquity: params.recordEquity ?? true, recordFills: params.recordFills ?? true, afterEvent: params.afterEvent, ledger: params.ledger, direct: params.dataClient === undefined, calendar: params.calendar, fees, latency, fill, slippage, halts, faults: venueFaults, keepHistory: crashes.length > 0, account });
   const recovering = crashes.length === 0 ? null : new RecoveringStack({
-    create: () => params.stack(instruments, rng), crashes, identify: stackKindOf,
+    create: () => params.stack(instruments, rng), crashes, identify: stackKindOf, inFlight: () => engine.venue.messagesInFlight,
     onEvent: (e) => faults.listed(e.kind === 'crash' ? 'stack-crash' : 'stack-restart', 'stack', e.timeUs, crashDetail(e)),
   });
   const stack = recovering ?? params.stack(instruments, rng);

@@ -145,7 +145,7 @@ describe('a stopped instance leaves nothing behind', () => {
     const r = await run([{ atUs, downtimeUs: 0 }]);
     const crash = r.result.faults.list.find((f) => f.kind === 'stack-crash')!;
     expect(crash.timeUs).toBe(atUs);
-    expect(crash.detail).toMatch(/^down for 0 us; snapshot \d+ bytes$/);
+    expect(crash.detail).toMatch(/^down for 0 us; snapshot \d+ bytes; \d+ messages in flight$/);
     expect((lastInstance!.snapshot().execution as ExecutionState).seq).toBeGreaterThan(0);
   });
 });

@@ -45,6 +45,8 @@ export interface CrashEvent {
   readonly snapshotBytes: number;
   /** Reports lost while the stack was down (restart only). */
   readonly reportsLost: number;
+  /** Crash only: messages on their way between stack and venue when it crashed (orders in flight). */
+  readonly inFlight: number;
 }
 
 export interface RecoveringStackParams {
@@ -60,6 +62,8 @@ export interface RecoveringStackParams {
   readonly identify: (stack: TradingStack) => { kind: string; stateSchema?: z.ZodType };
   /** Hears each crash and restart. */
   readonly onEvent?: (e: CrashEvent) => void;
+  /** Messages on their way between stack and venue now (for CrashEvent.inFlight). */
+  readonly inFlight?: () => number;
 }
 
 /** An instance's own handles on the world: all of them are cut at its crash. */
@@ -135,7 +139,7 @@ export class RecoveringStack implements TradingStack {
     this.live = null;
     this.crashes++;
     this.lostWhileDown = 0;
-    this.p.onEvent?.({ kind: 'crash', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: 0 });
+    this.p.onEvent?.({ kind: 'crash', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: 0, inFlight: this.p.inFlight?.() ?? 0 });
     if (c.downtimeUs === 0) this.restart(text, c);
     else env.kernel.scheduleAt(now + c.downtimeUs, 'stack.restart', () => this.restart(text, c), PRIORITY.io);
   }
@@ -152,7 +156,7 @@ export class RecoveringStack implements TradingStack {
     this.live = inst;
     this.restarts++;
     inst.stack.reconcile?.();
-    this.p.onEvent?.({ kind: 'restart', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: this.lostWhileDown });
+    this.p.onEvent?.({ kind: 'restart', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: this.lostWhileDown, inFlight: 0 });
   }
 
   onReport(report: ExecutionReport): void | Promise<void> {

@@ -157,6 +157,11 @@ export class SimulatedVenue implements VenueApi {
     return this.book.orders.get(clientOrderId);
   }
 
+  /** Messages on their way between stack and venue: orders, cancels and replaces out, reports back. */
+  get messagesInFlight(): number {
+    return this.toVenue.inFlightCount + this.toStack.inFlightCount;
+  }
+
   /** Every order the venue knows, in arrival order. */
   orders(): IterableIterator<Readonly<VenueOrderState>> {
     return this.book.orders.values();

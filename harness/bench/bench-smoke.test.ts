@@ -29,6 +29,12 @@ describe('benchmark smoke sizes', () => {
     expect(j.requests).toBeGreaterThanOrEqual(200);
   });
 
+  it('bench:crash', () => {
+    const j = smoke('crash-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['downtimeRuns', 'downtimeWithReportsLost', 'identical', 'points', 'safetyBroken', 'scenarios', 'seconds', 'seed', 'withOrdersInFlight']);
+    expect([j.points, j.identical, j.safetyBroken]).toEqual([8, 8, 0]);
+  });
+
   it('bench:fuzz', () => {
     const j = smoke('fuzz-bench.ts');
     expect(Object.keys(j).sort()).toEqual(['csvRows', 'faultPlans', 'providerPayloads', 'scenarioYaml', 'seconds', 'seed']);
