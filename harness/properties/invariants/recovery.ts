@@ -1,20 +1,18 @@
 /**
- * recovery (runs with stack crashes): after each restart the stack is whole again. At `within`
- * of virtual time after the restart (default 1d), checked at the first event from then on:
- * - its own position in every instrument (TradingStack.bookedPositionRaw) agrees with the
- *   venue's, counting the fills whose reports are still on their way: a fill it missed while
- *   down and never reconciled, or one it booked twice, breaks it;
- * - with `within` declared: it has sent an order again since the restart, when it sent any before
- *   the crash (it trades again, rather than sitting on a state it no longer trusts). Only the
- *   scenario's author knows how often its strategy trades, so this needs a declared `within`.
- * At the end of the run, when the stack is up, its positions must agree with the venue's too.
+ * recovery (runs with stack crashes): after each restart the stack is whole again.
+ * - From the first restart on, after every event while the stack is up: its own position in every
+ *   instrument (TradingStack.bookedPositionRaw) agrees with the venue's, counting the fills whose
+ *   reports are still on their way. A fill it missed while down and never reconciled, an order
+ *   it forgot, or a fill it booked twice, breaks it at once.
+ * - With `within` declared: by `within` after each restart it has sent an order again, when it
+ *   sent any before the crash (it trades again, rather than sitting on a state it no longer
+ *   trusts). Only the scenario's author knows how often its strategy trades, so this needs a
+ *   declared `within`.
  * Reached when the stack traded after a restart. A stack that does not report its positions is
  * checked for trading again only.
  */
 import { formatTimeUs, type FillReport, type RunContext } from '../../../engine/index.ts';
 import { FirstViolation, type InvariantFactory, type OnlineInvariant } from '../property.ts';
-
-const DEFAULT_CHECK_AFTER_US = 86_400_000_000;
 
 interface Restart {
   readonly crashUs: number;
@@ -32,21 +30,21 @@ function fillKey(r: FillReport): string {
 
 export const recovery: InvariantFactory = (setup): OnlineInvariant => {
   const first = new FirstViolation('recovery');
-  const tradeWithinUs = setup.recoveryWithinUs;
-  const within = tradeWithinUs ?? DEFAULT_CHECK_AFTER_US;
+  const within = setup.recoveryWithinUs;
   const restarts: Restart[] = [...setup.crashes].sort((a, b) => a.atUs - b.atUs)
-    .map((c) => ({ crashUs: c.atUs, restartUs: c.atUs + c.downtimeUs, dueUs: c.atUs + c.downtimeUs + within, ordersBefore: 0, counted: false, tradedAfter: false, checked: false }));
+    .map((c) => ({ crashUs: c.atUs, restartUs: c.atUs + c.downtimeUs, dueUs: within === null ? Number.POSITIVE_INFINITY : c.atUs + c.downtimeUs + within, ordersBefore: 0, counted: false, tradedAfter: false, checked: false }));
   /** Fills the venue booked whose report has not reached the stack yet: key -> [instrument, signed quantity]. */
   const onTheWay = new Map<string, [number, number]>();
   let orders = 0;
   let reached = false;
+  let pending = new Float64Array(0);
 
   const down = (t: number): boolean => restarts.some((r) => r.crashUs <= t && t < r.restartUs);
 
   function disagreement(ctx: RunContext): string | null {
     const stack = ctx.stack;
     if (stack.bookedPositionRaw === undefined) return null;
-    const pending = new Float64Array(ctx.env.instruments.length);
+    pending.fill(0);
     for (const [i, q] of onTheWay.values()) pending[i] = pending[i]! + q;
     for (let i = 0; i < ctx.env.instruments.length; i++) {
       const mine = stack.bookedPositionRaw(i);
@@ -60,18 +58,28 @@ export const recovery: InvariantFactory = (setup): OnlineInvariant => {
     return null;
   }
 
-  function check(ctx: RunContext, r: Restart): void {
+  function tradedAgain(ctx: RunContext, r: Restart): void {
     r.checked = true;
-    const at = `${formatTimeUs(r.dueUs)}, ${within} us after the restart at ${formatTimeUs(r.restartUs)}`;
-    const d = disagreement(ctx);
-    if (d !== null) { first.report(ctx, r.dueUs, `at ${at}: ${d}`); return; }
-    if (tradeWithinUs !== null && r.ordersBefore > 0 && !r.tradedAfter) {
-      first.report(ctx, r.dueUs, `by ${at} the stack had sent no order since it came back (it sent ${r.ordersBefore} before the crash at ${formatTimeUs(r.crashUs)})`);
+    if (r.ordersBefore > 0 && !r.tradedAfter) {
+      first.report(ctx, r.dueUs, `by ${formatTimeUs(r.dueUs)}, ${within} us after the restart at ${formatTimeUs(r.restartUs)}, the stack had sent no order since it came back (it sent ${r.ordersBefore} before the crash at ${formatTimeUs(r.crashUs)})`);
     }
+  }
+
+  /** The latest restart at or before `t`, when the stack is up at `t`; null before any or while down. */
+  function upSince(t: number): Restart | null {
+    let latest: Restart | null = null;
+    for (const r of restarts) {
+      if (r.crashUs <= t && t < r.restartUs) return null;
+      if (r.restartUs <= t) latest = r;
+    }
+    return latest;
   }
 
   return {
     name: 'recovery',
+    onStart(ctx) {
+      pending = new Float64Array(ctx.env.instruments.length);
+    },
     onOrder(_ctx, _order, timeUs) {
       orders++;
       for (const r of restarts) {
@@ -86,18 +94,16 @@ export const recovery: InvariantFactory = (setup): OnlineInvariant => {
       if (r.kind === 'fill' && restarts.length > 0) onTheWay.delete(fillKey(r));
     },
     afterEvent(ctx, timeUs) {
+      if (restarts.length === 0 || first.value !== null) return;
       for (const r of restarts) {
         // The order count before each crash is taken as the crash comes.
         if (!r.counted && timeUs >= r.crashUs) { r.counted = true; r.ordersBefore = orders; }
-        if (!r.checked && first.value === null && timeUs >= r.dueUs && !down(timeUs)) check(ctx, r);
+        if (!r.checked && timeUs >= r.dueUs && !down(timeUs)) tradedAgain(ctx, r);
       }
-    },
-    finish(ctx) {
-      if (restarts.length === 0 || first.value !== null) return;
-      const end = ctx.env.kernel.clock.nowUs();
-      if (down(end) || restarts.every((r) => end < r.restartUs)) return;
+      const since = upSince(timeUs);
+      if (since === null || first.value !== null) return;
       const d = disagreement(ctx);
-      if (d !== null) first.report(ctx, end, `at the end of the run: ${d}`);
+      if (d !== null) first.report(ctx, timeUs, `after the restart at ${formatTimeUs(since.restartUs)} (crash at ${formatTimeUs(since.crashUs)}): ${d}`);
     },
     violation: () => first.value,
     reached: () => reached,

@@ -19,9 +19,10 @@ import type { PropertyName } from '../property.ts';
 import { bookEveryFillDelivery, neverRetries, timeoutMeansCancelled } from './broken-execution.ts';
 import { favourableTick, lookAheadInsideBar, marketAtBarClose, swappedTouch, uncappedParticipation, type BrokenFill } from './broken-fills.ts';
 import { bidMark, feeOnBuysOnly, fillAtMark } from './broken-ledger.ts';
+import { forgetsOpenOrders, skipsReconcile } from './broken-recovery.ts';
 import { equityNeverReported, forgetsWorkingOrders, killSwitchNotChecked, sellsCountAsReducing } from './broken-risk.ts';
 
-export type TeethArea = 'risk' | 'execution' | 'ledger' | 'data-client' | 'venue' | 'metrics';
+export type TeethArea = 'risk' | 'execution' | 'ledger' | 'data-client' | 'venue' | 'metrics' | 'recovery';
 
 export interface Variant {
   readonly name: string;
@@ -217,7 +218,30 @@ const VENUE: readonly Variant[] = [
  */
 const METRICS: readonly Variant[] = [];
 
-export const TEETH: readonly Variant[] = [...RISK, ...EXECUTION, ...LEDGER, ...DATA_CLIENT, ...VENUE, ...METRICS];
+/** Crash and restart (the recovery property): mistakes of a stack that comes back from a crash. */
+const RECOVERY: readonly Variant[] = [
+  {
+    name: 'recovery-skips-reconcile',
+    area: 'recovery',
+    mistake: 'the restarted stack trusts its snapshot and never asks the venue what happened while it was down: a fill reported then is never booked',
+    scenario: scenario('recovery-crash.yaml'),
+    runOptions: () => ({ wrap: { stack: skipsReconcile } }),
+    expect: 'recovery',
+    // Orders fill at the bar's open here (the crash must come between a fill and its report): 20 bars are 40 events.
+    maxMarketEvents: 40,
+  },
+  {
+    name: 'recovery-forgets-open-orders',
+    area: 'recovery',
+    mistake: 'the snapshot keeps finished orders only: the restarted stack forgets the orders it had in flight and ignores their fills',
+    scenario: scenario('recovery-crash.yaml'),
+    runOptions: () => ({ wrap: { stack: forgetsOpenOrders } }),
+    expect: 'recovery',
+    maxMarketEvents: 40,
+  },
+];
+
+export const TEETH: readonly Variant[] = [...RISK, ...EXECUTION, ...LEDGER, ...DATA_CLIENT, ...VENUE, ...METRICS, ...RECOVERY];
 
 /** A broken variant no property catches yet: why, so that the gap stays in sight. */
 export interface Gap {
