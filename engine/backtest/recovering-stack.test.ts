@@ -149,3 +149,66 @@ describe('a stopped instance leaves nothing behind', () => {
     expect((lastInstance!.snapshot().execution as ExecutionState).seq).toBeGreaterThan(0);
   });
 });
+
+describe('a stack that cannot be restored is an error naming why', () => {
+  it('a snapshot JSON cannot carry fails the run at the crash, naming the field', async () => {
+    const bad = (): TradingStack => {
+      const inner = createReferenceStack(config);
+      return { start: (env) => inner.start(env), onReport: (r) => inner.onReport(r), snapshot: () => ({ ...inner.snapshot(), lastSignalAtUs: Number.NaN }), restore: (s) => inner.restore(s), stop: () => inner.stop() };
+    };
+    const atUs = RUN_START_US + 50 * BAR_US;
+    await expect(runStack({ closes, stack: bad(), make: bad, barUs: BAR_US, extra: { latency, crashes: [{ atUs, downtimeUs: 0 }] } }))
+      .rejects.toThrow(/stack snapshot: state\.lastSignalAtUs is NaN, which JSON cannot carry/);
+  });
+
+  it('an instance that sends after its crash (its stop() left a timer running) is named', async () => {
+    const leaky = (): TradingStack => {
+      const inner = createReferenceStack(config);
+      let kernel: { schedule: (d: number, n: string, run: () => void) => () => void } | null = null;
+      let venue: { submit: (o: { clientOrderId: string; instrumentIndex: number; side: 1 | -1; quantityRaw: number; type: 'market'; timeInForce: 'GTC' }) => void } | null = null;
+      let sent = 0;
+      return {
+        start: (env) => { kernel = env.kernel; venue = env.venue; inner.start(env); },
+        onReport: (r) => inner.onReport(r), snapshot: () => inner.snapshot(), restore: (s) => inner.restore(s),
+        // stop() arms a timer of its own through a kernel it kept from start (a zombie thread).
+        stop: () => { inner.stop(); const v = venue!; setTimeoutLike(kernel!, () => v.submit({ clientOrderId: `z-${sent++}`, instrumentIndex: 0, side: 1, quantityRaw: 1, type: 'market', timeInForce: 'GTC' })); },
+      };
+    };
+    const atUs = RUN_START_US + 50 * BAR_US;
+    // The timer was armed through the instance's own kernel view: cancelled at the crash, so the run is clean.
+    const r = await runStack({ closes, stack: leaky(), make: leaky, barUs: BAR_US, extra: { latency, crashes: [{ atUs, downtimeUs: 60 * US_PER_SECOND }] } });
+    expect(r.records.some((x) => String(x.clientOrderId ?? '').startsWith('z-'))).toBe(false);
+  });
+});
+
+describe('a task of a dead instance', () => {
+  it('that sends an order after the crash is an error naming it', async () => {
+    const spawning = (): TradingStack => {
+      const inner = createReferenceStack(config);
+      return {
+        start: (env) => {
+          inner.start(env);
+          // A background task that outlives stop(): started at the first bar, it wakes after the crash and sends.
+          let started = false;
+          env.data.onBar(() => {
+            if (started) return;
+            started = true;
+            env.kernel.spawn('poller', async () => {
+              await env.kernel.sleep(60 * BAR_US);
+              env.venue.submit({ clientOrderId: 'zombie-1', instrumentIndex: 0, side: 1, quantityRaw: 1, type: 'market', timeInForce: 'GTC' });
+            });
+          });
+        },
+        onReport: (r) => inner.onReport(r), snapshot: () => inner.snapshot(), restore: (s) => inner.restore(s), stop: () => inner.stop(),
+      };
+    };
+    let built = 0;
+    const make = (): TradingStack => (built++ === 0 ? spawning() : createReferenceStack(config));
+    await expect(runStack({ closes, stack: createReferenceStack(config), make, barUs: BAR_US, extra: { latency, crashes: [{ atUs: RUN_START_US + 50 * BAR_US, downtimeUs: 0 }] } }))
+      .rejects.toThrow(/a crashed stack instance tried to submit zombie-1: its stop\(\) left work running/);
+  });
+});
+
+function setTimeoutLike(kernel: { schedule: (d: number, n: string, run: () => void) => () => void }, run: () => void): void {
+  kernel.schedule(1, 'zombie', run);
+}
