@@ -16,6 +16,34 @@ export interface AtomicWriteOptions {
 }
 
 export function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): void {
+  writeFilesAtomic([{ path, data }], options);
+}
+
+/**
+ * Several files that belong together (a run's report.json, junit.xml and summary.md): every
+ * temporary file is written and flushed first, then all are renamed one after the other, so that
+ * a process killed meanwhile leaves the files of one run or another, mixed only if the kill lands
+ * between two renames (microseconds, where writing and flushing took milliseconds).
+ */
+export function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string }[], options: AtomicWriteOptions = {}): void {
+  const temps: string[] = [];
+  try {
+    for (const f of files) temps.push(writeTemp(f.path, f.data, options));
+  } catch (e) {
+    for (const t of temps) rmSync(t, { force: true });
+    throw e;
+  }
+  for (let i = 0; i < files.length; i++) {
+    try {
+      renameSync(temps[i]!, files[i]!.path);
+    } catch (e) {
+      for (const t of temps.slice(i)) rmSync(t, { force: true });
+      throw e;
+    }
+  }
+}
+
+function writeTemp(path: string, data: string, options: AtomicWriteOptions): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
@@ -25,13 +53,11 @@ export function writeFileAtomic(path: string, data: string, options: AtomicWrite
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     if (options.fsync !== false) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
   } catch (e) {
+    closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }
+  closeSync(fd);
+  return tmp;
 }

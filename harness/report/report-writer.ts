@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFilesAtomic } from './atomic-write.ts';
 import { REPORTER_BY_NAME, REPORTERS, type ReporterName } from './reporters.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
@@ -80,10 +80,10 @@ export class ReportWriter {
   }
 
   private writeAll(report: Report): void {
-    for (const name of this.reporters) {
+    writeFilesAtomic(this.reporters.map((name) => {
       const r = REPORTER_BY_NAME[name];
-      writeFileAtomic(resolve(this.outDir, r.fileName), r.render(report));
-    }
+      return { path: resolve(this.outDir, r.fileName), data: r.render(report) };
+    }));
     this.lastWriteMs = this.now();
   }
 
