@@ -5,10 +5,11 @@
 import { z } from 'zod';
 
 import { parse as parseYamlValue } from 'yaml';
-import { REPORTERS, type ReporterName } from '../report/reporters.ts';
+import { REPORTERS, type ReporterName } from '../report/reporter-names.ts';
+import { FlagError } from './flag-error.ts';
 import { parseFieldPath } from '../scenario/load.ts';
 
-export { REPORTERS, type ReporterName };
+export { REPORTERS, type ReporterName, FlagError };
 
 export const SeedFlagSchema = z.string()
   .regex(/^\d+$/, 'expected a non-negative integer')
@@ -52,13 +53,6 @@ export const OutputFlagsSchema = z.strictObject({
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
-
-export class FlagError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlagError';
-  }
-}
 
 /** Parses flags or throws FlagError listing every bad flag as `--name: problem`. */
 export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {

@@ -5,7 +5,8 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
-import { FlagError, REPORTERS } from './flags.ts';
+import { REPORTERS } from '../report/reporter-names.ts';
+import { FlagError } from './flag-error.ts';
 import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
 

@@ -17,7 +17,8 @@ import {
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
-import { openProviderPath, type ProviderPath } from './provider-path.ts';
+import type { ProviderPath } from './provider-path.ts';
+import { resolveProviders } from './providers-schema.ts';
 import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
 import { FAULT_KINDS } from '../chaos/faults/schema.ts';
@@ -186,7 +187,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   }
   let chaos: ChaosExtension | null = null;
   if (priceScale !== 1 && s.providers !== undefined) throw new RangeError('priceScale applies to the direct path only: the providers serve the market unscaled');
-  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, {
+  // msw and the simulated providers load only for a scenario on the provider path (about 60 ms of start-up).
+  const openProviderPath = resolveProviders(s.providers).length === 0 ? null : (await import('./provider-path.ts')).openProviderPath;
+  const providerPath = openProviderPath === null ? null : await openProviderPath(s, decls, loaded.dir, options.seed, {
     record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null,
     ...(options.dataClientFlaws === undefined ? {} : { flaws: options.dataClientFlaws }),
   });
