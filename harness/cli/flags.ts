@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parse as parseYamlValue } from 'yaml';
 import { REPORTERS, type ReporterName } from '../report/reporter-names.ts';
 import { FlagError } from './flag-error.ts';
+import { CacheFlagsShape } from '../data-cache/config.ts';
 import { parseFieldPath } from '../scenario/load.ts';
 
 export { REPORTERS, type ReporterName, FlagError };
@@ -46,6 +47,7 @@ export const RunFlagsSchema = z.strictObject({
   journal: z.boolean().default(false),
   recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
+  ...CacheFlagsShape,
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 
@@ -73,3 +75,8 @@ export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   });
   throw new FlagError(lines.join('\n'));
 }
+
+export const CacheCommandFlagsSchema = z.strictObject({
+  cacheDir: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+});

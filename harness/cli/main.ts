@@ -41,6 +41,9 @@ Examples:
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
+    .option('--cache-dir <dir>', 'data cache folder: parsed data files, reused while file and mapping are unchanged (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
+    .option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)')
+    .option('--no-cache', 'read every data file, neither using nor filling the data cache')
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -122,6 +125,24 @@ Examples:
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { listCommand } = await import('./inspect-commands.ts');
       setCode(await listCommand(paths, flags, cwd));
+    });
+
+  p.command('cache')
+    .description('the data cache of parsed market files: info (where, entries, size) or clear')
+    .addArgument(new Argument('<action>', 'info or clear').choices(['info', 'clear']))
+    .option('--cache-dir <dir>', 'the cache folder (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+gauntlet run reads CSV and Parquet market files through the cache: an entry is the parsed columns
+and the bad-row warnings, keyed by the file's content (SHA-256), its mapping and the loader's code,
+so a warm run's report equals a cold one's. --no-cache on run bypasses it.
+
+Examples:
+  gauntlet cache info
+  gauntlet cache clear --cache-dir /tmp/gauntlet-cache`)
+    .action(async (action: 'info' | 'clear', flags: Record<string, unknown>) => {
+      const { cacheCommand } = await import('./cache-command.ts');
+      setCode(await cacheCommand(action, flags, cwd));
     });
 
   p.command('schema')

@@ -82,13 +82,7 @@ export class CsvMarketSource implements MarketSource {
     this.tickSizeRaw = options.tickSizeRaw ?? 1;
     if (!Number.isSafeInteger(this.tickSizeRaw) || this.tickSizeRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickSizeRaw}`);
     const path = resolvePath(options.baseDir ?? process.cwd(), mapping.file);
-    this.info = {
-      instrumentId: mapping.instrumentId,
-      dataType: mapping.dataType,
-      priceDecimals: mapping.priceDecimals,
-      barIntervalUs: barIntervalOf(mapping),
-      files: [path],
-    };
+    this.info = fileSourceInfo(mapping, path);
     this.log = new IssueLog(mapping.file, mapping.badRows);
     this.fileStream = createReadStream(path);
     this.parser = parse({
@@ -105,6 +99,11 @@ export class CsvMarketSource implements MarketSource {
 
   get issues(): readonly DataIssue[] {
     return this.log.issues;
+  }
+
+  /** Lines read so far, the header included (a cache records where each batch ended). */
+  get linesRead(): number {
+    return this.log.line;
   }
 
   /** Bytes read from the file so far (progress displays). */
@@ -219,6 +218,11 @@ export class CsvMarketSource implements MarketSource {
       }
     }
   }
+}
+
+/** What a source reading `mapping`'s file at `path` says about itself, before reading a byte. */
+export function fileSourceInfo(mapping: CsvMapping, path: string): MarketSourceInfo {
+  return { instrumentId: mapping.instrumentId, dataType: mapping.dataType, priceDecimals: mapping.priceDecimals, barIntervalUs: barIntervalOf(mapping), files: [path] };
 }
 
 function barIntervalOf(m: CsvMapping): number | undefined {

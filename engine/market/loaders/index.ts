@@ -1,5 +1,5 @@
 /** Public surface of the CSV market loaders. */
-export { openCsvSource, CsvMarketSource, CsvSyntaxError } from './csv-source.ts';
+export { openCsvSource, CsvMarketSource, CsvSyntaxError, fileSourceInfo } from './csv-source.ts';
 export type { CsvSourceOptions } from './csv-source.ts';
 export {
   CsvMappingSchema, BarMappingSchema, TradeMappingSchema, QuoteMappingSchema, TimeSpecSchema, ColumnRefSchema, barIntervalUs,
