@@ -14,7 +14,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BATCH_ROWS, CsvSyntaxError, MarketDataError, openCsvSource, type CsvMapping } from './engine-parts.ts';
+import { BATCH_ROWS, CsvSyntaxError, MarketDataError, openMarketFile, type CsvMapping } from './engine-parts.ts';
 import { fileEntryKey } from '../data-cache/cached-source.ts';
 import type { DataCache } from '../data-cache/store.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
@@ -43,7 +43,7 @@ export async function checkMarketData(loaded: LoadedScenario, cwd: string = proc
       const key = await fileEntryKey({ cache, mapping: d.csv, path: csvPath(d.csv, loaded.dir), tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS });
       if (cache.has(key)) continue;
     }
-    const source = openCsvSource(d.csv, csvSourceOptions(d, loaded.dir));
+    const source = openMarketFile(d.csv, csvSourceOptions(d, loaded.dir));
     const path = csvPath(d.csv, loaded.dir);
     try {
       const totalBytes = onBytes === undefined ? 0 : statSync(path).size;

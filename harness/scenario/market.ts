@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { MarketSource } from '../../engine/index.ts';
 import type { Scenario, MarketSourceConfig } from './schema.ts';
-import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openCsvSource, RngRegistry, BATCH_ROWS, fileSourceInfo, type CsvMapping } from './engine-parts.ts';
+import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openMarketFile, RngRegistry, BATCH_ROWS, fileSourceInfo, type CsvMapping } from './engine-parts.ts';
 import { CachedFileSource } from '../data-cache/cached-source.ts';
 import type { DataCache } from '../data-cache/store.ts';
 
@@ -63,7 +63,7 @@ export function csvPath(mapping: CsvMapping, scenarioDir: string): string {
 
 /** A data file's source: through the data cache when there is one. */
 export function openFileSource(d: SourceDecl & { csv: CsvMapping }, scenarioDir: string, cache: DataCache | null): MarketSource {
-  const open = () => openCsvSource(d.csv, csvSourceOptions(d, scenarioDir));
+  const open = () => openMarketFile(d.csv, csvSourceOptions(d, scenarioDir));
   if (cache === null) return open();
   const path = csvPath(d.csv, scenarioDir);
   return new CachedFileSource({ cache, mapping: d.csv, path, info: fileSourceInfo(d.csv, path), tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS, open });

@@ -8,3 +8,5 @@ export type { CsvMapping, CsvMappingInput, BarMapping, TradeMapping, QuoteMappin
 export { sharedMarketMappings, demoSp500Path, demoSp500Mapping, SHARED_FILES } from './shared-mappings.ts';
 export type { SharedFileKey, SharedMappingOptions, SharedMappings, StockClose } from './shared-mappings.ts';
 export { loadAll } from './load-all.ts';
+export { openMarketFile, type FileSource } from './open-file.ts';
+export { ParquetMarketSource, ParquetFormatError, isParquetFile } from './parquet-source.ts';
