@@ -26,7 +26,8 @@ Examples:
   gauntlet run my-scenario.yaml --seed 7
   gauntlet validate scenarios/
   gauntlet replay reports/latest/report.json
-  gauntlet list`);
+  gauntlet list
+  gauntlet cache info                   the data cache of parsed market files (run --no-cache bypasses it)`);
 
   p.command('run')
     .description('run scenario files and folders (default: scenarios/) and write reports')
