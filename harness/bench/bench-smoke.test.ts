@@ -53,7 +53,8 @@ describe('benchmark smoke sizes', () => {
     const j = smoke('data-bench.ts');
     expect(Object.keys(j).sort()).toEqual([
       'bars', 'cacheLoadSeconds', 'cacheWarmSeconds', 'csvBytes', 'csvColdSeconds', 'csvLoadSeconds', 'engineSeconds', 'fingerprint', 'helpSeconds',
-      'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayPeakRssMb', 'smaPeriod', 'trades', 'wholeProcessNoCacheSeconds', 'wholeProcessSeconds']);
+      'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayPeakRssMb', 'smaPeriod', 'trades', 'wholeProcessJobSeconds', 'wholeProcessNoCacheSeconds',
+      'wholeProcessSeconds']);
     expect(j.bars).toBe(5_000);
     expect(j.replayBars).toBe(20_000);
     expect(j.replayPeakRssMb).toBeGreaterThan(0);

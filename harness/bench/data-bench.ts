@@ -10,7 +10,8 @@
  *   csvLoadSeconds / cacheLoadSeconds   the data alone: the CSV through the loader, the entry through the cache
  *   engineSeconds     from the stack's start to the run's result (metrics included), in the warm run
  * then as whole processes (`node bin/gauntlet.js run ...`, warm compile cache, --workers 1):
- *   wholeProcessSeconds (warm data cache; target <= 0.3 s), wholeProcessNoCacheSeconds, and bare
+ *   wholeProcessSeconds (warm data cache; target <= 0.3 s), the job's own wall time in such a process
+ *   (wholeProcessJobSeconds, from its report: the engine code runs cold there), wholeProcessNoCacheSeconds, and bare
  *   `node -e 0` (nodeStartSeconds) for scale; medians.
  * helpSeconds: the median of 10 warm `node bin/gauntlet.js --help` (target <= 0.15 s).
  * replayPeakRssMb: bench:engine's 1e7-bar streaming replay alone in a child process
@@ -18,7 +19,7 @@
  * The three in-process runs must agree on the fingerprint, or the benchmark fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,10 +125,12 @@ async function main(): Promise<void> {
 
     const runArgs = [BIN, 'run', file, '--out', join(dir, 'out'), '--quiet', '--workers', '1', '--cache-dir', cacheDir];
     const wholeProcess = processSeconds(runArgs, PROCESS_RUNS, dir);
+    // The job's own wall time in the last of those processes (its engine code runs cold there, unlike in this process).
+    const wholeProcessJob = (JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { scenarios: { wallTimeMs: number }[] }).scenarios[0]!.wallTimeMs / 1000;
     const wholeProcessNoCache = processSeconds([...runArgs, '--no-cache'], PROCESS_RUNS, dir);
     const nodeStart = processSeconds(['-e', '0'], PROCESS_RUNS, dir);
     const help = processSeconds([BIN, '--help'], HELP_RUNS, dir);
-    log(`whole process, warm: ${wholeProcess.toFixed(3)} s (target <= 0.3 s; --no-cache ${wholeProcessNoCache.toFixed(3)} s); node -e 0 ${nodeStart.toFixed(3)} s; --help ${help.toFixed(3)} s (target <= 0.15 s)`);
+    log(`whole process, warm: ${wholeProcess.toFixed(3)} s (target <= 0.3 s), of which the job ${wholeProcessJob.toFixed(3)} s; --no-cache ${wholeProcessNoCache.toFixed(3)} s); node -e 0 ${nodeStart.toFixed(3)} s; --help ${help.toFixed(3)} s (target <= 0.15 s)`);
 
     let replay: { bars: number; peakRssMb: number } | null = null;
     if (LONG_BARS > 0) {
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
         bars: BARS, smaPeriod: PERIOD, csvBytes, trades: warmReport.metrics?.trades ?? null, fingerprint: warmReport.fingerprint,
         csvColdSeconds: round(median(cold)), cacheWarmSeconds: round(median(warm)), noCacheSeconds: round(none.seconds),
         csvLoadSeconds: round(csvLoad), cacheLoadSeconds: round(median(cacheLoads)), engineSeconds: round(median(engine)),
-        wholeProcessSeconds: round(wholeProcess), wholeProcessNoCacheSeconds: round(wholeProcessNoCache), nodeStartSeconds: round(nodeStart),
+        wholeProcessSeconds: round(wholeProcess), wholeProcessJobSeconds: round(wholeProcessJob), wholeProcessNoCacheSeconds: round(wholeProcessNoCache), nodeStartSeconds: round(nodeStart),
         helpSeconds: round(help), replayBars: LONG_BARS, replayPeakRssMb: replay?.peakRssMb ?? null,
       }));
     }
