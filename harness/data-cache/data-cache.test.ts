@@ -3,6 +3,7 @@
 // reused only for the same bytes under the same mapping; a corrupt entry is warned about and
 // rebuilt; a file that fails under its policy is never cached; the folder stays within its bound;
 // two fillers of one entry leave one whole entry.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -131,7 +132,7 @@ describe('data cache', () => {
     expect(a.report.status).toBe('invalid');
     expect(a.report.problems[0]!.message).toContain(':2000:');
     expect(withoutWallClock(b.report)).toEqual(withoutWallClock(a.report));
-    expect(readdirSync(cacheDir)).toEqual([]);
+    expect(readdirSync(cacheDir).filter((f) => f !== 'hashes')).toEqual([]);
   });
 
   it('keeps the folder within its size bound, evicting the least recently used entry', async () => {
@@ -154,9 +155,33 @@ describe('data cache', () => {
     const dir = tempDir('data-cache-dir');
     const [a, b] = await Promise.all([run(file, new DataCache({ dir, maxBytes: 1e9 })), run(file, new DataCache({ dir, maxBytes: 1e9 }))]);
     expect(a.fingerprint).toBe(b.fingerprint);
-    expect(readdirSync(dir)).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f !== 'hashes')).toEqual(entries(dir));
+    expect(entries(dir)).toHaveLength(1);
     const data = readEntry(join(dir, entries(dir)[0]!), 'bar');
     expect(data.batches.reduce((n, x) => n + x.length, 0)).toBe(3000 - 3);
     expect(data.issues.map((i) => i.line)).toEqual([5, 8, 900]);
+  });
+
+  it("keeps a file's hash by its stamp, and hashes it again once the file changes", async () => {
+    const { dir } = scenarioDir({ bars: 500 });
+    const csv = join(dir, 'bars.csv');
+    const cacheDir = tempDir('data-cache-dir');
+    const later = (): number => Date.now() + 60_000;
+    const real = createHash('sha256').update(readFileSync(csv)).digest('hex');
+    // A file changed within the last 2 s: too recent to trust its stamp, so nothing is kept.
+    expect(await new DataCache({ dir: cacheDir, maxBytes: 1e9 }, { nowMs: () => Date.now() - 60_000 }).sha256(csv)).toBe(real);
+    expect(readdirSync(cacheDir)).toEqual([]);
+    expect(await new DataCache({ dir: cacheDir, maxBytes: 1e9 }, { nowMs: later }).sha256(csv)).toBe(real);
+    const [memo] = readdirSync(join(cacheDir, 'hashes'));
+    // The kept hash is what a later cache object answers without reading the file (here, a planted one)...
+    const memoPath = join(cacheDir, 'hashes', memo!);
+    writeFileSync(memoPath, readFileSync(memoPath, 'utf8').replace(real, 'f'.repeat(64)));
+    expect(await new DataCache({ dir: cacheDir, maxBytes: 1e9 }).sha256(csv)).toBe('f'.repeat(64));
+    // ...until the file changes: then it is hashed again.
+    writeFileSync(csv, `${readFileSync(csv, 'utf8')}\n`);
+    const changed = createHash('sha256').update(readFileSync(csv)).digest('hex');
+    expect(await new DataCache({ dir: cacheDir, maxBytes: 1e9 }).sha256(csv)).toBe(changed);
+    new DataCache({ dir: cacheDir, maxBytes: 1e9 }).clear();
+    expect(readdirSync(cacheDir)).toEqual([]);
   });
 });

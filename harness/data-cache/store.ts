@@ -6,10 +6,11 @@
  * warned about, removed and rebuilt.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { z } from 'zod';
 import type { MarketDataType } from '../../engine/index.ts';
 import { CorruptEntryError, EntryWriter, readEntry, type EntryData } from './entry-format.ts';
 
@@ -22,6 +23,17 @@ export interface DataCacheConfig {
 export const DEFAULT_CACHE_MAX_BYTES = 1024 ** 3;
 
 const ENTRY_SUFFIX = '.entry';
+const HASHES_DIR = 'hashes';
+/** A file changed less than this before its stamp was taken is hashed again next time. */
+const RACY_MS = 2000;
+
+const HashMemoSchema = z.strictObject({ path: z.string(), stamp: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** What identifies one version of a file without reading it: device, inode, size, mtime and ctime in ns. */
+function fileStamp(path: string, mustExist = true): string {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: mustExist });
+  return st === undefined ? '' : `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
 const TEMP_SUFFIX = '.tmp';
 /** A temporary file this old was left by a writer that died: eviction removes it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -44,12 +56,14 @@ export class DataCache {
   readonly dir: string;
   readonly maxBytes: number;
   private readonly warn: (message: string) => void;
-  private readonly hashes = new Map<string, { size: number; mtimeMs: number; sha256: Promise<string> }>();
+  private readonly hashes = new Map<string, { stamp: string; sha256: Promise<string> }>();
+  private readonly nowMs: () => number;
 
-  constructor(config: DataCacheConfig, options: { onWarning?: (message: string) => void } = {}) {
+  constructor(config: DataCacheConfig, options: { onWarning?: (message: string) => void; nowMs?: () => number } = {}) {
     if (!Number.isSafeInteger(config.maxBytes) || config.maxBytes < 0) throw new RangeError(`data cache: maxBytes must be a non-negative integer, got ${config.maxBytes}`);
     this.dir = config.dir;
     this.maxBytes = config.maxBytes;
+    this.nowMs = options.nowMs ?? (() => Date.now());
     this.warn = options.onWarning ?? ((m) => { process.stderr.write(`gauntlet: data cache: ${m}\n`); });
   }
 
@@ -59,19 +73,53 @@ export class DataCache {
 
   /** SHA-256 of a file's bytes, hex; once per file and version (size, modification time) in this cache object. */
   sha256(path: string): Promise<string> {
-    const st = statSync(path);
+    const stamp = fileStamp(path);
     const known = this.hashes.get(path);
-    if (known !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.sha256;
-    const sha256 = sha256File(path);
-    this.hashes.set(path, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
-    return sha256;
+    if (known !== undefined && known.stamp === stamp) return known.sha256;
+    const sha256 = this.recalled(path, stamp) ?? sha256File(path).then((hex) => { this.remember(path, stamp, hex); return hex; });
+    this.hashes.set(path, { stamp, sha256: Promise.resolve(sha256) });
+    return Promise.resolve(sha256);
   }
 
-  /** True when the file is, by size and modification time, the one whose hash `sha256(path)` gave. */
+  /** True when the file is, by its stamp (device, inode, size, change times), the one whose hash `sha256(path)` gave. */
   unchangedSinceHashed(path: string): boolean {
     const known = this.hashes.get(path);
-    const st = statSync(path, { throwIfNoEntry: false });
-    return known !== undefined && st !== undefined && known.size === st.size && known.mtimeMs === st.mtimeMs;
+    return known !== undefined && fileStamp(path, false) === known.stamp;
+  }
+
+  /**
+   * Hashing a large file costs about 2.5 ms a MB, on every run of every scenario reading it. So a
+   * file's hash is kept under hashes/ with its stamp, as git keeps its index: device, inode, size,
+   * and modification and change times in nanoseconds (the change time moves on any write, and no
+   * one can set it back). A stamp is trusted only when the file last changed well before it was
+   * taken; otherwise a write in the same clock tick could go unseen ("racy git").
+   */
+  private recalled(path: string, stamp: string): string | null {
+    try {
+      const memo = HashMemoSchema.parse(JSON.parse(readFileSync(this.memoPath(path), 'utf8')));
+      return memo.path === path && memo.stamp === stamp ? memo.sha256 : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private remember(path: string, stamp: string, sha256: string): void {
+    const changedMs = Number(BigInt(stamp.split(':')[4]!) / 1_000_000n);
+    if (changedMs > this.nowMs() - RACY_MS) return;
+    const memo = this.memoPath(path);
+    const tmp = `${memo}.${process.pid}.${threadId}${TEMP_SUFFIX}`;
+    try {
+      mkdirSync(join(this.dir, HASHES_DIR), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ path, stamp, sha256 }));
+      renameSync(tmp, memo);
+    } catch {
+      // A cache that cannot be written is only slower: the hash is computed again next time.
+      removeQuietly(tmp);
+    }
+  }
+
+  private memoPath(path: string): string {
+    return join(this.dir, HASHES_DIR, `${createHash('sha256').update(path).digest('hex')}.json`);
   }
 
   has(key: string): boolean {
@@ -132,10 +180,11 @@ export class DataCache {
     return { dir: this.dir, entries: entries.length, bytes: entries.reduce((s, e) => s + e.bytes, 0), maxBytes: this.maxBytes };
   }
 
-  /** Removes every entry (and temporary file); returns how many entries there were. */
+  /** Removes every entry, temporary file and kept hash; returns how many entries there were. */
   clear(): number {
     const n = this.list().length;
     for (const name of this.names()) if (name.endsWith(ENTRY_SUFFIX) || name.endsWith(TEMP_SUFFIX)) removeQuietly(join(this.dir, name));
+    rmSync(join(this.dir, HASHES_DIR), { recursive: true, force: true });
     return n;
   }
 
