@@ -29,7 +29,7 @@ describe('gauntlet cache', () => {
     expect(cli(['cache', 'info', '--cache-dir', cacheDir], dir).stdout).toMatch(/1 entry, [\d.]+ KiB/);
     expect(cli(['cache', 'clear', '--cache-dir', cacheDir], dir).stdout).toContain('removed 1 entry');
     expect(readdirSync(cacheDir)).toEqual([]); // the kept file hashes (hashes/) go too
-    expect(cli(['run', 's.yaml', '--cache-max-size', 'lots'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--cacheMaxSize') as unknown });
+    expect(cli(['run', 's.yaml', '--cache-max-size', 'lots'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--cache-max-size: expected a size such as 1GiB') as unknown });
   });
 
   it('lives under $XDG_CACHE_HOME by default', () => {

@@ -69,7 +69,8 @@ export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.outp
     return true;
   });
   const lines = issues.map((i) => {
-    const flag = i.path[0] === undefined ? '' : `--${String(i.path[0])}: `;
+    // Named as typed (--cache-max-size), not as commander keys them (cacheMaxSize).
+    const flag = i.path[0] === undefined ? '' : `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `;
     const got = i.path[0] === undefined ? undefined : (raw as Record<string, unknown>)[String(i.path[0])];
     return `${flag}${i.message.replace(/^Invalid input: /, '')}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
   });
