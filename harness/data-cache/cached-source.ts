@@ -86,6 +86,8 @@ export class CachedFileSource implements MarketSource {
     }
     if (b !== null) {
       this.writer?.append(b, inner.linesRead);
+      // An entry larger than the whole cache would be evicted as soon as it was written.
+      if (this.writer !== null && this.writer.bytes > this.p.cache.maxBytes) this.dropWriter();
       return b;
     }
     this.done = true;

@@ -148,6 +148,12 @@ describe('data cache', () => {
     expect(bounded.info()).toMatchObject({ entries: 1 });
     expect(bounded.info().bytes).toBeGreaterThan(size);
     expect(bounded.info().bytes).toBeLessThanOrEqual(size + 30_000);
+    // An entry larger than the whole bound is not written at all (nor what it would evict).
+    const tiny = new CountingCache({ dir, maxBytes: 10_000 });
+    const before = entries(dir);
+    expect((await run(one.file, tiny)).fingerprint).toBe((await run(one.file, null)).fingerprint);
+    expect(readdirSync(dir).filter((f) => f !== 'hashes')).toEqual(before);
+    expect(tiny.misses).toBe(1);
   });
 
   it('leaves one whole entry when two runs fill it at once', async () => {

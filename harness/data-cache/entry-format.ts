@@ -57,6 +57,8 @@ export interface EntryData {
 export class EntryWriter {
   private fd: number | null;
   private crc = 0;
+  /** Bytes written so far. */
+  bytes = 0;
   private readonly batchRows: number[] = [];
   private readonly batchEndLines: number[] = [];
   private readonly dataType: MarketDataType;
@@ -110,6 +112,7 @@ export class EntryWriter {
   private write(bytes: Uint8Array): void {
     if (this.fd === null) throw new Error('cache entry writer used after it closed');
     this.crc = crc32(bytes, this.crc);
+    this.bytes += bytes.length;
     for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off);
   }
 }
