@@ -6,6 +6,7 @@ export default defineConfig({
     // Two cores: forks keep memory-heavy tests isolated without oversubscribing.
     pool: 'forks',
     setupFiles: ['./vitest.setup.ts'],
+    globalSetup: ['./vitest.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

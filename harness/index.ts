@@ -23,4 +23,5 @@ export { createJobPool, defaultWorkers, type JobPool } from './distributed/pool.
 export { REPORTERS, REPORTER_BY_NAME, type Reporter, type ReporterName } from './report/reporters.ts';
 export { ReportWriter, PROGRESS_LOG } from './report/report-writer.ts';
 export { readReportText, READABLE_REPORT_VERSIONS, type ReadableReport } from './report/read-report.ts';
+export { DataCache, defaultCacheDir, DEFAULT_CACHE_MAX_BYTES, type DataCacheConfig, type CacheInfo } from './data-cache/store.ts';
 export { main } from './cli/main.ts';

@@ -4,7 +4,7 @@
 // Expected instants are written out by hand from the published UTC offsets, not computed by the code.
 import { describe, expect, it } from 'vitest';
 import {
-  CALENDARS, SessionCalendarSchema, civilDateString, daysFromCivil, isTradingDay, nextSessionOpenUs,
+  CALENDARS, SessionCalendarSchema, WEEKDAYS, isValidTimeZone, civilDateString, daysFromCivil, isTradingDay, nextSessionOpenUs,
   resolveCalendar, sessionCloseUs, sessionDateOf, sessionLengthUs, sessionOpenUs, zoneOffsetUs, zonedToUtcUs,
 } from './calendar.ts';
 import { US_PER_HOUR } from '../kernel/time.ts';
@@ -122,5 +122,18 @@ describe('sessions', () => {
     expect(daysFromCivil(2000, 3, 1)).toBe(Date.UTC(2000, 2, 1) / 86_400_000);
     expect(civilDateString(daysFromCivil(1685, 12, 31))).toBe('1685-12-31');
     expect(civilDateString(daysFromCivil(2255, 2, 28))).toBe('2255-02-28');
+  });
+});
+
+describe('preset calendars', () => {
+  it('equal what the schema makes of their short forms (they are written out to keep Intl out of start-up)', () => {
+    expect(CALENDARS.XNYS).toEqual(SessionCalendarSchema.parse({ timeZone: 'America/New_York', open: '09:30', close: '16:00' }));
+    expect(CALENDARS.XETR).toEqual(SessionCalendarSchema.parse({ timeZone: 'Europe/Berlin', open: '09:00', close: '17:30' }));
+    expect(CALENDARS.UTC_24H).toEqual(SessionCalendarSchema.parse({ timeZone: 'UTC', open: '00:00', close: '24:00', weekdays: [...WEEKDAYS], sessionsPerYear: 365 }));
+    expect(CALENDARS.FX_24x5).toEqual(SessionCalendarSchema.parse({ timeZone: 'America/New_York', open: '17:00', close: '17:00', sessionsPerYear: 260 }));
+  });
+
+  it('tells known zones from unknown ones, UTC without Intl', () => {
+    expect([isValidTimeZone('UTC'), isValidTimeZone('Europe/Berlin'), isValidTimeZone('Europe/Berlin'), isValidTimeZone('Mars/Olympus')]).toEqual([true, true, true, false]);
   });
 });

@@ -26,14 +26,25 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_OR_24 = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
-/** True when the platform knows `timeZone` as an IANA zone (or 'UTC'). */
+const knownZones = new Map<string, boolean>([['UTC', true], ['Etc/UTC', true]]);
+
+/**
+ * True when the platform knows `timeZone` as an IANA zone (or 'UTC'). UTC is answered without
+ * Intl, and answers are kept: the first Intl.DateTimeFormat of a process costs about 30 ms (ICU's
+ * zone data), which a run on UTC data never needs.
+ */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
+  let ok = knownZones.get(timeZone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (knownZones.size < 1024) knownZones.set(timeZone, ok);
   }
+  return ok;
 }
 
 export const SessionCalendarSchema = z.strictObject({
@@ -54,20 +65,23 @@ export const SessionCalendarSchema = z.strictObject({
 export type SessionCalendar = z.infer<typeof SessionCalendarSchema>;
 export type SessionCalendarInput = z.input<typeof SessionCalendarSchema>;
 
-/** Named calendars. Holidays are not listed: supply them when exact session counts matter. */
+const MON_FRI: Weekday[] = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'];
+const preset = (c: SessionCalendar): SessionCalendar => c;
+
+/**
+ * Named calendars. Holidays are not listed: supply them when exact session counts matter. Written
+ * out with every default (not parsed at load, which would look up their zones through Intl on every
+ * start-up); calendar.test.ts checks each equals SessionCalendarSchema's parse of its short form.
+ */
 export const CALENDARS = Object.freeze({
   /** New York Stock Exchange regular hours. */
-  XNYS: SessionCalendarSchema.parse({ timeZone: 'America/New_York', open: '09:30', close: '16:00' }),
+  XNYS: preset({ timeZone: 'America/New_York', open: '09:30', close: '16:00', weekdays: [...MON_FRI], holidays: [], sessionsPerYear: 252 }),
   /** Xetra / Eurex-style European cash session, Frankfurt time. */
-  XETR: SessionCalendarSchema.parse({ timeZone: 'Europe/Berlin', open: '09:00', close: '17:30' }),
+  XETR: preset({ timeZone: 'Europe/Berlin', open: '09:00', close: '17:30', weekdays: [...MON_FRI], holidays: [], sessionsPerYear: 252 }),
   /** Round the clock, every day (crypto, synthetic markets). */
-  UTC_24H: SessionCalendarSchema.parse({
-    timeZone: 'UTC', open: '00:00', close: '24:00', weekdays: [...WEEKDAYS], sessionsPerYear: 365,
-  }),
+  UTC_24H: preset({ timeZone: 'UTC', open: '00:00', close: '24:00', weekdays: [...WEEKDAYS], holidays: [], sessionsPerYear: 365 }),
   /** Spot FX: Sunday 17:00 to Friday 17:00 New York, one session a day rolling at 17:00 New York. */
-  FX_24x5: SessionCalendarSchema.parse({
-    timeZone: 'America/New_York', open: '17:00', close: '17:00', sessionsPerYear: 260,
-  }),
+  FX_24x5: preset({ timeZone: 'America/New_York', open: '17:00', close: '17:00', weekdays: [...MON_FRI], holidays: [], sessionsPerYear: 260 }),
 });
 export type CalendarName = keyof typeof CALENDARS;
 const CALENDAR_NAMES = Object.keys(CALENDARS) as [CalendarName, ...CalendarName[]];

@@ -60,7 +60,7 @@ export interface MarketSourceInfo {
 /** A bad row, reported with where it is and what was done about it. Nothing is dropped silently. */
 export interface DataIssue {
   readonly file: string;
-  /** 1-based line in the file (the header is line 1). */
+  /** 1-based line in the file (the header is line 1); in a Parquet file, the 1-based row. */
   readonly line: number;
   /** The column's header name (or its 1-based index when unnamed). */
   readonly column: string;

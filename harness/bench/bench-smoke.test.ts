@@ -55,6 +55,17 @@ describe('benchmark smoke sizes', () => {
     expect(j.rows).toBe(2_000);
   });
 
+  it('bench:data', () => {
+    const j = smoke('data-bench.ts');
+    expect(Object.keys(j).sort()).toEqual([
+      'bars', 'cacheLoadSeconds', 'cacheWarmSeconds', 'csvBytes', 'csvColdSeconds', 'csvLoadSeconds', 'engineSeconds', 'fingerprint', 'helpSeconds',
+      'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayPeakRssMb', 'smaPeriod', 'trades', 'wholeProcessJobSeconds', 'wholeProcessNoCacheSeconds',
+      'wholeProcessSeconds']);
+    expect(j.bars).toBe(5_000);
+    expect(j.replayBars).toBe(20_000);
+    expect(j.replayPeakRssMb).toBeGreaterThan(0);
+  });
+
   it('bench:check', () => {
     const j = smoke('check-bench.ts');
     expect(Object.keys(j).sort()).toEqual(['bareRunsPerSecond', 'bars', 'checkOverheadRatio', 'faultRuns', 'node', 'runs', 'runsPerSecond', 'runsPerSecondWithFaults', 'seed']);

@@ -5,10 +5,12 @@
 import { z } from 'zod';
 
 import { parse as parseYamlValue } from 'yaml';
-import { REPORTERS, type ReporterName } from '../report/reporters.ts';
+import { REPORTERS, type ReporterName } from '../report/reporter-names.ts';
+import { FlagError } from './flag-error.ts';
+import { CacheFlagsShape } from '../data-cache/config.ts';
 import { parseFieldPath } from '../scenario/load.ts';
 
-export { REPORTERS, type ReporterName };
+export { REPORTERS, type ReporterName, FlagError };
 
 export const SeedFlagSchema = z.string()
   .regex(/^\d+$/, 'expected a non-negative integer')
@@ -45,6 +47,7 @@ export const RunFlagsSchema = z.strictObject({
   journal: z.boolean().default(false),
   recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
+  ...CacheFlagsShape,
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 
@@ -52,13 +55,6 @@ export const OutputFlagsSchema = z.strictObject({
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
-
-export class FlagError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlagError';
-  }
-}
 
 /** Parses flags or throws FlagError listing every bad flag as `--name: problem`. */
 export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -73,9 +69,15 @@ export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.outp
     return true;
   });
   const lines = issues.map((i) => {
-    const flag = i.path[0] === undefined ? '' : `--${String(i.path[0])}: `;
+    // Named as typed (--cache-max-size), not as commander keys them (cacheMaxSize).
+    const flag = i.path[0] === undefined ? '' : `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `;
     const got = i.path[0] === undefined ? undefined : (raw as Record<string, unknown>)[String(i.path[0])];
     return `${flag}${i.message.replace(/^Invalid input: /, '')}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
   });
   throw new FlagError(lines.join('\n'));
 }
+
+export const CacheCommandFlagsSchema = z.strictObject({
+  cacheDir: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+});

@@ -5,7 +5,8 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
-import { FlagError, REPORTERS } from './flags.ts';
+import { REPORTERS } from '../report/reporter-names.ts';
+import { FlagError } from './flag-error.ts';
 import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
 
@@ -25,7 +26,8 @@ Examples:
   gauntlet run my-scenario.yaml --seed 7
   gauntlet validate scenarios/
   gauntlet replay reports/latest/report.json
-  gauntlet list`);
+  gauntlet list
+  gauntlet cache info                   the data cache of parsed market files (run --no-cache bypasses it)`);
 
   p.command('run')
     .description('run scenario files and folders (default: scenarios/) and write reports')
@@ -40,6 +42,9 @@ Examples:
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
+    .option('--cache-dir <dir>', 'data cache folder: parsed data files, reused while file and mapping are unchanged (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
+    .option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)')
+    .option('--no-cache', 'read every data file, neither using nor filling the data cache')
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -121,6 +126,24 @@ Examples:
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { listCommand } = await import('./inspect-commands.ts');
       setCode(await listCommand(paths, flags, cwd));
+    });
+
+  p.command('cache')
+    .description('the data cache of parsed market files: info (where, entries, size) or clear')
+    .addArgument(new Argument('<action>', 'info or clear').choices(['info', 'clear']))
+    .option('--cache-dir <dir>', 'the cache folder (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+gauntlet run reads CSV and Parquet market files through the cache: an entry is the parsed columns
+and the bad-row warnings, keyed by the file's content (SHA-256), its mapping and the loader's code,
+so a warm run's report equals a cold one's. --no-cache on run bypasses it.
+
+Examples:
+  gauntlet cache info
+  gauntlet cache clear --cache-dir /tmp/gauntlet-cache`)
+    .action(async (action: 'info' | 'clear', flags: Record<string, unknown>) => {
+      const { cacheCommand } = await import('./cache-command.ts');
+      setCode(await cacheCommand(action, flags, cwd));
     });
 
   p.command('schema')

@@ -5,10 +5,18 @@
  * With --json, stdout carries only the JSON report and the lines go to stderr; --quiet prints
  * failures only.
  */
-import cliProgress from 'cli-progress';
+import type cliProgressModule from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ScenarioReport } from '../report/schema.ts';
 import { faultText, riskText } from '../report/risk-text.ts';
 import { formatProblem } from '../scenario/problems.ts';
+
+/** cli-progress loads with the first bar (a terminal only): CI and piped runs never pay for it. */
+let cliProgressLoaded: typeof cliProgressModule | null = null;
+function cliProgress(): typeof cliProgressModule {
+  cliProgressLoaded ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
+  return cliProgressLoaded;
+}
 
 export interface OutputOptions {
   readonly quiet: boolean;
@@ -29,7 +37,7 @@ export class Output {
   private readonly quiet: boolean;
   private readonly color: boolean;
   private readonly progressEnabled: boolean;
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressModule.SingleBar | null = null;
   /** The file a byte bar is showing and when it started (real time: a display, not a result). */
   private bytesFile: string | null = null;
   private bytesStartNs = 0n;
@@ -76,10 +84,11 @@ export class Output {
       return;
     }
     this.stopProgress();
-    this.bar = new cliProgress.SingleBar({
+    const { SingleBar, Presets } = cliProgress();
+    this.bar = new SingleBar({
       stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
       format: ' {bar} {value}/{total} {name} · {events} events',
-    }, cliProgress.Presets.shades_classic);
+    }, Presets.shades_classic);
     this.bar.start(total, index, { name, events: 0 });
   }
 
@@ -97,10 +106,11 @@ export class Output {
       this.stopProgress();
       this.bytesFile = file;
       this.bytesStartNs = process.hrtime.bigint();
-      this.bar = new cliProgress.SingleBar({
+      const { SingleBar, Presets } = cliProgress();
+      this.bar = new SingleBar({
         stream: this.err, clearOnComplete: true, hideCursor: true, barsize: 20, fps: 5,
         format: ' {bar} {percentage}% {readMb}/{totalMb} MB · {rateMb} MB/s  {file}',
-      }, cliProgress.Presets.shades_classic);
+      }, Presets.shades_classic);
       this.bar.start(Math.max(1, totalBytes), 0, { file, readMb: '0.0', totalMb: mb(totalBytes), rateMb: '-' });
     }
     const seconds = Number(process.hrtime.bigint() - this.bytesStartNs) / 1e9;

@@ -13,6 +13,7 @@ import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
+import { cacheConfigOf } from '../data-cache/config.ts';
 import { Output } from './output.ts';
 import { ownSignals } from './signals.ts';
 
@@ -39,6 +40,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
   const reporters = flags.reporter ?? REPORTERS;
   const suite = createSuite({
+    dataCache: cacheConfigOf(flags, cwd),
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
     hooks: {

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { JobOutcome, JobSpec } from '../job/job.ts';
 
 export interface JobPool {
@@ -49,15 +49,16 @@ export interface JobPoolOptions {
 export function createJobPool(options: JobPoolOptions): JobPool {
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`createJobPool: threads must be an integer in 1..256, got ${threads}`);
-  const pool = new Piscina<readonly JobSpec[], JobOutcome[]>({
+  // piscina loads with the first pool: a run on one thread (one scenario, --workers 1) never pays for it.
+  const pool: Promise<Piscina<readonly JobSpec[], JobOutcome[]>> = import('piscina').then(({ Piscina: P }) => new P<readonly JobSpec[], JobOutcome[]>({
     filename: options.workerFile ?? workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
     // One job at a time per thread: jobs are CPU-bound; queueing beyond that only costs memory.
     concurrentTasksPerWorker: 1,
     atomics: 'disabled',
-  });
+  }));
   return {
     threads,
-    run: (specs) => pool.run(specs),
-    close: () => pool.destroy(),
+    run: async (specs) => (await pool).run(specs),
+    close: async () => (await pool).destroy(),
   };
 }

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } from '../report/report.ts';
 import type { ScenarioReport } from '../report/schema.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
+import { DataCache } from '../data-cache/store.ts';
 import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
 import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '../scenario/load.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
@@ -43,6 +44,10 @@ export const JobSpecSchema = z.strictObject({
     reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
     path: z.string().describe('The sidecar file, relative to reportsDir (fills/<index>-<file name>.jsonl, unique in a suite before any name is known).'),
   }).nullable().default(null).describe('Where to write the fills, one JSON object a line; null keeps them inline in the report.'),
+  dataCache: z.strictObject({
+    dir: z.string().min(1).describe('The cache folder.'),
+    maxBytes: z.number().int().min(0).describe('Size bound: least recently used entries are evicted beyond it.'),
+  }).nullable().default(null).describe('The data cache data files are read through (the same report either way); null reads every file.'),
 });
 export type JobSpec = z.input<typeof JobSpecSchema>;
 
@@ -108,11 +113,12 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
   const outcome = (report: ScenarioReport, internalError: string | null = null): JobOutcome => ({ report, nameAt, internalError });
   try {
     // The data mapping first (header, first rows): a mapping error then points at its field in the file.
-    const mappingProblems = await checkMarketData(r.loaded, spec.cwd);
+    const dataCache = spec.dataCache === null ? null : new DataCache(spec.dataCache);
+    const mappingProblems = await checkMarketData(r.loaded, spec.cwd, { cache: dataCache });
     if (mappingProblems.length > 0) return outcome(invalidScenario(id, mappingProblems, now() - started));
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+      seed: seed.seed, cwd: spec.cwd, dataCache, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
     });

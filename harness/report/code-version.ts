@@ -5,7 +5,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 
 export interface CodeVersion {
   readonly package: string;
@@ -13,7 +12,16 @@ export interface CodeVersion {
   readonly gitCommit: string | null;
 }
 
-const PackageJsonSchema = z.looseObject({ name: z.string(), version: z.string() });
+/**
+ * Our own package.json's name and version, or null. Not user input, so no zod here: `--help` and
+ * `--version` load this module, and zod's import alone costs about a quarter of their start-up.
+ */
+function nameAndVersion(text: string): { name: string; version: string } | null {
+  const pj = JSON.parse(text) as unknown;
+  if (typeof pj !== 'object' || pj === null) return null;
+  const { name, version } = pj as Record<string, unknown>;
+  return typeof name === 'string' && typeof version === 'string' ? { name, version } : null;
+}
 
 /** The folder of the package this module belongs to (works from the .ts source and from dist/). */
 export function packageRoot(): string {
@@ -21,8 +29,7 @@ export function packageRoot(): string {
   for (let i = 0; i < 10; i++) {
     const pj = join(dir, 'package.json');
     if (existsSync(pj)) {
-      const parsed = PackageJsonSchema.safeParse(JSON.parse(readFileSync(pj, 'utf8')));
-      if (parsed.success && parsed.data.name === 'gauntlet') return dir;
+      if (nameAndVersion(readFileSync(pj, 'utf8'))?.name === 'gauntlet') return dir;
     }
     const up = dirname(dir);
     if (up === dir) break;
@@ -36,7 +43,8 @@ let cached: CodeVersion | null = null;
 export function codeVersion(): CodeVersion {
   if (cached !== null) return cached;
   const root = packageRoot();
-  const pj = PackageJsonSchema.parse(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
+  const pj = nameAndVersion(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (pj === null) throw new Error(`gauntlet: ${join(root, 'package.json')} has no name and version`);
   cached = { package: pj.name, version: pj.version, gitCommit: gitCommit(root) };
   return cached;
 }

@@ -7,8 +7,9 @@ import { markdownSummary } from './markdown.ts';
 import { serializeReport } from './report.ts';
 import type { Report } from './schema.ts';
 
-export type ReporterName = 'json' | 'junit' | 'md';
-export const REPORTERS: readonly ReporterName[] = ['json', 'junit', 'md'];
+import type { ReporterName } from './reporter-names.ts';
+
+export { REPORTERS, type ReporterName } from './reporter-names.ts';
 
 export interface Reporter {
   readonly name: ReporterName;

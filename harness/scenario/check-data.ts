@@ -14,7 +14,9 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CsvSyntaxError, MarketDataError, openCsvSource, type CsvMapping } from './engine-parts.ts';
+import { BATCH_ROWS, CsvSyntaxError, MarketDataError, openMarketFile, type CsvMapping } from './engine-parts.ts';
+import { fileEntryKey } from '../data-cache/cached-source.ts';
+import type { DataCache } from '../data-cache/store.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, csvSourceOptions, marketSources } from './market.ts';
 import type { ScenarioProblem } from './problems.ts';
@@ -24,6 +26,11 @@ export interface CheckDataOptions {
   readonly wholeFile?: boolean;
   /** Called after each batch with the bytes read of the current file and its size (progress displays). */
   readonly onBytes?: (bytesRead: number, totalBytes: number, file: string) => void;
+  /**
+   * A run's data cache: a file with an entry there was read whole without an error under this
+   * very mapping, so its first batch needs no second look.
+   */
+  readonly cache?: DataCache | null;
 }
 
 export async function checkMarketData(loaded: LoadedScenario, cwd: string = process.cwd(), options: CheckDataOptions = {}): Promise<ScenarioProblem[]> {
@@ -31,7 +38,12 @@ export async function checkMarketData(loaded: LoadedScenario, cwd: string = proc
   const { onBytes, wholeFile = false } = options;
   for (const d of marketSources(loaded.scenario)) {
     if (d.csv === undefined || d.config.demo !== undefined) continue;
-    const source = openCsvSource(d.csv, csvSourceOptions(d, loaded.dir));
+    const cache = options.cache ?? null;
+    if (cache !== null && !wholeFile) {
+      const key = await fileEntryKey({ cache, mapping: d.csv, path: csvPath(d.csv, loaded.dir), tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS });
+      if (cache.has(key)) continue;
+    }
+    const source = openMarketFile(d.csv, csvSourceOptions(d, loaded.dir));
     const path = csvPath(d.csv, loaded.dir);
     try {
       const totalBytes = onBytes === undefined ? 0 : statSync(path).size;

@@ -12,7 +12,7 @@ export {
 } from '../../engine/index.ts';
 export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
 export {
-  CsvMappingSchema, openCsvSource, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
+  CsvMappingSchema, openCsvSource, openMarketFile, fileSourceInfo, BATCH_ROWS, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
   syntheticParamsSchema, createSyntheticSource, syntheticSourceOf, SyntheticParamsError,
   CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS,
   AllocatorConfigSchema, createAllocator, ExecutionConfigSchema, VenueModelsSchema, createVenueModels, toMoney,

@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import type { MarketSource } from '../../engine/index.ts';
 import type { Scenario, MarketSourceConfig } from './schema.ts';
-import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openCsvSource, RngRegistry, type CsvMapping } from './engine-parts.ts';
+import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openMarketFile, RngRegistry, BATCH_ROWS, fileSourceInfo, type CsvMapping } from './engine-parts.ts';
+import { CachedFileSource } from '../data-cache/cached-source.ts';
+import type { DataCache } from '../data-cache/store.ts';
 
 export interface SourceDecl {
   readonly config: MarketSourceConfig;
@@ -59,17 +61,26 @@ export function csvPath(mapping: CsvMapping, scenarioDir: string): string {
   return resolve(scenarioDir, mapping.file);
 }
 
+/** A data file's source: through the data cache when there is one. */
+export function openFileSource(d: SourceDecl & { csv: CsvMapping }, scenarioDir: string, cache: DataCache | null): MarketSource {
+  const open = () => openMarketFile(d.csv, csvSourceOptions(d, scenarioDir));
+  if (cache === null) return open();
+  const path = csvPath(d.csv, scenarioDir);
+  return new CachedFileSource({ cache, mapping: d.csv, path, info: fileSourceInfo(d.csv, path), tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS, open });
+}
+
 /**
  * Opens the sources for one run. The first synthetic source draws from the run's 'market' stream
- * and the n-th from 'market.n', so adding a source never moves another source's path.
+ * and the n-th from 'market.n', so adding a source never moves another source's path. Data files
+ * are read through `cache` when one is given.
  */
-export function openSources(decls: readonly SourceDecl[], scenarioDir: string, seed: number): MarketSource[] {
+export function openSources(decls: readonly SourceDecl[], scenarioDir: string, seed: number, cache: DataCache | null = null): MarketSource[] {
   const rng = new RngRegistry(seed);
   let synthetic = 0;
   return decls.map((d) => {
     let source: MarketSource;
     if (d.csv !== undefined) {
-      source = openCsvSource(d.csv, csvSourceOptions(d, scenarioDir));
+      source = openFileSource({ ...d, csv: d.csv }, scenarioDir, cache);
     } else {
       const stream = synthetic === 0 ? 'market' : `market.${synthetic}`;
       synthetic++;
@@ -82,10 +93,10 @@ export function openSources(decls: readonly SourceDecl[], scenarioDir: string, s
 }
 
 /** The first and last event times of the scenario's market (read once more, for fault windows). */
-export async function marketBoundsUs(decls: readonly SourceDecl[], scenarioDir: string, seed: number): Promise<{ firstUs: number; lastUs: number }> {
+export async function marketBoundsUs(decls: readonly SourceDecl[], scenarioDir: string, seed: number, cache: DataCache | null = null): Promise<{ firstUs: number; lastUs: number }> {
   let firstUs = Number.POSITIVE_INFINITY;
   let lastUs = Number.NEGATIVE_INFINITY;
-  for (const source of openSources(decls, scenarioDir, seed)) {
+  for (const source of openSources(decls, scenarioDir, seed, cache)) {
     try {
       for (let b = await source.next(); b !== null; b = await source.next()) {
         if (b.length === 0) continue;

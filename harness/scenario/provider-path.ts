@@ -14,6 +14,7 @@ import {
 } from '../../engine/index.ts';
 import { RngRegistry } from './engine-parts.ts';
 import { openSources, type SourceDecl } from './market.ts';
+import type { DataCache } from '../data-cache/store.ts';
 import { providerAuth, resolveProviders, type ProviderConfig } from './providers-schema.ts';
 import type { Scenario } from './schema.ts';
 
@@ -45,13 +46,15 @@ export interface ProviderPathOptions {
   readonly recorder?: () => FaultRecorder | null;
   /** Deliberately broken client variants (tests that prove chaos gates catch them). */
   readonly flaws?: DataClientFlaws;
+  /** The data cache the run reads its files through. */
+  readonly cache?: DataCache | null;
 }
 
 export async function openProviderPath(scenario: Scenario, decls: readonly SourceDecl[], scenarioDir: string, seed: number, options: ProviderPathOptions = {}): Promise<ProviderPath | null> {
   const record = options.record === true;
   const providers = resolveProviders(scenario.providers);
   if (providers.length === 0) return null;
-  const sources = openSources(decls, scenarioDir, seed);
+  const sources = openSources(decls, scenarioDir, seed, options.cache ?? null);
   let timeline: ProviderTimeline;
   try {
     timeline = await ProviderTimeline.fromSources(sources);

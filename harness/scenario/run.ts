@@ -17,7 +17,9 @@ import {
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
-import { openProviderPath, type ProviderPath } from './provider-path.ts';
+import type { DataCache } from '../data-cache/store.ts';
+import type { ProviderPath } from './provider-path.ts';
+import { resolveProviders } from './providers-schema.ts';
 import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
 import { chaosExtension, type ChaosExtension } from '../chaos/faults/extension.ts';
 import { FAULT_KINDS } from '../chaos/faults/schema.ts';
@@ -68,6 +70,8 @@ export interface RunOptions {
    * Default 1.
    */
   readonly priceScale?: number;
+  /** Reads data files through this cache (the same report as without it); none by default. */
+  readonly dataCache?: DataCache | null;
 }
 
 /**
@@ -168,14 +172,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const priceScale = options.priceScale ?? 1;
   const instruments = priceScale === 1 ? effectiveInstruments(s) : scaledTicks(effectiveInstruments(s), priceScale);
   const calendar = scenarioCalendar(loaded);
+  const cache = options.dataCache ?? null;
   const marketData = await Promise.all(decls.filter((d) => d.csv !== undefined).map(async (d) => {
     const path = csvPath(d.csv!, loaded.dir);
-    return { file: displayPath(path, cwd), sha256: await sha256File(path) };
+    return { file: displayPath(path, cwd), sha256: await (cache === null ? sha256File(path) : cache.sha256(path)) };
   }));
   // The fault plan, resolved against the market's own bounds (a window outside them is bad input).
   let plan: FaultPlan = { provider: [], venue: [], clock: [], crashes: [] };
   if ((s.faults ?? []).length > 0) {
-    const { firstUs, lastUs } = await marketBoundsUs(decls, loaded.dir, options.seed);
+    const { firstUs, lastUs } = await marketBoundsUs(decls, loaded.dir, options.seed, cache);
     const resolved = resolveFaultPlan(s.faults!, firstUs, lastUs);
     const first = resolved.problems[0];
     if (first !== undefined) {
@@ -186,8 +191,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   }
   let chaos: ChaosExtension | null = null;
   if (priceScale !== 1 && s.providers !== undefined) throw new RangeError('priceScale applies to the direct path only: the providers serve the market unscaled');
-  const providerPath = await openProviderPath(s, decls, loaded.dir, options.seed, {
-    record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null,
+  // msw and the simulated providers load only for a scenario on the provider path (about 60 ms of start-up).
+  const openProviderPath = resolveProviders(s.providers).length === 0 ? null : (await import('./provider-path.ts')).openProviderPath;
+  const providerPath = openProviderPath === null ? null : await openProviderPath(s, decls, loaded.dir, options.seed, {
+    record: options.recordProviders !== undefined, faults: plan.provider, recorder: () => chaos?.recorder() ?? null, cache,
     ...(options.dataClientFlaws === undefined ? {} : { flaws: options.dataClientFlaws }),
   });
   chaos = chaosExtension({ clock: plan.clock, client: () => providerPath?.client() ?? null, maxStalenessUs: s.stack.dataClient.maxStaleness });
@@ -201,7 +208,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const watch: RunExtension[] = [...invariants, ...(options.extensions ?? [])];
   if (watch.length > 0) watch.unshift({ beforeStart: (ctx) => { runContext = ctx; } });
   // Scaled outermost, after the scenario's overlays: the stack sees exactly k times the market it would see.
-  const sources = openSources(decls, loaded.dir, options.seed).map((src) => (priceScale === 1 ? src : scalePrices(src, priceScale)));
+  const sources = openSources(decls, loaded.dir, options.seed, cache).map((src) => (priceScale === 1 ? src : scalePrices(src, priceScale)));
   let events = 0;
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;

@@ -41,7 +41,7 @@ const OverlayDef = overlayParamsSchema.meta({ id: 'Overlay' });
 
 const sourceShape = {
   csv: CsvMappingDef.optional()
-    .describe('A CSV file and its declared column mapping. `file` is relative to the scenario file.'),
+    .describe('A data file and its declared column mapping: CSV, or Parquet when the name ends in .parquet (the same mapping; `delimiter` unused). `file` is relative to the scenario file.'),
   synthetic: SyntheticDef.optional()
     .describe("A seeded synthetic market: draws come from the run's 'market' stream, so the seed replays the same path."),
   demo: z.enum(DEMO_DATASETS).optional()

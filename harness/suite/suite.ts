@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { basename, extname } from 'node:path';
 import { batchSize, createJobPool, type JobPool } from '../distributed/pool.ts';
+import type { DataCacheConfig } from '../data-cache/store.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
 import { FILLS_DIR, JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
@@ -49,6 +50,8 @@ export interface SuiteOptions {
   readonly inlineFills?: boolean;
   /** Values in place of every file's (`--set`). */
   readonly overrides?: readonly ScenarioOverride[];
+  /** The data cache data files are read through (`--cache-dir`; `--no-cache` gives null, the default). */
+  readonly dataCache?: DataCacheConfig | null;
   /** Worker threads; 1 (the default) runs in this thread. */
   readonly workers?: number;
   /** Makes the pool for workers > 1 (default: createJobPool). */
@@ -101,6 +104,7 @@ export function createSuite(options: SuiteOptions): Suite {
     recordProvidersDir: options.recordProvidersDir === undefined ? null : resolve(cwd, options.recordProvidersDir),
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
+    dataCache: options.dataCache ?? null,
   }));
   const scenarios: ScenarioReport[] = options.files.map((f) => {
     const abs = resolve(cwd, f);

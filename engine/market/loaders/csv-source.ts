@@ -20,9 +20,7 @@ import { IssueLog } from './issues.ts';
 import type { CsvMapping, CsvMappingInput } from './mapping.ts';
 import { CsvMappingSchema, barIntervalUs } from './mapping.ts';
 import type { RowSink } from './rows.ts';
-import { BarSink, QuoteSink, TradeSink } from './rows.ts';
-import type { Column } from './time-reader.ts';
-import { TimeReader } from './time-reader.ts';
+import { sinkForHeader } from './sink-for-header.ts';
 
 export interface CsvSourceOptions {
   /** Directory a relative `mapping.file` is resolved against. Default: the process's working directory. */
@@ -82,13 +80,7 @@ export class CsvMarketSource implements MarketSource {
     this.tickSizeRaw = options.tickSizeRaw ?? 1;
     if (!Number.isSafeInteger(this.tickSizeRaw) || this.tickSizeRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickSizeRaw}`);
     const path = resolvePath(options.baseDir ?? process.cwd(), mapping.file);
-    this.info = {
-      instrumentId: mapping.instrumentId,
-      dataType: mapping.dataType,
-      priceDecimals: mapping.priceDecimals,
-      barIntervalUs: barIntervalOf(mapping),
-      files: [path],
-    };
+    this.info = fileSourceInfo(mapping, path);
     this.log = new IssueLog(mapping.file, mapping.badRows);
     this.fileStream = createReadStream(path);
     this.parser = parse({
@@ -105,6 +97,11 @@ export class CsvMarketSource implements MarketSource {
 
   get issues(): readonly DataIssue[] {
     return this.log.issues;
+  }
+
+  /** Lines read so far, the header included (a cache records where each batch ended). */
+  get linesRead(): number {
+    return this.log.line;
   }
 
   /** Bytes read from the file so far (progress displays). */
@@ -185,40 +182,13 @@ export class CsvMarketSource implements MarketSource {
 
   /** Resolves the declared columns against the header and builds the row sink. */
   private makeSink(header: readonly string[]): RowSink<MarketBatch> {
-    const m = this.mapping;
-    const resolve = (ref: string | number): Column => {
-      if (typeof ref === 'number') {
-        if (ref > header.length) throw this.log.headerError(String(ref), `column ${ref} is declared but the header has ${header.length} columns`);
-        const name = header[ref - 1] ?? '';
-        return { index: ref - 1, name: name === '' ? String(ref) : name };
-      }
-      const index = header.indexOf(ref);
-      if (index < 0) throw this.log.headerError(ref, `column '${ref}' is not in the header [${header.join(', ')}]`);
-      if (header.indexOf(ref, index + 1) >= 0) throw this.log.headerError(ref, `column '${ref}' appears more than once in the header`);
-      return { index, name: ref };
-    };
-    const opt = (ref: string | number | undefined): Column | null => (ref === undefined ? null : resolve(ref));
-    const settings = {
-      log: this.log, time: new TimeReader(m.time, resolve), priceDecimals: m.priceDecimals, maxJumpPct: m.maxJumpPct,
-      header, tickSizeRaw: this.tickSizeRaw,
-    };
-    switch (m.dataType) {
-      case 'bar': {
-        const cols = {
-          open: resolve(m.columns.open), high: resolve(m.columns.high), low: resolve(m.columns.low), close: resolve(m.columns.close),
-          adjClose: opt(m.columns.adjClose), volume: opt(m.columns.volume),
-        };
-        const opts = { useAdjClose: m.closePrice === 'adjClose', marksOpen: m.timestampMarks !== 'close', intervalUs: barIntervalUs(m.barInterval) };
-        return new BarSink(settings, cols, opts, this.capacity);
-      }
-      case 'trade':
-        return new TradeSink(settings, resolve(m.columns.price), opt(m.columns.size), this.capacity);
-      case 'quote': {
-        const cols = { bid: resolve(m.columns.bid), ask: resolve(m.columns.ask), bidSize: opt(m.columns.bidSize), askSize: opt(m.columns.askSize) };
-        return new QuoteSink(settings, cols, m.maxSpreadPct, this.capacity);
-      }
-    }
+    return sinkForHeader(this.mapping, header, this.log, this.tickSizeRaw, this.capacity);
   }
+}
+
+/** What a source reading `mapping`'s file at `path` says about itself, before reading a byte. */
+export function fileSourceInfo(mapping: CsvMapping, path: string): MarketSourceInfo {
+  return { instrumentId: mapping.instrumentId, dataType: mapping.dataType, priceDecimals: mapping.priceDecimals, barIntervalUs: barIntervalOf(mapping), files: [path] };
 }
 
 function barIntervalOf(m: CsvMapping): number | undefined {

@@ -1,5 +1,5 @@
 /** Public surface of the CSV market loaders. */
-export { openCsvSource, CsvMarketSource, CsvSyntaxError } from './csv-source.ts';
+export { openCsvSource, CsvMarketSource, CsvSyntaxError, fileSourceInfo } from './csv-source.ts';
 export type { CsvSourceOptions } from './csv-source.ts';
 export {
   CsvMappingSchema, BarMappingSchema, TradeMappingSchema, QuoteMappingSchema, TimeSpecSchema, ColumnRefSchema, barIntervalUs,
@@ -8,3 +8,5 @@ export type { CsvMapping, CsvMappingInput, BarMapping, TradeMapping, QuoteMappin
 export { sharedMarketMappings, demoSp500Path, demoSp500Mapping, SHARED_FILES } from './shared-mappings.ts';
 export type { SharedFileKey, SharedMappingOptions, SharedMappings, StockClose } from './shared-mappings.ts';
 export { loadAll } from './load-all.ts';
+export { openMarketFile, type FileSource } from './open-file.ts';
+export { ParquetMarketSource, ParquetFormatError, isParquetFile } from './parquet-source.ts';

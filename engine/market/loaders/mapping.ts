@@ -45,7 +45,7 @@ export const TimeSpecSchema = z.discriminatedUnion('format', [
 export type TimeSpec = z.infer<typeof TimeSpecSchema>;
 
 const common = {
-  file: z.string().min(1).describe('Path of the CSV file, relative to the base directory the loader is given. Issues name it as written here.'),
+  file: z.string().min(1).describe('Path of the data file, relative to the base directory the loader is given: CSV, or Parquet when it ends in .parquet (flat columns, read by name or position; issues then give the row, not the line). Issues name it as written here.'),
   instrumentId: z.string().min(1).describe("The instrument the rows are for, e.g. 'ORCL'."),
   priceDecimals: z.number().int().min(0).max(9)
     .describe('Decimals prices carry: raw = price * 10^priceDecimals, exactly. More non-zero decimals than this is a bad row (too-many-decimals); repair rounds half-even.'),
