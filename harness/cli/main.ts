@@ -5,7 +5,8 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
-import { FlagError, REPORTERS } from './flags.ts';
+import { DEFAULT_REPORTERS, REPORTERS } from '../report/reporters.ts';
+import { FlagError } from './flags.ts';
 import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
 
@@ -32,7 +33,7 @@ Examples:
     .argument('[paths...]', 'scenario files or folders (searched for .yaml/.yml)')
     .option('--seed <n>', "one scenario: run with this seed; a suite: the root seed each scenario's seed derives from (with its name)")
     .option('--out <dir>', 'folder for the reports', 'reports/latest')
-    .addOption(new Option('--reporter <name>', `a report to write (repeatable; default all: ${REPORTERS.join(', ')})`).choices([...REPORTERS]).argParser(collect))
+    .addOption(new Option('--reporter <name>', `a report to write (repeatable: ${REPORTERS.join(', ')}; default ${DEFAULT_REPORTERS.join(', ')}); html: report.html with charts, one file that opens offline`).choices([...REPORTERS]).argParser(collect))
     .option('--json', 'print the JSON report to stdout (other output goes to stderr)')
     .option('-q, --quiet', 'print failures only')
     .option('--journal', "also write each scenario's journal (every input and decision) as JSON Lines to <out>/journals/<name>.jsonl")
@@ -108,6 +109,22 @@ Examples:
     .action(async (report: string, flags: Record<string, unknown>) => {
       const { replayCommand } = await import('./replay-command.ts');
       setCode(await replayCommand(report, flags, cwd));
+    });
+
+  p.command('report')
+    .description('write a report again from a run\'s report.json and its sidecars')
+    .command('html')
+    .description('write report.html (charts, gates, faults; one file that opens offline) from a report.json and the series and fills files beside it')
+    .argument('<report>', 'a report.json written by gauntlet run (schema version 4 or later)')
+    .option('--out <file>', 'where to write it (default: report.html beside the report)')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Examples:
+  gauntlet report html reports/latest/report.json
+  gauntlet report html ci-reports/report.json --out public/index.html`)
+    .action(async (report: string, flags: Record<string, unknown>) => {
+      const { reportHtmlCommand } = await import('./report-command.ts');
+      setCode(await reportHtmlCommand(report, flags, cwd));
     });
 
   p.command('list')

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
 import { serializeReport, setFlagValue } from '../report/report.ts';
-import { REPORTER_BY_NAME, REPORTERS } from '../report/reporters.ts';
+import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
@@ -37,7 +37,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const workers = Math.min(flags.workers ?? defaultWorkers(files.length), files.length);
   const sets = flags.set.length === 0 ? '' : ` · ${flags.set.map((o) => `--set ${setFlagValue(o)}`).join(' ')}`;
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
-  const reporters = flags.reporter ?? REPORTERS;
+  const reporters = flags.reporter ?? DEFAULT_REPORTERS;
   const suite = createSuite({
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),

@@ -15,13 +15,13 @@ export interface AtomicWriteOptions {
   readonly fsync?: boolean;
 }
 
-export function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    const bytes = Buffer.from(data, 'utf8');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     if (options.fsync !== false) fsyncSync(fd);

@@ -5,6 +5,7 @@
  */
 import { describeThreshold } from '../gates/evaluate.ts';
 import { definitionsTable } from './metric-docs.ts';
+import { exact as actual, money, num, pct } from './format.ts';
 import { faultText, riskText } from './risk-text.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
@@ -13,27 +14,6 @@ const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: 
 /** Escapes table cell text: pipes and line breaks would break the row. */
 function cell(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
-}
-
-function money(v: number | undefined | null): string {
-  if (v === undefined || v === null) return '-';
-  const [int, frac] = Math.abs(v).toFixed(2).split('.');
-  return `${v < 0 ? '-' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-}
-
-function pct(v: number | null | undefined): string {
-  return v === null || v === undefined ? '-' : `${(v * 100).toFixed(2)}%`;
-}
-
-function num(v: number | string | null | undefined, digits = 2): string {
-  if (v === null || v === undefined) return '-';
-  return typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(digits);
-}
-
-/** The exact figure a gate compared (the shortest text that reads back as the same number): a gate failing by a cent must show it. */
-function actual(v: number | string | null): string {
-  if (v === null) return 'null';
-  return String(v);
 }
 
 function scenarioSection(s: ScenarioReport): string[] {

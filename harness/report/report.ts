@@ -42,7 +42,7 @@ function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
     seed: id.seed, seedSource: id.seedSource, overrides: id.overrides.map((o) => ({ path: o.path, value: o.value as JsonValue })),
     reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed, id.overrides),
     code: codeVersion(), node: process.version, marketData: [], dataPath: null, faults: null, fingerprint: null, decisionFingerprint: null, journalRecords: null, events: null,
-    account: null, final: null, metrics: null, fills: [], fillsFile: null, gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
+    account: null, final: null, metrics: null, fills: [], fillsFile: null, seriesFile: null, gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
   };
 }
 

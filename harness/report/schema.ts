@@ -15,9 +15,10 @@ import { MetricsSchema } from '../../engine/index.ts';
  * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
  * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips), fills in a sidecar
  * file (fillsFile) unless --inline-fills. 3: the data path (direct or providers), the decision
- * fingerprint, the provider-path metrics (providerRequests ... skewRejections).
+ * fingerprint, the provider-path metrics (providerRequests ... skewRejections). 4: the series
+ * sidecar (seriesFile).
  */
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 
 export type JsonValue = z.output<ReturnType<typeof z.json>>;
 
@@ -196,6 +197,11 @@ export const ScenarioReportSchema = z.strictObject({
     sha256: sha256.describe('SHA-256 of the file as written.'),
     count: int.nonnegative(),
   }).nullable().describe('The sidecar file holding the fills (the default when reports are written); null when inline or none ran.'),
+  seriesFile: z.strictObject({
+    path: z.string().describe('Relative to the reports folder: a Parquet file, one row per equity mark (timeUs, equity, drawdown, price:<id> and position:<id> per instrument).'),
+    sha256: sha256.describe('SHA-256 of the file as written.'),
+    rows: int.nonnegative(),
+  }).nullable().describe('The full series (equity, drawdown, prices, positions) in a Parquet sidecar; null when no reports folder was written or the scenario did not run.'),
   gates: z.array(GateResultSchema),
   properties: z.array(PropertyResultSchema).optional().describe('The online properties the scenario declares (`properties:`), as checked in this run; a violated one also fails its gate.'),
   warnings: z.array(WarningSchema),

@@ -9,7 +9,8 @@ import { basename, extname } from 'node:path';
 import { batchSize, createJobPool, type JobPool } from '../distributed/pool.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
-import { FILLS_DIR, JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
+import { FILLS_DIR, JOURNALS_DIR, ReportWriter, SERIES_DIR } from '../report/report-writer.ts';
+import type { ScenarioCharts } from '../report/html/chart-data.ts';
 import type { ReporterName } from '../report/reporters.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
 import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
@@ -101,7 +102,10 @@ export function createSuite(options: SuiteOptions): Suite {
     recordProvidersDir: options.recordProvidersDir === undefined ? null : resolve(cwd, options.recordProvidersDir),
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
+    series: outDir === null ? null : { reportsDir: outDir, path: `${SERIES_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.parquet` },
+    charts: outDir !== null && options.reporters.includes('html'),
   }));
+  const charts: (ScenarioCharts | null)[] = options.files.map(() => null);
   const scenarios: ScenarioReport[] = options.files.map((f) => {
     const abs = resolve(cwd, f);
     return notRunScenario({
@@ -115,7 +119,7 @@ export function createSuite(options: SuiteOptions): Suite {
     scenarios, finishedAtMs: null, interrupted: null,
   };
   const writer = outDir === null || options.reporters.length === 0 ? null
-    : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
+    : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, charts: (i) => charts[i] ?? null, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
   const hooks = options.hooks ?? {};
   let done = false;
   let finished = 0;
@@ -125,6 +129,7 @@ export function createSuite(options: SuiteOptions): Suite {
     if (done) return;
     scenarios[i] = outcome.report;
     nameAt[i] = outcome.nameAt;
+    charts[i] = outcome.charts;
     finished++;
     if (outcome.internalError !== null) hooks.onInternalError?.(outcome.report.name, outcome.internalError);
     hooks.onScenarioDone?.(i, outcome.report, finished);
@@ -183,7 +188,7 @@ export function createSuite(options: SuiteOptions): Suite {
       }
       // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
       const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
-      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message }];
+      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message, charts: null }];
     }
   };
 
