@@ -45,6 +45,7 @@ export const RunFlagsSchema = z.strictObject({
   journal: z.boolean().default(false),
   recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
+  baseline: z.string().min(1).optional(),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 

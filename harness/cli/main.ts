@@ -41,6 +41,7 @@ Examples:
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
+    .option('--baseline <file>', "compare each scenario with this baseline report (gauntlet baseline save): its `regression:` budgets and fingerprint policy; a broken budget exits 1; a missing, corrupt or newer baseline exits 2")
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -50,7 +51,8 @@ Examples:
   gauntlet run scenarios/ --workers 2            on two worker threads (same reports as --workers 1)
   gauntlet run scenarios/demo-sp500-sma-crossover.yaml --set stack.agents[0].period=20
   gauntlet run --reporter junit --reporter md --out ci-reports
-  gauntlet run --json --quiet > report.json`)
+  gauntlet run --json --quiet > report.json
+  gauntlet run --baseline reports/baselines/baseline.json   against a saved baseline`)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(paths, flags, cwd));
@@ -125,6 +127,23 @@ Examples:
     .action(async (report: string, flags: Record<string, unknown>) => {
       const { reportHtmlCommand } = await import('./report-command.ts');
       setCode(await reportHtmlCommand(report, flags, cwd));
+    });
+
+  const baseline = p.command('baseline').description('store a run\'s report as a baseline for regression budgets');
+  baseline.command('save')
+    .description('store a finished run\'s report under reports/baselines/<name>.json, for gauntlet run --baseline')
+    .argument('[report]', 'the report.json to store', 'reports/latest/report.json')
+    .option('--name <name>', 'the baseline\'s name (the file name without .json)', 'baseline')
+    .option('--dir <dir>', 'where baselines are kept', 'reports/baselines')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Examples:
+  gauntlet run && gauntlet baseline save                  reports/latest/report.json -> reports/baselines/baseline.json
+  gauntlet baseline save ci-reports/report.json --name release-1.2
+  gauntlet run --baseline reports/baselines/release-1.2.json`)
+    .action((report: string, flags: Record<string, unknown>) => {
+      // Loaded here, as every command is: nothing of it on the other commands' path.
+      return import('./baseline-command.ts').then(({ baselineSaveCommand }) => setCode(baselineSaveCommand(report, flags, cwd)));
     });
 
   p.command('list')

@@ -11,6 +11,7 @@ import { serializeReport, setFlagValue } from '../report/report.ts';
 import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
+import { readBaselineFile, type Baseline } from '../baseline/baseline-file.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { Output } from './output.ts';
@@ -29,6 +30,15 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     out.error(`gauntlet run: --out ${flags.out}: ${outProblem}`);
     return 2;
   }
+  let baseline: Baseline | undefined;
+  if (flags.baseline !== undefined) {
+    const read = readBaselineFile(resolve(cwd, flags.baseline), flags.baseline);
+    if (!read.ok) {
+      out.error(`gauntlet run: ${read.problem}`);
+      return 2;
+    }
+    baseline = read.baseline;
+  }
   const seeds: SeedPlan = flags.seed === undefined ? { kind: 'scenario' }
     : files.length === 1 ? { kind: 'cli', seed: flags.seed } : { kind: 'derived', rootSeed: flags.seed };
   const seedText = seeds.kind === 'scenario' ? "seeds: each scenario's own"
@@ -41,6 +51,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const suite = createSuite({
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
+    ...(baseline === undefined ? {} : { baseline }),
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),
@@ -53,7 +64,8 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     out.stopProgress();
     const s = report.summary;
     const where = reporters.map((r) => `${flags.out}/${REPORTER_BY_NAME[r].fileName}`).join(', ');
-    const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed · ${where} · exit ${report.exitCode}`;
+    const regressions = report.baseline === null ? '' : ` · ${s.regressionsFailed} regression${s.regressionsFailed === 1 ? '' : 's'} against ${report.baseline.file}`;
+    const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed${regressions} · ${where} · exit ${report.exitCode}`;
     if (report.exitCode === 0) out.info(text);
     else out.line(text);
     if (flags.json) process.stdout.write(serializeReport(report));

@@ -13,7 +13,8 @@ import { scenarioCharts, type ScenarioCharts } from '../report/html/chart-data.t
 import { seriesToParquet } from '../report/series-file.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
 import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
-import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '../scenario/load.ts';
+import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadedScenario, type LoadResult } from '../scenario/load.ts';
+import type { RegressionConfig } from '../baseline/compare.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario } from '../scenario/run.ts';
@@ -98,6 +99,8 @@ export interface JobOutcome {
   readonly internalError: string | null;
   /** What the HTML report charts, when asked for (`charts: true`) and the scenario ran; null otherwise. */
   readonly charts: ScenarioCharts | null;
+  /** The scenario's regression budgets and fingerprint policy with where each budget is (the defaults without `regression:`); null when it did not load. */
+  readonly regression: RegressionConfig | null;
 }
 
 /** Runs one scenario job to its report. Only a bug in the job machinery itself throws. */
@@ -110,11 +113,12 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
   const now = hooks.nowMs ?? (() => Date.now());
   const started = now();
   const r = load(spec);
-  if (!r.ok) return { report: invalidScenario(identityOf(r, null, spec.overrides), r.problems), nameAt: null, internalError: null, charts: null };
+  if (!r.ok) return { report: invalidScenario(identityOf(r, null, spec.overrides), r.problems), nameAt: null, internalError: null, charts: null, regression: null };
   const seed = seedOf(spec.seed, r.loaded.name, r.loaded.scenario.seed);
   const id = identityOf(r, seed, spec.overrides);
   const nameAt = r.loaded.locate(['name']);
-  const outcome = (report: ScenarioReport, internalError: string | null = null, charts: ScenarioCharts | null = null): JobOutcome => ({ report, nameAt, internalError, charts });
+  const regression = regressionConfig(r.loaded);
+  const outcome = (report: ScenarioReport, internalError: string | null = null, charts: ScenarioCharts | null = null): JobOutcome => ({ report, nameAt, internalError, charts, regression });
   try {
     // The data mapping first (header, first rows): a mapping error then points at its field in the file.
     const mappingProblems = await checkMarketData(r.loaded, spec.cwd);
@@ -146,6 +150,15 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     hooks.onInternalError?.(id.name, e);
     return outcome(erroredScenario(id, errorText(e), now() - started), e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
+}
+
+function regressionConfig(loaded: LoadedScenario): RegressionConfig {
+  const r = loaded.scenario.regression;
+  if (r === undefined) return { fingerprint: 'warn', budgets: [] };
+  return {
+    fingerprint: r.fingerprint,
+    budgets: Object.entries(r.budgets).filter(([, b]) => b !== undefined).map(([metric, b]) => ({ metric, ...b!, ...loaded.locate(['regression', 'budgets', metric]) })),
+  };
 }
 
 function errorText(e: unknown): string {

@@ -4,6 +4,7 @@
  * the same on every machine.
  */
 import { describeThreshold } from '../gates/evaluate.ts';
+import { describeBudget } from '../baseline/compare.ts';
 import { definitionsTable } from './metric-docs.ts';
 import { exact as actual, money, num, pct } from './format.ts';
 import { faultText, riskText } from './risk-text.ts';
@@ -14,6 +15,27 @@ const ICON: Record<ScenarioReport['status'], string> = { passed: '✅', failed: 
 /** Escapes table cell text: pipes and line breaks would break the row. */
 function cell(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** The scenario against the baseline: each budget with the baseline figure, the new one and the budget. */
+function baselineLines(s: ScenarioReport): string[] {
+  const b = s.baseline;
+  if (b === null) return [];
+  if (b.status === 'new') return ['', '🆕 New: not in the baseline, nothing compared.'];
+  const out = [''];
+  const f = b.fingerprint;
+  if (f !== null) {
+    out.push(f.changed === null ? 'Fingerprint not comparable with the baseline\'s (another journal version).'
+      : f.changed ? `${f.pass ? '⚠️' : '❌'} Fingerprint changed since the baseline (\`${(f.baseline ?? '').slice(0, 16)}\` → \`${(s.fingerprint ?? '').slice(0, 16)}\`; policy: ${f.onChange}).`
+      : 'Fingerprint unchanged since the baseline.', '');
+  }
+  if (b.budgets.length > 0) {
+    out.push('| regression budget | baseline | now | change | budget | result |', '|---|---:|---:|---:|---|---|');
+    for (const r of b.budgets) {
+      out.push(`| ${cell(r.metric)} | ${actual(r.baseline)} | ${actual(r.actual)} | ${r.delta === null ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta}`} | ${cell(describeBudget(r))} | ${r.pass ? '✅ pass' : '❌ fail'} |`);
+    }
+  }
+  return out;
 }
 
 function scenarioSection(s: ScenarioReport): string[] {
@@ -45,6 +67,7 @@ function scenarioSection(s: ScenarioReport): string[] {
     lines.push('| gate | metric | threshold | actual | result |', '|---|---|---|---:|---|');
     for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(g.metric)} | ${cell(describeThreshold(g.threshold))} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
+  lines.push(...baselineLines(s));
   const badRows = s.warnings.filter((w) => w.kind === 'bad-row');
   const first = badRows[0];
   if (first !== undefined) lines.push('', `${badRows.length} data warning(s), first: \`${first.file}:${first.line}\` ${cell(first.reason)} (${first.action})`);
@@ -66,6 +89,7 @@ export function markdownSummary(report: Report): string {
     '',
     `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`} · started ${report.wallClockStartedAt}`,
     '',
+    ...(report.baseline === null ? [] : [`Against baseline \`${cell(report.baseline.file)}\` (gauntlet ${cell(report.baseline.tool.version)}${report.baseline.tool.gitCommit === null ? '' : `, ${report.baseline.tool.gitCommit.slice(0, 10)}`}): ${sum.regressionsFailed} regression${sum.regressionsFailed === 1 ? '' : 's'}, ${report.scenarios.filter((x) => x.baseline?.status === 'new').length} new scenario(s).`, '']),
     '| | scenario | seed | final equity | return | max drawdown | Sharpe | trades | gates |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];

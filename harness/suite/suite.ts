@@ -11,6 +11,9 @@ import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedC
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
 import { FILLS_DIR, JOURNALS_DIR, ReportWriter, SERIES_DIR } from '../report/report-writer.ts';
 import type { ScenarioCharts } from '../report/html/chart-data.ts';
+import type { Baseline } from '../baseline/baseline-file.ts';
+import { compareWithBaseline, withBaseline } from '../baseline/compare.ts';
+import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
 import type { ReporterName } from '../report/reporters.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
 import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
@@ -59,6 +62,8 @@ export interface SuiteOptions {
   readonly nowMs?: () => number;
   /** Full report rewrites while running at most this often (default 5 s). */
   readonly snapshotEveryMs?: number;
+  /** A baseline report to compare each scenario with (`--baseline`). */
+  readonly baseline?: Baseline;
 }
 
 export interface Suite {
@@ -116,7 +121,7 @@ export function createSuite(options: SuiteOptions): Suite {
   const nameAt: ({ line: number; column: number } | null)[] = scenarios.map(() => null);
   const state: { -readonly [K in keyof ReportState]: ReportState[K] } = {
     command: options.command, rootSeed: options.seeds.kind === 'derived' ? options.seeds.rootSeed : null, startedAtMs: now(),
-    scenarios, finishedAtMs: null, interrupted: null,
+    scenarios, finishedAtMs: null, interrupted: null, baseline: options.baseline?.info ?? null,
   };
   const writer = outDir === null || options.reporters.length === 0 ? null
     : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, charts: (i) => charts[i] ?? null, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
@@ -125,15 +130,21 @@ export function createSuite(options: SuiteOptions): Suite {
   let finished = 0;
 
   const current = (): Report => buildReport(state);
+  const baseline = options.baseline;
+  const compared = (o: JobOutcome): ScenarioReport => {
+    const s = o.report;
+    if (baseline === undefined || o.regression === null || (s.status !== 'passed' && s.status !== 'failed')) return s;
+    return withBaseline(s, compareWithBaseline(s, o.regression, baseline.entries.get(s.name) ?? null, baseline.journalVersion === JOURNAL_VERSION));
+  };
   const settle = (i: number, outcome: JobOutcome): void => {
     if (done) return;
-    scenarios[i] = outcome.report;
+    scenarios[i] = compared(outcome);
     nameAt[i] = outcome.nameAt;
     charts[i] = outcome.charts;
     finished++;
     if (outcome.internalError !== null) hooks.onInternalError?.(outcome.report.name, outcome.internalError);
-    hooks.onScenarioDone?.(i, outcome.report, finished);
-    writer?.scenarioDone(i, outcome.report, current);
+    hooks.onScenarioDone?.(i, scenarios[i]!, finished);
+    writer?.scenarioDone(i, scenarios[i]!, current);
   };
   const end = (interrupted: 'SIGINT' | 'SIGTERM' | null): Report => {
     done = true;
@@ -188,7 +199,7 @@ export function createSuite(options: SuiteOptions): Suite {
       }
       // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
       const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
-      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message, charts: null }];
+      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message, charts: null, regression: null }];
     }
   };
 

@@ -6,6 +6,7 @@
  * bytes but for the text marked `class="wall"` (wall-clock times, stated as such).
  */
 import { describeThreshold } from '../../gates/evaluate.ts';
+import { describeBudget } from '../../baseline/compare.ts';
 import { exact, grouped, money, num, pct } from '../format.ts';
 import type { ReportContext } from '../reporters.ts';
 import { faultText, riskText } from '../risk-text.ts';
@@ -27,7 +28,7 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; background: var(--muted); }
 .badge.passed { background: var(--pass); } .badge.failed, .badge.error { background: var(--fail); } .badge.invalid { background: var(--warn); }
 .muted, .note { color: var(--muted); } .note { font-size: 12px; font-weight: normal; }
-.banner { padding: 8px 12px; border-radius: 6px; background: #fef3c7; border: 1px solid #f59e0b; margin: 10px 0; }
+.banner { padding: 8px 12px; border-radius: 6px; background: #fef3c7; border: 1px solid #f59e0b; margin: 10px 0; } .banner.fail { background: #fee2e2; border-color: var(--fail); }
 section.scenario { border-top: 2px solid var(--line); padding-top: 16px; margin-top: 24px; }
 tr.fail td { background: #fef2f2; } tr.fail td.result { color: var(--fail); font-weight: 600; } td.result.pass { color: var(--pass); }
 tr:target td { background: #fde68a; border-top: 2px solid #f59e0b; border-bottom: 2px solid #f59e0b; }
@@ -39,25 +40,59 @@ a.gate-link { color: var(--fail); margin-right: 8px; white-space: nowrap; }
 /** Anchors: by place in the report (names may hold any character). */
 export const scenarioAnchor = (i: number): string => `s${i}`;
 export const gateAnchor = (i: number, g: number): string => `s${i}-gate-${g}`;
+export const budgetAnchor = (i: number, b: number): string => `s${i}-regression-${b}`;
 
 function badge(status: ScenarioReport['status']): string {
   return `<span class="badge ${status}">${STATUS_TEXT[status]}</span>`;
 }
 
+/** Every failing gate and broken regression budget of a scenario, as links to its row. */
+function failures(i: number, s: ScenarioReport): { href: string; text: string }[] {
+  return [
+    ...s.gates.map((g, k) => ({ g, k })).filter((x) => !x.g.pass).map(({ g, k }) => ({ href: gateAnchor(i, k), text: g.name })),
+    ...(s.baseline?.budgets ?? []).map((b, k) => ({ b, k })).filter((x) => !x.b.pass).map(({ b, k }) => ({ href: budgetAnchor(i, k), text: `regression ${b.name}` })),
+  ];
+}
+
 function failingGateLinks(i: number, s: ScenarioReport): string {
-  return s.gates.map((g, k) => (g.pass ? '' : `<a class="gate-link" href="#${gateAnchor(i, k)}">${h(g.name)}</a>`)).filter((x) => x !== '').join('');
+  return failures(i, s).map((f) => `<a class="gate-link" href="#${f.href}">${h(f.text)}</a>`).join('');
+}
+
+function baselineText(s: ScenarioReport): string {
+  const b = s.baseline;
+  if (b === null) return '';
+  if (b.status === 'new') return 'new';
+  const broken = b.budgets.filter((x) => !x.pass).length;
+  return `${broken === 0 ? 'within budget' : `${broken} over budget`}${b.fingerprint?.changed === true ? ', fingerprint changed' : ''}`;
+}
+
+function baselineSection(i: number, s: ScenarioReport): string {
+  const b = s.baseline;
+  if (b === null) return '';
+  if (b.status === 'new') return '<h3>Against the baseline</h3><p>New: the baseline has no such scenario, nothing compared.</p>';
+  const f = b.fingerprint;
+  const fp = f === null ? '' : f.changed === null ? '<p class="muted">Fingerprint not comparable with the baseline\'s (another journal version).</p>'
+    : f.changed ? `<p class="${f.pass ? 'banner' : 'banner fail'}">Fingerprint changed since the baseline: <code>${h((f.baseline ?? '').slice(0, 16))}</code> → <code>${h((s.fingerprint ?? '').slice(0, 16))}</code> (policy: ${f.onChange}).</p>`
+    : '<p class="muted">Fingerprint unchanged since the baseline.</p>';
+  const rows = b.budgets.map((r, k) => `<tr id="${budgetAnchor(i, k)}" class="${r.pass ? '' : 'fail'}"><td><code>${h(r.metric)}</code></td><td class="n">${h(exact(r.baseline))}</td>`
+    + `<td class="n">${h(exact(r.actual))}</td><td class="n">${r.delta === null ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta}`}</td><td>${h(describeBudget(r))}</td>`
+    + `<td class="result ${r.pass ? 'pass' : ''}">${r.pass ? 'pass' : 'fail'}</td><td class="muted">line ${r.line}</td></tr>`);
+  const table = rows.length === 0 ? '<p class="muted">No regression budgets (`regression.budgets` in the scenario).</p>'
+    : `<table><thead><tr><th>metric</th><th class="n">baseline</th><th class="n">now</th><th class="n">change</th><th>budget</th><th>result</th><th>where</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Against the baseline</h3>${fp}${table}`;
 }
 
 function overview(report: Report): string {
+  const withBaseline = report.baseline !== null;
   const rows = report.scenarios.map((s, i) => {
     const m = s.metrics;
     const gates = s.gates.length === 0 ? '-' : `${s.gates.filter((g) => g.pass).length}/${s.gates.length}`;
     return `<tr class="${s.status === 'failed' ? 'fail' : ''}"><td>${badge(s.status)}</td><td><a href="#${scenarioAnchor(i)}">${h(s.name)}</a></td>`
       + `<td class="n">${s.seed ?? '-'}</td><td class="n">${money(m?.finalEquity)}</td><td class="n">${pct(m?.totalReturn)}</td><td class="n">${pct(m?.maxDrawdown)}</td>`
-      + `<td class="n">${num(m?.sharpe)}</td><td class="n">${num(m?.trades)}</td><td class="n">${gates}</td><td>${failingGateLinks(i, s)}</td></tr>`;
+      + `<td class="n">${num(m?.sharpe)}</td><td class="n">${num(m?.trades)}</td><td class="n">${gates}</td>${withBaseline ? `<td>${h(baselineText(s))}</td>` : ''}<td>${failingGateLinks(i, s)}</td></tr>`;
   });
   return `<section id="overview"><h2>Scenarios</h2><table><thead><tr><th></th><th>scenario</th><th class="n">seed</th><th class="n">final equity</th><th class="n">return</th>`
-    + `<th class="n">max drawdown</th><th class="n">Sharpe</th><th class="n">trades</th><th class="n">gates</th><th>failing gates</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+    + `<th class="n">max drawdown</th><th class="n">Sharpe</th><th class="n">trades</th><th class="n">gates</th>${withBaseline ? '<th>baseline</th>' : ''}<th>failing gates</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function gatesTable(i: number, s: ScenarioReport): string {
@@ -129,7 +164,7 @@ function scenarioSection(i: number, s: ScenarioReport, context: ReportContext): 
     parts.push(metricsTable(s));
     const figures = scenarioFigures(i, s, context.charts(i));
     parts.push(figures.length > 0 ? figures.join('') : '<p class="muted">No series to chart (written by `gauntlet run --reporter html` with a reports folder).</p>');
-    parts.push(gatesTable(i, s), propertiesTable(s));
+    parts.push(gatesTable(i, s), baselineSection(i, s), propertiesTable(s));
   }
   parts.push(warningsList(s));
   if (s.status !== 'passed' && s.reproduce !== null) parts.push(`<p>Reproduce: <code>${h(s.reproduce)}</code></p>`);
@@ -152,7 +187,7 @@ function memoSection(i: number, s: ScenarioReport, context: ReportContext): stri
 export function htmlReport(report: Report, context: ReportContext): string {
   const sum = report.summary;
   const commit = report.tool.gitCommit === null ? '' : ` (${h(report.tool.gitCommit.slice(0, 10))})`;
-  const failing = report.scenarios.flatMap((s, i) => s.gates.map((g, k) => ({ s, g, i, k }))).filter((x) => !x.g.pass);
+  const failing = report.scenarios.flatMap((s, i) => failures(i, s).map((f) => ({ s, f })));
   const head = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -165,11 +200,16 @@ export function htmlReport(report: Report, context: ReportContext): string {
     `<p class="muted">${h(report.tool.package)} ${h(report.tool.version)}${commit} · Node ${h(report.node)}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`}`
       + ` · <span class="wall">started ${h(report.wallClockStartedAt)}, ${grouped(Math.round(report.wallTimeMs))} ms</span></p></header>`,
   ];
+  if (report.baseline !== null) {
+    const b = report.baseline;
+    head.push(`<p>Against baseline <code>${h(b.file)}</code> (gauntlet ${h(b.tool.version)}${b.tool.gitCommit === null ? '' : `, ${h(b.tool.gitCommit.slice(0, 10))}`}): `
+      + `${sum.regressionsFailed} regression${sum.regressionsFailed === 1 ? '' : 's'}, ${report.scenarios.filter((x) => x.baseline?.status === 'new').length} new scenario(s).</p>`);
+  }
   if (!report.complete) {
     head.push(`<p class="banner">This report is incomplete: ${report.interrupted === null ? 'the run is still going, or was killed' : `the run was interrupted by ${h(report.interrupted)}`}. Scenarios not run are marked so.</p>`);
   }
   if (failing.length > 0) {
-    head.push(`<p>Failing gates: ${failing.map((x) => `<a class="gate-link" href="#${gateAnchor(x.i, x.k)}">${h(x.s.name)}: ${h(x.g.name)}</a>`).join(' ')}</p>`);
+    head.push(`<p>Failing gates: ${failing.map((x) => `<a class="gate-link" href="#${x.f.href}">${h(x.s.name)}: ${h(x.f.text)}</a>`).join(' ')}</p>`);
   }
   const sections = report.scenarios.map((s, i) => memoSection(i, s, context));
   return `${[...head, overview(report), ...sections, '</body></html>'].join('\n')}\n`;
