@@ -128,3 +128,45 @@ describe('gauntlet run --baseline', () => {
     expect(cli(['baseline', 'save', join(dir, 'missing.json')]).code).toBe(2);
   });
 });
+
+describe('gauntlet diff', () => {
+  it('names the first journal record where the fee change made the runs diverge, with the fills changed and the metric deltas', () => {
+    const a = join(dir, 'before', 'report.json');
+    const b = join(dir, 'after', 'report.json');
+    // Where the journals part, found here line by line (independently of the diff code).
+    const la = readFileSync(join(dir, 'before', 'journals', 'fee-regression.jsonl'), 'utf8').split('\n');
+    const lb = readFileSync(join(dir, 'after', 'journals', 'fee-regression.jsonl'), 'utf8').split('\n');
+    const first = la.findIndex((line, k) => line !== lb[k]);
+    expect(first).toBeGreaterThan(0);
+    const ra = JSON.parse(la[first]!) as { kind: string; fee: number };
+    const rb = JSON.parse(lb[first]!) as { kind: string; fee: number };
+    expect(ra.kind).toBe('fill');
+    const r = cli(['diff', a, b]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`journal: first divergence at record ${first + 1} (a fill record): fee ${ra.fee} -> ${rb.fee}`);
+    expect(r.stdout).toContain(`      a ${String(first + 1).padStart(7)}  ${la[first]}`);
+    expect(r.stdout).toContain(`      b ${String(first + 1).padStart(7)}  ${lb[first]}`);
+    expect(r.stdout).toContain(`        ${String(first).padStart(7)}  ${la[first - 1]}`);
+    const fills = readReport(join(dir, 'before')).scenarios[0]!.fillsFile!.count;
+    expect(r.stdout).toContain(`fills: 0 added, 0 removed, ${fills} changed, 0 unchanged`);
+    expect(r.stdout).toMatch(/^ {4}fees: [\d.]+ -> [\d.]+ \(\+[\d.]+\)$/m);
+    const json = cli(['diff', a, b, '--json', '--quiet']);
+    const parsed = JSON.parse(json.stdout) as { same: boolean; scenarios: { journal: { kind: string; divergence: { line: number } } }[] };
+    expect(parsed.same).toBe(false);
+    expect(parsed.scenarios[0]!.journal).toMatchObject({ kind: 'diverged', divergence: { line: first + 1 } });
+  });
+
+  it('exits 0 on the same run, compares journals given as folders, and exits 2 on a report it cannot read', () => {
+    const a = join(dir, 'before', 'report.json');
+    const same = cli(['diff', a, a]);
+    expect(same.code, same.stdout).toBe(0);
+    expect(same.stdout).toContain('the runs are the same');
+    // The baseline copy has no journals beside it: given as folders instead.
+    const given = cli(['diff', baselineFile, join(dir, 'after', 'report.json'), '--journal-a', join(dir, 'before', 'journals'), '--journal-b', join(dir, 'after', 'journals')]);
+    expect(given.code).toBe(1);
+    expect(given.stdout).toContain('journal: first divergence at record');
+    const none = cli(['diff', baselineFile, join(dir, 'after', 'report.json')]);
+    expect(none.stdout).toContain('journal: not compared (no journal for a');
+    expect(cli(['diff', a, join(dir, 'nope.json')]).code).toBe(2);
+  });
+});

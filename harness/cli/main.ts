@@ -146,6 +146,27 @@ Examples:
       return import('./baseline-command.ts').then(({ baselineSaveCommand }) => setCode(baselineSaveCommand(report, flags, cwd)));
     });
 
+  p.command('diff')
+    .description('compare two reports scenario by scenario: fingerprints, metric deltas, fills added/removed/changed, and the first journal record where the runs diverge')
+    .argument('<a>', 'a report.json')
+    .argument('<b>', 'another report.json')
+    .option('--journal-a <path>', "a's journals: a folder of <name>.jsonl, or one journal file when one scenario is compared (default: journals/ beside the report)")
+    .option('--journal-b <path>', "b's journals, as --journal-a")
+    .option('--context <n>', 'journal records shown around the first divergence', '3')
+    .option('--json', 'print the comparison as JSON to stdout')
+    .option('-q, --quiet', 'print differences only')
+    .addHelpText('after', `
+Exit codes: 0 the runs are the same, 1 they differ, 2 a report or journal cannot be read.
+
+Examples:
+  gauntlet run --journal --out before && gauntlet run --journal --out after && gauntlet diff before/report.json after/report.json
+  gauntlet diff reports/baselines/baseline.json reports/latest/report.json
+  gauntlet diff a.json b.json --journal-a a-journals/ --journal-b b-journals/`)
+    .action(async (a: string, b: string, flags: Record<string, unknown>) => {
+      const { diffCommand } = await import('./diff-command.ts');
+      setCode(await diffCommand(a, b, flags, cwd));
+    });
+
   p.command('list')
     .description('list scenarios with their descriptions')
     .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
