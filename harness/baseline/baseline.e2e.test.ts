@@ -6,7 +6,7 @@
 // `fingerprint: fail` fails a run whose journal changed. `gauntlet diff` names the first journal
 // record where the two runs diverge.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, REPO, tempDir } from '../cli/cli-helpers.ts';
 import { parseXml } from '../report/xml-reader.ts';
@@ -90,6 +90,15 @@ describe('gauntlet run --baseline', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<tr id="s0-regression-0" class="fail"><td><code>finalEquity</code></td>');
     expect(html).toContain('href="#s0-regression-1"');
+  });
+
+  it('annotates each broken budget at its line of the scenario under GitHub Actions', () => {
+    const r = cli(['run', scenarioFile, '--out', join(dir, 'gha'), '--baseline', baselineFile, '--reporter', 'json'], REPO, { GITHUB_ACTIONS: 'true' });
+    expect(r.code).toBe(1);
+    const line = readFileSync(scenarioFile, 'utf8').split('\n').findIndex((l) => l.includes('finalEquity: { maxDrop: 100 }')) + 1;
+    expect(r.stdout).toMatch(new RegExp(`^::error file=${relative(REPO, scenarioFile).replaceAll('.', '\\.')},line=${line},col=\\d+,title=regression finalEquity maxDrop \\(fee-regression\\)::finalEquity: baseline 101935\\.36, now [\\d.]+, budget drop <= 100$`, 'm'));
+    expect(r.stdout).toMatch(/^::warning file=.*,line=1,title=fingerprint changed since the baseline \(fee-regression\)::/m);
+    expect(cli(['run', scenarioFile, '--out', join(dir, 'gha2'), '--baseline', baselineFile, '--reporter', 'json']).stdout).not.toContain('::error');
   });
 
   it('reports a scenario the baseline lacks as new, and passes it', () => {

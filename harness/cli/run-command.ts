@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
+import { githubAnnotations } from '../report/github-annotations.ts';
 import { serializeReport, setFlagValue } from '../report/report.ts';
 import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
@@ -68,6 +69,11 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed${regressions} · ${where} · exit ${report.exitCode}`;
     if (report.exitCode === 0) out.info(text);
     else out.line(text);
+    // Under GitHub Actions, what failed as annotations on the scenario files' lines (stdout, where the runner reads commands; stderr under --json).
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const lines = githubAnnotations(report);
+      if (lines.length > 0) (flags.json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+    }
     if (flags.json) process.stdout.write(serializeReport(report));
     return report.exitCode;
   };
