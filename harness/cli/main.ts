@@ -38,6 +38,7 @@ Examples:
     .option('-q, --quiet', 'print failures only')
     .option('--journal', "also write each scenario's journal (every input and decision) as JSON Lines to <out>/journals/<name>.jsonl")
     .option('--record-providers <dir>', 'provider path: write what each provider answered to <dir>/<name>.<provider>.json (secrets redacted), for replay with a provider\'s `recording:`')
+    .option('--series', "write each scenario's full series (equity, drawdown, prices, positions) to series/<n>-<file>.parquet (always with --reporter html)")
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)

@@ -53,6 +53,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
     ...(baseline === undefined ? {} : { baseline }),
+    series: flags.series,
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),

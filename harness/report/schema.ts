@@ -239,7 +239,7 @@ export const ScenarioReportSchema = z.strictObject({
     path: z.string().describe('Relative to the reports folder: a Parquet file, one row per equity mark (timeUs, equity, drawdown, price:<id> and position:<id> per instrument).'),
     sha256: sha256.describe('SHA-256 of the file as written.'),
     rows: int.nonnegative(),
-  }).nullable().describe('The full series (equity, drawdown, prices, positions) in a Parquet sidecar; null when no reports folder was written or the scenario did not run.'),
+  }).nullable().describe('The full series (equity, drawdown, prices, positions) in a Parquet sidecar; null unless written (--series, --reporter html) and the scenario ran.'),
   gates: z.array(GateResultSchema),
   baseline: BaselineComparisonSchema.nullable().describe('The comparison with the baseline report; null when run without one.'),
   properties: z.array(PropertyResultSchema).optional().describe('The online properties the scenario declares (`properties:`), as checked in this run; a violated one also fails its gate.'),

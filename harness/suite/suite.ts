@@ -62,6 +62,11 @@ export interface SuiteOptions {
   readonly nowMs?: () => number;
   /** Full report rewrites while running at most this often (default 5 s). */
   readonly snapshotEveryMs?: number;
+  /**
+   * Write each scenario's full series as a Parquet sidecar (`--series`; always with the html
+   * reporter, which charts them). Off by default: on short scenarios it costs about as much as the run.
+   */
+  readonly series?: boolean;
   /** A baseline report to compare each scenario with (`--baseline`). */
   readonly baseline?: Baseline;
 }
@@ -107,7 +112,7 @@ export function createSuite(options: SuiteOptions): Suite {
     recordProvidersDir: options.recordProvidersDir === undefined ? null : resolve(cwd, options.recordProvidersDir),
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
-    series: outDir === null ? null : { reportsDir: outDir, path: `${SERIES_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.parquet` },
+    series: outDir === null || !(options.series === true || options.reporters.includes('html')) ? null : { reportsDir: outDir, path: `${SERIES_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.parquet` },
     charts: outDir !== null && options.reporters.includes('html'),
   }));
   const charts: (ScenarioCharts | null)[] = options.files.map(() => null);
