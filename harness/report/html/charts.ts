@@ -65,4 +65,5 @@ export const COLORS = {
   buy: '#16a34a',
   sell: '#dc2626',
   fault: '#d97706',
+  violation: '#9333ea',
 } as const;

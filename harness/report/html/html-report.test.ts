@@ -94,6 +94,26 @@ describe('report.html', () => {
     expect(a.match(/<figure class="chart" data-chart="(equity|drawdown|price)"/g)).toHaveLength(3);
   });
 
+  it('marks a property\'s first violation on the equity chart and lists it under Properties', async () => {
+    const o = await job(tempDir('html-prop'));
+    const timeUs = 1_200_000_000_000_000; // 2008-01-10, inside the S&P 500 demo data
+    const violated = { ...o.report, status: 'failed' as const, exitCode: 1 as const, properties: [{
+      name: 'riskLimits', expect: 'always' as const, optional: false, held: false, reached: true,
+      violation: { message: 'position 11 over maxPosition 10', time: '2008-01-10T21:20:00.000000Z', timeUs, journalPosition: 42, records: [] },
+    }] };
+    const html = htmlReport(report({ ...o, report: violated }, 0), { ...emptyReportContext(), charts: () => o.charts });
+    const equity = /<figure class="chart" data-chart="equity".*?<\/figure>/s.exec(html)![0];
+    expect(equity).toContain('Dashed: where a property was first violated.');
+    expect(equity).toMatch(/<text[^>]*>riskLimits violated<\/text>/);
+    expect(html).toContain('position 11 over maxPosition 10 <span class="muted">at 2008-01-10T21:20:00.000000Z, journal record 42</span>');
+  });
+
+  it('has chart text escaped by ECharts itself (instrument ids, fault targets reach the SVG through it)', () => {
+    const svg = renderSvg({ xAxis: { type: 'value' }, yAxis: { type: 'category', data: ['<b>x&y</b>'] }, series: [{ type: 'scatter', data: [[1, '<b>x&y</b>']] }] }, { width: 300, height: 100 }, 'esc');
+    expect(svg).toContain('&lt;b&gt;x&amp;y&lt;/b&gt;');
+    expect(svg).not.toContain('<b>');
+  });
+
   it('is written again by `gauntlet report html`, which exits 2 on an altered sidecar', () => {
     const dir = tempDir('html-cli');
     const out = join(dir, 'out');

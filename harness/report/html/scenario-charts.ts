@@ -27,7 +27,13 @@ function figure(kind: string, title: string, note: string, points: number, svg: 
 
 const timeAxis = { type: 'time' as const, axisLabel: { hideOverlap: true } };
 
-function lineChart(prefix: string, d: LineData, color: string, area: boolean, yFormatter?: string): string {
+/** A vertical line at an instant of the run, labelled (a property's first violation). */
+interface TimeMark {
+  readonly timeMs: number;
+  readonly label: string;
+}
+
+function lineChart(prefix: string, d: LineData, color: string, area: boolean, yFormatter?: string, marks: readonly TimeMark[] = []): string {
   const option: EChartsOption = {
     grid: GRID,
     xAxis: timeAxis,
@@ -35,6 +41,13 @@ function lineChart(prefix: string, d: LineData, color: string, area: boolean, yF
     series: [{
       type: 'line', data: pairs(d), showSymbol: false, lineStyle: { width: 1.4, color }, itemStyle: { color },
       ...(area ? { areaStyle: { color, opacity: 0.25 } } : {}),
+      ...(marks.length === 0 ? {} : {
+        markLine: {
+          symbol: 'none', silent: true, lineStyle: { color: COLORS.violation, type: 'dashed', width: 1.5 },
+          label: { formatter: '{b}', position: 'insideEndTop', color: COLORS.violation },
+          data: marks.map((m) => ({ xAxis: m.timeMs, name: m.label })),
+        },
+      }),
     }],
   };
   return renderSvg(option, { width: WIDTH, height: 240 }, prefix);
@@ -81,8 +94,10 @@ export function scenarioFigures(index: number, s: ScenarioReport, charts: Scenar
   const path = s.seriesFile?.path ?? null;
   if (charts !== null) {
     const currency = escapeHtml(s.account?.currency ?? '');
-    out.push(figure('equity', `Equity (${currency})`, downsampleNote(charts.equity, path), charts.equity.values.length,
-      lineChart(id('equity'), charts.equity, COLORS.equity, false)));
+    const violations: TimeMark[] = (s.properties ?? []).flatMap((p) => (p.violation?.timeUs == null ? [] : [{ timeMs: p.violation.timeUs / 1000, label: `${p.name} violated` }]));
+    const violationNote = violations.length === 0 ? '' : ` <span class="note">Dashed: where a property was first violated.</span>`;
+    out.push(figure('equity', `Equity (${currency})`, `${downsampleNote(charts.equity, path)}${violationNote}`, charts.equity.values.length,
+      lineChart(id('equity'), charts.equity, COLORS.equity, false, undefined, violations)));
     const dd: LineData = { ...charts.drawdown, values: charts.drawdown.values.map((v) => -v * 100) };
     out.push(figure('drawdown', 'Drawdown (% below the running peak)', downsampleNote(charts.drawdown, path), dd.values.length,
       lineChart(id('drawdown'), dd, COLORS.drawdown, true, '{value}%')));
