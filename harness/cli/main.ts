@@ -1,7 +1,8 @@
 /**
- * The `gauntlet` command line: run, validate, replay, list (and schema). Exit codes: 0 every gate
- * passed, 1 a gate failed (or a replay mismatched), 2 bad input (a scenario file, its data, a
- * flag), 3 internal error; 130/143 when interrupted by SIGINT/SIGTERM.
+ * The `gauntlet` command line: run, check, validate, replay, report html, baseline save, diff,
+ * list (and schema). Exit codes: 0 every gate passed, 1 a gate or regression budget failed (or a
+ * replay mismatched, or diff found a difference), 2 bad input (a scenario file, its data, a flag,
+ * a baseline), 3 internal error; 130/143 when interrupted by SIGINT/SIGTERM.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
@@ -26,6 +27,9 @@ Examples:
   gauntlet run my-scenario.yaml --seed 7
   gauntlet validate scenarios/
   gauntlet replay reports/latest/report.json
+  gauntlet run --reporter html          report.html with charts (and series/*.parquet)
+  gauntlet baseline save && gauntlet run --baseline reports/baselines/baseline.json
+  gauntlet diff before/report.json after/report.json
   gauntlet list`);
 
   p.command('run')
