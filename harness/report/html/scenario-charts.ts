@@ -73,11 +73,12 @@ function instrumentChart(prefix: string, c: InstrumentCharts): string {
   return renderSvg(option, { width: WIDTH, height: 340 }, prefix);
 }
 
-function faultsChart(prefix: string, list: NonNullable<ScenarioReport['faults']>['list']): string {
+/** The faults applied, one row per kind and target, on the run's own time span when known (so it lines up with the charts above). */
+function faultsChart(prefix: string, list: NonNullable<ScenarioReport['faults']>['list'], spanMs: { min: number; max: number } | null): string {
   const rows = [...new Set(list.map((f) => `${f.kind} · ${f.target}`))].sort();
   const option: EChartsOption = {
     grid: { ...GRID, left: 220 },
-    xAxis: timeAxis,
+    xAxis: { ...timeAxis, ...(spanMs === null ? {} : spanMs) },
     yAxis: { type: 'category', data: rows, axisLabel: { width: 200, overflow: 'truncate' } },
     series: [{
       type: 'scatter', symbol: 'rect', symbolSize: [4, 14], itemStyle: { color: COLORS.fault },
@@ -114,7 +115,9 @@ export function scenarioFigures(index: number, s: ScenarioReport, charts: Scenar
   const list = s.faults?.list ?? [];
   if (list.length > 0) {
     const more = s.faults!.total > list.length ? ` <span class="note">The first ${list.length} of ${s.faults!.total} faults.</span>` : '';
-    out.push(figure('faults', `Faults applied (${s.faults!.total})`, more, list.length, faultsChart(id('faults'), list)));
+    const t = charts?.equity.timeMs ?? [];
+    const span = t.length === 0 ? null : { min: Math.min(t[0]!, list[0]!.timeUs / 1000), max: Math.max(t.at(-1)!, list.at(-1)!.timeUs / 1000) };
+    out.push(figure('faults', `Faults applied (${s.faults!.total})`, more, list.length, faultsChart(id('faults'), list, span)));
   }
   return out;
 }
