@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, REPO, tempDir } from '../../cli/cli-helpers.ts';
 import { executeJob, type JobOutcome } from '../../job/job.ts';
-import { buildReport } from '../report.ts';
+import { buildReport, notRunScenario } from '../report.ts';
 import { emptyReportContext } from '../reporters.ts';
 import { ReportSchema, type Report } from '../schema.ts';
 import { seriesFromParquet } from '../series-file.ts';
@@ -129,6 +129,20 @@ describe('report.html', () => {
     const bad = cli(['report', 'html', join(out, 'report.json'), '--out', join(dir, 'bad.html')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/series\/00001-demo-sp500-sma-crossover\.parquet: SHA-256 [0-9a-f]{64} is not the/);
+  });
+});
+
+describe('report.html of an unfinished run', () => {
+  it('reads as incomplete, never green: a banner, the title, and scenarios not run marked so', () => {
+    const id = (name: string) => ({ name, description: null, file: `${name}.yaml`, fileSha256: null, seed: 1, seedSource: 'scenario' as const, overrides: [] });
+    const running = ReportSchema.parse(buildReport({ command: 'run', rootSeed: null, startedAtMs: 0, scenarios: [notRunScenario(id('a'))], finishedAtMs: null, interrupted: null }));
+    const html = htmlReport(running, emptyReportContext());
+    expect(html).toContain('<title>Gauntlet: running (incomplete)</title>');
+    expect(html).toContain('This report is incomplete: the run is still going, or was killed.');
+    expect(html).toContain('<span class="badge not-run">not run</span>');
+    expect(html).not.toContain('badge passed');
+    const interrupted = ReportSchema.parse(buildReport({ command: 'run', rootSeed: null, startedAtMs: 0, scenarios: [notRunScenario(id('a'))], finishedAtMs: 5, interrupted: 'SIGTERM' }));
+    expect(htmlReport(interrupted, emptyReportContext())).toContain('the run was interrupted by SIGTERM');
   });
 });
 
