@@ -73,19 +73,24 @@ function instrumentChart(prefix: string, c: InstrumentCharts): string {
   return renderSvg(option, { width: WIDTH, height: 340 }, prefix);
 }
 
-/** The faults applied, one row per kind and target, on the run's own time span when known (so it lines up with the charts above). */
+/**
+ * The faults applied, one row per kind and target (named in the legend, so the plot keeps the
+ * margins of the charts above and their time axes line up), on the run's own time span when known.
+ */
 function faultsChart(prefix: string, list: NonNullable<ScenarioReport['faults']>['list'], spanMs: { min: number; max: number } | null): string {
   const rows = [...new Set(list.map((f) => `${f.kind} · ${f.target}`))].sort();
+  const legendRows = Math.ceil(rows.length / 3);
   const option: EChartsOption = {
-    grid: { ...GRID, left: 220 },
+    grid: { ...GRID, top: 14 + 22 * legendRows },
+    legend: { top: 4, data: rows, itemGap: 24 },
     xAxis: { ...timeAxis, ...(spanMs === null ? {} : spanMs) },
-    yAxis: { type: 'category', data: rows, axisLabel: { width: 200, overflow: 'truncate' } },
-    series: [{
-      type: 'scatter', symbol: 'rect', symbolSize: [4, 14], itemStyle: { color: COLORS.fault },
-      data: list.map((f) => [f.timeUs / 1000, `${f.kind} · ${f.target}`]),
-    }],
+    yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { show: false }, axisTick: { show: false } },
+    series: rows.map((row) => ({
+      name: row, type: 'scatter' as const, symbol: 'rect', symbolSize: [4, 14],
+      data: list.filter((f) => `${f.kind} · ${f.target}` === row).map((f) => [f.timeUs / 1000, row]),
+    })),
   };
-  return renderSvg(option, { width: WIDTH, height: 70 + 26 * rows.length }, prefix);
+  return renderSvg(option, { width: WIDTH, height: 50 + 22 * legendRows + 24 * rows.length }, prefix);
 }
 
 /** Every chart of scenario `index` (ids prefixed `s<index>-`). */
