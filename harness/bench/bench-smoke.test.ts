@@ -49,6 +49,14 @@ describe('benchmark smoke sizes', () => {
     expect([jobs.inputs, jobs.crashes, jobs.hangs, jobs.violations]).toEqual([5, 0, 0, 0]);
   });
 
+  it('bench:html', () => {
+    const j = smoke('html-bench.ts');
+    expect(Object.keys(j).sort()).toEqual(['bars', 'fills', 'htmlFromFilesSeconds', 'htmlMb', 'htmlWriteRatio', 'htmlWriteSeconds', 'runSeconds', 'seriesMb']);
+    expect(j.bars).toBe(5_000);
+    expect(j.fills).toBeGreaterThan(0);
+    expect(j.htmlMb).toBeGreaterThan(0);
+  });
+
   it('bench:csv', () => {
     const j = smoke('csv-bench.ts');
     expect(Object.keys(j).sort()).toEqual(['bytes', 'mbPerSecond', 'rows', 'rowsPerSecond', 'seconds', 'sharedOrclRowsPerSecond', 'sharedOrclSeconds']);

@@ -20,10 +20,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-const env = (): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', CI: '1' });
+// Hermetic: no GitHub Actions annotations unless a test asks for them (GITHUB_ACTIONS unset).
+const env = (): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', CI: '1', GITHUB_ACTIONS: undefined });
 
-export function cli(args: readonly string[], cwd: string = REPO): CliResult {
-  const r = spawnSync(NODE, [BIN, ...args], { cwd, env: env(), encoding: 'utf8', timeout: 120_000 });
+export function cli(args: readonly string[], cwd: string = REPO, extraEnv: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(NODE, [BIN, ...args], { cwd, env: { ...env(), ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -110,7 +110,7 @@ describe('gauntlet run: failures and bad input', () => {
     const r = cli(['run', '--seed', 'abc']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--seed: expected a non-negative integer');
-    expect(cli(['run', '--reporter', 'html']).code).toBe(2);
+    expect(cli(['run', '--reporter', 'pdf']).code).toBe(2);
   });
 });
 

@@ -48,6 +48,8 @@ export const RunFlagsSchema = z.strictObject({
   recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
   ...CacheFlagsShape,
+  baseline: z.string().min(1).optional(),
+  series: z.boolean().default(false),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 

@@ -1,6 +1,7 @@
 // Installed as a dependency, Gauntlet runs its JavaScript build: `npm pack` (which builds dist/),
 // `npm install` of the tarball into a fresh project, then a suite on two worker threads, whose
-// worker entry must be the built JavaScript (Node does not strip types under node_modules).
+// worker entry must be the built JavaScript (Node does not strip types under node_modules); and
+// report.html, whose chart and Parquet libraries must resolve from the installed package.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,5 +28,10 @@ describe('installed from the packed tarball', () => {
     const checkout = spawnSync(NODE, [join(REPO, 'bin', 'gauntlet.js'), 'run', 'scenarios', '--workers', '1', '--json', '--quiet', '--out', join(work, 'checkout-out')], { cwd: project, encoding: 'utf8' });
     const expected = JSON.parse(checkout.stdout) as { scenarios: { name: string; fingerprint: string }[] };
     expect(installed.scenarios.map((s) => [s.name, s.fingerprint])).toEqual(expected.scenarios.map((s) => [s.name, s.fingerprint]));
+    // report.html from the build: ECharts and the Parquet writer resolve as dependencies.
+    const html = spawnSync(NODE, [join(pkg, 'bin', 'gauntlet.js'), 'run', 'scenarios/demo-sp500-sma-crossover.yaml', '--reporter', 'html', '--out', 'out-html', '--quiet'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(html.status, html.stdout + html.stderr).toBe(0);
+    expect(readFileSync(join(project, 'out-html', 'report.html'), 'utf8').match(/<figure class="chart"/g)).toHaveLength(3);
+    expect(readdirSync(join(project, 'out-html', 'series'))).toEqual(['00001-demo-sp500-sma-crossover.parquet']);
   }, 240_000);
 });

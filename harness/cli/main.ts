@@ -1,11 +1,12 @@
 /**
- * The `gauntlet` command line: run, validate, replay, list (and schema). Exit codes: 0 every gate
- * passed, 1 a gate failed (or a replay mismatched), 2 bad input (a scenario file, its data, a
- * flag), 3 internal error; 130/143 when interrupted by SIGINT/SIGTERM.
+ * The `gauntlet` command line: run, check, validate, replay, report html, baseline save, diff,
+ * list (and schema). Exit codes: 0 every gate passed, 1 a gate or regression budget failed (or a
+ * replay mismatched, or diff found a difference), 2 bad input (a scenario file, its data, a flag,
+ * a baseline), 3 internal error; 130/143 when interrupted by SIGINT/SIGTERM.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
-import { REPORTERS } from '../report/reporter-names.ts';
+import { DEFAULT_REPORTERS, REPORTERS } from '../report/reporter-names.ts';
 import { FlagError } from './flag-error.ts';
 import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
@@ -26,6 +27,9 @@ Examples:
   gauntlet run my-scenario.yaml --seed 7
   gauntlet validate scenarios/
   gauntlet replay reports/latest/report.json
+  gauntlet run --reporter html          report.html with charts (and series/*.parquet)
+  gauntlet baseline save && gauntlet run --baseline reports/baselines/baseline.json
+  gauntlet diff before/report.json after/report.json
   gauntlet list
   gauntlet cache info                   the data cache of parsed market files (run --no-cache bypasses it)`);
 
@@ -34,17 +38,19 @@ Examples:
     .argument('[paths...]', 'scenario files or folders (searched for .yaml/.yml)')
     .option('--seed <n>', "one scenario: run with this seed; a suite: the root seed each scenario's seed derives from (with its name)")
     .option('--out <dir>', 'folder for the reports', 'reports/latest')
-    .addOption(new Option('--reporter <name>', `a report to write (repeatable; default all: ${REPORTERS.join(', ')})`).choices([...REPORTERS]).argParser(collect))
+    .addOption(new Option('--reporter <name>', `a report to write (repeatable: ${REPORTERS.join(', ')}; default ${DEFAULT_REPORTERS.join(', ')}); html: report.html with charts, one file that opens offline`).choices([...REPORTERS]).argParser(collect))
     .option('--json', 'print the JSON report to stdout (other output goes to stderr)')
     .option('-q, --quiet', 'print failures only')
     .option('--journal', "also write each scenario's journal (every input and decision) as JSON Lines to <out>/journals/<name>.jsonl")
     .option('--record-providers <dir>', 'provider path: write what each provider answered to <dir>/<name>.<provider>.json (secrets redacted), for replay with a provider\'s `recording:`')
+    .option('--series', "write each scenario's full series (equity, drawdown, prices, positions) to series/<n>-<file>.parquet (always with --reporter html)")
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
     .option('--cache-dir <dir>', 'data cache folder: parsed data files, reused while file and mapping are unchanged (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
     .option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)')
     .option('--no-cache', 'read every data file, neither using nor filling the data cache')
+    .option('--baseline <file>', "compare each scenario with this baseline report (gauntlet baseline save): its `regression:` budgets and fingerprint policy; a broken budget exits 1; a missing, corrupt or newer baseline exits 2")
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -54,7 +60,8 @@ Examples:
   gauntlet run scenarios/ --workers 2            on two worker threads (same reports as --workers 1)
   gauntlet run scenarios/demo-sp500-sma-crossover.yaml --set stack.agents[0].period=20
   gauntlet run --reporter junit --reporter md --out ci-reports
-  gauntlet run --json --quiet > report.json`)
+  gauntlet run --json --quiet > report.json
+  gauntlet run --baseline reports/baselines/baseline.json   against a saved baseline`)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(paths, flags, cwd));
@@ -113,6 +120,60 @@ Examples:
     .action(async (report: string, flags: Record<string, unknown>) => {
       const { replayCommand } = await import('./replay-command.ts');
       setCode(await replayCommand(report, flags, cwd));
+    });
+
+  p.command('report')
+    .description('write a report again from a run\'s report.json and its sidecars')
+    .command('html')
+    .description('write report.html (charts, gates, faults; one file that opens offline) from a report.json and the series and fills files beside it')
+    .argument('<report>', 'a report.json written by gauntlet run (schema version 4 or later)')
+    .option('--out <file>', 'where to write it (default: report.html beside the report)')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Examples:
+  gauntlet report html reports/latest/report.json
+  gauntlet report html ci-reports/report.json --out public/index.html`)
+    .action(async (report: string, flags: Record<string, unknown>) => {
+      const { reportHtmlCommand } = await import('./report-command.ts');
+      setCode(await reportHtmlCommand(report, flags, cwd));
+    });
+
+  const baseline = p.command('baseline').description('store a run\'s report as a baseline for regression budgets');
+  baseline.command('save')
+    .description('store a finished run\'s report under reports/baselines/<name>.json, for gauntlet run --baseline')
+    .argument('[report]', 'the report.json to store', 'reports/latest/report.json')
+    .option('--name <name>', 'the baseline\'s name (the file name without .json)', 'baseline')
+    .option('--dir <dir>', 'where baselines are kept', 'reports/baselines')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Examples:
+  gauntlet run && gauntlet baseline save                  reports/latest/report.json -> reports/baselines/baseline.json
+  gauntlet baseline save ci-reports/report.json --name release-1.2
+  gauntlet run --baseline reports/baselines/release-1.2.json`)
+    .action((report: string, flags: Record<string, unknown>) => {
+      // Loaded here, as every command is: nothing of it on the other commands' path.
+      return import('./baseline-command.ts').then(({ baselineSaveCommand }) => setCode(baselineSaveCommand(report, flags, cwd)));
+    });
+
+  p.command('diff')
+    .description('compare two reports scenario by scenario: fingerprints, metric deltas, fills added/removed/changed, and the first journal record where the runs diverge')
+    .argument('<a>', 'a report.json')
+    .argument('<b>', 'another report.json')
+    .option('--journal-a <path>', "a's journals: a folder of <name>.jsonl, or one journal file when one scenario is compared (default: journals/ beside the report)")
+    .option('--journal-b <path>', "b's journals, as --journal-a")
+    .option('--context <n>', 'journal records shown around the first divergence', '3')
+    .option('--json', 'print the comparison as JSON to stdout')
+    .option('-q, --quiet', 'print differences only')
+    .addHelpText('after', `
+Exit codes: 0 the runs are the same, 1 they differ, 2 a report or journal cannot be read.
+
+Examples:
+  gauntlet run --journal --out before && gauntlet run --journal --out after && gauntlet diff before/report.json after/report.json
+  gauntlet diff reports/baselines/baseline.json reports/latest/report.json
+  gauntlet diff a.json b.json --journal-a a-journals/ --journal-b b-journals/`)
+    .action(async (a: string, b: string, flags: Record<string, unknown>) => {
+      const { diffCommand } = await import('./diff-command.ts');
+      setCode(await diffCommand(a, b, flags, cwd));
     });
 
   p.command('list')

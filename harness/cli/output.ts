@@ -137,6 +137,8 @@ export class Output {
       if (risk !== '') parts.push(this.style('yellow', risk));
       const faults = faultText(s);
       if (faults !== '') parts.push(this.style('yellow', faults));
+      if (s.baseline?.status === 'new') parts.push(this.style('yellow', 'new (not in the baseline)'));
+      if (s.baseline?.fingerprint?.changed === true) parts.push(this.style(s.baseline.fingerprint.pass ? 'yellow' : 'red', 'fingerprint changed since the baseline'));
     } else if (s.status === 'invalid') {
       parts.push(`${s.problems.length} problem(s)`);
     }
@@ -151,6 +153,7 @@ export class Output {
     this.line(text);
     for (const w of metricWarnings) this.line(`    ${this.style('yellow', 'warning')}: ${w.metric} is null: ${w.reason}`);
     for (const g of s.gates) if (!g.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${g.line}:${g.column}: gate '${g.name}': ${g.message}`);
+    for (const b of s.baseline?.budgets ?? []) if (!b.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${b.line}:${b.column}: regression '${b.name}': ${b.message}`);
     for (const p of s.problems) this.line(`    ${formatProblem(p)}`);
     if (s.error !== null) this.line(`    internal error: ${s.error.message}`);
     if (s.reproduce !== null && s.status !== 'invalid') this.line(`    reproduce: ${this.style('bold', s.reproduce)}`);

@@ -7,10 +7,12 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
 import { codeVersion } from '../report/code-version.ts';
+import { githubAnnotations } from '../report/github-annotations.ts';
 import { serializeReport, setFlagValue } from '../report/report.ts';
-import { REPORTER_BY_NAME, REPORTERS } from '../report/reporters.ts';
+import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
+import { readBaselineFile, type Baseline } from '../baseline/baseline-file.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { cacheConfigOf } from '../data-cache/config.ts';
@@ -30,6 +32,15 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     out.error(`gauntlet run: --out ${flags.out}: ${outProblem}`);
     return 2;
   }
+  let baseline: Baseline | undefined;
+  if (flags.baseline !== undefined) {
+    const read = readBaselineFile(resolve(cwd, flags.baseline), flags.baseline);
+    if (!read.ok) {
+      out.error(`gauntlet run: ${read.problem}`);
+      return 2;
+    }
+    baseline = read.baseline;
+  }
   const seeds: SeedPlan = flags.seed === undefined ? { kind: 'scenario' }
     : files.length === 1 ? { kind: 'cli', seed: flags.seed } : { kind: 'derived', rootSeed: flags.seed };
   const seedText = seeds.kind === 'scenario' ? "seeds: each scenario's own"
@@ -38,11 +49,13 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   const workers = Math.min(flags.workers ?? defaultWorkers(files.length), files.length);
   const sets = flags.set.length === 0 ? '' : ` · ${flags.set.map((o) => `--set ${setFlagValue(o)}`).join(' ')}`;
   out.info(`gauntlet ${v.version} · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${seedText}${sets}${workers > 1 ? ` · ${workers} workers` : ''}`);
-  const reporters = flags.reporter ?? REPORTERS;
+  const reporters = flags.reporter ?? DEFAULT_REPORTERS;
   const suite = createSuite({
     dataCache: cacheConfigOf(flags, cwd),
     files, cwd, seeds, command: 'run', outDir: flags.out, reporters, journals: flags.journal, inlineFills: flags.inlineFills, workers, overrides: flags.set,
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
+    ...(baseline === undefined ? {} : { baseline }),
+    series: flags.series,
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),
@@ -55,9 +68,15 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     out.stopProgress();
     const s = report.summary;
     const where = reporters.map((r) => `${flags.out}/${REPORTER_BY_NAME[r].fileName}`).join(', ');
-    const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed · ${where} · exit ${report.exitCode}`;
+    const regressions = report.baseline === null ? '' : ` · ${s.regressionsFailed} regression${s.regressionsFailed === 1 ? '' : 's'} against ${report.baseline.file}`;
+    const text = `${s.scenarios} scenarios: ${s.passed} passed, ${s.failed} failed, ${s.invalid} invalid, ${s.errors} errors${s.notRun > 0 ? `, ${s.notRun} not run` : ''} · ${s.gates} gates, ${s.gatesFailed} failed${regressions} · ${where} · exit ${report.exitCode}`;
     if (report.exitCode === 0) out.info(text);
     else out.line(text);
+    // Under GitHub Actions, what failed as annotations on the scenario files' lines (stdout, where the runner reads commands; stderr under --json).
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const lines = githubAnnotations(report);
+      if (lines.length > 0) (flags.json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+    }
     if (flags.json) process.stdout.write(serializeReport(report));
     return report.exitCode;
   };

@@ -91,7 +91,7 @@ describe('flags and old reports', () => {
     writeFileSync(join(future, 'report.json'), JSON.stringify(v99));
     const f = cli(['replay', join(future, 'report.json')]);
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/report schema version 99 cannot be read by this gauntlet \(it reads versions 1, 2, 3\): it was written by a newer gauntlet/);
+    expect(f.stderr).toMatch(/report schema version 99 cannot be read by this gauntlet \(it reads versions 1, 2, 3, 4\): it was written by a newer gauntlet/);
   });
 });
 

@@ -9,10 +9,13 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } from '../report/report.ts';
 import type { ScenarioReport } from '../report/schema.ts';
+import { scenarioCharts, type ScenarioCharts } from '../report/html/chart-data.ts';
+import { seriesToParquet } from '../report/series-file.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
 import { DataCache } from '../data-cache/store.ts';
 import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
-import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '../scenario/load.ts';
+import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadedScenario, type LoadResult } from '../scenario/load.ts';
+import type { RegressionConfig } from '../baseline/compare.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario } from '../scenario/run.ts';
@@ -48,6 +51,11 @@ export const JobSpecSchema = z.strictObject({
     dir: z.string().min(1).describe('The cache folder.'),
     maxBytes: z.number().int().min(0).describe('Size bound: least recently used entries are evicted beyond it.'),
   }).nullable().default(null).describe('The data cache data files are read through (the same report either way); null reads every file.'),
+  series: z.strictObject({
+    reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
+    path: z.string().describe('The Parquet sidecar, relative to reportsDir (series/<index>-<file name>.parquet).'),
+  }).nullable().default(null).describe('Where to write the full series (equity, drawdown, prices, positions) as Parquet; null for none.'),
+  charts: z.boolean().default(false).describe('Hand back what the HTML report charts (downsampled series, fill markers) with the outcome.'),
 });
 export type JobSpec = z.input<typeof JobSpecSchema>;
 
@@ -94,6 +102,10 @@ export interface JobOutcome {
   readonly nameAt: { readonly line: number; readonly column: number } | null;
   /** The stack of an internal error (a bug), for whoever debugs it; null otherwise. */
   readonly internalError: string | null;
+  /** What the HTML report charts, when asked for (`charts: true`) and the scenario ran; null otherwise. */
+  readonly charts: ScenarioCharts | null;
+  /** The scenario's regression budgets and fingerprint policy with where each budget is (the defaults without `regression:`); null when it did not load. */
+  readonly regression: RegressionConfig | null;
 }
 
 /** Runs one scenario job to its report. Only a bug in the job machinery itself throws. */
@@ -106,11 +118,12 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
   const now = hooks.nowMs ?? (() => Date.now());
   const started = now();
   const r = load(spec);
-  if (!r.ok) return { report: invalidScenario(identityOf(r, null, spec.overrides), r.problems), nameAt: null, internalError: null };
+  if (!r.ok) return { report: invalidScenario(identityOf(r, null, spec.overrides), r.problems), nameAt: null, internalError: null, charts: null, regression: null };
   const seed = seedOf(spec.seed, r.loaded.name, r.loaded.scenario.seed);
   const id = identityOf(r, seed, spec.overrides);
   const nameAt = r.loaded.locate(['name']);
-  const outcome = (report: ScenarioReport, internalError: string | null = null): JobOutcome => ({ report, nameAt, internalError });
+  const regression = regressionConfig(r.loaded);
+  const outcome = (report: ScenarioReport, internalError: string | null = null, charts: ScenarioCharts | null = null): JobOutcome => ({ report, nameAt, internalError, charts, regression });
   try {
     // The data mapping first (header, first rows): a mapping error then points at its field in the file.
     const dataCache = spec.dataCache === null ? null : new DataCache(spec.dataCache);
@@ -121,14 +134,21 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
       seed: seed.seed, cwd: spec.cwd, dataCache, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
+      series: spec.series !== null || spec.charts,
     });
     if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
-    const report = ranScenario(id, run, now() - started);
-    if (spec.fills === null) return outcome(report);
-    // Fills beside the report, written here (in the worker): the report stays small however many there are.
+    let report = ranScenario(id, run, now() - started);
+    const charts = spec.charts && run.series !== null ? scenarioCharts(run.series, run.fills) : null;
+    // Sidecars beside the report, written here (in the worker): the report stays small however long the run.
+    if (spec.series !== null && run.series !== null) {
+      const bytes = seriesToParquet(run.series);
+      writeFileAtomic(resolve(spec.cwd, spec.series.reportsDir, spec.series.path), bytes, { fsync: false });
+      report = { ...report, seriesFile: { path: spec.series.path, sha256: sha256Hex(bytes), rows: run.series.timeUs.length } };
+    }
+    if (spec.fills === null) return outcome(report, null, charts);
     const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
     writeFileAtomic(resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path), text, { fsync: false });
-    return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } });
+    return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } }, null, charts);
   } catch (e) {
     if (hooks.signal?.aborted === true) throw e;
     const problem: ScenarioProblem | null = badInputProblem(e, { scenarioFile: r.loaded.file, dataDir: r.loaded.dir, cwd: spec.cwd });
@@ -136,6 +156,15 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     hooks.onInternalError?.(id.name, e);
     return outcome(erroredScenario(id, errorText(e), now() - started), e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
+}
+
+function regressionConfig(loaded: LoadedScenario): RegressionConfig {
+  const r = loaded.scenario.regression;
+  if (r === undefined) return { fingerprint: 'warn', budgets: [] };
+  return {
+    fingerprint: r.fingerprint,
+    budgets: Object.entries(r.budgets).filter(([, b]) => b !== undefined).map(([metric, b]) => ({ metric, ...b!, ...loaded.locate(['regression', 'budgets', metric]) })),
+  };
 }
 
 function errorText(e: unknown): string {

@@ -15,7 +15,7 @@ export interface AtomicWriteOptions {
   readonly fsync?: boolean;
 }
 
-export function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   writeFilesAtomic([{ path, data }], options);
 }
 
@@ -25,7 +25,7 @@ export function writeFileAtomic(path: string, data: string, options: AtomicWrite
  * a process killed meanwhile leaves the files of one run or another, mixed only if the kill lands
  * between two renames (microseconds, where writing and flushing took milliseconds).
  */
-export function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string }[], options: AtomicWriteOptions = {}): void {
+export function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], options: AtomicWriteOptions = {}): void {
   const temps: string[] = [];
   try {
     for (const f of files) temps.push(writeTemp(f.path, f.data, options));
@@ -43,13 +43,13 @@ export function writeFilesAtomic(files: readonly { readonly path: string; readon
   }
 }
 
-function writeTemp(path: string, data: string, options: AtomicWriteOptions): string {
+function writeTemp(path: string, data: string | Uint8Array, options: AtomicWriteOptions): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    const bytes = Buffer.from(data, 'utf8');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     if (options.fsync !== false) fsyncSync(fd);

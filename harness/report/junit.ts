@@ -6,6 +6,7 @@
  * A scenario that could not run has one testcase with an <error> (bad input, internal error) or
  * an error of type NotRun (the run was interrupted, or is still running, before it ran).
  */
+import { describeBudget } from '../baseline/compare.ts';
 import { describeThreshold } from '../gates/evaluate.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
@@ -30,18 +31,38 @@ interface Case {
   readonly body: string;
 }
 
+/** Against a baseline: a testcase per regression budget (baseline figure, new figure, budget), and the fingerprint when it changed or must not. */
+function regressionCases(s: ScenarioReport, repro: string): Case[] {
+  const b = s.baseline;
+  if (b === null || b.status === 'new') return [];
+  const cases: Case[] = b.budgets.map((r) => ({
+    name: `regression ${r.name}`,
+    line: r.line,
+    body: r.pass ? '' : `<failure${attrs({ message: `${r.metric}: baseline ${r.baseline ?? 'null'}, now ${r.actual ?? 'null'}, budget ${describeBudget(r)}`, type: 'RegressionBudget' })}>${xmlEscape(`${r.message}${repro}`)}</failure>`,
+  }));
+  const f = b.fingerprint;
+  if (f !== null && (f.changed === true || f.onChange === 'fail')) {
+    const text = `fingerprint ${f.baseline ?? 'null'} in the baseline, ${s.fingerprint ?? 'null'} now`;
+    cases.push({
+      name: 'fingerprint unchanged since baseline', line: 1,
+      body: f.pass ? (f.changed === true ? `<system-out>${xmlEscape(`warning: ${text}`)}</system-out>` : '') : `<failure${attrs({ message: 'fingerprint changed since the baseline', type: 'FingerprintChanged' })}>${xmlEscape(text)}</failure>`,
+    });
+  }
+  return cases;
+}
+
 function casesOf(s: ScenarioReport): Case[] {
   const repro = s.reproduce === null ? '' : `\nreproduce: ${s.reproduce}`;
   switch (s.status) {
     case 'passed':
     case 'failed':
       // A run with no gates still ran without error: one testcase says so, never an empty suite.
-      if (s.gates.length === 0) return [{ name: 'scenario runs', line: 1, body: '<system-out>no gates: only that the scenario runs without error is checked</system-out>' }];
-      return s.gates.map((g) => ({
+      if (s.gates.length === 0 && (s.baseline?.budgets.length ?? 0) === 0) return [{ name: 'scenario runs', line: 1, body: '<system-out>no gates: only that the scenario runs without error is checked</system-out>' }];
+      return [...s.gates.map((g) => ({
         name: g.name,
         line: g.line,
         body: g.pass ? '' : `<failure${attrs({ message: `${g.metric} must be ${describeThreshold(g.threshold)}, actual ${g.actual ?? 'null'}`, type: 'GateFailed' })}>${xmlEscape(`${g.message}${repro}`)}</failure>`,
-      }));
+      })), ...regressionCases(s, repro)];
     case 'invalid': {
       const text = s.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path === '' ? '' : `${p.path}: `}${p.message}${p.expected === undefined ? '' : ` (expected ${p.expected}${p.found === undefined ? '' : `, found ${p.found}`})`}`).join('\n');
       const first = s.problems[0];
@@ -80,7 +101,7 @@ export function junitXml(report: Report): string {
     })}>`);
     const m = s.metrics;
     const props: [string, string | number | null][] = [
-      ['seed', s.seed], ['fingerprint', s.fingerprint], ['reproduce', s.reproduce], ['status', s.status],
+      ['seed', s.seed], ['fingerprint', s.fingerprint], ['reproduce', s.reproduce], ['status', s.status], ['baseline', s.baseline?.status ?? null],
       ['riskRejections', m?.riskRejections ?? null], ['dailyLossHalts', m?.dailyLossHalts ?? null], ['killSwitchTrips', m?.killSwitchTrips ?? null],
     ];
     out.push('    <properties>');

@@ -4,7 +4,9 @@
  * the same on every machine.
  */
 import { describeThreshold } from '../gates/evaluate.ts';
+import { describeBudget } from '../baseline/compare.ts';
 import { definitionsTable } from './metric-docs.ts';
+import { exact as actual, money, num, pct } from './format.ts';
 import { faultText, riskText } from './risk-text.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
@@ -15,25 +17,25 @@ function cell(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
 }
 
-function money(v: number | undefined | null): string {
-  if (v === undefined || v === null) return '-';
-  const [int, frac] = Math.abs(v).toFixed(2).split('.');
-  return `${v < 0 ? '-' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-}
-
-function pct(v: number | null | undefined): string {
-  return v === null || v === undefined ? '-' : `${(v * 100).toFixed(2)}%`;
-}
-
-function num(v: number | string | null | undefined, digits = 2): string {
-  if (v === null || v === undefined) return '-';
-  return typeof v === 'string' ? v : Number.isInteger(v) ? String(v) : v.toFixed(digits);
-}
-
-/** The exact figure a gate compared (the shortest text that reads back as the same number): a gate failing by a cent must show it. */
-function actual(v: number | string | null): string {
-  if (v === null) return 'null';
-  return String(v);
+/** The scenario against the baseline: each budget with the baseline figure, the new one and the budget. */
+function baselineLines(s: ScenarioReport): string[] {
+  const b = s.baseline;
+  if (b === null) return [];
+  if (b.status === 'new') return ['', '🆕 New: not in the baseline, nothing compared.'];
+  const out = [''];
+  const f = b.fingerprint;
+  if (f !== null) {
+    out.push(f.changed === null ? 'Fingerprint not comparable with the baseline\'s (another journal version).'
+      : f.changed ? `${f.pass ? '⚠️' : '❌'} Fingerprint changed since the baseline (\`${(f.baseline ?? '').slice(0, 16)}\` → \`${(s.fingerprint ?? '').slice(0, 16)}\`; policy: ${f.onChange}).`
+      : 'Fingerprint unchanged since the baseline.', '');
+  }
+  if (b.budgets.length > 0) {
+    out.push('| regression budget | baseline | now | change | budget | result |', '|---|---:|---:|---:|---|---|');
+    for (const r of b.budgets) {
+      out.push(`| ${cell(r.metric)} | ${actual(r.baseline)} | ${actual(r.actual)} | ${r.delta === null ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta}`} | ${cell(describeBudget(r))} | ${r.pass ? '✅ pass' : '❌ fail'} |`);
+    }
+  }
+  return out;
 }
 
 function scenarioSection(s: ScenarioReport): string[] {
@@ -65,6 +67,7 @@ function scenarioSection(s: ScenarioReport): string[] {
     lines.push('| gate | metric | threshold | actual | result |', '|---|---|---|---:|---|');
     for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(g.metric)} | ${cell(describeThreshold(g.threshold))} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
+  lines.push(...baselineLines(s));
   const badRows = s.warnings.filter((w) => w.kind === 'bad-row');
   const first = badRows[0];
   if (first !== undefined) lines.push('', `${badRows.length} data warning(s), first: \`${first.file}:${first.line}\` ${cell(first.reason)} (${first.action})`);
@@ -86,6 +89,7 @@ export function markdownSummary(report: Report): string {
     '',
     `${report.tool.package} ${report.tool.version}${commit} · Node ${report.node}${report.rootSeed === null ? '' : ` · root seed ${report.rootSeed}`} · started ${report.wallClockStartedAt}`,
     '',
+    ...(report.baseline === null ? [] : [`Against baseline \`${cell(report.baseline.file)}\` (gauntlet ${cell(report.baseline.tool.version)}${report.baseline.tool.gitCommit === null ? '' : `, ${report.baseline.tool.gitCommit.slice(0, 10)}`}): ${sum.regressionsFailed} regression${sum.regressionsFailed === 1 ? '' : 's'}, ${report.scenarios.filter((x) => x.baseline?.status === 'new').length} new scenario(s).`, '']),
     '| | scenario | seed | final equity | return | max drawdown | Sharpe | trades | gates |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];

@@ -9,7 +9,7 @@ import { formatPath } from '../scenario/problems.ts';
 import { REPORT_SCHEMA_VERSION, ReportSchema } from './schema.ts';
 
 /** Every version readers accept, oldest first. */
-export const READABLE_REPORT_VERSIONS = [1, 2, 3] as const;
+export const READABLE_REPORT_VERSIONS = [1, 2, 3, 4] as const;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 

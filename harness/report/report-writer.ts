@@ -15,13 +15,16 @@
 import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFilesAtomic } from './atomic-write.ts';
-import { REPORTER_BY_NAME, REPORTERS, type ReporterName } from './reporters.ts';
+import { REPORTER_BY_NAME, REPORTERS, type ReportContext, type ReporterName } from './reporters.ts';
 import type { Report, ScenarioReport } from './schema.ts';
+import type { ScenarioCharts } from './html/chart-data.ts';
 
 export const PROGRESS_LOG = 'progress.jsonl';
 export const JOURNALS_DIR = 'journals';
 /** Per-scenario fills (report.json names each file and its SHA-256). */
 export const FILLS_DIR = 'fills';
+/** Per-scenario full series, Parquet (report.json names each file and its SHA-256). */
+export const SERIES_DIR = 'series';
 
 export interface ReportWriterOptions {
   readonly outDir: string;
@@ -30,6 +33,8 @@ export interface ReportWriterOptions {
   readonly snapshotEveryMs?: number;
   /** Wall clock (tests pin it). */
   readonly nowMs?: () => number;
+  /** What the HTML report charts for scenario i (default: nothing). */
+  readonly charts?: (index: number) => ScenarioCharts | null;
 }
 
 export class ReportWriter {
@@ -39,6 +44,7 @@ export class ReportWriter {
   private readonly now: () => number;
   private lastWriteMs = 0;
   private logFd: number | null = null;
+  private readonly context: ReportContext;
 
   constructor(o: ReportWriterOptions) {
     if (o.reporters.length === 0) throw new Error('ReportWriter: no reporters');
@@ -47,6 +53,7 @@ export class ReportWriter {
     this.snapshotEveryMs = o.snapshotEveryMs ?? 5_000;
     if (!(this.snapshotEveryMs >= 0)) throw new Error(`ReportWriter: snapshotEveryMs must be >= 0, got ${this.snapshotEveryMs}`);
     this.now = o.nowMs ?? (() => Date.now());
+    this.context = { charts: o.charts ?? (() => null), memo: new Map() };
   }
 
   /** Clears what an earlier run left and writes every reporter's file as the incomplete `report`. */
@@ -57,6 +64,7 @@ export class ReportWriter {
     }
     rmSync(resolve(this.outDir, JOURNALS_DIR), { recursive: true, force: true });
     rmSync(resolve(this.outDir, FILLS_DIR), { recursive: true, force: true });
+    rmSync(resolve(this.outDir, SERIES_DIR), { recursive: true, force: true });
     this.removeStaleTemps();
     this.writeAll(report);
     this.logFd = openSync(resolve(this.outDir, PROGRESS_LOG), 'w');
@@ -82,7 +90,7 @@ export class ReportWriter {
   private writeAll(report: Report): void {
     writeFilesAtomic(this.reporters.map((name) => {
       const r = REPORTER_BY_NAME[name];
-      return { path: resolve(this.outDir, r.fileName), data: r.render(report) };
+      return { path: resolve(this.outDir, r.fileName), data: r.render(report, this.context) };
     }));
     this.lastWriteMs = this.now();
   }

@@ -6,7 +6,7 @@ import type { ScenarioProblem } from '../scenario/problems.ts';
 import type { ScenarioRunResult } from '../scenario/run.ts';
 import { codeVersion } from './code-version.ts';
 import { formatTimeUs, JOURNAL_VERSION } from '../scenario/engine-parts.ts';
-import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
+import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type BaselineInfo, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
 
 export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
 
@@ -42,7 +42,7 @@ function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
     seed: id.seed, seedSource: id.seedSource, overrides: id.overrides.map((o) => ({ path: o.path, value: o.value as JsonValue })),
     reproduce: id.seed === null ? null : reproduceCommand(id.file, id.seed, id.overrides),
     code: codeVersion(), node: process.version, marketData: [], dataPath: null, faults: null, fingerprint: null, decisionFingerprint: null, journalRecords: null, events: null,
-    account: null, final: null, metrics: null, fills: [], fillsFile: null, gates: [], warnings: [], problems: [], error: null, wallTimeMs: 0,
+    account: null, final: null, metrics: null, fills: [], fillsFile: null, seriesFile: null, gates: [], baseline: null, warnings: [], problems: [], error: null, wallTimeMs: 0,
   };
 }
 
@@ -83,6 +83,7 @@ export function summarize(scenarios: readonly ScenarioReport[]): Report['summary
     scenarios: scenarios.length, passed: count('passed'), failed: count('failed'), invalid: count('invalid'), errors: count('error'),
     notRun: count('not-run'), gates: scenarios.reduce((n, s) => n + s.gates.length, 0),
     gatesFailed: scenarios.reduce((n, s) => n + s.gates.filter((g) => !g.pass).length, 0),
+    regressionsFailed: scenarios.reduce((n, s) => n + (s.baseline === null ? 0 : s.baseline.budgets.filter((b) => !b.pass).length + (s.baseline.fingerprint?.pass === false ? 1 : 0)), 0),
   };
 }
 
@@ -99,6 +100,8 @@ export interface ReportState {
   /** null while running. */
   readonly finishedAtMs: number | null;
   readonly interrupted: 'SIGINT' | 'SIGTERM' | null;
+  /** The baseline compared against (`--baseline`); absent or null without one. */
+  readonly baseline?: BaselineInfo | null;
 }
 
 export function buildReport(state: ReportState): Report {
@@ -122,6 +125,7 @@ export function buildReport(state: ReportState): Report {
     exitCode,
     rootSeed: state.rootSeed,
     summary: summarize(state.scenarios),
+    baseline: state.baseline ?? null,
     wallClockStartedAt: new Date(state.startedAtMs).toISOString(),
     wallClockFinishedAt: end === null ? null : new Date(end).toISOString(),
     wallTimeMs: end === null ? 0 : Math.max(0, end - state.startedAtMs),

@@ -15,9 +15,11 @@ import { MetricsSchema } from '../../engine/index.ts';
  * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
  * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips), fills in a sidecar
  * file (fillsFile) unless --inline-fills. 3: the data path (direct or providers), the decision
- * fingerprint, the provider-path metrics (providerRequests ... skewRejections).
+ * fingerprint, the provider-path metrics (providerRequests ... skewRejections). 4: the series
+ * sidecar (seriesFile); the comparison with a baseline report (per scenario `baseline`, the run's
+ * `baseline` and `summary.regressionsFailed`).
  */
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 
 export type JsonValue = z.output<ReturnType<typeof z.json>>;
 
@@ -162,6 +164,43 @@ export const PropertyResultSchema = z.strictObject({
   }).nullable().describe('The first violation; null when the property held.'),
 });
 
+export const BudgetResultSchema = z.strictObject({
+  name: z.string().describe('The metric and its budget, e.g. "sharpe maxDrop" (JUnit testcase name).'),
+  metric: z.string(),
+  maxDrop: z.number().optional().describe('The largest fall allowed below the baseline figure, in the metric\'s units.'),
+  maxRise: z.number().optional().describe('The largest rise allowed above the baseline figure, in the metric\'s units.'),
+  baseline: MetricValueSchema.describe('The figure in the baseline report.'),
+  actual: MetricValueSchema.describe('The figure of this run.'),
+  delta: z.number().nullable().describe('actual - baseline; null when either is null.'),
+  pass: z.boolean(),
+  message: z.string(),
+  line: int.positive().describe('Line of the budget in the scenario file.'),
+  column: int.positive(),
+});
+
+export const BaselineComparisonSchema = z.strictObject({
+  status: z.enum(['compared', 'new']).describe('compared: the baseline has this scenario (by name) with figures; new: it has not, so nothing was compared.'),
+  fingerprint: z.strictObject({
+    baseline: sha256.nullable(),
+    changed: z.boolean().nullable().describe('The fingerprint differs from the baseline\'s; null when they cannot be compared (another journal version).'),
+    onChange: z.enum(['warn', 'fail']).describe("The scenario's `regression.fingerprint` policy."),
+    pass: z.boolean(),
+  }).nullable().describe('null for a new scenario.'),
+  budgets: z.array(BudgetResultSchema).describe("The scenario's regression budgets, each checked against the baseline."),
+  pass: z.boolean().describe('Every budget held and the fingerprint policy was met.'),
+}).describe('This scenario against the baseline report (`gauntlet run --baseline`).');
+export type BaselineComparison = z.output<typeof BaselineComparisonSchema>;
+
+export const BaselineInfoSchema = z.strictObject({
+  file: z.string().describe('The baseline report, as given.'),
+  sha256: sha256.describe('SHA-256 of the baseline file.'),
+  schemaVersion: int.positive(),
+  tool: z.strictObject({ version: z.string(), gitCommit: z.string().nullable() }).describe('The gauntlet that wrote the baseline.'),
+  wallClockStartedAt: z.string().nullable().describe('When the baseline run started (not deterministic).'),
+});
+
+export type BaselineInfo = z.output<typeof BaselineInfoSchema>;
+
 export const ScenarioReportSchema = z.strictObject({
   name: z.string(),
   description: z.string().nullable(),
@@ -196,7 +235,13 @@ export const ScenarioReportSchema = z.strictObject({
     sha256: sha256.describe('SHA-256 of the file as written.'),
     count: int.nonnegative(),
   }).nullable().describe('The sidecar file holding the fills (the default when reports are written); null when inline or none ran.'),
+  seriesFile: z.strictObject({
+    path: z.string().describe('Relative to the reports folder: a Parquet file, one row per equity mark (timeUs, equity, drawdown, price:<id> and position:<id> per instrument).'),
+    sha256: sha256.describe('SHA-256 of the file as written.'),
+    rows: int.nonnegative(),
+  }).nullable().describe('The full series (equity, drawdown, prices, positions) in a Parquet sidecar; null unless written (--series, --reporter html) and the scenario ran.'),
   gates: z.array(GateResultSchema),
+  baseline: BaselineComparisonSchema.nullable().describe('The comparison with the baseline report; null when run without one.'),
   properties: z.array(PropertyResultSchema).optional().describe('The online properties the scenario declares (`properties:`), as checked in this run; a violated one also fails its gate.'),
   warnings: z.array(WarningSchema),
   problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),
@@ -218,7 +263,9 @@ export const ReportSchema = z.strictObject({
   rootSeed: int.nonnegative().nullable().describe('--seed of a suite: each scenario seed derives from it and the scenario name.'),
   summary: z.strictObject({
     scenarios: int, passed: int, failed: int, invalid: int, errors: int, notRun: int, gates: int, gatesFailed: int,
+    regressionsFailed: int.describe('Regression budgets broken, and fingerprint changes a scenario fails on, against the baseline.'),
   }),
+  baseline: BaselineInfoSchema.nullable().describe('The baseline report compared against (`--baseline`); null without one.'),
   wallClockStartedAt: z.string().describe('Real time the run started, ISO-8601 UTC (not deterministic).'),
   wallClockFinishedAt: z.string().nullable().describe('Real time the run ended (not deterministic); null while running.'),
   wallTimeMs: z.number().nonnegative().describe('Real duration in milliseconds (not deterministic).'),

@@ -28,6 +28,7 @@ import type { DataClientFlaws, FillModel, Ledger, LedgerParams, ProviderDataClie
 import { declaredInvariants, propertyGates, type PropertyOutcome } from '../properties/run-properties.ts';
 import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/property.ts';
 import { effectiveInstruments } from './semantic.ts';
+import { PriceRecorder, type ScenarioSeries } from './series.ts';
 
 export interface RunOptions {
   readonly seed: number;
@@ -72,6 +73,8 @@ export interface RunOptions {
   readonly priceScale?: number;
   /** Reads data files through this cache (the same report as without it); none by default. */
   readonly dataCache?: DataCache | null;
+  /** Record the full series (equity, drawdown, prices, positions) for the reports that chart them (default false). */
+  readonly series?: boolean;
 }
 
 /**
@@ -138,6 +141,8 @@ export interface ScenarioRunResult {
    * for reporters that chart a run. Not in report.json (it grows with the run).
    */
   readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
+  /** The full series at each mark, when asked for (`series: true`); null otherwise. */
+  readonly series: ScenarioSeries | null;
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -205,7 +210,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   }, options.checkProperties);
   const invariants: OnlineInvariant[] = [...declared.invariants, ...(options.invariants ?? [])];
   let runContext: RunContext | null = null;
-  const watch: RunExtension[] = [...invariants, ...(options.extensions ?? [])];
+  const prices = options.series === true ? new PriceRecorder() : null;
+  const watch: RunExtension[] = [...invariants, ...(options.extensions ?? []), ...(prices === null ? [] : [prices])];
   if (watch.length > 0) watch.unshift({ beforeStart: (ctx) => { runContext = ctx; } });
   // Scaled outermost, after the scenario's overlays: the stack sees exactly k times the market it would see.
   const sources = openSources(decls, loaded.dir, options.seed, cache).map((src) => (priceScale === 1 ? src : scalePrices(src, priceScale)));
@@ -309,6 +315,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     gates,
     properties,
     equity: { timeUs: marks.timeUs, equity: marks.equity },
+    series: prices === null ? null : prices.series(marks, result.startEquity, result.instruments, result.fills),
     warnings: [
       ...result.dataIssues.map((d): BadRowWarning => ({
         kind: 'bad-row', file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,

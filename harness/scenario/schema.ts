@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { GateSchema } from '../gates/schema.ts';
+import { RegressionSchema } from '../baseline/regression-schema.ts';
 import { ProvidersSchema } from './providers-schema.ts';
 import { FaultsSchema } from '../chaos/faults/schema.ts';
 import { PropertiesSchema } from '../properties/schema.ts';
@@ -103,6 +104,7 @@ export const ScenarioSchema = z.strictObject({
   venue: VenueSchema.prefault({}),
   metrics: MetricsOptionsSchema.prefault({}),
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
+  regression: RegressionSchema.optional(),
   faults: FaultsSchema,
   properties: PropertiesSchema,
   check: CheckConfigSchema,

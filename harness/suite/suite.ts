@@ -10,7 +10,11 @@ import { batchSize, createJobPool, type JobPool } from '../distributed/pool.ts';
 import type { DataCacheConfig } from '../data-cache/store.ts';
 import { executeJob, identityOfReport, type JobOutcome, type JobSpec, type SeedChoice } from '../job/job.ts';
 import { buildReport, erroredScenario, invalidScenario, notRunScenario, type ReportState } from '../report/report.ts';
-import { FILLS_DIR, JOURNALS_DIR, ReportWriter } from '../report/report-writer.ts';
+import { FILLS_DIR, JOURNALS_DIR, ReportWriter, SERIES_DIR } from '../report/report-writer.ts';
+import type { ScenarioCharts } from '../report/html/chart-data.ts';
+import type { Baseline } from '../baseline/baseline-file.ts';
+import { compareWithBaseline, withBaseline } from '../baseline/compare.ts';
+import { JOURNAL_VERSION } from '../scenario/engine-parts.ts';
 import type { ReporterName } from '../report/reporters.ts';
 import type { Report, ScenarioReport } from '../report/schema.ts';
 import { displayPath, type ScenarioOverride } from '../scenario/load.ts';
@@ -61,6 +65,13 @@ export interface SuiteOptions {
   readonly nowMs?: () => number;
   /** Full report rewrites while running at most this often (default 5 s). */
   readonly snapshotEveryMs?: number;
+  /**
+   * Write each scenario's full series as a Parquet sidecar (`--series`; always with the html
+   * reporter, which charts them). Off by default: on short scenarios it costs about as much as the run.
+   */
+  readonly series?: boolean;
+  /** A baseline report to compare each scenario with (`--baseline`). */
+  readonly baseline?: Baseline;
 }
 
 export interface Suite {
@@ -105,7 +116,10 @@ export function createSuite(options: SuiteOptions): Suite {
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
     dataCache: options.dataCache ?? null,
+    series: outDir === null || !(options.series === true || options.reporters.includes('html')) ? null : { reportsDir: outDir, path: `${SERIES_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.parquet` },
+    charts: outDir !== null && options.reporters.includes('html'),
   }));
+  const charts: (ScenarioCharts | null)[] = options.files.map(() => null);
   const scenarios: ScenarioReport[] = options.files.map((f) => {
     const abs = resolve(cwd, f);
     return notRunScenario({
@@ -116,23 +130,30 @@ export function createSuite(options: SuiteOptions): Suite {
   const nameAt: ({ line: number; column: number } | null)[] = scenarios.map(() => null);
   const state: { -readonly [K in keyof ReportState]: ReportState[K] } = {
     command: options.command, rootSeed: options.seeds.kind === 'derived' ? options.seeds.rootSeed : null, startedAtMs: now(),
-    scenarios, finishedAtMs: null, interrupted: null,
+    scenarios, finishedAtMs: null, interrupted: null, baseline: options.baseline?.info ?? null,
   };
   const writer = outDir === null || options.reporters.length === 0 ? null
-    : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
+    : new ReportWriter({ outDir, reporters: options.reporters, nowMs: now, charts: (i) => charts[i] ?? null, ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }) });
   const hooks = options.hooks ?? {};
   let done = false;
   let finished = 0;
 
   const current = (): Report => buildReport(state);
+  const baseline = options.baseline;
+  const compared = (o: JobOutcome): ScenarioReport => {
+    const s = o.report;
+    if (baseline === undefined || o.regression === null || (s.status !== 'passed' && s.status !== 'failed')) return s;
+    return withBaseline(s, compareWithBaseline(s, o.regression, baseline.entries.get(s.name) ?? null, baseline.journalVersion === JOURNAL_VERSION));
+  };
   const settle = (i: number, outcome: JobOutcome): void => {
     if (done) return;
-    scenarios[i] = outcome.report;
+    scenarios[i] = compared(outcome);
     nameAt[i] = outcome.nameAt;
+    charts[i] = outcome.charts;
     finished++;
     if (outcome.internalError !== null) hooks.onInternalError?.(outcome.report.name, outcome.internalError);
-    hooks.onScenarioDone?.(i, outcome.report, finished);
-    writer?.scenarioDone(i, outcome.report, current);
+    hooks.onScenarioDone?.(i, scenarios[i]!, finished);
+    writer?.scenarioDone(i, scenarios[i]!, current);
   };
   const end = (interrupted: 'SIGINT' | 'SIGTERM' | null): Report => {
     done = true;
@@ -187,7 +208,7 @@ export function createSuite(options: SuiteOptions): Suite {
       }
       // The worker itself died (out of memory, a crash in native code): this scenario errs, the others run on.
       const message = `worker crashed: ${e instanceof Error ? e.message : String(e)}`;
-      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message }];
+      return [{ report: erroredScenario(identityOfReport(scenarios[from]!), message, 0), nameAt: null, internalError: e instanceof Error ? (e.stack ?? message) : message, charts: null, regression: null }];
     }
   };
 
