@@ -225,21 +225,55 @@ function findCause<T extends Error>(e: unknown, type: new (...args: never[]) => 
   return null;
 }
 
-/** Growable float64 series (time, value, gross exposure) without per-sample allocation. */
+/** Samples per chunk of the equity series (128 KiB per column). */
+const SERIES_CHUNK = 1 << 14;
+
+/**
+ * Growable float64 series (time, value, gross exposure) without per-sample allocation. Samples go
+ * into fixed-size chunks and are copied once, into arrays of the exact length, at the end: growing
+ * one array by doubling copied every sample about twice and touched twice the memory (fresh pages
+ * are what a long run's sampling cost).
+ */
 class Series {
-  t = new Float64Array(1024);
-  v = new Float64Array(1024);
-  g = new Float64Array(1024);
+  private readonly full: Float64Array[] = [];
+  private t = new Float64Array(1024);
+  private v = new Float64Array(1024);
+  private g = new Float64Array(1024);
+  private k = 0;
   n = 0;
   push(t: number, v: number, g: number): void {
-    if (this.n === this.t.length) {
-      const t2 = new Float64Array(this.n * 2); t2.set(this.t); this.t = t2;
-      const v2 = new Float64Array(this.n * 2); v2.set(this.v); this.v = v2;
-      const g2 = new Float64Array(this.n * 2); g2.set(this.g); this.g = g2;
+    let k = this.k;
+    if (k === this.t.length) k = this.nextChunk();
+    this.t[k] = t;
+    this.v[k] = v;
+    this.g[k] = g;
+    this.k = k + 1;
+    this.n++;
+  }
+
+  /** Keeps the current chunk (a first short one grows to full size instead) and starts a new one; its first slot. */
+  private nextChunk(): number {
+    if (this.t.length < SERIES_CHUNK) {
+      const size = Math.min(SERIES_CHUNK, 4 * this.t.length);
+      const grow = (a: Float64Array): Float64Array => { const b = new Float64Array(size); b.set(a); return b; };
+      this.t = grow(this.t); this.v = grow(this.v); this.g = grow(this.g);
+      return this.k;
     }
-    this.t[this.n] = t;
-    this.g[this.n] = g;
-    this.v[this.n++] = v;
+    this.full.push(this.t, this.v, this.g);
+    this.t = new Float64Array(SERIES_CHUNK); this.v = new Float64Array(SERIES_CHUNK); this.g = new Float64Array(SERIES_CHUNK);
+    return 0;
+  }
+
+  /** The samples, each column in one array of exactly n. */
+  columns(): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
+    const out = { timeUs: new Float64Array(this.n), equity: new Float64Array(this.n), grossExposure: new Float64Array(this.n) };
+    let at = 0;
+    for (let c = 0; c < this.full.length; c += 3) {
+      out.timeUs.set(this.full[c]!, at); out.equity.set(this.full[c + 1]!, at); out.grossExposure.set(this.full[c + 2]!, at);
+      at += SERIES_CHUNK;
+    }
+    out.timeUs.set(this.t.subarray(0, this.k), at); out.equity.set(this.v.subarray(0, this.k), at); out.grossExposure.set(this.g.subarray(0, this.k), at);
+    return out;
   }
 }
 
@@ -613,7 +647,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     outcome,
     instruments,
     fills: engine.fills,
-    equity: { timeUs: engine.series.t.slice(0, engine.series.n), equity: engine.series.v.slice(0, engine.series.n), grossExposure: engine.series.g.slice(0, engine.series.n) },
+    equity: engine.series.columns(),
     startEquity: fromMoney(account.startCash, moneyDecimals),
     final: { ...engine.ledger.summary(), currency: account.currency },
     ledgerState: engine.ledger.snapshot(),
