@@ -255,7 +255,7 @@ class Series {
   private nextChunk(): number {
     if (this.t.length < SERIES_CHUNK) {
       const size = Math.min(SERIES_CHUNK, 4 * this.t.length);
-      const grow = (a: Float64Array): Float64Array => { const b = new Float64Array(size); b.set(a); return b; };
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => { const b = new Float64Array(size); b.set(a); return b; };
       this.t = grow(this.t); this.v = grow(this.v); this.g = grow(this.g);
       return this.k;
     }
