@@ -24,6 +24,15 @@ describe('benchmark smoke sizes', () => {
     expect(Object.keys(j.fullPath as object).sort()).toEqual(['max', 'median', 'min', 'relative', 'samples']);
   });
 
+  it('replay-rss (a long replay alone in its process, for its peak memory)', () => {
+    const j = smoke('replay-rss.ts');
+    expect(Object.keys(j).sort()).toEqual(['bars', 'fingerprint', 'heapUsedMb', 'optimizeForSize', 'peakRssMb', 'seconds']);
+    expect(j.bars).toBe(20_000);
+    expect(j.optimizeForSize).toBe(true);
+    expect(j.peakRssMb).toBeGreaterThan(0);
+    expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('bench:chaos', () => {
     const j = smoke('chaos-bench.ts');
     expect(Object.keys(j).sort()).toEqual([
