@@ -225,55 +225,36 @@ function findCause<T extends Error>(e: unknown, type: new (...args: never[]) => 
   return null;
 }
 
-/** Samples per chunk of the equity series (128 KiB per column). */
-const SERIES_CHUNK = 1 << 14;
-
 /**
- * Growable float64 series (time, value, gross exposure) without per-sample allocation. Samples go
- * into fixed-size chunks and are copied once, into arrays of the exact length, at the end: growing
- * one array by doubling copied every sample about twice and touched twice the memory (fresh pages
- * are what a long run's sampling cost).
+ * Growable float64 series (time, value, gross exposure) without per-sample allocation. Each column
+ * grows by doubling through ArrayBuffer.prototype.transfer, which V8 serves with a reallocation:
+ * the samples already written are neither copied nor touched again (fresh pages were what a long
+ * run's sampling cost), and the end trims each column to its length the same way.
  */
 class Series {
-  private readonly full: Float64Array[] = [];
   private t = new Float64Array(1024);
   private v = new Float64Array(1024);
   private g = new Float64Array(1024);
-  private k = 0;
   n = 0;
   push(t: number, v: number, g: number): void {
-    let k = this.k;
-    if (k === this.t.length) k = this.nextChunk();
-    this.t[k] = t;
-    this.v[k] = v;
-    this.g[k] = g;
-    this.k = k + 1;
-    this.n++;
+    const n = this.n;
+    if (n === this.t.length) this.grow(2 * n);
+    this.t[n] = t;
+    this.v[n] = v;
+    this.g[n] = g;
+    this.n = n + 1;
   }
 
-  /** Keeps the current chunk (a first short one grows to full size instead) and starts a new one; its first slot. */
-  private nextChunk(): number {
-    if (this.t.length < SERIES_CHUNK) {
-      const size = Math.min(SERIES_CHUNK, 4 * this.t.length);
-      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => { const b = new Float64Array(size); b.set(a); return b; };
-      this.t = grow(this.t); this.v = grow(this.v); this.g = grow(this.g);
-      return this.k;
-    }
-    this.full.push(this.t, this.v, this.g);
-    this.t = new Float64Array(SERIES_CHUNK); this.v = new Float64Array(SERIES_CHUNK); this.g = new Float64Array(SERIES_CHUNK);
-    return 0;
+  private grow(length: number): void {
+    this.t = new Float64Array(this.t.buffer.transfer(8 * length));
+    this.v = new Float64Array(this.v.buffer.transfer(8 * length));
+    this.g = new Float64Array(this.g.buffer.transfer(8 * length));
   }
 
-  /** The samples, each column in one array of exactly n. */
+  /** The samples, each column an array of exactly n. Ends the series (its buffers move to the result). */
   columns(): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
-    const out = { timeUs: new Float64Array(this.n), equity: new Float64Array(this.n), grossExposure: new Float64Array(this.n) };
-    let at = 0;
-    for (let c = 0; c < this.full.length; c += 3) {
-      out.timeUs.set(this.full[c]!, at); out.equity.set(this.full[c + 1]!, at); out.grossExposure.set(this.full[c + 2]!, at);
-      at += SERIES_CHUNK;
-    }
-    out.timeUs.set(this.t.subarray(0, this.k), at); out.equity.set(this.v.subarray(0, this.k), at); out.grossExposure.set(this.g.subarray(0, this.k), at);
-    return out;
+    this.grow(this.n);
+    return { timeUs: this.t, equity: this.v, grossExposure: this.g };
   }
 }
 
