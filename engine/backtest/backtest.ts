@@ -236,21 +236,36 @@ function findCause<T extends Error>(e: unknown, type: new (...args: never[]) => 
   return null;
 }
 
-/** Growable float64 series (time, value, gross exposure) without per-sample allocation. */
+/**
+ * Growable float64 series (time, value, gross exposure) without per-sample allocation. Each column
+ * grows by doubling through ArrayBuffer.prototype.transfer, which V8 serves with a reallocation:
+ * the samples already written are neither copied nor touched again (fresh pages were what a long
+ * run's sampling cost), and the end trims each column to its length the same way.
+ */
 class Series {
-  t = new Float64Array(1024);
-  v = new Float64Array(1024);
-  g = new Float64Array(1024);
+  private t = new Float64Array(1024);
+  private v = new Float64Array(1024);
+  private g = new Float64Array(1024);
   n = 0;
   push(t: number, v: number, g: number): void {
-    if (this.n === this.t.length) {
-      const t2 = new Float64Array(this.n * 2); t2.set(this.t); this.t = t2;
-      const v2 = new Float64Array(this.n * 2); v2.set(this.v); this.v = v2;
-      const g2 = new Float64Array(this.n * 2); g2.set(this.g); this.g = g2;
-    }
-    this.t[this.n] = t;
-    this.g[this.n] = g;
-    this.v[this.n++] = v;
+    const n = this.n;
+    if (n === this.t.length) this.grow(2 * n);
+    this.t[n] = t;
+    this.v[n] = v;
+    this.g[n] = g;
+    this.n = n + 1;
+  }
+
+  private grow(length: number): void {
+    this.t = new Float64Array(this.t.buffer.transfer(8 * length));
+    this.v = new Float64Array(this.v.buffer.transfer(8 * length));
+    this.g = new Float64Array(this.g.buffer.transfer(8 * length));
+  }
+
+  /** The samples, each column an array of exactly n. Ends the series (its buffers move to the result). */
+  columns(): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
+    this.grow(this.n);
+    return { timeUs: this.t, equity: this.v, grossExposure: this.g };
   }
 }
 
@@ -645,7 +660,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     outcome,
     instruments,
     fills: engine.fills,
-    equity: { timeUs: engine.series.t.slice(0, engine.series.n), equity: engine.series.v.slice(0, engine.series.n), grossExposure: engine.series.g.slice(0, engine.series.n) },
+    equity: engine.series.columns(),
     startEquity: fromMoney(account.startCash, moneyDecimals),
     final: { ...engine.ledger.summary(), currency: account.currency },
     ledgerState: engine.ledger.snapshot(),

@@ -15,8 +15,22 @@ function smoke(script: string, nodeFlags: readonly string[] = []): Record<string
 describe('benchmark smoke sizes', () => {
   it('bench:engine', () => {
     const j = smoke('engine-bench.ts', ['--expose-gc']);
-    expect(Object.keys(j).sort()).toEqual(['bars', 'barsPerSecond', 'eventsPerSecond', 'fillHeavy', 'fills', 'fingerprint', 'heapMbSamples', 'hookCostRatio', 'hookEventsPerSecond', 'longBars', 'longEventsPerSecond', 'peakRssMb', 'rawEventsPerSecond', 'rawLoopRatio', 'rssMbSamples', 'seed', 'smaPeriod']);
+    expect(Object.keys(j).sort()).toEqual(['bars', 'barsPerSecond', 'eventsPerSecond', 'fillHeavy', 'fills', 'fingerprint', 'fullPath', 'heapMbSamples', 'hookCostRatio', 'hookEventsPerSecond', 'longBars', 'longEventsPerSecond', 'peakRssMb', 'rawEventsPerSecond', 'rawLoop', 'rawLoopRatio', 'rssMbSamples', 'seed', 'smaPeriod']);
     expect(j.bars).toBe(5_000);
+    // The raw loop's rate is a median of samples, each timed over repeated passes (spread printed beside it).
+    const rawLoop = j.rawLoop as Record<string, unknown>;
+    expect(Object.keys(rawLoop).sort()).toEqual(['max', 'median', 'min', 'relative', 'sampleMs', 'samples']);
+    expect(rawLoop.median).toBe(j.rawEventsPerSecond);
+    expect(Object.keys(j.fullPath as object).sort()).toEqual(['max', 'median', 'min', 'relative', 'samples']);
+  });
+
+  it('replay-rss (a long replay alone in its process, for its peak memory)', () => {
+    const j = smoke('replay-rss.ts');
+    expect(Object.keys(j).sort()).toEqual(['bars', 'fingerprint', 'heapUsedMb', 'optimizeForSize', 'peakRssMb', 'seconds']);
+    expect(j.bars).toBe(20_000);
+    expect(j.optimizeForSize).toBe(true);
+    expect(j.peakRssMb).toBeGreaterThan(0);
+    expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('bench:chaos', () => {

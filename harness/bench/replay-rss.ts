@@ -1,30 +1,62 @@
 /**
- * `node harness/bench/replay-rss.ts [--bars N]`: the streaming replay of bench:engine (N synthetic
- * one-minute bars, default 1e7, straight from the generator through the full direct path, equity
- * and fill lists off, journal fingerprint on) alone in its own process, so that the process's peak
- * resident memory is the replay's: prints one JSON line with `peakRssMb` (the kernel's maxRSS).
- * bench:data runs it as a child process.
+ * `node harness/bench/replay-rss.ts [--bars N] [--smoke] [--default-heap]`
+ *
+ * One long replay in a process of its own, for its peak resident memory: N synthetic one-minute
+ * bars (default 1e7) stream from the generator through the full direct path (the SMA(200)
+ * crossover stack of bench:engine, journal fingerprint on, equity and fill lists off), and one
+ * JSON line says `{ bars, peakRssMb, heapUsedMb, fingerprint, seconds }`. Other benchmarks spawn it
+ * (bench:data's `replayPeakRssMb`); `--smoke` runs 20,000 bars. Always prints JSON (`--json` is
+ * accepted and changes nothing).
+ *
+ * Memory must stay flat however long the market: the target is a peak under 150 MB for 1e7 bars.
+ * The live heap does stay flat (about 17 MB after a full collection, most of it the loaded
+ * modules), but with V8's default sizing the peak was 200-225 MB: every order's objects outlive two
+ * young-generation collections (the venue remembers the last 8,192-16,384 finished orders, the
+ * stack 1,024-2,048, for idempotent retries), so about 2 MB is promoted per collection, and V8 lets
+ * the old generation grow to about four times the live heap before a full collection. So this
+ * script sets V8's `--optimize-for-size` itself, before the engine loads (a heap sized to the live
+ * data; about 25% slower here); `--default-heap` leaves V8's sizing alone, to compare. The JSON
+ * says which (`optimizeForSize`).
  */
-import {
-  createSyntheticSource, FixedQuantityAllocator, ReferenceStack, RiskEngine, Rng, runBacktest, SmaCrossoverAgent,
-} from '../../engine/index.ts';
+import * as nodeModule from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import type * as Engine from '../../engine/index.ts';
 import { benchArgs } from './bench-args.ts';
 
 const args = benchArgs();
 const BARS = args.number('--bars', 10_000_000, 20_000);
 const SEED = 42;
+const OPTIMIZE_FOR_SIZE = !process.argv.includes('--default-heap');
 
-const started = process.hrtime.bigint();
-const source = createSyntheticSource({
-  process: 'gbm', instrumentId: 'SYN', priceDecimals: 2, startTimeUs: Date.UTC(2020, 0, 1) * 1000, startPrice: 4000,
-  count: BARS, volatility: 0.2, drift: 0.05, output: { type: 'bar', intervalUs: 60_000_000 },
-}, Rng.derive(SEED, 'market'));
-const result = await runBacktest({
-  seed: SEED, instruments: [{ id: 'SYN', kind: 'future', priceDecimals: 2, multiplier: 10, marginPerContract: 1000 }],
-  account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], fees: { perUnit: 2 }, recordEquity: false, recordFills: false,
-  stack: () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period: 200 })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) }),
-});
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`${JSON.stringify({
-  bars: BARS, seconds: Number(seconds.toFixed(3)), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), fingerprint: result.fingerprint,
-})}\n`);
+async function main(): Promise<void> {
+  // The engine's modules from V8's compile cache, as the CLI loads them (bin/gauntlet.js): without
+  // it, stripping their types loads a WebAssembly compiler whose memory (about 30 MB) stays resident
+  // for the whole run and would be counted as the replay's.
+  nodeModule.enableCompileCache?.();
+  if (OPTIMIZE_FOR_SIZE) setFlagsFromString('--optimize-for-size');
+  const { createSyntheticSource, FixedQuantityAllocator, ReferenceStack, RiskEngine, Rng, runBacktest, SmaCrossoverAgent }: typeof Engine = await import('../../engine/index.ts');
+  if (!Number.isSafeInteger(BARS) || BARS < 1) throw new RangeError(`--bars: expected a positive integer, got ${BARS}`);
+  const t0 = process.hrtime.bigint();
+  const source = createSyntheticSource({
+    process: 'gbm', instrumentId: 'SYN', priceDecimals: 2, startTimeUs: Date.UTC(2020, 0, 1) * 1000, startPrice: 4000,
+    count: BARS, volatility: 0.2, drift: 0.05, output: { type: 'bar', intervalUs: 60_000_000 },
+  }, Rng.derive(SEED, 'market'));
+  const result = await runBacktest({
+    seed: SEED, instruments: [{ id: 'SYN', kind: 'future', priceDecimals: 2, multiplier: 10, marginPerContract: 1000 }],
+    account: { currency: 'USD', startCash: 1_000_000 }, sources: [source], fees: { perUnit: 2 },
+    stack: () => new ReferenceStack({ agents: [new SmaCrossoverAgent('sma', { instrument: 'SYN', period: 200 })], allocator: new FixedQuantityAllocator({ quantity: 1 }), risk: new RiskEngine({ maxPosition: 1 }) }),
+    recordEquity: false, recordFills: false,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(JSON.stringify({
+    bars: BARS, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    fingerprint: result.fingerprint, seconds: Number(seconds.toFixed(3)), optimizeForSize: OPTIMIZE_FOR_SIZE,
+  }));
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`replay-rss failed (seed ${SEED}): ${e instanceof Error ? e.stack : String(e)}`);
+  process.exitCode = 3;
+}
