@@ -15,6 +15,7 @@ import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario } from '../scenario/run.ts';
+import { loadModuleStack } from '../scenario/module-stack.ts';
 
 const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -110,6 +111,11 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     // The data mapping first (header, first rows): a mapping error then points at its field in the file.
     const mappingProblems = await checkMarketData(r.loaded, spec.cwd);
     if (mappingProblems.length > 0) return outcome(invalidScenario(id, mappingProblems, now() - started));
+    // A module stack's problems (module, export, every config problem) all at once, before the run.
+    if (r.loaded.scenario.stack.module !== undefined) {
+      const m = await loadModuleStack(r.loaded);
+      if (!m.ok) return outcome(invalidScenario(id, m.problems, now() - started));
+    }
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
       seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),

@@ -26,6 +26,8 @@ import type { DataClientFlaws, FillModel, Ledger, LedgerParams, ProviderDataClie
 import { declaredInvariants, propertyGates, type PropertyOutcome } from '../properties/run-properties.ts';
 import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/property.ts';
 import { effectiveInstruments } from './semantic.ts';
+import { loadModuleStack } from './module-stack.ts';
+import { referenceConfig, stackKind } from './stack-schema.ts';
 
 export interface RunOptions {
   readonly seed: number;
@@ -161,7 +163,7 @@ export function venueModels(venue: LoadedScenario['scenario']['venue']): VenueMo
 }
 
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioRunResult> {
-  if (options.stack !== undefined && options.wrap !== undefined) throw new RangeError('run options: `wrap` decorates the reference stack, which `stack` replaces: give one of them');
+  if ((options.stack !== undefined || stackKind(loaded.scenario.stack) !== 'reference') && options.wrap !== undefined) throw new RangeError('run options: `wrap` decorates the reference stack, which `stack` replaces: give one of them');
   const cwd = options.cwd ?? process.cwd();
   const s = loaded.scenario;
   const decls = marketSources(s);
@@ -205,7 +207,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
-  const { dataClient: _dataClient, ...stackConfig } = s.stack;
+  const userStack = options.stack ?? await scenarioStack(loaded);
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -213,10 +215,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     instruments,
     account: { currency: s.account.currency, startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals },
     sources,
-    stack: options.stack ?? (() => {
+    stack: userStack ?? (() => {
       // One stack-config path: the engine's own factory, from the engine's own schema.
       const { stack: wrapStack, ...wrapParts } = options.wrap ?? {};
-      reference = referenceStackOf(stackConfig, {
+      reference = referenceStackOf(referenceConfig(s.stack), {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar, wrap: wrapParts,
       });
@@ -309,6 +311,19 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       ...metricWarnings,
     ],
   };
+}
+
+/**
+ * The scenario's own stack when it is not the reference one: a module's factory (its problems are
+ * bad input at their place in the file). Null for the reference stack.
+ */
+async function scenarioStack(loaded: LoadedScenario): Promise<RunOptions['stack'] | null> {
+  const kind = stackKind(loaded.scenario.stack);
+  if (kind === 'reference') return null;
+  if (kind === 'service') throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service']), path: 'stack.service', message: 'service stacks are not supported yet' });
+  const m = await loadModuleStack(loaded);
+  if (!m.ok) throw new ScenarioInputError(m.problems[0]!);
+  return (instruments, rng) => m.factory(m.config, { instruments, rng, scenarioDir: loaded.dir });
 }
 
 /**

@@ -14,8 +14,9 @@ import { FaultsSchema } from '../chaos/faults/schema.ts';
 import { PropertiesSchema } from '../properties/schema.ts';
 import { CheckConfigSchema } from '../properties/check/config.ts';
 import {
-  CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
+  CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
+import { ScenarioStackSchema } from './stack-schema.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -70,8 +71,8 @@ export const AccountSchema = z.strictObject({
   moneyDecimals: z.number().int().min(0).max(8).default(2).describe('Decimals of money amounts (2: cents).'),
 }).describe('The trading account.');
 
-/** The engine's own stack configuration: one definition, so the file format and createReferenceStack never drift. */
-export const StackSchema = StackConfigSchema;
+/** The engine's own stack configuration (one definition, so the file format and createReferenceStack never drift), or a module or service stack. */
+export const StackSchema = ScenarioStackSchema;
 
 export const VenueSchema = VenueModelsSchema.extend({
   fillAtBarOpen: z.boolean().default(true)
