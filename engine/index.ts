@@ -9,7 +9,7 @@ export {
 } from './kernel/kernel.ts';
 export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
-export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
+export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, STRING_FIELDS, INLINE_STRING_FIELDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
 export { NumericRangeError } from './kernel/errors.ts';
 export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
 

@@ -45,6 +45,8 @@ export const RunFlagsSchema = z.strictObject({
   journal: z.boolean().default(false),
   recordProviders: z.string().min(1).optional(),
   inlineFills: z.boolean().default(false),
+  allowRemote: z.boolean().default(false),
+  stackUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 

@@ -40,6 +40,8 @@ Examples:
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
+    .option('--stack-url <url>', "run the scenarios' stack as a service at this URL (the stack protocol; = --set stack.service={url: <url>}); a reference stack's keys are sent to it")
+    .option('--allow-remote', 'a stack service may be on another machine (default: loopback URLs only)')
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -49,7 +51,8 @@ Examples:
   gauntlet run scenarios/ --workers 2            on two worker threads (same reports as --workers 1)
   gauntlet run scenarios/demo-sp500-sma-crossover.yaml --set stack.agents[0].period=20
   gauntlet run --reporter junit --reporter md --out ci-reports
-  gauntlet run --json --quiet > report.json`)
+  gauntlet run --json --quiet > report.json
+  gauntlet serve-stack --port 8787 &  gauntlet run scenarios/demo-sp500-sma-crossover.yaml --stack-url http://127.0.0.1:8787/`)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(paths, flags, cwd));
@@ -123,10 +126,28 @@ Examples:
       setCode(await listCommand(paths, flags, cwd));
     });
 
+  p.command('serve-stack')
+    .description('serve the reference stack over the stack protocol (HTTP, lockstep on virtual time) until interrupted')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one, printed)', '8787')
+    .option('--allow-remote', 'listen on an address other than loopback')
+    .addHelpText('after', `
+Every POST is one protocol message (schemas/stack-protocol.schema.json). A run's start message
+carries the stack's configuration: a scenario's reference-stack keys (agents, allocator, risk, ...)
+when it is run with --stack-url or stack.service.
+
+Examples:
+  gauntlet serve-stack --port 8787
+  gauntlet run scenarios/synthetic-gbm-sma-crossover.yaml --stack-url http://127.0.0.1:8787/`)
+    .action(async (flags: Record<string, unknown>) => {
+      const { serveStackCommand } = await import('./serve-stack-command.ts');
+      setCode(await serveStackCommand(flags));
+    });
+
   p.command('schema')
-    .description('print the JSON Schema of scenario files or reports (--write: regenerate schemas/)')
-    .addArgument(new Argument('[which]', 'scenario or report').choices(['scenario', 'report']).default('scenario'))
-    .option('--write', 'write both schemas into the package folder schemas/')
+    .description('print the JSON Schema of scenario files, reports or the stack protocol (--write: regenerate schemas/)')
+    .addArgument(new Argument('[which]', 'scenario, report or stack-protocol').choices(['scenario', 'report', 'stack-protocol']).default('scenario'))
+    .option('--write', 'write every schema into the package folder schemas/')
     .action(async (which: SchemaName, flags: { write?: boolean }) => {
       const { schemaText, writeSchemas } = await import('./schemas.ts');
       if (flags.write === true) for (const path of writeSchemas()) process.stdout.write(`wrote ${path}\n`);

@@ -40,6 +40,7 @@ export const JobSpecSchema = z.strictObject({
   journalDir: z.string().nullable().default(null).describe("Where to write the journal's JSON Lines view as <name>.jsonl; null for none."),
   recordProvidersDir: z.string().nullable().default(null)
     .describe('Provider path: where to write what each provider answered, as <name>.<provider>.json recordings (secrets redacted); null for none.'),
+  allowRemoteStack: z.boolean().default(false).describe('A service stack may be on another machine (--allow-remote); default: loopback URLs only.'),
   fills: z.strictObject({
     reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
     path: z.string().describe('The sidecar file, relative to reportsDir (fills/<index>-<file name>.jsonl, unique in a suite before any name is known).'),
@@ -118,7 +119,7 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     }
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+      seed: seed.seed, cwd: spec.cwd, allowRemoteStack: spec.allowRemoteStack, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
     });

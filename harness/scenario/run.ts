@@ -28,6 +28,8 @@ import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/
 import { effectiveInstruments } from './semantic.ts';
 import { loadModuleStack } from './module-stack.ts';
 import { referenceConfig, stackKind } from './stack-schema.ts';
+import { httpStackFactory, type StackLink } from '../service/http-stack.ts';
+import { StackServiceError, stackUrlProblem } from '../service/transport.ts';
 
 export interface RunOptions {
   readonly seed: number;
@@ -70,6 +72,10 @@ export interface RunOptions {
    * Default 1.
    */
   readonly priceScale?: number;
+  /** A service stack (`stack.service`) may be on another machine; without this only loopback URLs are spoken to. */
+  readonly allowRemoteStack?: boolean;
+  /** Each stack-service exchange's real time (never in the journal or the fingerprint). */
+  readonly onStackWallTime?: (kind: string, wallTimeMs: number) => void;
 }
 
 /**
@@ -207,7 +213,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
-  const userStack = options.stack ?? await scenarioStack(loaded);
+  let serviceLink: StackLink | null = null;
+  const userStack = options.stack ?? await scenarioStack(loaded, options, calendar, (link) => { serviceLink = link; });
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -244,6 +251,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(options.models?.ledger === undefined ? {} : { ledger: options.models.ledger }),
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     });
+  } catch (e) {
+    // A stack service that broke the protocol or did not answer is bad input of the stack, at the service's place in the file.
+    for (let c: unknown = e, i = 0; c instanceof Error && i < 8; c = c.cause, i++) {
+      if (c instanceof StackServiceError) throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service', 'url']), path: 'stack.service', message: c.message });
+    }
+    throw e;
   } finally {
     providerPath?.close();
   }
@@ -253,7 +266,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const metricWarnings: ScenarioWarning[] = [];
   const annualised = { periodsPerYear: null as number | null, startTimeUs: 0 };
   const reportable = reportableMetrics({
-    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
+    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference, serviceLink), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
   // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
@@ -313,14 +326,29 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   };
 }
 
+let serviceRuns = 0;
+
 /**
  * The scenario's own stack when it is not the reference one: a module's factory (its problems are
  * bad input at their place in the file). Null for the reference stack.
  */
-async function scenarioStack(loaded: LoadedScenario): Promise<RunOptions['stack'] | null> {
-  const kind = stackKind(loaded.scenario.stack);
+async function scenarioStack(loaded: LoadedScenario, options: RunOptions, calendar: SessionCalendar, onLink: (link: StackLink) => void): Promise<RunOptions['stack'] | null> {
+  const s = loaded.scenario.stack;
+  const kind = stackKind(s);
   if (kind === 'reference') return null;
-  if (kind === 'service') throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service']), path: 'stack.service', message: 'service stacks are not supported yet' });
+  if (kind === 'service') {
+    const service = s.service!;
+    const why = stackUrlProblem(service.url, options.allowRemoteStack === true);
+    if (why !== null) throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service', 'url']), path: 'stack.service.url', message: why });
+    // The served stack is sent its config, or the reference stack's keys (the reference stack served).
+    const config = s.config ?? (s.agents === undefined ? undefined : referenceConfig(s));
+    const factory = httpStackFactory({
+      url: service.url, timeoutMs: service.timeout / 1000, retries: service.retries, config, seed: options.seed, calendar,
+      ...(options.onStackWallTime === undefined ? {} : { onWallTime: options.onStackWallTime }),
+    }, `${loaded.name}-${options.seed}-${process.pid}-${++serviceRuns}`);
+    onLink(factory.link);
+    return () => factory.create();
+  }
   const m = await loadModuleStack(loaded);
   if (!m.ok) throw new ScenarioInputError(m.problems[0]!);
   return (instruments, rng) => m.factory(m.config, { instruments, rng, scenarioDir: loaded.dir });
@@ -388,7 +416,12 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
 }
 
 /** What the risk engine did, as metrics gates can use; null for a stack that does not count. */
-function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
+function riskMetrics(stack: ReferenceStack | null, service: StackLink | null): ScenarioMetrics {
+  // A stack over HTTP that reports its decision records is counted from them (as its journal has them).
+  if (service !== null && service.reportsRecords) {
+    const n = (kind: string): number => service.recordCounts.get(kind) ?? 0;
+    return { riskRejections: n('riskReject'), dailyLossHalts: n('dailyLossHalt'), killSwitchTrips: n('killSwitch') };
+  }
   const c = stack?.riskCounters() ?? null;
   return { riskRejections: c?.rejections ?? null, dailyLossHalts: c?.dailyLossHalts ?? null, killSwitchTrips: c?.killSwitchTrips ?? null };
 }
