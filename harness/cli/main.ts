@@ -126,6 +126,34 @@ Examples:
       setCode(await listCommand(paths, flags, cwd));
     });
 
+  p.command('bench')
+    .description('time the decision path per component (tinybench), and load a stack service (autocannon) against a bare node:http calibration')
+    .argument('[paths...]', 'scenario files or folders whose reference stacks are timed (default: scenarios/, or none with --load/--url)')
+    .option('--time <duration>', 'real time per component timing', '500ms')
+    .option('--load', 'load the reference stack served in this process')
+    .option('--url <url>', 'load a stack service at this URL (gauntlet serve-stack, or yours)')
+    .option('--allow-remote', '--url may be on another machine')
+    .option('--connections <n>', 'concurrent connections of the load', '10')
+    .option('--duration <duration>', 'how long the load runs', '5s')
+    .option('--rate <n>', 'fixed overall rate, requests per second (coordinated omission: a slow service shows as latency and missed sends)')
+    .option('--amount <n>', 'stop the load after this many requests')
+    .option('--json', 'print the figures as JSON to stdout')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Component timings replay what each component was given in a real run of the scenario, in
+batches of calls that each take at least 50 µs (most calls are far below a timer's resolution);
+percentiles are of the per-call batch means. Load figures are wall time on this machine: they
+vary from run to run and never enter a journal or fingerprint.
+
+Examples:
+  gauntlet bench scenarios/demo-sp500-two-agents-risk.yaml
+  gauntlet bench --load --connections 10 --duration 10s
+  gauntlet bench --url http://127.0.0.1:8788/ --rate 1000 --duration 30s`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { benchCommand } = await import('./bench-command.ts');
+      setCode(await benchCommand(paths, flags, cwd));
+    });
+
   p.command('serve-stack')
     .description('serve the reference stack over the stack protocol (HTTP, lockstep on virtual time) until interrupted')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
