@@ -6,7 +6,7 @@ import type { BenchReport } from './bench-command.ts';
 
 describe('gauntlet bench', () => {
   it('times each component of a scenario and loads the served reference stack', () => {
-    const r = cli(['bench', 'scenarios/synthetic-futures-sma-crossover.yaml', 'fixtures/stacks/sma-python.yaml', '--time', '50ms', '--load', '--duration', '1s', '--json']);
+    const r = cli(['bench', 'scenarios/synthetic-futures-sma-crossover.yaml', 'fixtures/stacks/sma-python.yaml', '--time', '50ms', '--load', '--duration', '1s', '--json', '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as BenchReport;
