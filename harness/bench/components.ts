@@ -18,7 +18,7 @@ import {
 import type { LoadedScenario } from '../scenario/load.ts';
 import { runScenario } from '../scenario/run.ts';
 import { referenceConfig, type ReferenceStackConfig } from '../scenario/stack-schema.ts';
-import { quantile } from './load/load.ts';
+import { quantile } from '../gates/quantile.ts';
 
 /** A sample is a batch taking at least this long: far above the timer's resolution and overhead. */
 export const BATCH_TARGET_US = 50;

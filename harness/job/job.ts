@@ -14,7 +14,10 @@ import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
 import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadResult } from '../scenario/load.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
-import { runScenario } from '../scenario/run.ts';
+import { runScenario, type ScenarioRunResult } from '../scenario/run.ts';
+import type { LoadedScenario } from '../scenario/load.ts';
+import { evaluateLatency, figuresOf, overRepeats } from '../gates/latency.ts';
+import { calibrationRuns } from '../bench/calibration.ts';
 import { loadModuleStack } from '../scenario/module-stack.ts';
 
 const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -124,7 +127,9 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
     });
     if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
-    const report = ranScenario(id, run, now() - started);
+    const latency = r.loaded.scenario.latency === undefined ? undefined
+      : await latencyReport(r.loaded, run, () => runScenario(r.loaded, { seed: seed.seed, cwd: spec.cwd, allowRemoteStack: spec.allowRemoteStack }));
+    const report = ranScenario(id, run, now() - started, latency);
     if (spec.fills === null) return outcome(report);
     // Fills beside the report, written here (in the worker): the report stays small however many there are.
     const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
@@ -137,6 +142,28 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     hooks.onInternalError?.(id.name, e);
     return outcome(erroredScenario(id, errorText(e), now() - started), e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
+}
+
+/**
+ * The scenario's latency budgets: its runs repeated (the same decisions every time, or the run is
+ * not what was measured), the calibration measured beside them, each budget evaluated. Wall time.
+ */
+async function latencyReport(loaded: LoadedScenario, first: ScenarioRunResult, again: () => Promise<ScenarioRunResult>): Promise<ScenarioReport['wallTimeLatency']> {
+  const budget = loaded.scenario.latency!;
+  const samples = [first.latency!];
+  for (let k = 1; k < budget.repeats; k++) {
+    const r = await again();
+    if (r.decisionFingerprint !== first.decisionFingerprint) throw new Error(`latency repeat ${k + 1} decided differently (decision fingerprint ${r.decisionFingerprint} against ${first.decisionFingerprint}): the stack is not deterministic`);
+    samples.push(r.latency!);
+  }
+  const measured = overRepeats(samples.map(figuresOf));
+  const calibration = overRepeats((await calibrationRuns(first.latency!.decisionsMs.length, budget.repeats)).map(figuresOf));
+  const gates = evaluateLatency(budget, measured, calibration, (key) => loaded.locate(['latency', key]));
+  return {
+    deterministic: false, repeats: budget.repeats, measured: measured.figures, spread: measured.spread,
+    calibration: { what: `a bare node:http server, ${calibration.figures.count} sequential requests from this process`, measured: calibration.figures, spread: calibration.spread },
+    gates,
+  };
 }
 
 function errorText(e: unknown): string {

@@ -29,6 +29,9 @@ import { effectiveInstruments } from './semantic.ts';
 import { loadModuleStack } from './module-stack.ts';
 import { referenceConfig, stackKind } from './stack-schema.ts';
 import { httpStackFactory, type StackLink } from '../service/http-stack.ts';
+import { timedStack } from './timed-stack.ts';
+import type { LatencySample } from '../gates/latency.ts';
+import { performance } from 'node:perf_hooks';
 import { StackServiceError, stackUrlProblem } from '../service/transport.ts';
 
 export interface RunOptions {
@@ -74,8 +77,8 @@ export interface RunOptions {
   readonly priceScale?: number;
   /** A service stack (`stack.service`) may be on another machine; without this only loopback URLs are spoken to. */
   readonly allowRemoteStack?: boolean;
-  /** Each stack-service exchange's real time (never in the journal or the fingerprint). */
-  readonly onStackWallTime?: (kind: string, wallTimeMs: number) => void;
+  /** Each stack-service exchange's real time and failed tries (never in the journal or the fingerprint). */
+  readonly onStackWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
 
 /**
@@ -142,6 +145,8 @@ export interface ScenarioRunResult {
    * for reporters that chart a run. Not in report.json (it grows with the run).
    */
   readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
+  /** Real time per decision, when the scenario states latency budgets (wall time: never in the journal). */
+  readonly latency: LatencySample | null;
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -214,7 +219,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
   let serviceLink: StackLink | null = null;
-  const userStack = options.stack ?? await scenarioStack(loaded, options, calendar, (link) => { serviceLink = link; });
+  // Latency budgets: each decision's real time; a stack over HTTP is timed per step (the exchange), one in-process per input.
+  const latency = s.latency === undefined ? null : { decisionsMs: [] as number[], runMs: 0, errors: 0 };
+  const onStackWallTime = latency === null ? options.onStackWallTime : (kind: string, ms: number, retries: number): void => {
+    if (kind === 'step') latency.decisionsMs.push(ms);
+    latency.errors += retries;
+    options.onStackWallTime?.(kind, ms, retries);
+  };
+  const serviceOptions: RunOptions = { ...options, ...(onStackWallTime === undefined ? {} : { onStackWallTime }) };
+  const plainStack = options.stack ?? await scenarioStack(loaded, serviceOptions, calendar, (link) => { serviceLink = link; });
+  const timeInProcess = latency !== null && stackKind(s.stack) !== 'service';
+  const record = (ms: number): void => { latency!.decisionsMs.push(ms); };
+  const userStack = plainStack === null || !timeInProcess ? plainStack
+    : (instruments: readonly Instrument[], rng: RngRegistry) => timedStack(plainStack!(instruments, rng), record);
+  const runStartMs = performance.now();
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -229,7 +247,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar, wrap: wrapParts,
       });
-      return wrapStack === undefined ? reference : wrapStack(reference);
+      const stack = wrapStack === undefined ? reference : wrapStack(reference);
+      return timeInProcess ? timedStack(stack, record) : stack;
     }),
     venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
@@ -260,6 +279,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } finally {
     providerPath?.close();
   }
+  if (latency !== null) latency.runMs = performance.now() - runStartMs;
   if (providerPath !== null && options.recordProviders !== undefined) providerPath.saveRecordings(options.recordProviders);
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
@@ -315,6 +335,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     gates,
     properties,
     equity: { timeUs: marks.timeUs, equity: marks.equity },
+    latency,
     warnings: [
       ...result.dataIssues.map((d): BadRowWarning => ({
         kind: 'bad-row', file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,

@@ -17,6 +17,7 @@ import {
   CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
 import { ScenarioStackSchema } from './stack-schema.ts';
+import { LatencyBudgetSchema } from '../gates/latency.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -104,6 +105,7 @@ export const ScenarioSchema = z.strictObject({
   venue: VenueSchema.prefault({}),
   metrics: MetricsOptionsSchema.prefault({}),
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
+  latency: LatencyBudgetSchema.optional(),
   faults: FaultsSchema,
   properties: PropertiesSchema,
   check: CheckConfigSchema,

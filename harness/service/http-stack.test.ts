@@ -38,6 +38,23 @@ describe('the reference stack over HTTP', () => {
   }, 60_000);
 });
 
+describe('latency of a stack over HTTP', () => {
+  it('times each step (the exchange), counts re-sent messages as errors, and keeps the decisions', async () => {
+    const file = 'scenarios/synthetic-futures-sma-crossover.yaml';
+    const r = await runJob({ file, cwd: REPO, seed: { kind: 'scenario' }, overrides: [
+      { path: 'stack.service', value: { url: served.url } }, { path: 'latency', value: { p99: 10_000, maxErrors: 0, repeats: 2 } },
+    ] });
+    expect(r.status).toBe('passed');
+    const lat = r.wallTimeLatency!;
+    expect(lat.repeats).toBe(2);
+    expect(lat.measured.errors).toBe(0);
+    // One step per input the stack handled: at least one per bar.
+    expect(lat.measured.count).toBeGreaterThan(100);
+    expect(lat.measured.p50Ms).toBeGreaterThan(0);
+    expect(lat.gates.map((g) => [g.name, g.pass])).toEqual([['latency p99', true], ['latency maxErrors', true]]);
+  }, 60_000);
+});
+
 /** A stack service whose answers a test writes: `answer(json, n)` for the n-th request. */
 async function fakeStack(answer: (json: Record<string, unknown>, n: number) => { status?: number; text: string } | 'hang' | 'drop'): Promise<StackServer> {
   let n = 0;

@@ -33,8 +33,8 @@ export interface HttpStackOptions {
   readonly config: unknown;
   readonly seed: number;
   readonly calendar: SessionCalendar;
-  /** Called with each exchange's real time (the report's wallTime figures; never the journal). */
-  readonly onWallTime?: (kind: string, wallTimeMs: number) => void;
+  /** Called with each exchange's real time and failed tries (the report's wallTime figures; never the journal). */
+  readonly onWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
 
 /** What snapshot() returns: a name for the state the stack's snapshot answer gives. Plain data. */
@@ -232,7 +232,7 @@ export class HttpStack implements TradingStack {
       if (e instanceof StackServiceError) throw this.error(`${type}: ${e.message}`, e.field, seq);
       throw e;
     }));
-    o.onWallTime?.(type, res.wallTimeMs);
+    o.onWallTime?.(type, res.wallTimeMs, res.retries);
     let json: unknown;
     try {
       json = JSON.parse(res.text);

@@ -22,8 +22,10 @@ export class StackServiceError extends Error {
 export interface PostResult {
   readonly status: number;
   readonly text: string;
-  /** Real time from sending to the whole answer read. */
+  /** Real time from sending to the whole answer read (the last try). */
   readonly wallTimeMs: number;
+  /** Tries that failed before it (re-sent after a failed connection). */
+  readonly retries: number;
 }
 
 export interface PostOptions {
@@ -42,7 +44,7 @@ export async function postJson(url: string, body: string, options: PostOptions):
         headers: { 'content-type': 'application/json', [STACK_PROTOCOL_HEADER]: '1' },
       });
       const text = await res.text();
-      return { status: res.status, text, wallTimeMs: performance.now() - startMs };
+      return { status: res.status, text, wallTimeMs: performance.now() - startMs, retries: attempt };
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       if (err.name === 'TimeoutError' || err.name === 'AbortError') {

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Result } from 'autocannon';
 import { PROTOCOL_NAME, PROTOCOL_VERSION } from '../../service/protocol.ts';
+import { quantile } from '../../gates/quantile.ts';
+
+export { quantile };
 
 export const LoadSpecSchema = z.strictObject({
   url: z.string().url(),
@@ -39,14 +42,6 @@ export interface LoadResult {
   readonly missed: number | null;
 }
 
-/** Interpolated quantile of sorted values (the same rule as tinybench's). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 export function loadSummary(r: Result, latenciesMs: number[], spec: z.output<typeof LoadSpecSchema>): LoadResult {
   const sorted = latenciesMs.slice().sort((a, b) => a - b);
