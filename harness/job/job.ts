@@ -43,6 +43,7 @@ export const JobSpecSchema = z.strictObject({
   journalDir: z.string().nullable().default(null).describe("Where to write the journal's JSON Lines view as <name>.jsonl; null for none."),
   recordProvidersDir: z.string().nullable().default(null)
     .describe('Provider path: where to write what each provider answered, as <name>.<provider>.json recordings (secrets redacted); null for none.'),
+  stackLatencyUs: z.array(z.int().min(0)).nullable().default(null).describe("Replay of a measured-latency run: the stack's step delays the report recorded, fed back in place of measuring."),
   allowRemoteStack: z.boolean().default(false).describe('A service stack may be on another machine (--allow-remote); default: loopback URLs only.'),
   fills: z.strictObject({
     reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
@@ -122,7 +123,7 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     }
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, allowRemoteStack: spec.allowRemoteStack, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+      seed: seed.seed, cwd: spec.cwd, allowRemoteStack: spec.allowRemoteStack, replayStackLatencyUs: spec.stackLatencyUs, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
     });

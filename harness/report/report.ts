@@ -53,6 +53,7 @@ export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTi
     marketData: run.marketData, dataPath: run.dataPath, faults: run.faults, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
     account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
     gates: run.gates, warnings: run.warnings, wallTimeMs, ...(latency === undefined ? {} : { wallTimeLatency: latency }),
+    ...(run.stackLatencyUs === null ? {} : { measuredStackLatencyUs: [...run.stackLatencyUs] }),
     ...(run.properties.length === 0 ? {} : {
       properties: run.properties.filter((p) => p.declared).map((p) => ({
         name: p.name, expect: p.expect, optional: p.optional, held: p.violation === null, reached: p.reached,

@@ -224,6 +224,8 @@ export const ScenarioReportSchema = z.strictObject({
   problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),
   error: z.strictObject({ message: z.string() }).nullable().describe('An internal error (a bug): its message.'),
   wallTimeMs: z.number().nonnegative().describe('Real time the scenario took (not deterministic).'),
+  measuredStackLatencyUs: z.array(int.nonnegative()).nullable().optional()
+    .describe("A stack over HTTP in measured-latency mode: each step's measured response time as the virtual delay of its actions (microseconds, step order). An input of the run: replay feeds it back, so the replay's fingerprint matches."),
   wallTimeLatency: LatencyReportSchema.nullable().optional().describe('Latency budgets and measured figures; absent when the scenario states none. Wall time: not deterministic, never in a fingerprint; a failed budget fails the scenario.'),
 });
 export type ScenarioReport = z.output<typeof ScenarioReportSchema>;

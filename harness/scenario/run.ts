@@ -77,6 +77,8 @@ export interface RunOptions {
   readonly priceScale?: number;
   /** A service stack (`stack.service`) may be on another machine; without this only loopback URLs are spoken to. */
   readonly allowRemoteStack?: boolean;
+  /** Measured-latency mode of a service stack: the delays a report recorded, fed back in place of measuring (replay). */
+  readonly replayStackLatencyUs?: readonly number[] | null;
   /** Each stack-service exchange's real time and failed tries (never in the journal or the fingerprint). */
   readonly onStackWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
@@ -147,6 +149,8 @@ export interface ScenarioRunResult {
   readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
   /** Real time per decision, when the scenario states latency budgets (wall time: never in the journal). */
   readonly latency: LatencySample | null;
+  /** A service stack in measured-latency mode: each step's virtual delay, microseconds (inputs: replay feeds them back). */
+  readonly stackLatencyUs: readonly number[] | null;
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -336,6 +340,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     properties,
     equity: { timeUs: marks.timeUs, equity: marks.equity },
     latency,
+    stackLatencyUs: s.stack.service?.latency === 'measured' ? (serviceLink as StackLink | null)?.latenciesUs ?? [] : null,
     warnings: [
       ...result.dataIssues.map((d): BadRowWarning => ({
         kind: 'bad-row', file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
@@ -365,6 +370,7 @@ async function scenarioStack(loaded: LoadedScenario, options: RunOptions, calend
     const config = s.config ?? (s.agents === undefined ? undefined : referenceConfig(s));
     const factory = httpStackFactory({
       url: service.url, timeoutMs: service.timeout / 1000, retries: service.retries, config, seed: options.seed, calendar,
+      latency: service.latency, replayLatencyUs: options.replayStackLatencyUs ?? null,
       ...(options.onStackWallTime === undefined ? {} : { onWallTime: options.onStackWallTime }),
     }, `${loaded.name}-${options.seed}-${process.pid}-${++serviceRuns}`);
     onLink(factory.link);

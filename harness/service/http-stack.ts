@@ -33,6 +33,13 @@ export interface HttpStackOptions {
   readonly config: unknown;
   readonly seed: number;
   readonly calendar: SessionCalendar;
+  /**
+   * 'measured': each step's measured response time becomes the virtual delay before its actions
+   * reach the venue (the stack is busy meanwhile: inputs wait for the next step), journaled as an
+   * input. With `replayLatencyUs`, those delays in step order instead of measured ones (replay).
+   */
+  readonly latency?: 'none' | 'measured';
+  readonly replayLatencyUs?: readonly number[] | null;
   /** Called with each exchange's real time and failed tries (the report's wallTime figures; never the journal). */
   readonly onWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
@@ -53,6 +60,8 @@ type Outgoing =
 export class StackLink {
   readonly options: HttpStackOptions;
   readonly snapshots = new Map<number, unknown>();
+  /** Measured-latency mode: each step's virtual delay in microseconds, in step order over the run (the report keeps them for replay). */
+  readonly latenciesUs: number[] = [];
   /** Decision records the stack reported, by kind (risk metrics of a stack that reports them). */
   readonly recordCounts = new Map<string, number>();
   /** Some session answered start with journal 'full': the stack reports its own decision records. */
@@ -88,6 +97,7 @@ export class HttpStack implements TradingStack {
   private readonly sentIds = new Set<string>();
   private readonly timers = new Map<string, () => void>();
   private stopped = false;
+  private lastWallTimeMs = 0;
 
   constructor(link: StackLink) {
     this.link = link;
@@ -219,6 +229,19 @@ export class HttpStack implements TradingStack {
     const seq = ++this.seq;
     const answer = await this.exchange('step', { version: PROTOCOL_VERSION, type: 'step', session: this.session, seq, clockUs: env.clock.nowUs(), events });
     if (answer.seq !== seq) throw this.error(`answered step ${answer.seq} to step ${seq}`, 'seq', seq);
+    const o = this.link.options;
+    if (o.latency === 'measured') {
+      // The stack took this long to decide: its actions reach the venue that much later in virtual time.
+      const n = this.link.latenciesUs.length;
+      const replayed = o.replayLatencyUs?.[n];
+      if (o.replayLatencyUs !== undefined && o.replayLatencyUs !== null && replayed === undefined) {
+        throw this.error(`the recorded latencies ran out at step ${n + 1} of the run (the report holds ${o.replayLatencyUs.length})`, 'latency', seq);
+      }
+      const delayUs = replayed ?? Math.max(0, Math.round(this.lastWallTimeMs * 1000));
+      this.link.latenciesUs.push(delayUs);
+      env.journal.record('stackLatency', env.kernel.clock.nowUs(), n + 1, delayUs);
+      if (delayUs > 0) await env.kernel.sleep(delayUs);
+    }
     answer.actions.forEach((a, i) => this.apply(a, `actions[${i}]`, seq));
   }
 
@@ -233,6 +256,7 @@ export class HttpStack implements TradingStack {
       throw e;
     }));
     o.onWallTime?.(type, res.wallTimeMs, res.retries);
+    this.lastWallTimeMs = res.wallTimeMs;
     let json: unknown;
     try {
       json = JSON.parse(res.text);
