@@ -9,7 +9,7 @@ export {
 } from './kernel/kernel.ts';
 export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
-export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
+export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, STRING_FIELDS, INLINE_STRING_FIELDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
 export { NumericRangeError } from './kernel/errors.ts';
 export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
 
@@ -40,6 +40,7 @@ export { LatencyModelSchema, createLatencyModel, ConstantLatencyModel, type Late
 
 export type { Agent, AgentContext, BarView, TradeView, QuoteView, DataClient, Signal, StackEnv, TradingStack, StackAccountInfo } from './stack/types.ts';
 export type { Unsubscribe } from './stack/types.ts';
+export { subscribe as subscribeHandler } from './stack/data-client/subscriptions.ts';
 export { DirectDataClient } from './stack/data-client/direct-data-client.ts';
 export { RecoveringStack, type CrashPlanEntry, type CrashEvent, type RecoveringStackParams } from './backtest/recovering-stack.ts';
 export { encodeSnapshot, decodeSnapshot, SnapshotError, STACK_SNAPSHOT_FORMAT, STACK_SNAPSHOT_VERSION, type StackSnapshot, type DecodeResult } from './stack/recovery/snapshot.ts';

@@ -227,6 +227,7 @@ function scopedKernel(kernel: KernelContext, inst: Instance): KernelContext {
     sleep: (d) => kernel.sleep(d),
     spawn: (name, fn) => kernel.spawn(name, fn),
     fetch: (url, init) => kernel.fetch(url, init),
+    external: (what, run) => kernel.external(what, run),
     schedule: (delayUs, name, run, priority) => {
       const raw = tracked((r) => kernel.schedule(delayUs, name, r, priority), run);
       return () => { timers.delete(raw); raw(); };

@@ -75,6 +75,9 @@ export const JOURNAL_KINDS = {
   // 'venue-lost-ack'...), `faultTarget` what it hit (a provider, 'venue', 'stack', an order id).
   // Not `target`: field encodings go by name, and signal's numeric `target` must stay a number.
   faultApplied: { code: 60, fields: ['timeUs', 'fault', 'faultTarget', 'detail'] },
+  // A stack over HTTP in measured-latency mode: its measured response time to a step, which became
+  // the virtual delay before its actions reached the venue. An input (replay feeds it back), not a decision.
+  stackLatency: { code: 61, fields: ['timeUs', 'step', 'latencyUs'] },
 } as const;
 export type JournalKind = keyof typeof JOURNAL_KINDS;
 
@@ -91,7 +94,7 @@ export const TRANSPORT_KINDS: ReadonlySet<JournalKind> = new Set([
   'providerRequest', 'providerResponse', 'providerError', 'providerLate', 'payloadRejected', 'providerRetry', 'retryAfterInvalid',
   'providerGiveUp', 'breaker', 'failover', 'staleRejected', 'skewRejected', 'duplicateData',
   // Not transport, but not a decision either: the fault is an input; what the stack and venue did about it is in the decisions.
-  'faultApplied',
+  'faultApplied', 'stackLatency',
 ]);
 
 /** Fields whose values are interned string ids (a small, fixed set of values: ids of things). */

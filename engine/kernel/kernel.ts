@@ -37,6 +37,13 @@ export interface KernelContext {
    * response came strictly earlier; a response that comes later is dropped and handed to `onLate`.
    */
   fetch(url: string, init?: StackFetchInit): Promise<FetchResult>;
+  /**
+   * Real I/O outside virtual time: a stack served over HTTP, driven in lockstep. It takes no
+   * virtual time: the kernel runs nothing else until it has settled (the caller's continuation
+   * runs before the next event), and fails the run naming `what` if it outlasts the real-time
+   * watchdog. Never for data the stack pulls from providers: that is `fetch`, on virtual time.
+   */
+  external<T>(what: string, run: () => Promise<T>): Promise<T>;
   /** Schedules `run` after `delayUs`; returns a cancel function. */
   schedule(delayUs: number, name: string, run: () => void | Promise<void>, priority?: number): () => void;
   /** Schedules `run` after `delayUs`, for an event never cancelled: no cancel function is made. */
@@ -148,6 +155,7 @@ export class Kernel {
       sleep: (delayUs) => this.sleep(delayUs),
       spawn: (name, fn) => this.inflight.trackTask(name, fn()),
       fetch: (url, init) => this.fetch(url, init),
+      external: (what, run) => this.inflight.external(what, run),
       schedule: (delayUs, name, run, priority = PRIORITY.timer) => this.schedule(this.clock.nowUs() + delayUs, priority, name, run),
       post: (delayUs, name, run, priority = PRIORITY.timer) => { this.enqueue(this.clock.nowUs() + delayUs, priority, name, run); },
       scheduleAt: (timeUs, name, run, priority = PRIORITY.timer) => this.schedule(timeUs, priority, name, run),

@@ -57,8 +57,8 @@ export type FetchFn = (url: string, init: FetchInit | undefined, request: Transp
 
 interface PendingFetch {
   readonly seq: number;
-  outcome: { ok: true; value: TransportResponse } | { ok: false; error: unknown } | null;
-  readonly resolve: (r: TransportResponse) => void;
+  outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | null;
+  readonly resolve: (r: unknown) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -114,11 +114,16 @@ export class Inflight {
    * `what` names it (its URL) if it never answers.
    */
   fetch(what: string, run: () => Promise<TransportResponse>): Promise<TransportResponse> {
+    return this.external(what, run);
+  }
+
+  /** Any real I/O the kernel must wait for (a fetch's transport, a stack served over HTTP in lockstep), resolved in request order. */
+  external<T>(what: string, run: () => Promise<T>): Promise<T> {
     this.dirty = true;
-    return new Promise<TransportResponse>((resolve, reject) => {
-      const pending: PendingFetch = { seq: this.fetchSeq++, outcome: null, resolve, reject };
+    return new Promise<T>((resolve, reject) => {
+      const pending: PendingFetch = { seq: this.fetchSeq++, outcome: null, resolve: resolve as (r: unknown) => void, reject };
       this.fetches.push(pending);
-      let started: Promise<TransportResponse>;
+      let started: Promise<T>;
       try {
         started = run();
       } catch (error) {

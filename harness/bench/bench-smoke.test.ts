@@ -70,6 +70,17 @@ describe('benchmark smoke sizes', () => {
     expect(j.fills).toBeGreaterThan(0);
     expect(j.htmlMb).toBeGreaterThan(0);
   });
+  it('bench:service', () => {
+    const j = smoke('service-bench.ts');
+    expect(Object.keys(j).sort()).toEqual([
+      'ceilingP99Ms', 'ceilingRequestsPerSecond', 'connections', 'decisionsCeilingRatio', 'decisionsPerSecond', 'durationSec', 'errors', 'p50Ms', 'p95Ms',
+      'p99CeilingRatio', 'p99Ms', 'repeats', 'spread', 'targetsMet', 'underLoad']);
+    expect(j.connections).toBe(10);
+    expect(j.errors).toBe(0);
+    expect(Object.keys(j.underLoad as object).sort()).toEqual([
+      'achievedRate', 'decisionFingerprintsEqual', 'duplicateOrders', 'errors', 'missed', 'offeredRate', 'p99Ms', 'scenarios', 'scenariosPassed']);
+    expect(j.underLoad).toMatchObject({ decisionFingerprintsEqual: true, duplicateOrders: 0, scenarios: 2, scenariosPassed: 2 });
+  }, 120_000);
 
   it('bench:csv', () => {
     const j = smoke('csv-bench.ts');

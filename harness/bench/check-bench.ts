@@ -20,6 +20,7 @@ import {
 import { checkScenario } from '../properties/check/check.ts';
 import { loadScenarioFile, loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
 import { venueModels } from '../scenario/run.ts';
+import { referenceConfig } from '../scenario/stack-schema.ts';
 import { effectiveInstruments } from '../scenario/semantic.ts';
 import { REPO } from '../cli/cli-helpers.ts';
 import { benchArgs } from './bench-args.ts';
@@ -53,7 +54,7 @@ async function checkRate(loaded: LoadedScenario, text: string, runs: number): Pr
 async function bareRate(loaded: LoadedScenario, runs: number): Promise<number> {
   const s = loaded.scenario;
   const instruments: InstrumentConfig[] = effectiveInstruments(s);
-  const { dataClient: _dataClient, ...stack } = s.stack;
+  const stack = referenceConfig(s.stack);
   const once = async (seed: number): Promise<void> => {
     await runBacktest({
       seed, instruments, account: { currency: s.account.currency, startCash: s.account.startCash },

@@ -50,6 +50,8 @@ export const RunFlagsSchema = z.strictObject({
   ...CacheFlagsShape,
   baseline: z.string().min(1).optional(),
   series: z.boolean().default(false),
+  allowRemote: z.boolean().default(false),
+  stackUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type RunFlags = z.output<typeof RunFlagsSchema>;
 

@@ -51,6 +51,8 @@ Examples:
     .option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)')
     .option('--no-cache', 'read every data file, neither using nor filling the data cache')
     .option('--baseline <file>', "compare each scenario with this baseline report (gauntlet baseline save): its `regression:` budgets and fingerprint policy; a broken budget exits 1; a missing, corrupt or newer baseline exits 2")
+    .option('--stack-url <url>', "run the scenarios' stack as a service at this URL (the stack protocol; = --set stack.service={url: <url>}); a reference stack's keys are sent to it")
+    .option('--allow-remote', 'a stack service may be on another machine (default: loopback URLs only)')
     .addHelpText('after', `
 Examples:
   gauntlet run                                   the built-in suite
@@ -61,7 +63,8 @@ Examples:
   gauntlet run scenarios/demo-sp500-sma-crossover.yaml --set stack.agents[0].period=20
   gauntlet run --reporter junit --reporter md --out ci-reports
   gauntlet run --json --quiet > report.json
-  gauntlet run --baseline reports/baselines/baseline.json   against a saved baseline`)
+  gauntlet run --baseline reports/baselines/baseline.json   against a saved baseline
+  gauntlet serve-stack --port 8787 &  gauntlet run scenarios/demo-sp500-sma-crossover.yaml --stack-url http://127.0.0.1:8787/`)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.ts');
       setCode(await runCommand(paths, flags, cwd));
@@ -207,10 +210,56 @@ Examples:
       setCode(await cacheCommand(action, flags, cwd));
     });
 
+  p.command('bench')
+    .description('time the decision path per component (tinybench), and load a stack service (autocannon) against a bare node:http calibration')
+    .argument('[paths...]', 'scenario files or folders whose reference stacks are timed (default: scenarios/, or none with --load/--url)')
+    .option('--time <duration>', 'real time per component timing', '500ms')
+    .option('--load', 'load the reference stack served in this process')
+    .option('--url <url>', 'load a stack service at this URL (gauntlet serve-stack, or yours)')
+    .option('--allow-remote', '--url may be on another machine')
+    .option('--connections <n>', 'concurrent connections of the load', '10')
+    .option('--duration <duration>', 'how long the load runs', '5s')
+    .option('--rate <n>', 'fixed overall rate, requests per second (coordinated omission: a slow service shows as latency and missed sends)')
+    .option('--amount <n>', 'stop the load after this many requests')
+    .option('--json', 'print the figures as JSON to stdout')
+    .option('-q, --quiet', 'print problems only')
+    .addHelpText('after', `
+Component timings replay what each component was given in a real run of the scenario, in
+batches of calls that each take at least 50 µs (most calls are far below a timer's resolution);
+percentiles are of the per-call batch means. Load figures are wall time on this machine: they
+vary from run to run and never enter a journal or fingerprint.
+
+Examples:
+  gauntlet bench scenarios/demo-sp500-two-agents-risk.yaml
+  gauntlet bench --load --connections 10 --duration 10s
+  gauntlet bench --url http://127.0.0.1:8788/ --rate 1000 --duration 30s`)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { benchCommand } = await import('./bench-command.ts');
+      setCode(await benchCommand(paths, flags, cwd));
+    });
+
+  p.command('serve-stack')
+    .description('serve the reference stack over the stack protocol (HTTP, lockstep on virtual time) until interrupted')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one, printed)', '8787')
+    .option('--allow-remote', 'listen on an address other than loopback')
+    .addHelpText('after', `
+Every POST is one protocol message (schemas/stack-protocol.schema.json). A run's start message
+carries the stack's configuration: a scenario's reference-stack keys (agents, allocator, risk, ...)
+when it is run with --stack-url or stack.service.
+
+Examples:
+  gauntlet serve-stack --port 8787
+  gauntlet run scenarios/synthetic-gbm-sma-crossover.yaml --stack-url http://127.0.0.1:8787/`)
+    .action(async (flags: Record<string, unknown>) => {
+      const { serveStackCommand } = await import('./serve-stack-command.ts');
+      setCode(await serveStackCommand(flags));
+    });
+
   p.command('schema')
-    .description('print the JSON Schema of scenario files or reports (--write: regenerate schemas/)')
-    .addArgument(new Argument('[which]', 'scenario or report').choices(['scenario', 'report']).default('scenario'))
-    .option('--write', 'write both schemas into the package folder schemas/')
+    .description('print the JSON Schema of scenario files, reports or the stack protocol (--write: regenerate schemas/)')
+    .addArgument(new Argument('[which]', 'scenario, report or stack-protocol').choices(['scenario', 'report', 'stack-protocol']).default('scenario'))
+    .option('--write', 'write every schema into the package folder schemas/')
     .action(async (which: SchemaName, flags: { write?: boolean }) => {
       const { schemaText, writeSchemas } = await import('./schemas.ts');
       if (flags.write === true) for (const path of writeSchemas()) process.stdout.write(`wrote ${path}\n`);

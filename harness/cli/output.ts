@@ -154,6 +154,7 @@ export class Output {
     for (const w of metricWarnings) this.line(`    ${this.style('yellow', 'warning')}: ${w.metric} is null: ${w.reason}`);
     for (const g of s.gates) if (!g.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${g.line}:${g.column}: gate '${g.name}': ${g.message}`);
     for (const b of s.baseline?.budgets ?? []) if (!b.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${b.line}:${b.column}: regression '${b.name}': ${b.message}`);
+    for (const g of s.wallTimeLatency?.gates ?? []) if (!g.pass) this.line(`    ${this.style('red', 'x')} ${s.file}:${g.line}:${g.column}: budget '${g.name}': ${g.message}`);
     for (const p of s.problems) this.line(`    ${formatProblem(p)}`);
     if (s.error !== null) this.line(`    internal error: ${s.error.message}`);
     if (s.reproduce !== null && s.status !== 'invalid') this.line(`    reproduce: ${this.style('bold', s.reproduce)}`);

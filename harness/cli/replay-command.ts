@@ -105,6 +105,8 @@ async function replayEntries(entries: readonly (ScenarioRecord & { seed: number 
     const suite = createSuite({
       files: indices.map((i) => entries[i]!.file), cwd, seeds: { kind: 'fixed', seeds: indices.map((i) => entries[i]!.seed) },
       command: 'replay', outDir: null, reporters: [], overrides: entries[indices[0]!]!.overrides,
+      // A stack over HTTP in measured-latency mode: its recorded delays are inputs, fed back.
+      stackLatencyUs: indices.map((i) => entries[i]!.measuredStackLatencyUs ?? null),
       hooks: { onScenarioStart: (_i, name) => out.startProgress(started++, entries.length, name), onProgress: (n) => out.progressEvents(n) },
     });
     const r = await suite.run();

@@ -20,7 +20,9 @@ import { Output } from './output.ts';
 import { ownSignals } from './signals.ts';
 
 export async function runCommand(paths: readonly string[], rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
-  const flags = parseFlags(RunFlagsSchema, rawFlags);
+  const parsed = parseFlags(RunFlagsSchema, rawFlags);
+  // --stack-url is --set stack.service={url}: recorded in the report's overrides, so a replay speaks to the same stack.
+  const flags = parsed.stackUrl === undefined ? parsed : { ...parsed, set: [...parsed.set, { path: 'stack.service', value: { url: parsed.stackUrl } }] };
   const out = new Output({ quiet: flags.quiet, json: flags.json });
   const files = discoverScenarioFiles(paths.length > 0 ? paths : ['scenarios'], cwd);
   if (files.length === 0) {
@@ -56,6 +58,7 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
     ...(flags.recordProviders === undefined ? {} : { recordProvidersDir: flags.recordProviders }),
     ...(baseline === undefined ? {} : { baseline }),
     series: flags.series,
+    ...(flags.allowRemote ? { allowRemoteStack: true } : {}),
     hooks: {
       onScenarioStart: (i, name) => out.startProgress(i, files.length, name),
       onProgress: (events) => out.progressEvents(events),

@@ -9,15 +9,17 @@ import { reportJsonSchema } from '../report/json-schema.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { packageRoot } from '../report/code-version.ts';
 import { scenarioJsonSchema } from '../scenario/json-schema.ts';
+import { stackProtocolJsonSchema } from '../service/protocol.ts';
 
 export const SCHEMA_FILES = {
   scenario: 'schemas/scenario.schema.json',
   report: 'schemas/report.schema.json',
+  'stack-protocol': 'schemas/stack-protocol.schema.json',
 } as const;
 export type SchemaName = keyof typeof SCHEMA_FILES;
 
 export function schemaText(name: SchemaName): string {
-  const schema = name === 'scenario' ? scenarioJsonSchema() : reportJsonSchema();
+  const schema = name === 'scenario' ? scenarioJsonSchema() : name === 'report' ? reportJsonSchema() : stackProtocolJsonSchema();
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 

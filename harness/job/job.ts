@@ -18,7 +18,10 @@ import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadedScenario, typ
 import type { RegressionConfig } from '../baseline/compare.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
-import { runScenario } from '../scenario/run.ts';
+import { runScenario, type ScenarioRunResult } from '../scenario/run.ts';
+import { evaluateLatency, figuresOf, overRepeats } from '../gates/latency.ts';
+import { calibrationRuns } from '../bench/calibration.ts';
+import { loadModuleStack } from '../scenario/module-stack.ts';
 
 const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -43,6 +46,8 @@ export const JobSpecSchema = z.strictObject({
   journalDir: z.string().nullable().default(null).describe("Where to write the journal's JSON Lines view as <name>.jsonl; null for none."),
   recordProvidersDir: z.string().nullable().default(null)
     .describe('Provider path: where to write what each provider answered, as <name>.<provider>.json recordings (secrets redacted); null for none.'),
+  stackLatencyUs: z.array(z.int().min(0)).nullable().default(null).describe("Replay of a measured-latency run: the stack's step delays the report recorded, fed back in place of measuring."),
+  allowRemoteStack: z.boolean().default(false).describe('A service stack may be on another machine (--allow-remote); default: loopback URLs only.'),
   fills: z.strictObject({
     reportsDir: z.string().describe('The reports folder: the sidecar path in the report is relative to it.'),
     path: z.string().describe('The sidecar file, relative to reportsDir (fills/<index>-<file name>.jsonl, unique in a suite before any name is known).'),
@@ -129,15 +134,22 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     const dataCache = spec.dataCache === null ? null : new DataCache(spec.dataCache);
     const mappingProblems = await checkMarketData(r.loaded, spec.cwd, { cache: dataCache });
     if (mappingProblems.length > 0) return outcome(invalidScenario(id, mappingProblems, now() - started));
+    // A module stack's problems (module, export, every config problem) all at once, before the run.
+    if (r.loaded.scenario.stack.module !== undefined) {
+      const m = await loadModuleStack(r.loaded);
+      if (!m.ok) return outcome(invalidScenario(id, m.problems, now() - started));
+    }
     const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
     const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, dataCache, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+      seed: seed.seed, cwd: spec.cwd, dataCache, allowRemoteStack: spec.allowRemoteStack, replayStackLatencyUs: spec.stackLatencyUs, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
       ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
       series: spec.series !== null || spec.charts,
     });
     if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
-    let report = ranScenario(id, run, now() - started);
+    const latency = r.loaded.scenario.latency === undefined ? undefined
+      : await latencyReport(r.loaded, run, () => runScenario(r.loaded, { seed: seed.seed, cwd: spec.cwd, dataCache, allowRemoteStack: spec.allowRemoteStack }));
+    let report = ranScenario(id, run, now() - started, latency);
     const charts = spec.charts && run.series !== null ? scenarioCharts(run.series, run.fills) : null;
     // Sidecars beside the report, written here (in the worker): the report stays small however long the run.
     if (spec.series !== null && run.series !== null) {
@@ -146,6 +158,7 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
       report = { ...report, seriesFile: { path: spec.series.path, sha256: sha256Hex(bytes), rows: run.series.timeUs.length } };
     }
     if (spec.fills === null) return outcome(report, null, charts);
+    // Fills beside the report, written here (in the worker): the report stays small however many there are.
     const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
     writeFileAtomic(resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path), text, { fsync: false });
     return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } }, null, charts);
@@ -164,6 +177,28 @@ function regressionConfig(loaded: LoadedScenario): RegressionConfig {
   return {
     fingerprint: r.fingerprint,
     budgets: Object.entries(r.budgets).filter(([, b]) => b !== undefined).map(([metric, b]) => ({ metric, ...b!, ...loaded.locate(['regression', 'budgets', metric]) })),
+  };
+}
+
+/**
+ * The scenario's latency budgets: its runs repeated (the same decisions every time, or the run is
+ * not what was measured), the calibration measured beside them, each budget evaluated. Wall time.
+ */
+async function latencyReport(loaded: LoadedScenario, first: ScenarioRunResult, again: () => Promise<ScenarioRunResult>): Promise<ScenarioReport['wallTimeLatency']> {
+  const budget = loaded.scenario.latency!;
+  const samples = [first.latency!];
+  for (let k = 1; k < budget.repeats; k++) {
+    const r = await again();
+    if (r.decisionFingerprint !== first.decisionFingerprint) throw new Error(`latency repeat ${k + 1} decided differently (decision fingerprint ${r.decisionFingerprint} against ${first.decisionFingerprint}): the stack is not deterministic`);
+    samples.push(r.latency!);
+  }
+  const measured = overRepeats(samples.map(figuresOf));
+  const calibration = overRepeats((await calibrationRuns(first.latency!.decisionsMs.length, budget.repeats)).map(figuresOf));
+  const gates = evaluateLatency(budget, measured, calibration, (key) => loaded.locate(['latency', key]));
+  return {
+    deterministic: false, repeats: budget.repeats, measured: measured.figures, spread: measured.spread,
+    calibration: { what: `a bare node:http server, ${calibration.figures.count} sequential requests from this process`, measured: calibration.figures, spread: calibration.spread },
+    gates,
   };
 }
 

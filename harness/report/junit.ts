@@ -57,12 +57,21 @@ function casesOf(s: ScenarioReport): Case[] {
     case 'passed':
     case 'failed':
       // A run with no gates still ran without error: one testcase says so, never an empty suite.
-      if (s.gates.length === 0 && (s.baseline?.budgets.length ?? 0) === 0) return [{ name: 'scenario runs', line: 1, body: '<system-out>no gates: only that the scenario runs without error is checked</system-out>' }];
-      return [...s.gates.map((g) => ({
-        name: g.name,
-        line: g.line,
-        body: g.pass ? '' : `<failure${attrs({ message: `${g.metric} must be ${describeThreshold(g.threshold)}, actual ${g.actual ?? 'null'}`, type: 'GateFailed' })}>${xmlEscape(`${g.message}${repro}`)}</failure>`,
-      })), ...regressionCases(s, repro)];
+      if (s.gates.length === 0 && (s.baseline?.budgets.length ?? 0) === 0 && (s.wallTimeLatency?.gates ?? []).length === 0) return [{ name: 'scenario runs', line: 1, body: '<system-out>no gates: only that the scenario runs without error is checked</system-out>' }];
+      return [
+        ...s.gates.map((g) => ({
+          name: g.name,
+          line: g.line,
+          body: g.pass ? '' : `<failure${attrs({ message: `${g.metric} must be ${describeThreshold(g.threshold)}, actual ${g.actual ?? 'null'}`, type: 'GateFailed' })}>${xmlEscape(`${g.message}${repro}`)}</failure>`,
+        })),
+        // Latency budgets: wall time, so the testcase says it is not deterministic.
+        ...(s.wallTimeLatency?.gates ?? []).map((g) => ({
+          name: `${g.name} (wall time)`,
+          line: g.line,
+          body: g.pass ? `<system-out>${xmlEscape(g.message)}</system-out>` : `<failure${attrs({ message: g.message, type: 'LatencyBudgetExceeded' })}>${xmlEscape(g.message)}</failure>`,
+        })),
+        ...regressionCases(s, repro),
+      ];
     case 'invalid': {
       const text = s.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path === '' ? '' : `${p.path}: `}${p.message}${p.expected === undefined ? '' : ` (expected ${p.expected}${p.found === undefined ? '' : `, found ${p.found}`})`}`).join('\n');
       const first = s.problems[0];

@@ -67,6 +67,16 @@ function scenarioSection(s: ScenarioReport): string[] {
     lines.push('| gate | metric | threshold | actual | result |', '|---|---|---|---:|---|');
     for (const g of s.gates) lines.push(`| ${cell(g.name)} | ${cell(g.metric)} | ${cell(describeThreshold(g.threshold))} | ${actual(g.actual)} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
   }
+  const lat = s.wallTimeLatency;
+  if (lat !== undefined && lat !== null) {
+    const f = (x: number): string => x.toFixed(3);
+    const pct = (x: number): string => `±${(x * 100).toFixed(0)}%`;
+    lines.push('', `Latency (wall time, not deterministic; median of ${lat.repeats} runs, spread beside): p50 ${f(lat.measured.p50Ms)} ms (${pct(lat.spread.p50Ms)}), p95 ${f(lat.measured.p95Ms)} ms (${pct(lat.spread.p95Ms)}), p99 ${f(lat.measured.p99Ms)} ms (${pct(lat.spread.p99Ms)}), ${lat.measured.ratePerSecond.toFixed(0)} decisions/s (${pct(lat.spread.ratePerSecond)}), ${lat.measured.errors} errors; calibration (${cell(lat.calibration.what)}): p50 ${f(lat.calibration.measured.p50Ms)} ms, p99 ${f(lat.calibration.measured.p99Ms)} ms, ${lat.calibration.measured.ratePerSecond.toFixed(0)} req/s`);
+    if (lat.gates.length > 0) {
+      lines.push('', '| latency budget | limit | measured | result |', '|---|---:|---:|---|');
+      for (const g of lat.gates) lines.push(`| ${cell(g.name)} | ${g.kind === 'max' ? '<=' : '>='} ${g.limit} | ${g.actual}${g.spread === null ? '' : ` (${pct(g.spread)})`} | ${g.pass ? '✅ pass' : '❌ fail'} |`);
+    }
+  }
   lines.push(...baselineLines(s));
   const badRows = s.warnings.filter((w) => w.kind === 'bad-row');
   const first = badRows[0];

@@ -15,7 +15,7 @@ const id = (name: string): ScenarioIdentity => ({ name, description: null, file:
 function run(gates: ScenarioRunResult['gates']): ScenarioRunResult {
   return {
     seed: 7, dataPath: 'direct', faults: null, fingerprint: 'f'.repeat(64), decisionFingerprint: 'e'.repeat(64), journalRecords: 10, events: 20, marketEvents: 20, marketData: [], account: { currency: 'USD', startCash: 10000 },
-    final: { equity: 10500.5 }, metrics: METRICS, fills: [], gates, warnings: [], properties: [], equity: { timeUs: new Float64Array(0), equity: new Float64Array(0) }, series: null,
+    final: { equity: 10500.5 }, metrics: METRICS, fills: [], gates, warnings: [], properties: [], equity: { timeUs: new Float64Array(0), equity: new Float64Array(0) }, series: null, latency: null, stackLatencyUs: null,
   };
 }
 

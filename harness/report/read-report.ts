@@ -23,6 +23,8 @@ const ScenarioRecordSchema = z.looseObject({
   marketData: z.array(z.looseObject({ file: z.string(), sha256 })),
   /** Version 2 on. */
   overrides: z.array(z.looseObject({ path: z.string(), value: z.json() })).default([]),
+  /** A stack over HTTP in measured-latency mode: its recorded step delays (inputs of the run). */
+  measuredStackLatencyUs: z.array(z.number().int().nonnegative()).nullable().optional(),
 });
 export type ScenarioRecord = z.output<typeof ScenarioRecordSchema>;
 

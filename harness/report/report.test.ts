@@ -22,7 +22,7 @@ function run(gates: ScenarioRunResult['gates']): ScenarioRunResult {
     seed: 7, dataPath: 'direct', faults: null, fingerprint: 'a'.repeat(64), decisionFingerprint: 'c'.repeat(64), journalRecords: 100, events: 50, marketEvents: 50, marketData: [{ file: 'data/x.csv', sha256: 'b'.repeat(64) }],
     account: { currency: 'USD', startCash: 10000 }, final: { equity: 10500.5, cash: 10500.5 }, metrics: METRICS,
     fills: [{ time: '2020-01-02T14:30:00.000000Z', timeUs: 1577975400000000, instrument: 'X', side: 'buy', quantity: 1, price: 10, fee: 1, notional: 10, clientOrderId: 'o-1' }],
-    gates, warnings: [], properties: [], equity: { timeUs: new Float64Array(0), equity: new Float64Array(0) }, series: null,
+    gates, warnings: [], properties: [], equity: { timeUs: new Float64Array(0), equity: new Float64Array(0) }, series: null, latency: null, stackLatencyUs: null,
   };
 }
 const gate = (name: string, pass: boolean, line: number): ScenarioRunResult['gates'][number] => ({

@@ -46,13 +46,14 @@ function base(id: ScenarioIdentity, status: ScenarioStatus): ScenarioReport {
   };
 }
 
-export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTimeMs: number): ScenarioReport {
-  const status = run.gates.every((g) => g.pass) ? 'passed' : 'failed';
+export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTimeMs: number, latency: ScenarioReport['wallTimeLatency'] = undefined): ScenarioReport {
+  const status = run.gates.every((g) => g.pass) && (latency?.gates ?? []).every((g) => g.pass) ? 'passed' : 'failed';
   return {
     ...base(id, status),
     marketData: run.marketData, dataPath: run.dataPath, faults: run.faults, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
     account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
-    gates: run.gates, warnings: run.warnings, wallTimeMs,
+    gates: run.gates, warnings: run.warnings, wallTimeMs, ...(latency === undefined ? {} : { wallTimeLatency: latency }),
+    ...(run.stackLatencyUs === null ? {} : { measuredStackLatencyUs: [...run.stackLatencyUs] }),
     ...(run.properties.length === 0 ? {} : {
       properties: run.properties.filter((p) => p.declared).map((p) => ({
         name: p.name, expect: p.expect, optional: p.optional, held: p.violation === null, reached: p.reached,
@@ -81,8 +82,9 @@ export function summarize(scenarios: readonly ScenarioReport[]): Report['summary
   const count = (s: ScenarioStatus): number => scenarios.filter((x) => x.status === s).length;
   return {
     scenarios: scenarios.length, passed: count('passed'), failed: count('failed'), invalid: count('invalid'), errors: count('error'),
-    notRun: count('not-run'), gates: scenarios.reduce((n, s) => n + s.gates.length, 0),
-    gatesFailed: scenarios.reduce((n, s) => n + s.gates.filter((g) => !g.pass).length, 0),
+    // Latency budgets count as gates (their verdict is wall time: see wallTimeLatency).
+    notRun: count('not-run'), gates: scenarios.reduce((n, s) => n + s.gates.length + (s.wallTimeLatency?.gates.length ?? 0), 0),
+    gatesFailed: scenarios.reduce((n, s) => n + s.gates.filter((g) => !g.pass).length + (s.wallTimeLatency?.gates.filter((g) => !g.pass).length ?? 0), 0),
     regressionsFailed: scenarios.reduce((n, s) => n + (s.baseline === null ? 0 : s.baseline.budgets.filter((b) => !b.pass).length + (s.baseline.fingerprint?.pass === false ? 1 : 0)), 0),
   };
 }

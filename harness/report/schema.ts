@@ -17,7 +17,7 @@ import { MetricsSchema } from '../../engine/index.ts';
  * file (fillsFile) unless --inline-fills. 3: the data path (direct or providers), the decision
  * fingerprint, the provider-path metrics (providerRequests ... skewRejections). 4: the series
  * sidecar (seriesFile); the comparison with a baseline report (per scenario `baseline`, the run's
- * `baseline` and `summary.regressionsFailed`).
+ * `baseline` and `summary.regressionsFailed`); latency budgets (per scenario `wallTimeLatency`, optional).
  */
 export const REPORT_SCHEMA_VERSION = 4;
 
@@ -200,6 +200,27 @@ export const BaselineInfoSchema = z.strictObject({
 });
 
 export type BaselineInfo = z.output<typeof BaselineInfoSchema>;
+const LatencyFiguresSchema = z.strictObject({
+  p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(),
+  ratePerSecond: z.number().describe('Decisions (calibration: requests) per second of real time.'),
+  errors: int.nonnegative(), count: int.nonnegative().describe('Decisions (requests) per run.'),
+});
+const LatencySpreadSchema = z.strictObject({ p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), ratePerSecond: z.number() })
+  .describe('(max - min) / median of each figure over the repeats.');
+
+export const LatencyReportSchema = z.strictObject({
+  deterministic: z.literal(false).describe('Wall time: the figures and the verdict vary from run to run; never part of a fingerprint.'),
+  repeats: int.positive(),
+  measured: LatencyFiguresSchema.describe('Medians over the repeats (errors summed).'),
+  spread: LatencySpreadSchema,
+  calibration: z.strictObject({ what: z.string(), measured: LatencyFiguresSchema, spread: LatencySpreadSchema })
+    .describe('A bare node:http server measured in the same run: the budgets of a calibrated scenario are relative to it.'),
+  gates: z.array(z.strictObject({
+    name: z.string(), figure: z.enum(['p50Ms', 'p95Ms', 'p99Ms', 'ratePerSecond', 'errors']), kind: z.enum(['max', 'min']),
+    budget: z.number().describe('As written in the scenario.'), limit: z.number().describe('The limit it stands for (calibrated: budget x the calibration figure).'),
+    actual: z.number(), spread: z.number().nullable(), pass: z.boolean(), message: z.string(), line: int.positive(), column: int.positive(),
+  })),
+}).describe("The scenario's latency budgets (`latency:`) and what was measured: real time per decision.");
 
 export const ScenarioReportSchema = z.strictObject({
   name: z.string(),
@@ -247,6 +268,9 @@ export const ScenarioReportSchema = z.strictObject({
   problems: z.array(ProblemSchema).describe('Bad input found in the scenario file or its data.'),
   error: z.strictObject({ message: z.string() }).nullable().describe('An internal error (a bug): its message.'),
   wallTimeMs: z.number().nonnegative().describe('Real time the scenario took (not deterministic).'),
+  measuredStackLatencyUs: z.array(int.nonnegative()).nullable().optional()
+    .describe("A stack over HTTP in measured-latency mode: each step's measured response time as the virtual delay of its actions (microseconds, step order). An input of the run: replay feeds it back, so the replay's fingerprint matches."),
+  wallTimeLatency: LatencyReportSchema.nullable().optional().describe('Latency budgets and measured figures; absent when the scenario states none. Wall time: not deterministic, never in a fingerprint; a failed budget fails the scenario.'),
 });
 export type ScenarioReport = z.output<typeof ScenarioReportSchema>;
 

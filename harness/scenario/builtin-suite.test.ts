@@ -33,7 +33,7 @@ describe('the built-in suite', () => {
 
   it('runs every agent kind on the demo S&P 500 and on a synthetic market', () => {
     const on = (pred: (l: LoadedScenario) => boolean): Set<string> =>
-      new Set(loaded.filter(pred).flatMap((l) => l.scenario.stack.agents.map((a) => a.kind)));
+      new Set(loaded.filter(pred).flatMap((l) => (l.scenario.stack.agents ?? []).map((a) => a.kind)));
     const demo = on((l) => marketSources(l.scenario).some((s) => s.config.demo !== undefined));
     const synthetic = on((l) => marketSources(l.scenario).some((s) => s.config.synthetic !== undefined));
     for (const kind of agentKinds) {

@@ -48,7 +48,7 @@ describe('risk metrics', () => {
     const { ReferenceStack, RiskEngine, createAgent, createAllocator } = await import('../../engine/index.ts');
     const r = await runScenario(loaded, {
       seed: 1, cwd: REPO,
-      stack: () => new ReferenceStack({ agents: loaded.scenario.stack.agents.map((a) => createAgent(a)), allocator: createAllocator(loaded.scenario.stack.allocator), risk: new RiskEngine({}) }),
+      stack: () => new ReferenceStack({ agents: loaded.scenario.stack.agents!.map((a) => createAgent(a)), allocator: createAllocator(loaded.scenario.stack.allocator), risk: new RiskEngine({}) }),
     });
     expect(r.metrics).toMatchObject({ riskRejections: null, dailyLossHalts: null, killSwitchTrips: null });
   });

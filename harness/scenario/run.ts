@@ -29,6 +29,13 @@ import { declaredInvariants, propertyGates, type PropertyOutcome } from '../prop
 import type { OnlineInvariant, OnlinePropertyName, RunEnd } from '../properties/property.ts';
 import { effectiveInstruments } from './semantic.ts';
 import { PriceRecorder, type ScenarioSeries } from './series.ts';
+import { loadModuleStack } from './module-stack.ts';
+import { referenceConfig, stackKind } from './stack-schema.ts';
+import { httpStackFactory, type StackLink } from '../service/http-stack.ts';
+import { timedStack } from './timed-stack.ts';
+import type { LatencySample } from '../gates/latency.ts';
+import { performance } from 'node:perf_hooks';
+import { StackServiceError, stackUrlProblem } from '../service/transport.ts';
 
 export interface RunOptions {
   readonly seed: number;
@@ -75,6 +82,12 @@ export interface RunOptions {
   readonly dataCache?: DataCache | null;
   /** Record the full series (equity, drawdown, prices, positions) for the reports that chart them (default false). */
   readonly series?: boolean;
+  /** A service stack (`stack.service`) may be on another machine; without this only loopback URLs are spoken to. */
+  readonly allowRemoteStack?: boolean;
+  /** Measured-latency mode of a service stack: the delays a report recorded, fed back in place of measuring (replay). */
+  readonly replayStackLatencyUs?: readonly number[] | null;
+  /** Each stack-service exchange's real time and failed tries (never in the journal or the fingerprint). */
+  readonly onStackWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
 
 /**
@@ -143,6 +156,10 @@ export interface ScenarioRunResult {
   readonly equity: { readonly timeUs: Float64Array; readonly equity: Float64Array };
   /** The full series at each mark, when asked for (`series: true`); null otherwise. */
   readonly series: ScenarioSeries | null;
+  /** Real time per decision, when the scenario states latency budgets (wall time: never in the journal). */
+  readonly latency: LatencySample | null;
+  /** A service stack in measured-latency mode: each step's virtual delay, microseconds (inputs: replay feeds them back). */
+  readonly stackLatencyUs: readonly number[] | null;
 }
 
 /** Progress callbacks at most once per this many events: cheap on a hot path. */
@@ -170,7 +187,7 @@ export function venueModels(venue: LoadedScenario['scenario']['venue']): VenueMo
 }
 
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioRunResult> {
-  if (options.stack !== undefined && options.wrap !== undefined) throw new RangeError('run options: `wrap` decorates the reference stack, which `stack` replaces: give one of them');
+  if ((options.stack !== undefined || stackKind(loaded.scenario.stack) !== 'reference') && options.wrap !== undefined) throw new RangeError('run options: `wrap` decorates the reference stack, which `stack` replaces: give one of them');
   const cwd = options.cwd ?? process.cwd();
   const s = loaded.scenario;
   const decls = marketSources(s);
@@ -219,7 +236,21 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   // The reference stack, kept for its risk counters (a user's own stack reports none).
   let reference: ReferenceStack | null = null;
   const onProgress = options.onProgress;
-  const { dataClient: _dataClient, ...stackConfig } = s.stack;
+  let serviceLink: StackLink | null = null;
+  // Latency budgets: each decision's real time; a stack over HTTP is timed per step (the exchange), one in-process per input.
+  const latency = s.latency === undefined ? null : { decisionsMs: [] as number[], runMs: 0, errors: 0 };
+  const onStackWallTime = latency === null ? options.onStackWallTime : (kind: string, ms: number, retries: number): void => {
+    if (kind === 'step') latency.decisionsMs.push(ms);
+    latency.errors += retries;
+    options.onStackWallTime?.(kind, ms, retries);
+  };
+  const serviceOptions: RunOptions = { ...options, ...(onStackWallTime === undefined ? {} : { onStackWallTime }) };
+  const plainStack = options.stack ?? await scenarioStack(loaded, serviceOptions, calendar, (link) => { serviceLink = link; });
+  const timeInProcess = latency !== null && stackKind(s.stack) !== 'service';
+  const record = (ms: number): void => { latency!.decisionsMs.push(ms); };
+  const userStack = plainStack === null || !timeInProcess ? plainStack
+    : (instruments: readonly Instrument[], rng: RngRegistry) => timedStack(plainStack!(instruments, rng), record);
+  const runStartMs = performance.now();
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -227,14 +258,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     instruments,
     account: { currency: s.account.currency, startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals },
     sources,
-    stack: options.stack ?? (() => {
+    stack: userStack ?? (() => {
       // One stack-config path: the engine's own factory, from the engine's own schema.
       const { stack: wrapStack, ...wrapParts } = options.wrap ?? {};
-      reference = referenceStackOf(stackConfig, {
+      reference = referenceStackOf(referenceConfig(s.stack), {
         account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) },
         calendar, wrap: wrapParts,
       });
-      return wrapStack === undefined ? reference : wrapStack(reference);
+      const stack = wrapStack === undefined ? reference : wrapStack(reference);
+      return timeInProcess ? timedStack(stack, record) : stack;
     }),
     venue: venueModels(s.venue),
     barOpenEvents: s.venue.fillAtBarOpen,
@@ -257,16 +289,23 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...(plan.venue.length === 0 ? {} : { venueFaults: plan.venue }),
     ...(plan.crashes.length === 0 ? {} : { crashes: plan.crashes.map(({ atUs, downtimeUs }) => ({ atUs, downtimeUs })) }),
     });
+  } catch (e) {
+    // A stack service that broke the protocol or did not answer is bad input of the stack, at the service's place in the file.
+    for (let c: unknown = e, i = 0; c instanceof Error && i < 8; c = c.cause, i++) {
+      if (c instanceof StackServiceError) throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service', 'url']), path: 'stack.service', message: c.message });
+    }
+    throw e;
   } finally {
     providerPath?.close();
   }
+  if (latency !== null) latency.runMs = performance.now() - runStartMs;
   if (providerPath !== null && options.recordProviders !== undefined) providerPath.saveRecordings(options.recordProviders);
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);
   const metricWarnings: ScenarioWarning[] = [];
   const annualised = { periodsPerYear: null as number | null, startTimeUs: 0 };
   const reportable = reportableMetrics({
-    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference), ...providerMetrics(providerPath?.client() ?? null),
+    ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference, serviceLink), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
   // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
@@ -316,6 +355,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     properties,
     equity: { timeUs: marks.timeUs, equity: marks.equity },
     series: prices === null ? null : prices.series(marks, result.startEquity, result.instruments, result.fills),
+    latency,
+    stackLatencyUs: s.stack.service?.latency === 'measured' ? (serviceLink as StackLink | null)?.latenciesUs ?? [] : null,
     warnings: [
       ...result.dataIssues.map((d): BadRowWarning => ({
         kind: 'bad-row', file: displayPath(resolve(loaded.dir, d.file), cwd), line: d.line, column: d.column,
@@ -325,6 +366,35 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       ...metricWarnings,
     ],
   };
+}
+
+let serviceRuns = 0;
+
+/**
+ * The scenario's own stack when it is not the reference one: a module's factory (its problems are
+ * bad input at their place in the file). Null for the reference stack.
+ */
+async function scenarioStack(loaded: LoadedScenario, options: RunOptions, calendar: SessionCalendar, onLink: (link: StackLink) => void): Promise<RunOptions['stack'] | null> {
+  const s = loaded.scenario.stack;
+  const kind = stackKind(s);
+  if (kind === 'reference') return null;
+  if (kind === 'service') {
+    const service = s.service!;
+    const why = stackUrlProblem(service.url, options.allowRemoteStack === true);
+    if (why !== null) throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service', 'url']), path: 'stack.service.url', message: why });
+    // The served stack is sent its config, or the reference stack's keys (the reference stack served).
+    const config = s.config ?? (s.agents === undefined ? undefined : referenceConfig(s));
+    const factory = httpStackFactory({
+      url: service.url, timeoutMs: service.timeout / 1000, retries: service.retries, config, seed: options.seed, calendar,
+      latency: service.latency, replayLatencyUs: options.replayStackLatencyUs ?? null,
+      ...(options.onStackWallTime === undefined ? {} : { onWallTime: options.onStackWallTime }),
+    }, `${loaded.name}-${options.seed}-${process.pid}-${++serviceRuns}`);
+    onLink(factory.link);
+    return () => factory.create();
+  }
+  const m = await loadModuleStack(loaded);
+  if (!m.ok) throw new ScenarioInputError(m.problems[0]!);
+  return (instruments, rng) => m.factory(m.config, { instruments, rng, scenarioDir: loaded.dir });
 }
 
 /**
@@ -389,7 +459,12 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
 }
 
 /** What the risk engine did, as metrics gates can use; null for a stack that does not count. */
-function riskMetrics(stack: ReferenceStack | null): ScenarioMetrics {
+function riskMetrics(stack: ReferenceStack | null, service: StackLink | null): ScenarioMetrics {
+  // A stack over HTTP that reports its decision records is counted from them (as its journal has them).
+  if (service !== null && service.reportsRecords) {
+    const n = (kind: string): number => service.recordCounts.get(kind) ?? 0;
+    return { riskRejections: n('riskReject'), dailyLossHalts: n('dailyLossHalt'), killSwitchTrips: n('killSwitch') };
+  }
   const c = stack?.riskCounters() ?? null;
   return { riskRejections: c?.rejections ?? null, dailyLossHalts: c?.dailyLossHalts ?? null, killSwitchTrips: c?.killSwitchTrips ?? null };
 }

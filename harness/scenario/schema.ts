@@ -15,8 +15,10 @@ import { FaultsSchema } from '../chaos/faults/schema.ts';
 import { PropertiesSchema } from '../properties/schema.ts';
 import { CheckConfigSchema } from '../properties/check/config.ts';
 import {
-  CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, StackConfigSchema, syntheticParamsSchema, VenueModelsSchema,
+  CalendarRefSchema, CsvMappingSchema, InstrumentSchema, overlayParamsSchema, syntheticParamsSchema, VenueModelsSchema,
 } from './engine-parts.ts';
+import { ScenarioStackSchema } from './stack-schema.ts';
+import { LatencyBudgetSchema } from '../gates/latency.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -71,8 +73,8 @@ export const AccountSchema = z.strictObject({
   moneyDecimals: z.number().int().min(0).max(8).default(2).describe('Decimals of money amounts (2: cents).'),
 }).describe('The trading account.');
 
-/** The engine's own stack configuration: one definition, so the file format and createReferenceStack never drift. */
-export const StackSchema = StackConfigSchema;
+/** The engine's own stack configuration (one definition, so the file format and createReferenceStack never drift), or a module or service stack. */
+export const StackSchema = ScenarioStackSchema;
 
 export const VenueSchema = VenueModelsSchema.extend({
   fillAtBarOpen: z.boolean().default(true)
@@ -105,6 +107,7 @@ export const ScenarioSchema = z.strictObject({
   metrics: MetricsOptionsSchema.prefault({}),
   gates: z.array(GateSchema).default([]).describe('What the run must achieve to pass; all gates are checked and reported.'),
   regression: RegressionSchema.optional(),
+  latency: LatencyBudgetSchema.optional(),
   faults: FaultsSchema,
   properties: PropertiesSchema,
   check: CheckConfigSchema,

@@ -59,7 +59,7 @@ export function semanticProblems(scenario: Scenario, scenarioDir: string): Seman
     }
   }
   const agentIds = new Set<string>();
-  scenario.stack.agents.forEach((agent, i) => {
+  (scenario.stack.agents ?? []).forEach((agent, i) => {
     const id = agent.id ?? agent.kind;
     if (agentIds.has(id)) problems.push({ path: ['stack', 'agents', i], message: `agent id '${id}' is used twice: give each agent of the same kind an id` });
     agentIds.add(id);
@@ -111,7 +111,7 @@ function constructionProblems(scenario: Scenario): SemanticProblem[] {
     const v = scenario.stack.risk[key];
     if (v !== undefined) attempt(['stack', 'risk', key], () => toMoney(v, md));
   }
-  scenario.stack.agents.forEach((a, i) => attempt(['stack', 'agents', i], () => createAgent(a)));
+  (scenario.stack.agents ?? []).forEach((a, i) => attempt(['stack', 'agents', i], () => createAgent(a)));
   attempt(['stack', 'allocator'], () => createAllocator(scenario.stack.allocator));
   attempt(['stack', 'risk'], () => new RiskEngine(scenario.stack.risk));
   const { fillAtBarOpen: _fillAtBarOpen, ...models } = scenario.venue;

@@ -78,7 +78,7 @@ describe('scenarios on the shared recorded data (read in place)', () => {
       seed: sc.seed, instruments: sc.instruments!, account: { currency: 'USD', startCash: 10_000 },
       sources: [openCsvSource(sc.market.csv!, { baseDir: loaded.loaded.dir })],
       stack: () => new ReferenceStack({
-        agents: sc.stack.agents.map((a) => createAgent(a)), allocator: createAllocator(sc.stack.allocator), risk: new RiskEngine(sc.stack.risk),
+        agents: sc.stack.agents!.map((a) => createAgent(a)), allocator: createAllocator(sc.stack.allocator), risk: new RiskEngine(sc.stack.risk),
         execution: sc.stack.execution, account: { moneyDecimals: 2, startCash: toMoney(10_000, 2) },
       }),
       fees: { perUnit: 2 },

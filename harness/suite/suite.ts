@@ -50,6 +50,10 @@ export interface SuiteOptions {
   readonly journals?: boolean;
   /** Provider path: write what each provider answered to <dir>/<name>.<provider>.json (relative to cwd). */
   readonly recordProvidersDir?: string;
+  /** Replay: per file, the measured stack latencies its report recorded (null: none). */
+  readonly stackLatencyUs?: readonly (readonly number[] | null)[];
+  /** A service stack may be on another machine (`--allow-remote`); default: loopback only. */
+  readonly allowRemoteStack?: boolean;
   /** Keep fills inline in report.json instead of a sidecar file per scenario (`--inline-fills`). */
   readonly inlineFills?: boolean;
   /** Values in place of every file's (`--set`). */
@@ -113,6 +117,8 @@ export function createSuite(options: SuiteOptions): Suite {
     file: f, cwd, seed: seedChoice(options.seeds, i), overrides: (options.overrides ?? []) as JobSpec['overrides'],
     journalDir: options.journals === true && outDir !== null ? resolve(outDir, JOURNALS_DIR) : null,
     recordProvidersDir: options.recordProvidersDir === undefined ? null : resolve(cwd, options.recordProvidersDir),
+    allowRemoteStack: options.allowRemoteStack === true,
+    stackLatencyUs: options.stackLatencyUs?.[i] === undefined || options.stackLatencyUs[i] === null ? null : [...options.stackLatencyUs[i]!],
     fills: outDir === null || options.inlineFills === true ? null
       : { reportsDir: outDir, path: `${FILLS_DIR}/${String(i + 1).padStart(5, '0')}-${basename(f, extname(f))}.jsonl` },
     dataCache: options.dataCache ?? null,

@@ -7,6 +7,7 @@ import { loadScenarioFile } from '../../scenario/load.ts';
 import { runScenario } from '../../scenario/run.ts';
 import { createReferenceStack, toMoney, type DataClientFlaws } from '../../../engine/index.ts';
 import { withNewIdRetries } from '../../../engine/stack/testing/broken-execution.ts';
+import { referenceConfig } from '../../scenario/stack-schema.ts';
 
 async function failedGates(file: string, flaws?: DataClientFlaws): Promise<string[]> {
   const r = loadScenarioFile(file, REPO);
@@ -34,7 +35,7 @@ describe('chaos stories catch a broken execution', () => {
     const r = loadScenarioFile(file, REPO);
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const s = r.loaded.scenario;
-    const { dataClient: _dataClient, ...config } = s.stack;
+    const config = referenceConfig(s.stack);
     const run = await runScenario(r.loaded, {
       seed: s.seed, cwd: REPO,
       stack: () => withNewIdRetries(createReferenceStack(config, { account: { moneyDecimals: s.account.moneyDecimals, startCash: toMoney(s.account.startCash, s.account.moneyDecimals) } })),

@@ -8,7 +8,8 @@
  * of another dialect gets a 404. Any other path under a provider host gets a 404 too; a host that
  * is no provider's is an unhandled request, an error (the transport never sends one there).
  */
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
+import { STACK_PROTOCOL_HEADER } from '../../service/protocol.ts';
 import { setupServer, type SetupServer } from 'msw/node';
 import { DIALECTS, DIALECT_NAMES, type DialectName, type DialectRoute } from '../../../engine/index.ts';
 import {
@@ -76,6 +77,8 @@ function ensureServer(): void {
       return toResponse(errorAnswer(dialect, 404, `no such endpoint: ${request.method} ${new URL(request.url).pathname}`, nowOf(request)));
     }),
   );
+  // A stack served over HTTP (harness/service) is real network I/O of the same process: let it through.
+  handlers.push(http.post('*', ({ request }) => (request.headers.has(STACK_PROTOCOL_HEADER) ? passthrough() : undefined)));
   server = setupServer(...handlers);
   server.listen({ onUnhandledFrame: 'error' });
 }

@@ -21,6 +21,7 @@ import {
   type MetamorphicContext, type MetamorphicOutcome,
 } from './metamorphic.ts';
 import { PRICE_SCALE, priceScaling, scalingPlan } from './price-scaling.ts';
+import { referenceConfig } from '../../scenario/stack-schema.ts';
 
 const TIMEOUT_MS = 120_000;
 
@@ -246,7 +247,7 @@ describe('directMatchesProvider', () => {
   it('check fails for a stack whose provider-path adapter reads the open as the close (no faults)', async () => {
     const text = edited(PROVIDER_5XX, [[['faults'], null], [['check'], { faults: 'none' }], [['properties'], { directMatchesProvider: 'always' }]]);
     const s = load(text, PROVIDER_5XX).scenario;
-    const { dataClient: _dataClient, ...config } = s.stack;
+    const config = referenceConfig(s.stack);
     const result = await check(PROVIDER_5XX, text, { stack: () => openAsCloseOnProviders(createReferenceStack(config)) }, 3);
     expect(result.status).toBe('failed');
     expect(result.counterexample?.property).toBe('directMatchesProvider');
