@@ -66,7 +66,7 @@ describe('an HTTP stack that crashes and restarts', () => {
     first.start(e1);
     for (let i = 0; i < CRASH; i++) await e1.push(bar(i));
     const token = first.snapshot();
-    expect(token).toEqual({ protocol: 'gauntlet-stack', snapshot: 1 });
+    expect(token).toMatchObject({ protocol: 'gauntlet-stack', snapshot: 1 });
     first.stop();
     const e2 = env(clock, crashed, bg);
     const second = new HttpStack(link);

@@ -22,10 +22,12 @@ function job(file: string, service: Record<string, unknown> | null, more: { path
 }
 
 describe('the reference stack over HTTP', () => {
-  // Kill switch and risk limits, futures, lost acks with retries, a skewed and drifting stack clock, the provider path with duplicates.
+  // Kill switch and risk limits, futures, lost acks with retries, a skewed and drifting stack clock, the provider path with duplicates,
+  // crashes with and without downtime (the adapter reconciles for the service: fills lost while it was down are forwarded).
   const files = [
     'scenarios/synthetic-sma-fast-slow-kill-switch.yaml', 'scenarios/synthetic-futures-sma-crossover.yaml', 'scenarios/chaos/venue-lost-ack.yaml',
     'scenarios/chaos/stack-clock-skew-and-drift.yaml', 'scenarios/chaos/provider-duplicates.yaml',
+    'scenarios/chaos/stack-crash-restart.yaml', 'scenarios/chaos/stack-crash-downtime.yaml',
   ];
   it.each(files)('decides as in-process: %s', async (file) => {
     const inProcess = await job(file, null);

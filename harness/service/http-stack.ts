@@ -16,7 +16,7 @@
  * the state its answer gave. snapshot() returns a token naming that state.
  */
 import {
-  formatTimeUs, INLINE_STRING_FIELDS, JOURNAL_KINDS, STRING_FIELDS,
+  FILL_FIELDS, formatTimeUs, INLINE_STRING_FIELDS, JOURNAL_KINDS, STRING_FIELDS,
   type ExecutionReport, type Instrument, type OrderRequest, type SessionCalendar, type StackEnv, type TradingStack,
 } from '../../engine/index.ts';
 import type { z } from 'zod';
@@ -44,10 +44,20 @@ export interface HttpStackOptions {
   readonly onWallTime?: (kind: string, wallTimeMs: number, retries: number) => void;
 }
 
-/** What snapshot() returns: a name for the state the stack's snapshot answer gives. Plain data. */
+/**
+ * What snapshot() returns: a name for the state the stack's snapshot answer gives, and what the
+ * adapter had forwarded of each open order (for reconcile after a restart). Plain data.
+ */
 export interface HttpStackSnapshot {
   readonly protocol: typeof PROTOCOL_NAME;
   readonly snapshot: number;
+  /** Orders sent and not yet ended, with the reports forwarded of each: 'heard' (any) and fill keys. */
+  readonly open?: Readonly<Record<string, { readonly heard: boolean; readonly fills: readonly string[] }>>;
+}
+
+/** A fill as the adapter recognises it: time, quantity, leaves and price. */
+function fillKey(timeUs: number, quantityRaw: number, leavesRaw: number, priceRaw: number): string {
+  return `${timeUs}|${quantityRaw}|${leavesRaw}|${priceRaw}`;
 }
 
 type Outgoing =
@@ -98,6 +108,8 @@ export class HttpStack implements TradingStack {
   private readonly timers = new Map<string, () => void>();
   private stopped = false;
   private lastWallTimeMs = 0;
+  /** Orders sent and not yet ended: whether any report of it was forwarded, and its fills forwarded. */
+  private open = new Map<string, { heard: boolean; fills: Set<string> }>();
 
   constructor(link: StackLink) {
     this.link = link;
@@ -127,7 +139,47 @@ export class HttpStack implements TradingStack {
 
   onReport(report: ExecutionReport): void | Promise<void> {
     const env = this.started();
+    const o = this.open.get(report.clientOrderId);
+    if (o !== undefined) {
+      o.heard = true;
+      if (report.kind === 'fill') {
+        o.fills.add(fillKey(report.timeUs, report.quantityRaw, report.leavesQuantityRaw, report.priceRaw));
+        if (report.leavesQuantityRaw === 0) this.open.delete(report.clientOrderId);
+      } else if (report.kind === 'cancelled' || report.kind === 'rejected' || report.kind === 'expired') this.open.delete(report.clientOrderId);
+    }
     return this.input({ type: 'report', report: reportJson(report, env.instruments) });
+  }
+
+  /**
+   * After a restart: the stack service cannot ask the venue itself, so the adapter does it for it,
+   * as a FIX session resend would. For each order the snapshot held open it asks the venue
+   * (env.venueQuery) and forwards, as ordinary reports, the fills and the end that were delivered
+   * while the stack was down; each is journaled as `reconcile`.
+   */
+  reconcile(): void {
+    const env = this.started();
+    const q = env.venueQuery;
+    if (q === undefined) return;
+    const now = env.clock.nowUs();
+    for (const [id, o] of [...this.open]) {
+      const v = q.order(id);
+      if (v === undefined) continue;
+      const base = { clientOrderId: id, instrumentIndex: v.request.instrumentIndex };
+      if (!o.heard && v.status !== 'pending') {
+        env.journal.record('reconcile', now, id, 'accepted', `the venue has it ${v.status}`);
+        void this.onReport({ ...base, kind: 'accepted', timeUs: now });
+      }
+      for (let k = 0; k + FILL_FIELDS <= v.fills.length; k += FILL_FIELDS) {
+        const f = v.fills;
+        if (o.fills.has(fillKey(f[k]!, f[k + 1]!, f[k + 4]!, f[k + 2]!))) continue;
+        env.journal.record('reconcile', now, id, 'fill', 'a fill the stack had not booked');
+        void this.onReport({ ...base, kind: 'fill', timeUs: f[k]!, side: v.request.side, quantityRaw: f[k + 1]!, priceRaw: f[k + 2]!, fee: f[k + 3]!, leavesQuantityRaw: f[k + 4]! });
+      }
+      if (this.open.has(id) && (v.status === 'cancelled' || v.status === 'rejected' || v.status === 'expired')) {
+        env.journal.record('reconcile', now, id, v.status, `the venue has it ${v.status}`);
+        void this.onReport({ ...base, kind: v.status, timeUs: now, reason: `the venue says the order is ${v.status}` });
+      }
+    }
   }
 
   private input(e: EventJson): void | Promise<void> {
@@ -140,7 +192,8 @@ export class HttpStack implements TradingStack {
     const id = this.link.nextSnapshot();
     this.outgoing.push({ type: 'snapshot', id });
     this.background('stack-service snapshot');
-    return { protocol: PROTOCOL_NAME, snapshot: id };
+    const open = Object.fromEntries([...this.open].map(([oid, o]) => [oid, { heard: o.heard, fills: [...o.fills] }]));
+    return { protocol: PROTOCOL_NAME, snapshot: id, open };
   }
 
   restore(state: unknown): void {
@@ -150,6 +203,7 @@ export class HttpStack implements TradingStack {
     }
     this.outgoing.push({ type: 'restore', id: s.snapshot });
     this.background('stack-service restore');
+    this.open = new Map(Object.entries(s.open ?? {}).map(([oid, o]) => [oid, { heard: o.heard, fills: new Set(o.fills) }]));
   }
 
   stop(): void {
@@ -302,6 +356,7 @@ export class HttpStack implements TradingStack {
           env.journal.order(now, order.clientOrderId, a.order.instrument, order.side, order.quantityRaw, order.type, order.limitPriceRaw ?? 0, order.stopPriceRaw ?? 0);
         }
         this.sentIds.add(order.clientOrderId);
+        if (!this.open.has(order.clientOrderId)) this.open.set(order.clientOrderId, { heard: false, fills: new Set() });
         env.venue.submit(order);
         return;
       }
