@@ -8,24 +8,12 @@ import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import type { ExecutionState } from '../stack/execution/execution-engine.ts';
 import type { ReferenceStack } from '../stack/reference-stack.ts';
 import { createReferenceStack, type StackConfig } from '../stack/stack-config.ts';
-import { runStack, RUN_START_US, type StackRun } from '../stack/testing/run-stack.ts';
+import { runStack, RUN_START_US, wavyCloses, type StackRun } from '../stack/testing/run-stack.ts';
 import { lifecycleText } from '../stack/testing/lifecycle-text.ts';
 import type { BarView, TradingStack } from '../stack/types.ts';
 import type { CrashPlanEntry } from './recovering-stack.ts';
 
-function market(n: number): number[] {
-  const out: number[] = [];
-  let x = 1000;
-  let seed = 977;
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    x = Math.max(100, Math.round(x + 25 * Math.sin(i / 7) + ((seed % 21) - 10)));
-    out.push(x);
-  }
-  return out;
-}
-
-const closes = market(240);
+const closes = wavyCloses(240, { seed: 977, wave: 7 });
 const BAR_US = 20 * US_PER_SECOND;
 const config: StackConfig = {
   agents: [{ kind: 'sma-fast-slow', instrument: 'X', fast: 3, slow: 8, allowShort: true }, { kind: 'rsi-reversion', instrument: 'X', period: 6, allowShort: true }],

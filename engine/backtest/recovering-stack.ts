@@ -82,9 +82,6 @@ export class RecoveringStack implements TradingStack {
   private last: Instance | null = null;
   private lostWhileDown = 0;
   private kind: { kind: string; stateSchema?: z.ZodType } | null = null;
-  /** Crashes and restarts so far. */
-  crashes = 0;
-  restarts = 0;
 
   constructor(params: RecoveringStackParams) {
     params.crashes.forEach((c, i) => {
@@ -96,20 +93,11 @@ export class RecoveringStack implements TradingStack {
     this.p = params;
   }
 
-  /** The running instance (null while the stack is down). */
-  get current(): TradingStack | null {
-    return this.live?.stack ?? null;
-  }
-
   /** The running instance, or the last one while the stack is down: what end-of-run checks read. */
   get latest(): TradingStack {
     const i = this.live ?? this.last;
     if (i === null) throw new Error('recovering stack not started');
     return i.stack;
-  }
-
-  get down(): boolean {
-    return this.live === null && this.env !== null;
   }
 
   start(env: StackEnv): void {
@@ -137,7 +125,6 @@ export class RecoveringStack implements TradingStack {
     inst.stack.stop?.();
     kill(inst);
     this.live = null;
-    this.crashes++;
     this.lostWhileDown = 0;
     this.p.onEvent?.({ kind: 'crash', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: 0, inFlight: this.p.inFlight?.() ?? 0 });
     if (c.downtimeUs === 0) this.restart(text, c);
@@ -154,7 +141,6 @@ export class RecoveringStack implements TradingStack {
     const inst = this.launch();
     inst.stack.restore(decoded.snapshot.state);
     this.live = inst;
-    this.restarts++;
     inst.stack.reconcile?.();
     this.p.onEvent?.({ kind: 'restart', timeUs: now, downtimeUs: c.downtimeUs, snapshotBytes: text.length, reportsLost: this.lostWhileDown, inFlight: 0 });
   }
@@ -184,16 +170,6 @@ export class RecoveringStack implements TradingStack {
     if (inst === null) return;
     inst.stack.stop?.();
     kill(inst);
-  }
-
-  reconcile(): void {
-    this.live?.stack.reconcile?.();
-  }
-
-  bookedPositionRaw(instrumentIndex: number): number {
-    const s = this.latest;
-    if (s.bookedPositionRaw === undefined) return Number.NaN;
-    return s.bookedPositionRaw(instrumentIndex);
   }
 }
 

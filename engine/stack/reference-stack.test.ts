@@ -18,25 +18,12 @@ import { createAgent } from './agents/registry.ts';
 import type { ExecutionState } from './execution/execution-engine.ts';
 import { ReferenceStack } from './reference-stack.ts';
 import { createReferenceStack, type StackConfig } from './stack-config.ts';
-import { barAtClose, barAtOpen, runStack, RUN_START_US } from './testing/run-stack.ts';
+import { barAtClose, barAtOpen, runStack, RUN_START_US, wavyCloses } from './testing/run-stack.ts';
 import { driveAgent, withEnv } from './testing/test-kit.ts';
 import type { BarHandler, DataClient, QuoteHandler, StackEnv, TradeHandler, TradingStack } from './types.ts';
 import { lifecycleText } from './testing/lifecycle-text.ts';
 
-/** A deterministic wavy walk with trends both ways, so every agent trades several times. */
-function market(n: number): number[] {
-  const out: number[] = [];
-  let x = 1000;
-  let seed = 12345;
-  for (let i = 0; i < n; i++) {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    x = Math.max(100, Math.round(x + 25 * Math.sin(i / 9) + ((seed % 21) - 10)));
-    out.push(x);
-  }
-  return out;
-}
-
-const closes = market(300);
+const closes = wavyCloses(300, { seed: 12345, wave: 9 });
 
 const agents: AgentConfig[] = [
   { kind: 'sma-crossover', instrument: 'X', period: 10, allowShort: true },

@@ -28,6 +28,22 @@ export function barsFromCloses(closes: readonly number[], barUs = US_PER_HOUR, s
   });
 }
 
+/**
+ * A deterministic wavy walk of `n` integer closes from 1000: a sine of period `2 * pi * wave` bars
+ * plus seeded noise in [-10, 10], floored at 100, so that agents trade several times both ways.
+ */
+export function wavyCloses(n: number, p: { seed: number; wave: number }): number[] {
+  const out: number[] = [];
+  let x = 1000;
+  let seed = p.seed;
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    x = Math.max(100, Math.round(x + 25 * Math.sin(i / p.wave) + ((seed % 21) - 10)));
+    out.push(x);
+  }
+  return out;
+}
+
 export interface RunStackParams {
   closes: readonly number[];
   stack: TradingStack;
