@@ -4,6 +4,7 @@
  * with downtime, the safety properties that held without the crash must still hold. The bench
  * (bench:crash), the restartIdentity property of `gauntlet check` and the tests use it.
  */
+import { appendToList } from '../../scenario/yaml-edit.ts';
 import { parseDocument } from 'yaml';
 import { durationUs, formatTimeUs, Rng } from '../../../engine/index.ts';
 import { boundUs } from '../faults/schema.ts';
@@ -18,8 +19,7 @@ export const CRASH_SAFETY_PROPERTIES: readonly OnlinePropertyName[] = ['riskLimi
 /** The scenario's YAML with one more fault: a stack crash at `atUs`, down for `downtime`. */
 export function withCrash(text: string, atUs: number, downtime: string): string {
   const doc = parseDocument(text);
-  const existing = (doc.getIn(['faults']) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as unknown[] | undefined;
-  doc.setIn(['faults'], doc.createNode([...(existing ?? []), { kind: 'stack-crash', at: formatTimeUs(atUs), downtime }], { flow: false }));
+  appendToList(doc, ['faults'], [{ kind: 'stack-crash', at: formatTimeUs(atUs), downtime }]);
   return doc.toString({ lineWidth: 0 });
 }
 

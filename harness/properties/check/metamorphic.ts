@@ -5,6 +5,7 @@
  * A property may also not apply to one variation only (one with faults, one too short to cut):
  * it answers NotApplicableHere, and that run counts neither as reached nor as a pass.
  */
+import { appendToList } from '../../scenario/yaml-edit.ts';
 import { parseDocument } from 'yaml';
 import { decodeJournal, formatTimeUs, MARKET_KINDS, NumericRangeError, TRANSPORT_KINDS, type JournalRecord } from '../../../engine/index.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
@@ -126,9 +127,7 @@ export function perturbedAfter(loaded: LoadedScenario, text: string, cutUs: numb
     { kind: 'volatility-spike', fromUs: cutUs + 1, toUs: Math.max(endUs, cutUs + 1) + 1, factor: 2 },
   ];
   for (const d of marketSources(loaded.scenario)) {
-    const path = [...d.path, 'overlays'];
-    const existing = (doc.getIn(path) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as unknown[] | undefined;
-    doc.setIn(path, doc.createNode([...(existing ?? []), ...added], { flow: false }));
+    appendToList(doc, [...d.path, 'overlays'], added);
   }
   return doc.toString({ lineWidth: 0 });
 }

@@ -5,6 +5,7 @@
  * to the scenario's YAML document itself, so the text a check ran is the text a regression file
  * holds: `gauntlet run` of that file is the same run.
  */
+import { appendToList } from '../../scenario/yaml-edit.ts';
 import { relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
@@ -143,10 +144,7 @@ export function variedText(loaded: LoadedScenario, text: string, v: Variation, e
   doc.setIn(['seed'], v.seed);
   for (const e of v.edits) doc.setIn(e.path, e.value);
   if (loaded.scenario.check.faults === 'none') doc.deleteIn(['faults']);
-  if (v.faults.length > 0) {
-    const existing = (doc.getIn(['faults']) as { toJSON?: () => unknown } | undefined)?.toJSON?.() as unknown[] | undefined;
-    doc.setIn(['faults'], doc.createNode([...(existing ?? []), ...v.faults], { flow: false }));
-  }
+  if (v.faults.length > 0) appendToList(doc, ['faults'], v.faults);
   if (extra.name !== undefined) doc.setIn(['name'], extra.name);
   if (extra.description !== undefined) doc.setIn(['description'], extra.description);
   for (const [name, expect] of Object.entries(extra.properties ?? {})) doc.setIn(['properties', name], expect);
