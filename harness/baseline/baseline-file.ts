@@ -44,7 +44,7 @@ export function readBaselineFile(path: string, shownAs: string = path): ReadBase
   const read = readReportText(text);
   if (!read.ok) return { ok: false, problem: `baseline ${shownAs}: ${read.problems.join('; ')}` };
   if (!read.report.complete) return { ok: false, problem: `baseline ${shownAs}: the run it records did not finish (complete: false)` };
-  const figures = FiguresSchema.safeParse(JSON.parse(text));
+  const figures = FiguresSchema.safeParse(read.raw);
   if (!figures.success) return { ok: false, problem: `baseline ${shownAs}: unreadable metrics: ${figures.error.issues[0]?.message ?? ''}` };
   const entries = new Map<string, BaselineEntry>();
   read.report.scenarios.forEach((s, i) => {

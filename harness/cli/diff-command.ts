@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { firstDivergence, type JournalDiffResult } from '../diff/journal-diff.ts';
 import { diffRuns, loadRun, type DiffFill, type LoadedRun, type ScenarioDiff } from '../diff/report-diff.ts';
+import { signed } from '../report/format.ts';
 import { JOURNALS_DIR } from '../report/report-writer.ts';
 import { parseFlags } from './flags.ts';
 import { Output } from './output.ts';
@@ -45,7 +46,7 @@ function printScenario(out: Output, d: ScenarioDiff, journal: JournalDiffResult 
     return;
   }
   out.line(`DIFF  ${d.name}  ${d.statusA === d.statusB ? d.statusA : `${d.statusA} -> ${d.statusB}`}  fingerprint ${d.fingerprintA === d.fingerprintB ? `${short(d.fingerprintA)} (same)` : `${short(d.fingerprintA)} -> ${short(d.fingerprintB)}`}`);
-  for (const m of d.metrics) out.line(`    ${m.metric}: ${String(m.a ?? 'absent')} -> ${String(m.b ?? 'absent')}${m.delta === null ? '' : ` (${m.delta > 0 ? '+' : ''}${m.delta})`}`);
+  for (const m of d.metrics) out.line(`    ${m.metric}: ${String(m.a ?? 'absent')} -> ${String(m.b ?? 'absent')}${m.delta === null ? '' : ` (${signed(m.delta)})`}`);
   if (d.fills === null) out.line(`    fills: not compared (${d.fillsProblem ?? 'not available'})`);
   else {
     const f = d.fills;

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { chartsFromFiles } from '../report/html/from-files.ts';
 import { htmlReport } from '../report/html/html-report.ts';
 import { readReportText } from '../report/read-report.ts';
-import { REPORT_SCHEMA_VERSION, ReportSchema } from '../report/schema.ts';
+import { REPORT_SCHEMA_VERSION } from '../report/schema.ts';
 import { parseFlags } from './flags.ts';
 import { Output } from './output.ts';
 
@@ -35,11 +35,11 @@ export async function reportHtmlCommand(reportPath: string, rawFlags: Record<str
     out.error(`gauntlet report html: ${reportPath}: ${read.problems.join('\n    ')}`);
     return 2;
   }
-  if (read.report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+  const report = read.current;
+  if (report === null) {
     out.error(`gauntlet report html: ${reportPath} is a schema version ${read.report.schemaVersion} report; report html reads version ${REPORT_SCHEMA_VERSION} (earlier reports have no series sidecar): run the scenarios again`);
     return 2;
   }
-  const report = ReportSchema.parse(JSON.parse(text));
   const { charts, problems } = await chartsFromFiles(report, dirname(abs));
   if (problems.length > 0) {
     for (const p of problems) out.error(`gauntlet report html: ${p}`);

@@ -77,7 +77,7 @@ export function loadRun(path: string, shownAs: string = path): LoadRunResult {
   }
   const read = readReportText(text);
   if (!read.ok) return { ok: false, problem: `${shownAs}: ${read.problems.join('; ')}` };
-  const figures = RunFiguresSchema.safeParse(JSON.parse(text));
+  const figures = RunFiguresSchema.safeParse(read.raw);
   if (!figures.success) return { ok: false, problem: `${shownAs}: unreadable scenario figures: ${figures.error.issues[0]?.message ?? ''}` };
   const dir = dirname(path);
   return {

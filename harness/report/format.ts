@@ -6,7 +6,7 @@
 export function money(v: number | undefined | null): string {
   if (v === undefined || v === null) return '-';
   const [int, frac] = Math.abs(v).toFixed(2).split('.');
-  return `${v < 0 ? '-' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+  return `${v < 0 ? '-' : ''}${groupDigits(int!)}.${frac}`;
 }
 
 export function pct(v: number | null | undefined): string {
@@ -26,5 +26,14 @@ export function exact(v: number | string | null): string {
 
 /** An integer with thousands separators (1,000,000). */
 export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return groupDigits(String(n));
+}
+
+/** A change with its sign: +0.5, -0.5, 0. */
+export function signed(delta: number): string {
+  return `${delta > 0 ? '+' : ''}${delta}`;
+}
+
+function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -6,7 +6,7 @@
 import { describeThreshold } from '../gates/evaluate.ts';
 import { describeBudget } from '../baseline/compare.ts';
 import { definitionsTable } from './metric-docs.ts';
-import { exact as actual, money, num, pct } from './format.ts';
+import { exact as actual, money, num, pct, signed } from './format.ts';
 import { faultText, riskText } from './risk-text.ts';
 import type { Report, ScenarioReport } from './schema.ts';
 
@@ -32,7 +32,7 @@ function baselineLines(s: ScenarioReport): string[] {
   if (b.budgets.length > 0) {
     out.push('| regression budget | baseline | now | change | budget | result |', '|---|---:|---:|---:|---|---|');
     for (const r of b.budgets) {
-      out.push(`| ${cell(r.metric)} | ${actual(r.baseline)} | ${actual(r.actual)} | ${r.delta === null ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta}`} | ${cell(describeBudget(r))} | ${r.pass ? '✅ pass' : '❌ fail'} |`);
+      out.push(`| ${cell(r.metric)} | ${actual(r.baseline)} | ${actual(r.actual)} | ${r.delta === null ? '-' : signed(r.delta)} | ${cell(describeBudget(r))} | ${r.pass ? '✅ pass' : '❌ fail'} |`);
     }
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { formatPath } from '../scenario/problems.ts';
-import { REPORT_SCHEMA_VERSION, ReportSchema } from './schema.ts';
+import { REPORT_SCHEMA_VERSION, ReportSchema, type Report } from './schema.ts';
 
 /** Every version readers accept, oldest first. */
 export const READABLE_REPORT_VERSIONS = [1, 2, 3, 4] as const;
@@ -38,7 +38,16 @@ const ReadableReportSchema = z.looseObject({
 });
 export type ReadableReport = z.output<typeof ReadableReportSchema>;
 
-export type ReadReportResult = { readonly ok: true; readonly report: ReadableReport } | { readonly ok: false; readonly problems: readonly string[] };
+export type ReadReportResult =
+  | {
+    readonly ok: true;
+    readonly report: ReadableReport;
+    /** The parsed JSON, for readers that take more of it than ReadableReport holds. */
+    readonly raw: unknown;
+    /** The whole report as ReportSchema reads it, when it is of the current schema version (null for older ones). */
+    readonly current: Report | null;
+  }
+  | { readonly ok: false; readonly problems: readonly string[] };
 
 export function readReportText(text: string): ReadReportResult {
   let raw: unknown;
@@ -53,10 +62,12 @@ export function readReportText(text: string): ReadReportResult {
     return { ok: false, problems: [`report schema version ${version} cannot be read by this gauntlet (it reads versions ${READABLE_REPORT_VERSIONS.join(', ')})${version > REPORT_SCHEMA_VERSION ? ': it was written by a newer gauntlet' : ''}`] };
   }
   const issues = (e: z.ZodError): string[] => e.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`);
+  let current: Report | null = null;
   if (version === REPORT_SCHEMA_VERSION) {
     const full = ReportSchema.safeParse(raw);
     if (!full.success) return { ok: false, problems: [`not a valid schema version ${version} report:`, ...issues(full.error)] };
+    current = full.data;
   }
   const r = ReadableReportSchema.safeParse(raw);
-  return r.success ? { ok: true, report: r.data } : { ok: false, problems: [`not a valid schema version ${version} report:`, ...issues(r.error)] };
+  return r.success ? { ok: true, report: r.data, raw, current } : { ok: false, problems: [`not a valid schema version ${version} report:`, ...issues(r.error)] };
 }

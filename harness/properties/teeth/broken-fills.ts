@@ -25,13 +25,25 @@ export interface BrokenFill {
   readonly create: (config?: FillConfig) => FillModel;
 }
 
-/** Delegates everything to the real model; `match` is overridden by each mistake. */
-function wrap(inner: FillModel, match: (p: MatchParams, out: Decision) => void, overrides: Partial<Pick<FillModel, 'matchesAtBarOpen' | 'capacityRaw'>> = {}): FillModel {
+type Match = FillModel['match'];
+
+/**
+ * A broken model around a fresh OhlcPathFillModel of the scenario's fill config: everything is
+ * delegated to it but `match`, which `mistake` builds from it (and `capacityRaw`, when overridden).
+ */
+function brokenFill(name: string, mistake: string, build: (inner: FillModel) => Match, overrides: Partial<Pick<FillModel, 'capacityRaw'>> = {}): BrokenFill {
   return {
-    matchesAtBarOpen: overrides.matchesAtBarOpen ?? inner.matchesAtBarOpen,
-    fillsAtArrivalClose: inner.fillsAtArrivalClose,
-    capacityRaw: overrides.capacityRaw ?? ((p) => inner.capacityRaw(p)),
-    match,
+    name,
+    mistake,
+    create: (config) => {
+      const inner = new OhlcPathFillModel(config);
+      return {
+        matchesAtBarOpen: inner.matchesAtBarOpen,
+        fillsAtArrivalClose: inner.fillsAtArrivalClose,
+        capacityRaw: overrides.capacityRaw ?? ((p) => inner.capacityRaw(p)),
+        match: build(inner),
+      };
+    },
   };
 }
 
@@ -43,29 +55,25 @@ function noFill(out: Decision): void {
 }
 
 /** Market orders wait out the bar's open and take its close: the open and close columns confused. */
-export const marketAtBarClose: BrokenFill = {
-  name: 'marketAtBarClose',
-  mistake: "fills market orders at the close of the bar they saw instead of the next bar's open",
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
-    return wrap(inner, (p, out) => {
-      inner.match(p, out);
-      if (p.order.request.type !== 'market') return;
-      if (p.event.kind === 'open') noFill(out);
-      else if (p.event.kind === 'bar' && out.priceRaw === out.priceRaw) out.priceRaw = p.event.close;
-    });
+export const marketAtBarClose = brokenFill(
+  'marketAtBarClose',
+  "fills market orders at the close of the bar they saw instead of the next bar's open",
+  (inner) => (p, out) => {
+    inner.match(p, out);
+    if (p.order.request.type !== 'market') return;
+    if (p.event.kind === 'open') noFill(out);
+    else if (p.event.kind === 'bar' && out.priceRaw === out.priceRaw) out.priceRaw = p.event.close;
   },
-};
+);
 
 /** The arrival check dropped: an order arriving inside a bar is matched against that bar's path. */
-export const lookAheadInsideBar: BrokenFill = {
-  name: 'lookAheadInsideBar',
-  mistake: 'matches an order that arrived inside a bar against that whole bar (look-ahead: it trades at an open that was already past)',
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
+export const lookAheadInsideBar = brokenFill(
+  'lookAheadInsideBar',
+  'matches an order that arrived inside a bar against that whole bar (look-ahead: it trades at an open that was already past)',
+  (inner) => {
     const view = { request: undefined as unknown as OrderRequest, filledRaw: 0, activeFromUs: 0, triggered: false };
     const params = { instrument: undefined as unknown as Instrument, order: view as OrderView, event: undefined as unknown as Event };
-    return wrap(inner, (p, out) => {
+    return (p, out) => {
       const o = p.order;
       view.request = o.request;
       view.filledRaw = o.filledRaw;
@@ -74,84 +82,72 @@ export const lookAheadInsideBar: BrokenFill = {
       params.instrument = p.instrument;
       params.event = p.event;
       inner.match(params, out);
-    });
+    };
   },
-};
+);
 
 /** The sides of the book swapped: buys lift the bid, sells hit the ask. */
-export const swappedTouch: BrokenFill = {
-  name: 'swappedTouch',
-  mistake: 'fills buys at the bid and sells at the ask (the sides of the quote swapped)',
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
+export const swappedTouch = brokenFill(
+  'swappedTouch',
+  'fills buys at the bid and sells at the ask (the sides of the quote swapped)',
+  (inner) => {
     const params = { instrument: undefined as unknown as Instrument, order: undefined as unknown as OrderView, event: undefined as unknown as Event };
-    return wrap(inner, (p, out) => {
+    return (p, out) => {
       if (p.event.kind !== 'quote') return inner.match(p, out);
       params.instrument = p.instrument;
       params.order = p.order;
       params.event = { ...p.event, bid: p.event.ask, ask: p.event.bid, bidSize: p.event.askSize, askSize: p.event.bidSize };
       inner.match(params, out);
-    });
+    };
   },
-};
+);
 
 /** A limit order treated as marketable at the open: a gap through the wrong side fills anyway. */
-export const limitThroughGap: BrokenFill = {
-  name: 'limitThroughGap',
-  mistake: "fills a limit order at a bar's open even when the open gapped past its limit (a buy above, a sell below)",
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
-    return wrap(inner, (p, out) => {
-      inner.match(p, out);
-      const o = p.order.request;
-      const e = p.event;
-      if (o.type !== 'limit' || (e.kind !== 'open' && e.kind !== 'bar') || out.priceRaw === out.priceRaw) return;
-      if (e.kind === 'bar' && p.order.activeFromUs > e.openTimeUs) return;
-      if (o.side * (e.open - o.limitPriceRaw!) > 0) { out.seen = true; out.priceRaw = e.open; }
-    });
+export const limitThroughGap = brokenFill(
+  'limitThroughGap',
+  "fills a limit order at a bar's open even when the open gapped past its limit (a buy above, a sell below)",
+  (inner) => (p, out) => {
+    inner.match(p, out);
+    const o = p.order.request;
+    const e = p.event;
+    if (o.type !== 'limit' || (e.kind !== 'open' && e.kind !== 'bar') || out.priceRaw === out.priceRaw) return;
+    if (e.kind === 'bar' && p.order.activeFromUs > e.openTimeUs) return;
+    if (o.side * (e.open - o.limitPriceRaw!) > 0) { out.seen = true; out.priceRaw = e.open; }
   },
-};
+);
 
 /** A stop filled at its own price when the bar gapped through it, a price the market never traded. */
-export const stopAtStopThroughGap: BrokenFill = {
-  name: 'stopAtStopThroughGap',
-  mistake: 'fills a stop at its stop price when the bar opened beyond it (it should fill at the open: the market never traded at the stop)',
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
-    return wrap(inner, (p, out) => {
-      inner.match(p, out);
-      const o = p.order.request;
-      const e = p.event;
-      if (o.type !== 'stop' || p.order.triggered || out.priceRaw !== out.priceRaw || (e.kind !== 'open' && e.kind !== 'bar')) return;
-      if (out.priceRaw === e.open && e.open !== o.stopPriceRaw) out.priceRaw = o.stopPriceRaw!;
-    });
+export const stopAtStopThroughGap = brokenFill(
+  'stopAtStopThroughGap',
+  'fills a stop at its stop price when the bar opened beyond it (it should fill at the open: the market never traded at the stop)',
+  (inner) => (p, out) => {
+    inner.match(p, out);
+    const o = p.order.request;
+    const e = p.event;
+    if (o.type !== 'stop' || p.order.triggered || out.priceRaw !== out.priceRaw || (e.kind !== 'open' && e.kind !== 'bar')) return;
+    if (out.priceRaw === e.open && e.open !== o.stopPriceRaw) out.priceRaw = o.stopPriceRaw!;
   },
-};
+);
 
 /** The sign of the slippage flipped: market fills move one tick in the taker's favour. */
-export const favourableTick: BrokenFill = {
-  name: 'favourableTick',
-  mistake: "moves market and stop fills one tick in the taker's favour (a buy below the open, print or ask; a sell above)",
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
-    return wrap(inner, (p, out) => {
-      inner.match(p, out);
-      if (!out.marketable || out.priceRaw !== out.priceRaw) return;
-      const better = out.priceRaw - p.order.request.side * p.instrument.tickSizeRaw;
-      if (better > 0) out.priceRaw = better;
-    });
+export const favourableTick = brokenFill(
+  'favourableTick',
+  "moves market and stop fills one tick in the taker's favour (a buy below the open, print or ask; a sell above)",
+  (inner) => (p, out) => {
+    inner.match(p, out);
+    if (!out.marketable || out.priceRaw !== out.priceRaw) return;
+    const better = out.priceRaw - p.order.request.side * p.instrument.tickSizeRaw;
+    if (better > 0) out.priceRaw = better;
   },
-};
+);
 
 /** The participation cap computed but never applied: a thin bar fills the whole order. */
-export const uncappedParticipation: BrokenFill = {
-  name: 'uncappedParticipation',
-  mistake: "ignores the participation cap: an order takes more of an event's volume than the configured fraction",
-  create: (config) => {
-    const inner = new OhlcPathFillModel(config);
-    return wrap(inner, (p, out) => inner.match(p, out), { capacityRaw: () => Number.POSITIVE_INFINITY });
-  },
-};
+export const uncappedParticipation = brokenFill(
+  'uncappedParticipation',
+  "ignores the participation cap: an order takes more of an event's volume than the configured fraction",
+  (inner) => (p, out) => inner.match(p, out),
+  { capacityRaw: () => Number.POSITIVE_INFINITY },
+);
 
 export const BROKEN_FILLS: readonly BrokenFill[] = [marketAtBarClose, lookAheadInsideBar, swappedTouch, limitThroughGap, stopAtStopThroughGap, favourableTick, uncappedParticipation];
 

@@ -7,7 +7,7 @@
  */
 import { describeThreshold } from '../../gates/evaluate.ts';
 import { describeBudget } from '../../baseline/compare.ts';
-import { exact, grouped, money, num, pct } from '../format.ts';
+import { exact, grouped, money, num, pct, signed } from '../format.ts';
 import type { ReportContext } from '../reporters.ts';
 import { faultText, riskText } from '../risk-text.ts';
 import type { Report, ScenarioReport } from '../schema.ts';
@@ -75,7 +75,7 @@ function baselineSection(i: number, s: ScenarioReport): string {
     : f.changed ? `<p class="${f.pass ? 'banner' : 'banner fail'}">Fingerprint changed since the baseline: <code>${h((f.baseline ?? '').slice(0, 16))}</code> → <code>${h((s.fingerprint ?? '').slice(0, 16))}</code> (policy: ${f.onChange}).</p>`
     : '<p class="muted">Fingerprint unchanged since the baseline.</p>';
   const rows = b.budgets.map((r, k) => `<tr id="${budgetAnchor(i, k)}" class="${r.pass ? '' : 'fail'}"><td><code>${h(r.metric)}</code></td><td class="n">${h(exact(r.baseline))}</td>`
-    + `<td class="n">${h(exact(r.actual))}</td><td class="n">${r.delta === null ? '-' : `${r.delta > 0 ? '+' : ''}${r.delta}`}</td><td>${h(describeBudget(r))}</td>`
+    + `<td class="n">${h(exact(r.actual))}</td><td class="n">${r.delta === null ? '-' : signed(r.delta)}</td><td>${h(describeBudget(r))}</td>`
     + `<td class="result ${r.pass ? 'pass' : ''}">${r.pass ? 'pass' : 'fail'}</td><td class="muted">line ${r.line}</td></tr>`);
   const table = rows.length === 0 ? '<p class="muted">No regression budgets (`regression.budgets` in the scenario).</p>'
     : `<table><thead><tr><th>metric</th><th class="n">baseline</th><th class="n">now</th><th class="n">change</th><th>budget</th><th>result</th><th>where</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
