@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import {
-  createAgent, createAllocator, ExecutionEngine, Journal, referenceStackOf, RiskEngine, StackBooks,
+  createAgent, createAllocator, ExecutionEngine, Journal, referenceStackOf, RiskEngine, StackBooks, subscribeHandler,
   type AllocationParams, type Allocator, type BarView, type Clock, type DataClient, type Execution, type ExecutionReport, type Instrument,
   type KernelContext, type OrderRequest, type PreTradeRisk, type RiskBookView, type SessionCalendar, type StackEnv, type TradingStack,
 } from '../../engine/index.ts';
@@ -138,16 +138,15 @@ function recordStack(s: TradingStack, rec: { instruments: readonly Instrument[];
 }
 
 /** A clock, a data client and a kernel for components run outside a simulation (timers never fire). */
-function bareEnv(r: Recorded, clock: { t: number }): { data: DataClient & { push(b: BarView): void }; kernel: KernelContext; clock: Clock } {
+function bareEnv(clock: { t: number }): { data: DataClient & { push(b: BarView): void }; kernel: KernelContext; clock: Clock } {
   const handlers: ((b: BarView) => void | Promise<void>)[] = [];
   const c: Clock = { nowUs: () => clock.t };
   const never = (): never => { throw new Error('not available in a component benchmark'); };
   return {
     clock: c,
-    data: { onBar: (h) => { handlers.push(h); return () => { const i = handlers.indexOf(h); if (i >= 0) handlers.splice(i, 1); }; }, onTrade: () => () => {}, onQuote: () => () => {}, push: (b) => { clock.t = b.closeTimeUs; for (const h of handlers) void h(b); } },
+    data: { onBar: (h) => subscribeHandler(handlers, h), onTrade: () => () => {}, onQuote: () => () => {}, push: (b) => { clock.t = b.closeTimeUs; for (const h of handlers) void h(b); } },
     kernel: { clock: c, sleep: never, spawn: never, fetch: never, external: never, schedule: () => () => {}, post: () => {}, scheduleAt: () => () => {} },
   };
-  void r;
 }
 
 /** One replay step per component: each call replays the next recorded input (a fresh instance when they run out). */
@@ -158,7 +157,7 @@ function replayers(r: Recorded & { config: ReferenceStackConfig }): Record<Compo
   let agentPush: (b: BarView) => void = () => {};
   const freshAgents = (): void => {
     const clock = { t: 0 };
-    const env = bareEnv(r, clock);
+    const env = bareEnv(clock);
     for (const a of r.config.agents) createAgent(a).start({ data: env.data, clock: env.clock, instruments: r.instruments, signal: () => {} });
     agentPush = env.data.push;
     agentBars = 0;
@@ -179,7 +178,7 @@ function replayers(r: Recorded & { config: ReferenceStackConfig }): Record<Compo
   let execCalls = r.execution.length;
   const freshExecution = (): void => {
     const clock = { t: 0 };
-    const env = bareEnv(r, clock);
+    const env = bareEnv(clock);
     const books = new StackBooks(r.instruments, r.account);
     const risk2 = new RiskEngine(r.config.risk);
     risk2.start({ instruments: r.instruments, moneyDecimals: r.account.moneyDecimals, journal: new Journal({ rootSeed: 0 }), calendar: r.calendar, startEquity: books.equity() });
@@ -192,7 +191,7 @@ function replayers(r: Recorded & { config: ReferenceStackConfig }): Record<Compo
   let stackInputs = r.stack.length;
   const freshStack = (): void => {
     const clock = { t: 0 };
-    const env = bareEnv(r, clock);
+    const env = bareEnv(clock);
     stack = referenceStackOf(r.config, { account: r.account, calendar: r.calendar });
     const full: StackEnv = { data: env.data, venue: noVenue, clock: env.clock, kernel: env.kernel, journal: new Journal({ rootSeed: 0 }), instruments: r.instruments, calendar: r.calendar };
     stack.start(full);

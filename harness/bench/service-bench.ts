@@ -23,6 +23,7 @@ import { ReferenceStackService } from '../service/reference-service.ts';
 import { serveMessages } from '../service/server.ts';
 import { benchArgs } from './bench-args.ts';
 import { runLoad, startCeilingServer, type LoadResult } from './load/load.ts';
+import { median } from '../gates/quantile.ts';
 
 const args = benchArgs();
 const { json } = args;
@@ -32,10 +33,6 @@ const REPEATS = args.number('--repeats', 3, 1);
 const CONNECTIONS = args.number('--connections', 10, 10);
 const UNDER_LOAD_SCENARIOS = ['scenarios/chaos/provider-duplicates.yaml', 'scenarios/chaos/provider-out-of-order.yaml'];
 
-function median(xs: readonly number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 function spread(xs: readonly number[]): number {
   const m = median(xs);
   return m === 0 ? 0 : (Math.max(...xs) - Math.min(...xs)) / m;

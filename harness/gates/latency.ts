@@ -7,7 +7,7 @@
  * the same number of sequential requests, so a budget reads "at most 3x this machine's HTTP".
  */
 import { z } from 'zod';
-import { quantile } from './quantile.ts';
+import { median, quantile } from './quantile.ts';
 
 export const LatencyBudgetSchema = z.strictObject({
   p50: z.number().positive().optional().describe('Largest median decision latency: milliseconds, or with calibrated a multiple of the calibration\'s.'),
@@ -49,11 +49,6 @@ export function figuresOf(s: LatencySample): LatencyFigures {
     p50Ms: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), p99Ms: quantile(sorted, 0.99),
     ratePerSecond: s.runMs > 0 ? sorted.length / (s.runMs / 1000) : 0, errors: s.errors, count: sorted.length,
   };
-}
-
-function median(xs: readonly number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 export interface RepeatedFigures {

@@ -10,7 +10,7 @@ import { runJob } from '../job/job.ts';
 const MODULE = join(REPO, 'fixtures', 'stacks', 'sma-stack.ts');
 
 /** A scenario on 400 seeded daily bars with the given stack section (YAML lines, indented by two). */
-export function smaScenario(stack: string): string {
+function smaScenario(stack: string): string {
   return `version: 1
 name: module-sma
 seed: 5

@@ -5,7 +5,9 @@
  * measures never reaches the journal, and it changes nothing the stack sees.
  */
 import { performance } from 'node:perf_hooks';
-import type { BarView, DataClient, ExecutionReport, QuoteView, StackEnv, TradeView, TradingStack, Unsubscribe } from '../../engine/index.ts';
+import {
+  subscribeHandler, type BarView, type DataClient, type ExecutionReport, type QuoteView, type StackEnv, type TradeView, type TradingStack, type Unsubscribe,
+} from '../../engine/index.ts';
 
 type Handler<T> = (v: T) => void | Promise<void>;
 
@@ -34,14 +36,10 @@ function timedData(data: DataClient, record: (ms: number) => void): DataClient {
     const list: Handler<V>[] = [];
     let combined: Unsubscribe | null = null;
     return (h) => {
-      list.push(h);
+      const off = subscribeHandler(list, h);
       combined ??= subscribe((v) => timed(() => runAll(list, v), record));
-      let live = true;
       return () => {
-        if (!live) return;
-        live = false;
-        const i = list.indexOf(h);
-        if (i >= 0) list.splice(i, 1);
+        off();
         if (list.length === 0 && combined !== null) { combined(); combined = null; }
       };
     };

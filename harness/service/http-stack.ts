@@ -23,6 +23,7 @@ import type { z } from 'zod';
 import {
   ANSWER_SCHEMAS, PROTOCOL_NAME, PROTOCOL_VERSION, type Action, type EventJson, type OrderJson, type ReportJson, type StackRecordKind,
 } from './protocol.ts';
+import { formatPath } from '../scenario/problems.ts';
 import { postJson, StackServiceError, type PostResult } from './transport.ts';
 
 export interface HttpStackOptions {
@@ -326,7 +327,7 @@ export class HttpStack implements TradingStack {
     const parsed = ANSWER_SCHEMAS[type].safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw this.error(`${type}: ${issue.message}`, issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), seq);
+      throw this.error(`${type}: ${issue.message}`, formatPath(issue.path), seq);
     }
     if (parsed.data.session !== this.session) throw this.error(`${type}: answered for session ${parsed.data.session}`, 'session', seq);
     return parsed.data as z.output<(typeof ANSWER_SCHEMAS)[T]>;

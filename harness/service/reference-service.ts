@@ -17,6 +17,7 @@ type QuoteHandler = Parameters<DataClient['onQuote']>[0];
 import {
   PROTOCOL_VERSION, RequestSchema, type Action, type ReportJson, type StackRequest, type StackRecordKind, type StartRequest, type StepRequest,
 } from './protocol.ts';
+import { formatPath } from '../scenario/problems.ts';
 import { orderJson, toOrderRequest } from './http-stack.ts';
 
 export interface ServiceAnswer {
@@ -75,10 +76,6 @@ function fail(status: number, error: string): ServiceAnswer {
   return { status, body: { version: PROTOCOL_VERSION, type: 'error', error } };
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-}
-
 export class ReferenceStackService {
   private readonly sessions = new Map<string, Session>();
 
@@ -92,7 +89,7 @@ export class ReferenceStackService {
     const parsed = RequestSchema.safeParse(json);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      return fail(400, `${issuePath(i.path)}: ${i.message}`);
+      return fail(400, `${formatPath(i.path)}: ${i.message}`);
     }
     const r: StackRequest = parsed.data;
     if (r.type === 'start') return this.start(r);
@@ -124,7 +121,7 @@ export class ReferenceStackService {
     const config = StackConfigSchema.safeParse(r.config);
     if (!config.success) {
       const i = config.error.issues[0]!;
-      return fail(400, `config.${issuePath(i.path)}: ${i.message}`);
+      return fail(400, `config.${formatPath(i.path)}: ${i.message}`);
     }
     const instruments: Instrument[] = r.instruments.map((i) => ({
       id: i.id, kind: i.kind, currency: i.currency, baseCurrency: i.baseCurrency, priceDecimals: i.priceDecimals, quantityDecimals: i.quantityDecimals,
