@@ -166,7 +166,8 @@ export class HttpStack implements TradingStack {
       const v = q.order(id);
       if (v === undefined) continue;
       const base = { clientOrderId: id, instrumentIndex: v.request.instrumentIndex };
-      if (!o.heard && v.status !== 'pending') {
+      // An ack only for an order the venue took: a rejected, cancelled or expired one gets just its end below.
+      if (!o.heard && (v.status === 'accepted' || v.status === 'partially-filled' || v.status === 'filled')) {
         env.journal.record('reconcile', now, id, 'accepted', `the venue has it ${v.status}`);
         void this.onReport({ ...base, kind: 'accepted', timeUs: now });
       }
