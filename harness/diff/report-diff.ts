@@ -61,7 +61,13 @@ function sidecarFills(dir: string, file: { path: string; sha256: string }): { fi
   const fills: DiffFill[] = [];
   for (const line of bytes.toString('utf8').split('\n')) {
     if (line === '') continue;
-    const f = FillLooseSchema.safeParse(JSON.parse(line));
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return { fills: null, problem: `fills file ${path}: not JSON: ${line.slice(0, 80)}` };
+    }
+    const f = FillLooseSchema.safeParse(json);
     if (!f.success) return { fills: null, problem: `fills file ${path}: not a fill: ${line.slice(0, 80)}` };
     fills.push(f.data);
   }
