@@ -2,14 +2,13 @@
  * `gauntlet cache info` (where the data cache is, its entries and size) and `gauntlet cache clear`
  * (remove every entry). The cache itself: harness/data-cache/.
  */
-import { defaultCacheDir, DEFAULT_CACHE_MAX_BYTES, DataCache } from '../data-cache/store.ts';
-import { formatBytes } from '../data-cache/config.ts';
-import { resolve } from 'node:path';
+import { DEFAULT_CACHE_MAX_BYTES, DataCache } from '../data-cache/store.ts';
+import { cacheDirOf, formatBytes } from '../data-cache/config.ts';
 import { CacheCommandFlagsSchema, parseFlags } from './flags.ts';
 
 export async function cacheCommand(action: 'info' | 'clear', rawFlags: Record<string, unknown>, cwd: string): Promise<number> {
   const flags = parseFlags(CacheCommandFlagsSchema, rawFlags);
-  const dir = flags.cacheDir === undefined ? defaultCacheDir() : resolve(cwd, flags.cacheDir);
+  const dir = cacheDirOf(flags.cacheDir, cwd);
   const cache = new DataCache({ dir, maxBytes: DEFAULT_CACHE_MAX_BYTES });
   if (action === 'clear') {
     const removed = cache.clear();

@@ -32,7 +32,12 @@ export const CacheFlagsShape = {
 /** The cache configuration the flags ask for; null for `--no-cache`. */
 export function cacheConfigOf(flags: { cache: boolean; cacheDir?: string | undefined; cacheMaxSize?: number | undefined }, cwd: string, env: NodeJS.ProcessEnv = process.env): DataCacheConfig | null {
   if (!flags.cache) return null;
-  return { dir: flags.cacheDir === undefined ? defaultCacheDir(env) : resolve(cwd, flags.cacheDir), maxBytes: flags.cacheMaxSize ?? DEFAULT_CACHE_MAX_BYTES };
+  return { dir: cacheDirOf(flags.cacheDir, cwd, env), maxBytes: flags.cacheMaxSize ?? DEFAULT_CACHE_MAX_BYTES };
+}
+
+/** The cache folder: `--cache-dir` against the working directory, else the default. */
+export function cacheDirOf(cacheDir: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return cacheDir === undefined ? defaultCacheDir(env) : resolve(cwd, cacheDir);
 }
 
 /** Bytes for people: 1.5 MiB. */

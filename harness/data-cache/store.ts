@@ -216,7 +216,8 @@ function removeQuietly(path: string): void {
   try { unlinkSync(path); } catch { /* removed by another process meanwhile */ }
 }
 
-async function sha256File(path: string): Promise<string> {
+/** SHA-256 of a file's bytes, hex, read as a stream. */
+export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

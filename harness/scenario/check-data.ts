@@ -35,16 +35,15 @@ export interface CheckDataOptions {
 
 export async function checkMarketData(loaded: LoadedScenario, cwd: string = process.cwd(), options: CheckDataOptions = {}): Promise<ScenarioProblem[]> {
   const problems: ScenarioProblem[] = [];
-  const { onBytes, wholeFile = false } = options;
+  const { onBytes, wholeFile = false, cache = null } = options;
   for (const d of marketSources(loaded.scenario)) {
     if (d.csv === undefined || d.config.demo !== undefined) continue;
-    const cache = options.cache ?? null;
+    const path = csvPath(d.csv, loaded.dir);
     if (cache !== null && !wholeFile) {
-      const key = await fileEntryKey({ cache, mapping: d.csv, path: csvPath(d.csv, loaded.dir), tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS });
+      const key = await fileEntryKey({ cache, mapping: d.csv, path, tickSizeRaw: d.tickSizeRaw, batchRows: BATCH_ROWS });
       if (cache.has(key)) continue;
     }
     const source = openMarketFile(d.csv, csvSourceOptions(d, loaded.dir));
-    const path = csvPath(d.csv, loaded.dir);
     try {
       const totalBytes = onBytes === undefined ? 0 : statSync(path).size;
       const shown = displayPath(path, cwd);

@@ -3,8 +3,6 @@
  * the direct-path backtest under the given seed, compute metrics and check the gates. The result
  * is plain data for the reports; money is in account currency as decimals.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateGates, type GateResult, type MetricValue } from '../gates/evaluate.ts';
 import { annualise } from './annualise.ts';
@@ -17,7 +15,7 @@ import {
 import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
-import type { DataCache } from '../data-cache/store.ts';
+import { sha256File, type DataCache } from '../data-cache/store.ts';
 import type { ProviderPath } from './provider-path.ts';
 import { resolveProviders } from './providers-schema.ts';
 import { resolveFaultPlan, type FaultPlan } from '../chaos/faults/plan.ts';
@@ -172,12 +170,6 @@ export function scenarioCalendar(loaded: LoadedScenario): SessionCalendar {
     if (d.csv?.time.format === 'date') return resolveCalendar(d.csv.time.calendar);
   }
   return CALENDARS.UTC_24H;
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** The scenario's venue section without the harness-only switch: the engine's venue models. */
