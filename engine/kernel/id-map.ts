@@ -29,7 +29,7 @@ const MIN_SLOTS = 16;
 const HOLE: unique symbol = Symbol('hole');
 
 /** FNV-1a over UTF-16 code units: cheap for short ids, and well spread for `prefix-<n>` ids. */
-function hashOf(s: string): number {
+export function hashOf(s: string): number {
   if (typeof s !== 'string') return 0; // not an id: all such keys share one probe run
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -101,12 +101,13 @@ export class IdMap<V> {
 
   /**
    * Deletes up to `count` entries, oldest first, skipping those `keep` says to keep, in one pass
-   * and one rebuild (far cheaper than as many deletes).
+   * and one rebuild (far cheaper than as many deletes); `forgotten` sees each value deleted.
    */
-  forgetOldest(count: number, keep: (value: V) => boolean): void {
+  forgetOldest(count: number, keep: (value: V) => boolean, forgotten?: (value: V) => void): void {
     let left = count;
     for (let e = 0; e < this.keys.length && left > 0; e++) {
       if (this.keys[e] === HOLE || keep(this.vals[e]!)) continue;
+      forgotten?.(this.vals[e]!);
       this.hole(e);
       left--;
     }

@@ -1,9 +1,10 @@
 /**
- * The venue's orders as plain data: every order it has ever seen (client order ids stay known so
- * that a retried submit books nothing) and, per instrument, the working ones in time priority.
+ * The venue's orders as plain data: the orders it remembers (client order ids stay known so that
+ * a retried submit books nothing) and, per instrument, the working ones in time priority.
  * A snapshot is a deep copy made of plain objects and arrays; restore rebuilds the same state.
  */
 import { IdMap } from '../kernel/id-map.ts';
+import { FinishedOrders } from './finished-orders.ts';
 import { isWorkingStatus, type OrderRequest, type OrderStatus } from './orders.ts';
 
 export interface VenueOrderState {
@@ -22,8 +23,10 @@ export interface VenueOrderState {
 }
 
 export interface OrderBookSnapshot {
-  /** Every known order, in arrival order. */
+  /** Live and recently finished orders, in arrival order. */
   readonly orders: readonly VenueOrderState[];
+  /** Older finished orders still remembered, oldest first (FinishedOrders). */
+  readonly finished: readonly VenueOrderState[];
   /** Client order ids of working orders per instrument, in time priority. */
   readonly working: readonly (readonly string[])[];
 }
@@ -32,9 +35,16 @@ export interface OrderBookSnapshot {
  * Finished orders the venue remembers, so that a retry of a finished order's client id is still
  * recognised (and books nothing). Beyond it the oldest finished orders are forgotten, which keeps
  * memory flat on long runs: a retry arriving after this many later orders finished is not a retry
- * any real stack makes.
+ * any real stack makes. All but the most recent ones are kept in columns (FinishedOrders).
  */
 export const FINISHED_ORDERS_KEPT = 8_192;
+
+/**
+ * Finished orders kept as objects beside the live ones (up to twice this many) before they move
+ * to the columns: few enough that they die young in V8's heap, and a prompt retry finds its order
+ * without a copy being made.
+ */
+export const RECENT_FINISHED_KEPT = 256;
 
 /** Not finished: working, or still being booked at arrival. */
 function isLive(s: VenueOrderState): boolean {
@@ -45,8 +55,10 @@ function isLive(s: VenueOrderState): boolean {
 const NO_EXPIRY = Number.POSITIVE_INFINITY;
 
 export class OrderBookState {
-  /** Every known order by client order id, in arrival order. */
+  /** Live and recently finished orders by client order id, in arrival order. */
   readonly orders = new IdMap<VenueOrderState>();
+  /** Older finished orders, in columns. */
+  readonly finished = new FinishedOrders(FINISHED_ORDERS_KEPT);
   /** Working orders per instrument, in time priority. Terminal orders are dropped by `compact`. */
   readonly working: VenueOrderState[][];
   /**
@@ -66,14 +78,29 @@ export class OrderBookState {
     this.nextExpiryUs = new Float64Array(instrumentCount).fill(NO_EXPIRY);
   }
 
+  /** A remembered order: the object itself when live or recent, else a copy from the columns. */
+  get(clientOrderId: string): VenueOrderState | undefined {
+    return this.orders.get(clientOrderId) ?? this.finished.get(clientOrderId);
+  }
+
+  /** Every remembered order: the older finished ones (copies) first, then the live and recent ones. */
+  *values(): IterableIterator<VenueOrderState> {
+    yield* this.finished.values();
+    yield* this.orders.values();
+  }
+
   /**
-   * Called after an order is added: once the map holds twice FINISHED_ORDERS_KEPT orders, forgets
-   * the oldest finished ones (insertion order) down to FINISHED_ORDERS_KEPT. Amortised O(1).
+   * Called after an order is added: once the map holds more than twice RECENT_FINISHED_KEPT
+   * orders besides the working ones, moves the oldest finished ones (insertion order) to the
+   * columns, down to RECENT_FINISHED_KEPT. Amortised O(1) per order while few orders work.
    */
   forgetOldFinished(): void {
-    if (this.orders.size <= 2 * FINISHED_ORDERS_KEPT) return;
-    this.orders.forgetOldest(this.orders.size - FINISHED_ORDERS_KEPT, isLive);
+    const working = this.workingCount;
+    if (this.orders.size <= 2 * RECENT_FINISHED_KEPT + working) return;
+    this.orders.forgetOldest(this.orders.size - RECENT_FINISHED_KEPT - working, isLive, this.keepFinished);
   }
+
+  private readonly keepFinished = (s: VenueOrderState): void => this.finished.add(s);
 
   get workingCount(): number {
     let n = 0;
@@ -129,6 +156,7 @@ export class OrderBookState {
   snapshot(): OrderBookSnapshot {
     return {
       orders: [...this.orders.values()].map((s) => structuredClone(s)),
+      finished: [...this.finished.values()].map((s) => structuredClone(s)),
       working: this.working.map((list) => list.map((s) => s.request.clientOrderId)),
     };
   }
@@ -138,6 +166,8 @@ export class OrderBookState {
       throw new RangeError(`venue restore: snapshot has ${snap.working.length} instruments, the venue ${this.working.length}`);
     }
     this.orders.clear();
+    this.finished.clear();
+    for (const s of snap.finished) this.finished.add(structuredClone(s));
     for (const s of snap.orders) this.orders.set(s.request.clientOrderId, structuredClone(s));
     for (let i = 0; i < this.working.length; i++) {
       const list = this.working[i]!;

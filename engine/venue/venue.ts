@@ -154,7 +154,7 @@ export class SimulatedVenue implements VenueApi {
   }
 
   order(clientOrderId: string): Readonly<VenueOrderState> | undefined {
-    return this.book.orders.get(clientOrderId);
+    return this.book.get(clientOrderId);
   }
 
   /** Messages on their way between stack and venue: orders, cancels and replaces out, reports back. */
@@ -162,9 +162,12 @@ export class SimulatedVenue implements VenueApi {
     return this.toVenue.inFlightCount + this.toStack.inFlightCount;
   }
 
-  /** Every order the venue knows, in arrival order. */
+  /**
+   * Every order the venue remembers: the older finished ones first (copies), then the live and
+   * recently finished ones, each group in arrival order.
+   */
   orders(): IterableIterator<Readonly<VenueOrderState>> {
-    return this.book.orders.values();
+    return this.book.values();
   }
 
   /** Tells the venue of trading halts on one instrument (replacing any it knew). */
@@ -211,7 +214,7 @@ export class SimulatedVenue implements VenueApi {
 
   private arrive(order: OrderRequest): void {
     const now = this.now();
-    const known = this.book.orders.get(order.clientOrderId);
+    const known = this.book.get(order.clientOrderId);
     if (known !== undefined) {
       this.answerKnown(known, now);
       return;
@@ -281,7 +284,7 @@ export class SimulatedVenue implements VenueApi {
 
   private arriveCancel(clientOrderId: string): void {
     const now = this.now();
-    const s = this.book.orders.get(clientOrderId);
+    const s = this.book.get(clientOrderId);
     if (s === undefined || !isWorkingStatus(s.status)) {
       const reason = s === undefined ? 'cancel: unknown order' : `cancel: too late, the order is ${s.status}`;
       this.report({ kind: 'cancel-rejected', clientOrderId, instrumentIndex: s?.request.instrumentIndex ?? -1, timeUs: now, reason });
@@ -292,7 +295,7 @@ export class SimulatedVenue implements VenueApi {
 
   private arriveReplace(clientOrderId: string, changes: OrderChanges): void {
     const now = this.now();
-    const s = this.book.orders.get(clientOrderId);
+    const s = this.book.get(clientOrderId);
     const refuse = (reason: string): void => {
       this.report({ kind: 'replace-rejected', clientOrderId, instrumentIndex: s?.request.instrumentIndex ?? -1, timeUs: now, reason });
     };
@@ -337,7 +340,7 @@ export class SimulatedVenue implements VenueApi {
   }
 
   private expireOne(clientOrderId: string): void {
-    const s = this.book.orders.get(clientOrderId);
+    const s = this.book.get(clientOrderId);
     if (s !== undefined && isWorkingStatus(s.status) && s.expireUs !== null && s.expireUs <= this.now()) this.end(s, 'expired', 'end of session');
   }
 
