@@ -134,7 +134,8 @@ async function main(): Promise<void> {
 
     let replay: { bars: number; peakRssMb: number } | null = null;
     if (LONG_BARS > 0) {
-      const r = spawnSync(NODE, [join(REPO, 'harness', 'bench', 'replay-rss.ts'), '--bars', String(LONG_BARS)], { encoding: 'utf8' });
+      // From a JavaScript entry, as the CLI starts (a TypeScript entry file alone adds Node's stripper).
+      const r = spawnSync(NODE, [join(REPO, 'harness', 'bench', 'js-entry.js'), join(REPO, 'harness', 'bench', 'replay-rss.ts'), '--bars', String(LONG_BARS)], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`replay-rss: exit ${r.status}: ${r.stderr}`);
       replay = JSON.parse(r.stdout.trim()) as { bars: number; peakRssMb: number };
       log(`streaming replay of ${LONG_BARS} bars in its own process: peak RSS ${replay.peakRssMb} MB`);

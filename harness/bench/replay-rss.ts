@@ -1,22 +1,21 @@
 /**
- * `node harness/bench/replay-rss.ts [--bars N] [--smoke] [--default-heap]`
+ * `node harness/bench/js-entry.js harness/bench/replay-rss.ts [--bars N] [--smoke] [--optimize-for-size]`
  *
  * One long replay in a process of its own, for its peak resident memory: N synthetic one-minute
  * bars (default 1e7) stream from the generator through the full direct path (the SMA(200)
  * crossover stack of bench:engine, journal fingerprint on, equity and fill lists off), and one
- * JSON line says `{ bars, peakRssMb, heapUsedMb, fingerprint, seconds }`. Other benchmarks spawn it
- * (bench:data's `replayPeakRssMb`); `--smoke` runs 20,000 bars. Always prints JSON (`--json` is
- * accepted and changes nothing).
+ * JSON line says `{ bars, peakRssMb, heapUsedMb, fingerprint, seconds, optimizeForSize }`.
+ * bench:data spawns it through js-entry.js (a JavaScript entry with the compile cache, as the CLI
+ * starts: a TypeScript entry file alone adds Node's TypeScript stripper, about 20 MB);
+ * `--smoke` runs 20,000 bars. Always prints JSON (`--json` is accepted and changes nothing).
  *
- * Memory must stay flat however long the market: the target is a peak under 150 MB for 1e7 bars.
- * The live heap does stay flat (about 17 MB after a full collection, most of it the loaded
- * modules), but with V8's default sizing the peak was 200-225 MB: every order's objects outlive two
- * young-generation collections (the venue remembers the last 8,192-16,384 finished orders, the
- * stack 1,024-2,048, for idempotent retries), so about 2 MB is promoted per collection, and V8 lets
- * the old generation grow to about four times the live heap before a full collection. So this
- * script sets V8's `--optimize-for-size` itself, before the engine loads (a heap sized to the live
- * data; about 25% slower here); `--default-heap` leaves V8's sizing alone, to compare. The JSON
- * says which (`optimizeForSize`).
+ * Memory must stay flat however long the market: the target is a peak under 150 MB for 1e7 bars,
+ * with V8's default heap sizing. The live heap stays at about 20 MB (most of it the loaded modules);
+ * the rest of the peak is Node itself (about 42 MB), the modules' code and V8's young generation,
+ * which V8 grows (to 2 x 32 MB semi-spaces here) as objects survive its collections. The venue
+ * keeps its older finished orders in columns (engine/venue/finished-orders.ts) so that they are not
+ * promoted: before that the peak was 200-230 MB. `--optimize-for-size` sets V8's flag of that
+ * name before the engine loads (a heap sized to the live data, slower), to compare.
  */
 import * as nodeModule from 'node:module';
 import { setFlagsFromString } from 'node:v8';
@@ -26,12 +25,12 @@ import { benchArgs } from './bench-args.ts';
 const args = benchArgs();
 const BARS = args.number('--bars', 10_000_000, 20_000);
 const SEED = 42;
-const OPTIMIZE_FOR_SIZE = !process.argv.includes('--default-heap');
+const OPTIMIZE_FOR_SIZE = process.argv.includes('--optimize-for-size');
 
 async function main(): Promise<void> {
   // The engine's modules from V8's compile cache, as the CLI loads them (bin/gauntlet.js): without
-  // it, stripping their types loads a WebAssembly compiler whose memory (about 30 MB) stays resident
-  // for the whole run and would be counted as the replay's.
+  // it, stripping their types loads a WebAssembly compiler whose memory (about 20 MB) stays resident
+  // for the whole run and would be counted as the replay's (js-entry.js also turns it on, earlier).
   nodeModule.enableCompileCache?.();
   if (OPTIMIZE_FOR_SIZE) setFlagsFromString('--optimize-for-size');
   const { createSyntheticSource, FixedQuantityAllocator, ReferenceStack, RiskEngine, Rng, runBacktest, SmaCrossoverAgent }: typeof Engine = await import('../../engine/index.ts');
