@@ -372,7 +372,9 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.hooks!.market!(v);
   }
 
-  onBarOpen(source: number, timeUs: number, openRaw: number): void {
+  onBarOpen(source: number, b: BarBatch, row: number): void {
+    const timeUs = b.openTimeUs[row]!;
+    const openRaw = b.open[row]!;
     this.journal.barOpen(source, timeUs, openRaw);
     const inst = this.sourceInstrument[source]!;
     if (this.hooks?.market) this.market('barOpen', inst, timeUs, openRaw, 0, 0, 0, 0);

@@ -385,11 +385,18 @@ export class Kernel {
       const r = stream.dispatch();
       counts.marketEvents++;
       counts.events++;
-      if (afterEvent !== null) afterEvent(streamUs);
+      // Not afterEvent(streamUs): passing the loop's time to a call made TurboFan box it on every
+      // event, hook or no hook (16 bytes of garbage per event). The clock holds the same time.
+      if (afterEvent !== null) this.afterMarketEvent();
       if (r !== undefined) { inflight.trackTask('market handler', r); return; }
       if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) return;
       streamUs = stream.nextTimeUs();
     } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
+  }
+
+  /** The afterEvent hook of a market event, at its time (the clock's). */
+  private afterMarketEvent(): void {
+    this.afterEvent!(this.clock.nowUs());
   }
 }
 
