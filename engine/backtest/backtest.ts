@@ -351,7 +351,12 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
   }
 
-  private sample(source: number, timeUs: number): void {
+  /**
+   * Equity after a market event, at the event's time (the clock's: passed as an argument, a time
+   * is boxed on every call that V8 does not inline).
+   */
+  private sample(source: number): void {
+    const timeUs = this.kernel.clock.nowUs();
     if (source === 0 && this.recordEquity) {
       const equity = this.ledger.equity();
       if (!Number.isSafeInteger(equity)) equityOutOfRange(equity);
@@ -391,7 +396,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     if (this.hooks?.market) this.market('bar', index, closeTimeUs, b.open[row]!, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     this.ledger.mark(index, close);
     this.venue.onBar(index, b, row);
-    this.sample(source, closeTimeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.bars, closeTimeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.barView;
@@ -421,7 +426,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     if (this.hooks?.market) this.market('trade', index, timeUs, price, b.size[row]!, 0, 0, 0);
     this.ledger.mark(index, price);
     this.venue.onTrade(index, price, b.size[row]!);
-    this.sample(source, timeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.trades, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.tradeView;
@@ -445,7 +450,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     // Positions are marked at the mid, rounded half up to a raw price (the ledger's rule).
     this.ledger.markQuote(index, bid, ask);
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
-    this.sample(source, timeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.quotes, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.quoteView;
