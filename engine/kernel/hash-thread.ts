@@ -17,7 +17,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 /** Chunks a lane holds: the worker may fall this far behind before the journal waits. */
-export const LANE_SLOTS = 8;
+export const LANE_SLOTS = 4;
 /**
  * Chunks published before the worker is woken: each wake on a busy machine may take the journal's
  * own core for a while (the kernel runs a woken thread where its waker ran), so it is woken for a
@@ -110,7 +110,7 @@ function waitFor(ctl: Int32Array, index: number, target: number, what: string): 
 }
 
 /** Idle lanes kept for the next long run (a lane is LANE_SLOTS chunks of shared memory). */
-const POOL_MAX = 2;
+const POOL_MAX = 1;
 const pool: HashLane[] = [];
 
 /** One journal's ring of chunk slots and its SHA-256 in the worker. */
