@@ -192,7 +192,7 @@ export class Journal {
   private bytes: Uint8Array;
   private readonly chunkWords: number;
   private pos = 0;
-  private readonly offThreadAfter: number;
+  private offThreadAfter: number;
   /** Full chunks flushed before the hash thread took over, kept (copied) until it does or the run ends. */
   private held: Uint8Array[] = [];
   /** Set once the hash thread hashes this journal: chunks are then written in its slots. */
@@ -262,7 +262,17 @@ export class Journal {
 
   /** Hands the held chunks and `view` to a hash lane; chunks are written in its slots from now on. */
   private goOffThread(view: Uint8Array): void {
-    const lane = HashLane.open(this.chunkWords);
+    let lane: HashLane;
+    try {
+      lane = HashLane.open(this.chunkWords);
+    } catch {
+      // No worker thread to be had (a permission model that forbids them, say): hash here.
+      this.offThreadAfter = Number.POSITIVE_INFINITY;
+      for (const bytes of this.held) this.hash.update(bytes);
+      this.held = [];
+      this.hash.update(view);
+      return;
+    }
     lanes.register(this, lane, lane);
     for (const bytes of [...this.held, view]) {
       new Uint8Array(lane.acquire().buffer).set(bytes);
