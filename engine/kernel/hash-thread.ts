@@ -4,8 +4,9 @@
  * run goes on. Hashing 72 bytes per bar on the main thread was a sixth of a long backtest's time.
  *
  * No message per chunk and no copy: a journal writes its chunks in place, in a ring of
- * SharedArrayBuffer slots (a lane). It publishes a slot by bumping a counter and ringing the
- * worker's doorbell; the worker hashes the slot and hands it back by bumping another counter. A
+ * SharedArrayBuffer slots (a lane). It publishes a slot by bumping a counter, which the worker
+ * looks at every POLL_MS while a lane is open; the worker hashes the slot and hands it back by
+ * bumping another counter. A
  * journal that finds its next slot still being hashed waits for it (Atomics.wait), and so does the
  * fingerprint, for the digest: results are read synchronously, so the journal's API stays as it
  * is. Messages would not do: the kernel's loop runs synchronously, so the main thread would
@@ -19,11 +20,13 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 /** Chunks a lane holds: the worker may fall this far behind before the journal waits. */
 export const LANE_SLOTS = 4;
 /**
- * Chunks published before the worker is woken: each wake on a busy machine may take the journal's
- * own core for a while (the kernel runs a woken thread where its waker ran), so it is woken for a
- * batch, not for every chunk.
+ * While a lane is open the worker looks for chunks this often, instead of being woken for each:
+ * a thread woken by another runs where its waker ran, so on a busy machine every wake took the
+ * journal's own core for the hashing. It is woken only when the journal must wait for it.
  */
-const WAKE_EVERY = LANE_SLOTS / 2;
+const POLL_MS = 1;
+// (A lane whose journal is kept but never finished keeps the worker polling: 1,000 cheap wakes a
+// second; one let go is dropped when its journal is collected.)
 
 // Control words of a lane (Int32Array over a SharedArrayBuffer).
 const PUBLISHED = 0; // chunks the journal has published
@@ -74,7 +77,7 @@ for (;;) {
       lanes.splice(i--, 1);
     }
   }
-  Atomics.wait(bell, 0, rung);
+  Atomics.wait(bell, 0, rung, lanes.length > 0 ? ${POLL_MS} : Infinity);
 }
 `;
 
@@ -158,7 +161,6 @@ export class HashLane {
   publish(byteLength: number): void {
     this.ctl[LENGTHS + (this.published % LANE_SLOTS)] = byteLength;
     Atomics.store(this.ctl, PUBLISHED, ++this.published);
-    if (this.published - Atomics.load(this.ctl, CONSUMED) >= WAKE_EVERY) ring(hashThread());
   }
 
   /** Waits for the SHA-256 (hex) of every published chunk; the lane then goes back to the pool. */
