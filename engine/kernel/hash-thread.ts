@@ -24,9 +24,10 @@ export const LANE_SLOTS = 4;
  * a thread woken by another runs where its waker ran, so on a busy machine every wake took the
  * journal's own core for the hashing. It is woken only when the journal must wait for it.
  */
-const POLL_MS = 1;
-// (A lane whose journal is kept but never finished keeps the worker polling: 1,000 cheap wakes a
-// second; one let go is dropped when its journal is collected.)
+const POLL_MS = 2;
+// A chunk takes the journal about 2 ms to fill, and the ring holds LANE_SLOTS of them. Polling costs
+// the worker about 2% of a core while a lane is open, a lane whose journal is kept but never
+// finished included (one let go is dropped when its journal is collected).
 
 // Control words of a lane (Int32Array over a SharedArrayBuffer).
 const PUBLISHED = 0; // chunks the journal has published
