@@ -243,8 +243,8 @@ const SERIES_CHUNK_SAMPLES = 4096;
  * Growable float64 series (time, value, gross exposure) without per-sample allocation: samples go
  * interleaved into fixed chunks, which are small enough for malloc to serve from memory a past run
  * gave back; the end copies them once into one exact array per column. Growing one array per
- * column (even by ArrayBuffer.transfer, which V8 serves with a fresh allocation and a copy) touched
- * three times the final size in fresh pages, and a fresh page costs a fault: 10% of a long run.
+ * column by ArrayBuffer.transfer (which V8 serves with a fresh allocation and a copy, doubling
+ * after doubling, then once more to trim) copied and touched about three times the final size.
  */
 class Series {
   private readonly chunks: Float64Array[] = [];

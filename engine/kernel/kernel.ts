@@ -367,7 +367,7 @@ export class Kernel {
   }
 
   /**
-   * A burst of market events, from `streamUs` on: no queue work until the stream passes `limitUs`
+   * A burst of market events, from the stream's next one on: no queue work until the stream passes `limitUs`
    * (the queue's top, or the run's end), the handlers schedule something (it may come first),
    * start async work, or the budget ends. Its own function, not a loop inside runSync: V8 compiles
    * a hot inner loop on its own (on-stack replacement), and every exit from such a loop to the
