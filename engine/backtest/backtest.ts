@@ -236,36 +236,55 @@ function findCause<T extends Error>(e: unknown, type: new (...args: never[]) => 
   return null;
 }
 
+/** Samples per chunk of the equity series: a chunk (3 words per sample) stays below malloc's mmap threshold. */
+const SERIES_CHUNK_SAMPLES = 4096;
+
 /**
- * Growable float64 series (time, value, gross exposure) without per-sample allocation. Each column
- * grows by doubling through ArrayBuffer.prototype.transfer, which V8 serves with a reallocation:
- * the samples already written are neither copied nor touched again (fresh pages were what a long
- * run's sampling cost), and the end trims each column to its length the same way.
+ * Growable float64 series (time, value, gross exposure) without per-sample allocation: samples go
+ * interleaved into fixed chunks, which are small enough for malloc to serve from memory a past run
+ * gave back; the end copies them once into one exact array per column. Growing one array per
+ * column by ArrayBuffer.transfer (which V8 serves with a fresh allocation and a copy, doubling
+ * after doubling, then once more to trim) copied and touched about three times the final size.
  */
 class Series {
-  private t = new Float64Array(1024);
-  private v = new Float64Array(1024);
-  private g = new Float64Array(1024);
+  private readonly chunks: Float64Array[] = [];
+  private chunk = new Float64Array(3 * SERIES_CHUNK_SAMPLES);
+  /** Word of the next sample in `chunk`. */
+  private at = 0;
   n = 0;
   push(t: number, v: number, g: number): void {
-    const n = this.n;
-    if (n === this.t.length) this.grow(2 * n);
-    this.t[n] = t;
-    this.v[n] = v;
-    this.g[n] = g;
-    this.n = n + 1;
+    let at = this.at;
+    if (at === this.chunk.length) {
+      this.chunks.push(this.chunk);
+      this.chunk = new Float64Array(3 * SERIES_CHUNK_SAMPLES);
+      at = 0;
+    }
+    const c = this.chunk;
+    c[at] = t;
+    c[at + 1] = v;
+    c[at + 2] = g;
+    this.at = at + 3;
+    this.n++;
   }
 
-  private grow(length: number): void {
-    this.t = new Float64Array(this.t.buffer.transfer(8 * length));
-    this.v = new Float64Array(this.v.buffer.transfer(8 * length));
-    this.g = new Float64Array(this.g.buffer.transfer(8 * length));
-  }
-
-  /** The samples, each column an array of exactly n. Ends the series (its buffers move to the result). */
+  /** The samples, each column an array of exactly n. Ends the series. */
   columns(): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
-    this.grow(this.n);
-    return { timeUs: this.t, equity: this.v, grossExposure: this.g };
+    const n = this.n;
+    const timeUs = new Float64Array(n);
+    const equity = new Float64Array(n);
+    const grossExposure = new Float64Array(n);
+    this.chunks.push(this.chunk);
+    let k = 0;
+    for (const c of this.chunks) {
+      const end = c === this.chunk ? this.at : c.length;
+      for (let w = 0; w < end; w += 3, k++) {
+        timeUs[k] = c[w]!;
+        equity[k] = c[w + 1]!;
+        grossExposure[k] = c[w + 2]!;
+      }
+    }
+    this.chunks.length = 0;
+    return { timeUs, equity, grossExposure };
   }
 }
 
@@ -332,7 +351,12 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.quoteView = { instrumentId: '', instrumentIndex: -1, timeUs: 0, bid: 0, ask: 0, bidRaw: 0, askRaw: 0, bidSize: 0, askSize: 0, priceDecimals: 0 };
   }
 
-  private sample(source: number, timeUs: number): void {
+  /**
+   * Equity after a market event, at the event's time (the clock's: passed as an argument, a time
+   * is boxed on every call that V8 does not inline).
+   */
+  private sample(source: number): void {
+    const timeUs = this.kernel.clock.nowUs();
     if (source === 0 && this.recordEquity) {
       const equity = this.ledger.equity();
       if (!Number.isSafeInteger(equity)) equityOutOfRange(equity);
@@ -353,7 +377,9 @@ class BacktestEngine implements MarketSink, VenueListener {
     this.hooks!.market!(v);
   }
 
-  onBarOpen(source: number, timeUs: number, openRaw: number): void {
+  onBarOpen(source: number, b: BarBatch, row: number): void {
+    const timeUs = b.openTimeUs[row]!;
+    const openRaw = b.open[row]!;
     this.journal.barOpen(source, timeUs, openRaw);
     const inst = this.sourceInstrument[source]!;
     if (this.hooks?.market) this.market('barOpen', inst, timeUs, openRaw, 0, 0, 0, 0);
@@ -370,7 +396,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     if (this.hooks?.market) this.market('bar', index, closeTimeUs, b.open[row]!, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     this.ledger.mark(index, close);
     this.venue.onBar(index, b, row);
-    this.sample(source, closeTimeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.bars, closeTimeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.barView;
@@ -400,7 +426,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     if (this.hooks?.market) this.market('trade', index, timeUs, price, b.size[row]!, 0, 0, 0);
     this.ledger.mark(index, price);
     this.venue.onTrade(index, price, b.size[row]!);
-    this.sample(source, timeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.trades, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.tradeView;
@@ -424,7 +450,7 @@ class BacktestEngine implements MarketSink, VenueListener {
     // Positions are marked at the mid, rounded half up to a raw price (the ledger's rule).
     this.ledger.markQuote(index, bid, ask);
     this.venue.onQuote(index, bid, ask, b.bidSize[row]!, b.askSize[row]!);
-    this.sample(source, timeUs);
+    this.sample(source);
     if (this.data === null) { this.kernel.releaseData(this.releaseKeys[index]!.quotes, timeUs); return undefined; }
     const inst = this.instruments[index]!;
     const v = this.quoteView;

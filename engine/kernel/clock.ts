@@ -10,7 +10,11 @@ export interface Clock {
 }
 
 export class VirtualClock implements Clock {
-  private timeUs: TimeUs;
+  /**
+   * Given a number where it is declared: a class field declared bare starts undefined, and V8 then
+   * keeps it as a tagged value, so that every time stored (each market event) was a new heap number.
+   */
+  private timeUs: TimeUs = Number.MIN_SAFE_INTEGER;
 
   constructor(startUs: TimeUs) {
     assertTimeUs(startUs, 'VirtualClock start');

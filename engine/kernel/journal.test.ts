@@ -158,3 +158,46 @@ describe('decision fingerprint', () => {
     expect(a.fingerprint()).toBe(b.fingerprint());
   });
 });
+
+describe('fingerprint on the hash thread', () => {
+  /** A journal of many chunks (with 64-word chunks, over a hundred), its sink's bytes and both fingerprints. */
+  function run(offThreadAfterChunks: number, rootSeed = 11): { bytes: Buffer; fingerprint: string; decisions: string } {
+    const parts: Uint8Array[] = [];
+    const j = new Journal({ rootSeed, chunkWords: 64, offThreadAfterChunks, sink: { write: (b) => parts.push(b.slice()) } });
+    for (let i = 0; i < 1_000; i++) {
+      j.barOpen(0, 2 * i, 100 + i);
+      j.bar(0, 2 * i + 1, 102 + i, 99, 101 + i, i);
+      if (i % 7 === 0) { j.order(2 * i + 1, `o-${i}`, 'ES', 1, 1, 'market', 0, 0); j.fill(2 * i + 2, `o-${i}`, 'ES', 1, 1, 100 + i, 2); }
+    }
+    const fingerprint = j.fingerprint(); // flushes the last chunk to the sink
+    return { bytes: Buffer.concat(parts), fingerprint, decisions: j.decisionFingerprint() };
+  }
+
+  it('gives the in-thread fingerprint, and the sink sees the same bytes, whenever the thread takes over', () => {
+    const here = run(Number.POSITIVE_INFINITY);
+    expect(createHash('sha256').update(here.bytes).digest('hex')).toBe(here.fingerprint);
+    for (const after of [1, 2, 5]) {
+      const there = run(after);
+      expect(there.bytes.equals(here.bytes), `after ${after} chunks: sink bytes`).toBe(true);
+      expect(there.fingerprint, `after ${after} chunks`).toBe(here.fingerprint);
+      expect(there.decisions).toBe(here.decisions);
+    }
+  });
+
+  it('serves journals one after another and side by side, and one left unfinished stops none of them', () => {
+    const abandoned = new Journal({ rootSeed: 1, chunkWords: 64, offThreadAfterChunks: 1 });
+    for (let i = 0; i < 1_000; i++) abandoned.bar(0, i, 1, 1, 1, i);
+    const a = new Journal({ rootSeed: 2, chunkWords: 64, offThreadAfterChunks: 1 });
+    const b = new Journal({ rootSeed: 2, chunkWords: 64, offThreadAfterChunks: 1 });
+    const c = new Journal({ rootSeed: 2, chunkWords: 64, offThreadAfterChunks: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 2_000; i++) for (const j of [a, b, c]) j.bar(0, i, 2, 1, 1, i);
+    expect(a.fingerprint()).toBe(c.fingerprint());
+    expect(b.fingerprint()).toBe(c.fingerprint());
+    // Pooled lanes are reused: the next journal's hash starts afresh.
+    expect(run(1, 12).fingerprint).toBe(run(Number.POSITIVE_INFINITY, 12).fingerprint);
+  });
+
+  it('refuses a threshold below one chunk', () => {
+    expect(() => new Journal({ rootSeed: 1, offThreadAfterChunks: 0 })).toThrow(/offThreadAfterChunks/);
+  });
+});

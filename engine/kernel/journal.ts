@@ -12,6 +12,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { endianness } from 'node:os';
+import { HashLane } from './hash-thread.ts';
 
 /**
  * 1: the first encoding. 2: typed lifecycle and risk records (cancelRequest ... venueReplace) in
@@ -107,7 +108,10 @@ export const INLINE_STRING_FIELDS: ReadonlySet<string> = new Set([
   'clientOrderId', 'reason', 'text', 'session', 'provider', 'url', 'stream', 'from', 'to', 'state', 'value', 'fault', 'faultTarget', 'detail',
 ]);
 
-/** Receives the encoded bytes as they are produced. The view is reused: copy what you keep. */
+/**
+ * Receives the encoded bytes as they are produced. The view is reused (and may lie on a
+ * SharedArrayBuffer the hash thread reads next): copy what you keep.
+ */
 export interface JournalSink {
   write(bytes: Uint8Array): void;
 }
@@ -117,7 +121,21 @@ export interface JournalOptions {
   sink?: JournalSink;
   /** Words per chunk: one hash update per chunk. */
   chunkWords?: number;
+  /**
+   * Full chunks after which the fingerprint is computed on the hash thread (hash-thread.ts):
+   * default OFF_THREAD_AFTER_CHUNKS; Infinity keeps it on this thread. The fingerprint is the same.
+   */
+  offThreadAfterChunks?: number;
 }
+
+/**
+ * A run long enough to fill this many full chunks (about 14,000 bars) hashes on the hash thread;
+ * shorter runs, the thousands of a suite, hash here and never start it.
+ */
+export const OFF_THREAD_AFTER_CHUNKS = 2;
+
+/** Lets an unfinished journal's lane go when the journal is collected (a run that threw). */
+const lanes = new FinalizationRegistry<HashLane>((lane) => lane.abandon());
 
 const K = {
   string: JOURNAL_KINDS.string.code,
@@ -174,6 +192,11 @@ export class Journal {
   private bytes: Uint8Array;
   private readonly chunkWords: number;
   private pos = 0;
+  private offThreadAfter: number;
+  /** Full chunks flushed before the hash thread took over, kept (copied) until it does or the run ends. */
+  private held: Uint8Array[] = [];
+  /** Set once the hash thread hashes this journal: chunks are then written in its slots. */
+  private lane: HashLane | null = null;
   private readonly strings = new Map<string, number>();
   private finished: string | null = null;
   /** Records written, for reports and tests. */
@@ -187,6 +210,9 @@ export class Journal {
     const chunkWords = options.chunkWords ?? 1 << 16;
     if (!Number.isInteger(chunkWords) || chunkWords < 64) throw new RangeError(`journal chunkWords must be an integer >= 64, got ${chunkWords}`);
     this.chunkWords = chunkWords;
+    const after = options.offThreadAfterChunks ?? OFF_THREAD_AFTER_CHUNKS;
+    if (!(after >= 1)) throw new RangeError(`journal offThreadAfterChunks must be >= 1, got ${after}`);
+    this.offThreadAfter = after;
     // A short run (one of thousands in a suite) never needs the full chunk: allocating and zeroing
     // 512 KiB per run was a tenth of a small scenario's cost, and memory traffic that two worker
     // threads fight over.
@@ -218,9 +244,48 @@ export class Journal {
   private flushChunk(): void {
     if (this.pos === 0) return;
     const view = this.bytes.subarray(0, this.pos * 8);
-    this.hash.update(view);
     this.sink?.write(view);
+    if (this.lane !== null) {
+      this.lane.publish(view.byteLength);
+      this.setChunk(this.lane.acquire());
+    } else if (this.words.length < this.chunkWords || this.offThreadAfter === Number.POSITIVE_INFINITY) {
+      this.hash.update(view);
+    } else if (this.held.length + 1 < this.offThreadAfter) {
+      // A long run, maybe: the chunk waits for the hash thread (hashing it here would tie the
+      // hash to this thread).
+      this.held.push(view.slice());
+    } else {
+      this.goOffThread(view);
+    }
     this.pos = 0;
+  }
+
+  /** Hands the held chunks and `view` to a hash lane; chunks are written in its slots from now on. */
+  private goOffThread(view: Uint8Array): void {
+    let lane: HashLane;
+    try {
+      lane = HashLane.open(this.chunkWords);
+    } catch {
+      // No worker thread to be had (a permission model that forbids them, say): hash here.
+      this.offThreadAfter = Number.POSITIVE_INFINITY;
+      for (const bytes of this.held) this.hash.update(bytes);
+      this.held = [];
+      this.hash.update(view);
+      return;
+    }
+    lanes.register(this, lane, lane);
+    for (const bytes of [...this.held, view]) {
+      new Uint8Array(lane.acquire().buffer).set(bytes);
+      lane.publish(bytes.byteLength);
+    }
+    this.held = [];
+    this.lane = lane;
+    this.setChunk(lane.acquire());
+  }
+
+  private setChunk(words: Float64Array): void {
+    this.words = words;
+    this.bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
   }
 
   /** The interned id of `s`, writing its `string` record on first use. */
@@ -501,8 +566,27 @@ export class Journal {
   /** Flushes the last chunk and returns the SHA-256 (hex) of the whole encoding. Idempotent; ends writing. */
   fingerprint(): string {
     if (this.finished === null) {
-      this.flushChunk();
-      this.finished = this.hash.digest('hex');
+      const lane = this.lane;
+      if (lane !== null) {
+        if (this.pos > 0) {
+          this.sink?.write(this.bytes.subarray(0, this.pos * 8));
+          lane.publish(this.pos * 8);
+          this.pos = 0;
+        }
+        this.finished = lane.finish();
+        lanes.unregister(lane);
+        this.lane = null;
+      } else {
+        for (const bytes of this.held) this.hash.update(bytes);
+        this.held = [];
+        if (this.pos > 0) {
+          const view = this.bytes.subarray(0, this.pos * 8);
+          this.sink?.write(view);
+          this.hash.update(view);
+          this.pos = 0;
+        }
+        this.finished = this.hash.digest('hex');
+      }
       this.flushDecisions();
       this.decisionFinished = this.decisionHash.digest('hex');
     }

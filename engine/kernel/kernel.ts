@@ -350,7 +350,7 @@ export class Kernel {
       if (top === undefined || streamUs <= top.timeUs) {
         if (streamUs === Number.POSITIVE_INFINITY) return 'exhausted';
         if (streamUs > untilUs) return 'until';
-        this.burst(stream!, streamUs, top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs, counts, maxEvents);
+        this.burst(stream!, top === undefined || top.timeUs > untilUs ? untilUs : top.timeUs, counts, maxEvents);
       } else {
         if (top.timeUs > untilUs) return 'until';
         queue.pop();
@@ -367,29 +367,37 @@ export class Kernel {
   }
 
   /**
-   * A burst of market events, from `streamUs` on: no queue work until the stream passes `limitUs`
+   * A burst of market events, from the stream's next one on: no queue work until the stream passes `limitUs`
    * (the queue's top, or the run's end), the handlers schedule something (it may come first),
    * start async work, or the budget ends. Its own function, not a loop inside runSync: V8 compiles
    * a hot inner loop on its own (on-stack replacement), and every exit from such a loop to the
    * outer one threw that code away (a deoptimization per order round trip); a return does not.
    */
-  private burst(stream: ExternalStream, firstUs: number, limitUs: number, counts: RunCounts, maxEvents: number): void {
+  private burst(stream: ExternalStream, limitUs: number, counts: RunCounts, maxEvents: number): void {
     const clock = this.clock;
     const queue = this.queue;
     const inflight = this.inflight;
     const afterEvent = this.afterEvent;
     const pushes = queue.pushes;
-    let streamUs = firstUs;
-    do {
+    for (;;) {
+      // Each event's time is read afresh (the first one again: runSync has seen it pass these
+      // tests), never carried round the loop nor passed to a call: V8 keeps such a time as a
+      // tagged value and boxed it on every event (16 bytes of garbage each).
+      const streamUs = stream.nextTimeUs();
+      if (!(streamUs <= limitUs) || streamUs === Number.POSITIVE_INFINITY) return; // NaN (load), the end, past the limit
       clock.advanceTo(streamUs, 'market data');
       const r = stream.dispatch();
       counts.marketEvents++;
       counts.events++;
-      if (afterEvent !== null) afterEvent(streamUs);
+      if (afterEvent !== null) this.afterMarketEvent();
       if (r !== undefined) { inflight.trackTask('market handler', r); return; }
       if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) return;
-      streamUs = stream.nextTimeUs();
-    } while (streamUs <= limitUs && streamUs !== Number.POSITIVE_INFINITY); // false for NaN (load), the end, past the limit
+    }
+  }
+
+  /** The afterEvent hook of a market event, at its time (the clock's). */
+  private afterMarketEvent(): void {
+    this.afterEvent!(this.clock.nowUs());
   }
 }
 

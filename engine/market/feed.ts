@@ -12,7 +12,11 @@ import type { BarBatch, MarketBatch, MarketSource, QuoteBatch, TradeBatch } from
 
 /** Receives the feed's events. Each call may return a promise (async stacks). */
 export interface MarketSink {
-  onBarOpen(source: number, timeUs: number, openRaw: number): void | Promise<void>;
+  /**
+   * A bar's open, at its open time: read `openTimeUs[row]` and `open[row]` of the batch (the feed
+   * passes no times: a time passed to a call is boxed on every event).
+   */
+  onBarOpen(source: number, batch: BarBatch, row: number): void | Promise<void>;
   onBar(source: number, batch: BarBatch, row: number): void | Promise<void>;
   onTrade(source: number, batch: TradeBatch, row: number): void | Promise<void>;
   onQuote(source: number, batch: QuoteBatch, row: number): void | Promise<void>;
@@ -91,7 +95,7 @@ export class MarketFeed implements ExternalStream {
     if (b.type === 'bar') {
       if (c.phase === 0) {
         c.phase = 1;
-        return this.sink.onBarOpen(i, b.openTimeUs[row]!, b.open[row]!);
+        return this.sink.onBarOpen(i, b, row);
       }
       this.advance(c, b.length);
       return this.sink.onBar(i, b, row);

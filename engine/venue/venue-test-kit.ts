@@ -76,7 +76,7 @@ export function venueKit(o: KitOptions): Kit {
     feed(sources, afterEvent) {
       const index = sources.map((s) => s.instrumentIndex);
       const sink: MarketSink = {
-        onBarOpen(src, timeUs, openRaw) { venue.onBarOpen(index[src]!, openRaw); afterEvent?.('open', timeUs); },
+        onBarOpen(src, b, row) { venue.onBarOpen(index[src]!, b.open[row]!); afterEvent?.('open', b.openTimeUs[row]!); },
         onBar(src, b, row) { venue.onBar(index[src]!, b, row); afterEvent?.('bar', b.closeTimeUs[row]!); },
         onTrade(src, b, row) { venue.onTrade(index[src]!, b.price[row]!, b.size[row]!); afterEvent?.('trade', b.timeUs[row]!); },
         onQuote(src, b, row) { venue.onQuote(index[src]!, b.bid[row]!, b.ask[row]!, b.bidSize[row]!, b.askSize[row]!); afterEvent?.('quote', b.timeUs[row]!); },
