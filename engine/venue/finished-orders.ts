@@ -32,35 +32,37 @@ function optionalPrice(x: number | undefined): number | null {
 /** Ids up to this many UTF-16 code units are kept in the columns; longer ones as strings. */
 const MAX_ID_UNITS = 40;
 const EMPTY = 0;
+/** Slots the columns start with. */
+const INITIAL_SLOTS = 64;
 
 export class FinishedOrders {
   readonly capacity: number;
   /** Open addressing with linear probing: slot + 1 of each remembered id, EMPTY for a free entry. */
-  private readonly index: Int32Array;
-  private readonly hashes: Int32Array;
+  private index!: Int32Array;
+  private hashes!: Int32Array;
   /** Each slot's id as code units (MAX_ID_UNITS per slot), and its length; -1: the id is in `longIds`. */
-  private readonly idUnits: Uint16Array;
-  private readonly idLength: Int16Array;
+  private idUnits!: Uint16Array;
+  private idLength!: Int16Array;
   /** Ids kept as values, by slot: longer than MAX_ID_UNITS, or not strings at all. */
-  private readonly longIds: unknown[];
+  private longIds!: unknown[];
   /** Remembered ids that are not strings (bad input), with their slots: compared as `Map` compares keys. */
   private readonly otherIds = new Map<unknown, number>();
   /** Orders the columns cannot hold exactly, by slot (undefined for a columnar slot). */
-  private readonly objects: (VenueOrderState | undefined)[];
-  private readonly status: Uint8Array;
-  private readonly type: Uint8Array;
-  private readonly timeInForce: Uint8Array;
-  private readonly side: Int8Array;
-  private readonly triggered: Uint8Array;
-  private readonly instrumentIndex: Int32Array;
-  private readonly quantityRaw: Float64Array;
-  private readonly limitPriceRaw: Float64Array;
-  private readonly stopPriceRaw: Float64Array;
-  private readonly filledRaw: Float64Array;
-  private readonly acceptedUs: Float64Array;
-  private readonly activeFromUs: Float64Array;
+  private objects!: (VenueOrderState | undefined)[];
+  private status!: Uint8Array;
+  private type!: Uint8Array;
+  private timeInForce!: Uint8Array;
+  private side!: Int8Array;
+  private triggered!: Uint8Array;
+  private instrumentIndex!: Int32Array;
+  private quantityRaw!: Float64Array;
+  private limitPriceRaw!: Float64Array;
+  private stopPriceRaw!: Float64Array;
+  private filledRaw!: Float64Array;
+  private acceptedUs!: Float64Array;
+  private activeFromUs!: Float64Array;
   /** NaN: no expiry (null). */
-  private readonly expireUs: Float64Array;
+  private expireUs!: Float64Array;
   /** The next slot to write: the oldest order once the ring is full. */
   private head = 0;
   private count = 0;
@@ -68,27 +70,48 @@ export class FinishedOrders {
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`finished orders: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
+    // Columns for a few orders first, grown by doubling: most runs finish a handful of orders, and
+    // a suite runs thousands of them (the full ring is about 1 MB of zeroed memory).
+    this.allocate(Math.min(capacity, INITIAL_SLOTS));
+  }
+
+  /** Slots the columns have room for now (grown up to capacity while the ring fills). */
+  private slots = 0;
+
+  /** (Re)allocates the columns for `n` slots, keeping the orders in slots below `slots`, and re-indexes them. */
+  private allocate(n: number): void {
+    const kept = this.slots;
+    const grow = <T extends Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Float64Array>(old: T | undefined, make: (k: number) => T, width = 1): T => {
+      const next = make(n * width);
+      if (old !== undefined && kept > 0) next.set(old.subarray(0, kept * width));
+      return next;
+    };
+    this.hashes = grow(this.hashes, (k) => new Int32Array(k));
+    this.idUnits = grow(this.idUnits, (k) => new Uint16Array(k), MAX_ID_UNITS);
+    this.idLength = grow(this.idLength, (k) => new Int16Array(k));
+    this.status = grow(this.status, (k) => new Uint8Array(k));
+    this.type = grow(this.type, (k) => new Uint8Array(k));
+    this.timeInForce = grow(this.timeInForce, (k) => new Uint8Array(k));
+    this.side = grow(this.side, (k) => new Int8Array(k));
+    this.triggered = grow(this.triggered, (k) => new Uint8Array(k));
+    this.instrumentIndex = grow(this.instrumentIndex, (k) => new Int32Array(k));
+    this.quantityRaw = grow(this.quantityRaw, (k) => new Float64Array(k));
+    this.limitPriceRaw = grow(this.limitPriceRaw, (k) => new Float64Array(k));
+    this.stopPriceRaw = grow(this.stopPriceRaw, (k) => new Float64Array(k));
+    this.filledRaw = grow(this.filledRaw, (k) => new Float64Array(k));
+    this.acceptedUs = grow(this.acceptedUs, (k) => new Float64Array(k));
+    this.activeFromUs = grow(this.activeFromUs, (k) => new Float64Array(k));
+    this.expireUs = grow(this.expireUs, (k) => new Float64Array(k));
+    const longIds = new Array<unknown>(n).fill(undefined);
+    const objects = new Array<VenueOrderState | undefined>(n).fill(undefined);
+    for (let k = 0; k < kept; k++) { longIds[k] = this.longIds[k]; objects[k] = this.objects[k]; }
+    this.longIds = longIds;
+    this.objects = objects;
     let entries = 4;
-    while (entries < 2 * capacity) entries *= 2;
+    while (entries < 2 * n) entries *= 2;
     this.index = new Int32Array(entries);
-    this.hashes = new Int32Array(capacity);
-    this.idUnits = new Uint16Array(capacity * MAX_ID_UNITS);
-    this.idLength = new Int16Array(capacity);
-    this.longIds = new Array<unknown>(capacity).fill(undefined);
-    this.objects = new Array<VenueOrderState | undefined>(capacity).fill(undefined);
-    this.status = new Uint8Array(capacity);
-    this.type = new Uint8Array(capacity);
-    this.timeInForce = new Uint8Array(capacity);
-    this.side = new Int8Array(capacity);
-    this.triggered = new Uint8Array(capacity);
-    this.instrumentIndex = new Int32Array(capacity);
-    this.quantityRaw = new Float64Array(capacity);
-    this.limitPriceRaw = new Float64Array(capacity);
-    this.stopPriceRaw = new Float64Array(capacity);
-    this.filledRaw = new Float64Array(capacity);
-    this.acceptedUs = new Float64Array(capacity);
-    this.activeFromUs = new Float64Array(capacity);
-    this.expireUs = new Float64Array(capacity);
+    this.slots = n;
+    for (let k = 0; k < kept; k++) if (this.idLength[k] !== -1 || typeof this.longIds[k] === 'string') this.indexSlot(k);
   }
 
   get size(): number {
@@ -99,6 +122,7 @@ export class FinishedOrders {
   add(s: VenueOrderState): void {
     const id: unknown = s.request.clientOrderId;
     if (this.slotOf(id) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
+    if (this.count === this.slots && this.slots < this.capacity) this.allocate(Math.min(this.capacity, 2 * this.slots));
     const slot = this.head;
     if (this.count === this.capacity) this.forget(slot);
     else this.count++;
@@ -169,10 +193,14 @@ export class FinishedOrders {
       const base = slot * MAX_ID_UNITS;
       for (let k = 0; k < id.length; k++) this.idUnits[base + k] = id.charCodeAt(k);
     }
-    const h = hashOf(id);
-    this.hashes[slot] = h;
+    this.hashes[slot] = hashOf(id);
+    this.indexSlot(slot);
+  }
+
+  /** Enters `slot` (its hash already in `hashes`) in the index. */
+  private indexSlot(slot: number): void {
     const mask = this.index.length - 1;
-    let i = h & mask;
+    let i = this.hashes[slot]! & mask;
     while (this.index[i] !== EMPTY) i = (i + 1) & mask;
     this.index[i] = slot + 1;
   }
