@@ -13,7 +13,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
-import { BUNDLE_DIR, MANIFEST_FILE, manifestOf, stampOf, type InputStamp } from './manifest.ts';
+import { BUNDLE_DIR, bundleState, MANIFEST_FILE, manifestOf, stampOf, type InputStamp } from './manifest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** bin/gauntlet.js imports the signals module first, then main; in the bundle they share a chunk (one module state). */
@@ -33,8 +33,13 @@ const OWN_DIR = /^(?!\s*(?:\*|\/\/)).*\b__(?:dirname|filename)\b/m;
 
 const LOADERS: Readonly<Record<string, Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 
-/** Builds bundle/ (atomically replacing an older one) and returns how many files went in. */
-export async function buildBundle(root: string = ROOT): Promise<number> {
+/**
+ * Builds bundle/ (replacing an older one whole) and returns how many files went in, or null when
+ * the bundle there is fresh already (the same inputs make the same bundle) and `force` is off: then
+ * nothing is touched, so processes running it meanwhile (tests, `npm pack`'s prepare) are undisturbed.
+ */
+export async function buildBundle(root: string = ROOT, { force = false }: { readonly force?: boolean } = {}): Promise<number | null> {
+  if (!force && bundleState(root).fresh) return null;
   const { build } = await import('esbuild');
   const outDir = join(root, BUNDLE_DIR);
   const tmpDir = `${outDir}.tmp-${process.pid}`;
@@ -114,8 +119,9 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   // --optional (prepare): without esbuild (an install without devDependencies) say so and go on; the CLI runs from its sources.
   const optional = process.argv.includes('--optional');
   try {
-    const files = await buildBundle();
-    process.stderr.write(`gauntlet: bundled the CLI from ${files} files into ${BUNDLE_DIR}/\n`);
+    // --force: rebuild even when the bundle is fresh.
+    const files = await buildBundle(ROOT, { force: process.argv.includes('--force') });
+    process.stderr.write(files === null ? `gauntlet: ${BUNDLE_DIR}/ is fresh: nothing to do (--force rebuilds it)\n` : `gauntlet: bundled the CLI from ${files} files into ${BUNDLE_DIR}/\n`);
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes("'esbuild'");
     if (optional && missing) {
