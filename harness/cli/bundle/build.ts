@@ -16,8 +16,11 @@ import type { Loader, Plugin } from 'esbuild';
 import { BUNDLE_DIR, bundleState, MANIFEST_FILE, manifestOf, stampOf, type InputStamp } from './manifest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** bin/gauntlet.js imports the signals module first, then main; in the bundle they share a chunk (one module state). */
-const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts'];
+/**
+ * bin/gauntlet.js imports the signals module first, then main; in the bundle they share a chunk
+ * (one module state). The pool's worker threads start from the worker entry (pool.ts).
+ */
+const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts', 'harness/distributed/worker.ts'];
 /** Files that shape the bundle without being in it: a change to one rebuilds as a source change does. */
 const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** What each module's `import.meta.url` becomes: the declaration the prelude adds. */
@@ -63,7 +66,7 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
     chunkNames: 'chunk-[hash]',
     logLevel: 'warning',
     external: EXTERNAL,
-    define: { 'import.meta.url': META_URL },
+    define: { 'import.meta.url': META_URL, 'import.meta.gauntletBundle': 'true' },
     // CommonJS packages in an ES module bundle call require(): give each chunk one.
     banner: { js: "import { createRequire as __gauntletCreateRequire } from 'node:module'; const require = __gauntletCreateRequire(import.meta.url);" },
     plugins: [stampAndRewrite(root, outDir, stamps)],

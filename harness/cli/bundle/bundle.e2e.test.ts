@@ -47,17 +47,20 @@ describe('the bundle of this checkout', () => {
     await buildBundle();
   }, 60_000);
 
-  it('writes the same reports as the sources (CSV data through the cache, synthetic markets, report.html)', () => {
+  it('writes the same reports as the sources (CSV data through the cache, synthetic markets, report.html, worker threads)', () => {
     const work = tempDir('bundle-same');
     const scenarios = ['scenarios/demo-sp500-sma-crossover.yaml', 'scenarios/synthetic-flash-crash-and-halt.yaml', 'scenarios/fx-demo-bidask-sma-crossover.yaml'];
-    const run = (mode: 'bundle' | 'sources'): unknown => {
-      const out = join(work, mode);
-      const r = cli(['run', ...scenarios, '--out', out, '--quiet', '--workers', '1', '--reporter', 'json', '--reporter', 'html', '--cache-dir', join(work, 'cache')], REPO, { GAUNTLET_TRACE_STARTUP: '1', GAUNTLET_BUNDLE: mode === 'bundle' ? '1' : '0' });
+    const run = (mode: 'bundle' | 'sources', workers: number): unknown => {
+      const out = join(work, `${mode}-${workers}`);
+      const r = cli(['run', ...scenarios, '--out', out, '--quiet', '--workers', String(workers), '--reporter', 'json', '--reporter', 'html', '--cache-dir', join(work, 'cache')], REPO, { GAUNTLET_TRACE_STARTUP: '1', GAUNTLET_BUNDLE: mode === 'bundle' ? '1' : '0' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(mode === 'bundle' ? 'startup: running the bundle' : 'startup: running the sources');
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<figure class="chart"');
       return withoutWallClock(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
     };
-    expect(run('bundle')).toEqual(run('sources'));
+    const sources = run('sources', 1);
+    expect(run('bundle', 1)).toEqual(sources);
+    // On two threads, which start from the bundle's worker entry.
+    expect(run('bundle', 2)).toEqual(sources);
   }, 120_000);
 });
