@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `gauntlet` command. In a checkout it runs the TypeScript source directly (Node >= 24 strips
-// types), so `npx gauntlet` works without a build and never runs a stale one; installed as a
-// dependency (under node_modules, where Node does not strip types) or without its sources, it
-// runs the JavaScript build in dist/. A checkout never prefers dist/, even when present: a build
-// can be older than the sources, and with the compile cache on (below) the built JavaScript was
-// measured to load no faster than the stripped sources (about 190 ms of CPU for `run`'s modules
-// either way), so there is nothing to win for that risk.
+// The `gauntlet` command. In a checkout it runs the CLI bundle in bundle/ (`npm run bundle`, also
+// run by `npm ci` through `prepare`) while bundle/manifest.json proves it was built from the files
+// as they are now (a stat of each, see harness/cli/bundle/manifest.ts), and the TypeScript sources
+// directly otherwise (Node >= 24 strips types): `npx gauntlet` works without a build and never runs
+// a stale one. The bundle loads a few files where the sources are ~490 modules that Node resolves
+// and links one by one. GAUNTLET_BUNDLE=0 runs the sources regardless. Installed as a dependency
+// (under node_modules, where Node does not strip types) or without its sources, it runs the
+// JavaScript build in dist/.
 import { existsSync, realpathSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,11 +26,30 @@ if (!(major >= NODE_MAJOR_MIN)) {
 // NODE_COMPILE_CACHE says where): start-up about halves, in the pool's worker threads too.
 nodeModule.enableCompileCache?.();
 
+// GAUNTLET_TRACE_STARTUP=1: start-up milestones on stderr (for start-up work, and tests that
+// signal the process while its modules load).
+const trace = process.env.GAUNTLET_TRACE_STARTUP === '1'
+  ? (what) => process.stderr.write(`gauntlet: startup: ${what} at ${Math.round(process.uptime() * 1000)} ms\n`)
+  : () => {};
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const underNodeModules = realpathSync(root).split(/[\\/]/).includes('node_modules');
 const fromSource = !underNodeModules && existsSync(`${root}harness/cli/main.ts`);
-const dir = fromSource ? `${root}harness/cli/` : `${root}dist/harness/cli/`;
-const ext = fromSource ? 'ts' : 'js';
+let dir = fromSource ? `${root}harness/cli/` : `${root}dist/harness/cli/`;
+let ext = fromSource ? 'ts' : 'js';
+if (fromSource) {
+  if (process.env.GAUNTLET_BUNDLE === '0') {
+    trace('running the sources (GAUNTLET_BUNDLE=0)');
+  } else {
+    const { BUNDLE_DIR, bundleState } = await import(pathToFileURL(`${root}harness/cli/bundle/manifest.ts`).href);
+    const state = bundleState(root);
+    if (state.fresh) {
+      dir = `${root}${BUNDLE_DIR}/`;
+      ext = 'js';
+    }
+    trace(state.fresh ? 'running the bundle' : `running the sources: the bundle is not fresh (${state.why})`);
+  }
+}
 const entry = `${dir}main.${ext}`;
 if (!existsSync(entry)) {
   process.stderr.write(`gauntlet: ${entry} is missing: run \`npm run build\` in ${root}\n`);
@@ -41,11 +61,6 @@ if (!existsSync(entry)) {
 // Node's default exit that would leave an earlier run's reports looking current.
 const { installSignalHandlers } = await import(pathToFileURL(`${dir}signals.${ext}`).href);
 installSignalHandlers();
-// GAUNTLET_TRACE_STARTUP=1: start-up milestones on stderr (for start-up work, and tests that
-// signal the process while its modules load).
-const trace = process.env.GAUNTLET_TRACE_STARTUP === '1'
-  ? (what) => process.stderr.write(`gauntlet: startup: ${what} at ${Math.round(process.uptime() * 1000)} ms\n`)
-  : () => {};
 trace('signal handlers installed');
 
 const { main } = await import(pathToFileURL(entry).href);

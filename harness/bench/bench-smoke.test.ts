@@ -91,9 +91,10 @@ describe('benchmark smoke sizes', () => {
   it('bench:data', () => {
     const j = smoke('data-bench.ts');
     expect(Object.keys(j).sort()).toEqual([
-      'bars', 'cacheLoadSeconds', 'cacheWarmSeconds', 'csvBytes', 'csvColdSeconds', 'csvLoadSeconds', 'engineSeconds', 'fingerprint', 'helpSeconds',
+      'bars', 'cacheLoadSeconds', 'cacheWarmSeconds', 'cli', 'csvBytes', 'csvColdSeconds', 'csvLoadSeconds', 'engineSeconds', 'fingerprint', 'helpSeconds',
       'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayPeakRssMb', 'smaPeriod', 'trades', 'wholeProcessJobSeconds', 'wholeProcessNoCacheSeconds',
-      'wholeProcessSeconds']);
+      'wholeProcessSeconds', 'wholeProcessSourcesSeconds']);
+    expect(['bundle', 'sources']).toContain(j.cli);
     expect(j.bars).toBe(5_000);
     expect(j.replayBars).toBe(20_000);
     expect(j.replayPeakRssMb).toBeGreaterThan(0);

@@ -12,7 +12,9 @@
  * then as whole processes (`node bin/gauntlet.js run ...`, warm compile cache, --workers 1):
  *   wholeProcessSeconds (warm data cache; target <= 0.3 s), the job's own wall time in such a process
  *   (wholeProcessJobSeconds, from its report: the engine code runs cold there), wholeProcessNoCacheSeconds, and bare
- *   `node -e 0` (nodeStartSeconds) for scale; medians.
+ *   `node -e 0` (nodeStartSeconds) for scale; medians. `cli` says whether those processes ran the CLI
+ *   bundle (bundle/, when fresh: `npm run bundle`) or the sources; with the bundle,
+ *   wholeProcessSourcesSeconds is the same warm run from the sources (GAUNTLET_BUNDLE=0).
  * helpSeconds: the median of 10 warm `node bin/gauntlet.js --help` (target <= 0.15 s).
  * replayPeakRssMb: bench:engine's 1e7-bar streaming replay alone in a child process
  * (replay-rss.ts), its peak resident memory.
@@ -29,6 +31,7 @@ import { runJob } from '../job/job.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { marketSources, openFileSource } from '../scenario/market.ts';
 import { runScenario } from '../scenario/run.ts';
+import { bundleState } from '../cli/bundle/manifest.ts';
 import { benchArgs } from './bench-args.ts';
 
 const args = benchArgs();
@@ -59,10 +62,10 @@ async function timed<T>(f: () => Promise<T>): Promise<{ seconds: number; value: 
 }
 
 /** Median wall time of `runs` runs of a child process (after one unmeasured run that warms caches). */
-function processSeconds(argv: readonly string[], runs: number, cwd: string): number {
+function processSeconds(argv: readonly string[], runs: number, cwd: string, env: NodeJS.ProcessEnv = {}): number {
   const once = (): number => {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(NODE, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(NODE, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr}`);
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
@@ -123,14 +126,19 @@ async function main(): Promise<void> {
     log(`one job: CSV cold (parse + fill the cache) ${median(cold).toFixed(3)} s, cache warm ${median(warm).toFixed(3)} s, no cache ${none.seconds.toFixed(3)} s; `
       + `data alone: CSV ${csvLoad.toFixed(3)} s, cache ${median(cacheLoads).toFixed(3)} s; engine ${median(engine).toFixed(3)} s; trades ${String(warmReport.metrics?.trades)}`);
 
+    // What bin/gauntlet.js runs here: the CLI bundle when it is fresh (npm run bundle), else the sources.
+    const bundle = bundleState(REPO);
+    log(bundle.fresh ? 'whole processes run the CLI bundle' : `whole processes run the sources: the bundle is not fresh (${bundle.why})`);
     const runArgs = [BIN, 'run', file, '--out', join(dir, 'out'), '--quiet', '--workers', '1', '--cache-dir', cacheDir];
     const wholeProcess = processSeconds(runArgs, PROCESS_RUNS, dir);
     // The job's own wall time in the last of those processes (its engine code runs cold there, unlike in this process).
     const wholeProcessJob = (JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { scenarios: { wallTimeMs: number }[] }).scenarios[0]!.wallTimeMs / 1000;
     const wholeProcessNoCache = processSeconds([...runArgs, '--no-cache'], PROCESS_RUNS, dir);
+    // The same warm run from the sources, for what the bundle saves (null when the bundle is not fresh: that is the figure above).
+    const wholeProcessSources = bundle.fresh ? processSeconds(runArgs, PROCESS_RUNS, dir, { GAUNTLET_BUNDLE: '0' }) : null;
     const nodeStart = processSeconds(['-e', '0'], PROCESS_RUNS, dir);
     const help = processSeconds([BIN, '--help'], HELP_RUNS, dir);
-    log(`whole process, warm: ${wholeProcess.toFixed(3)} s (target <= 0.3 s), of which the job ${wholeProcessJob.toFixed(3)} s; --no-cache ${wholeProcessNoCache.toFixed(3)} s); node -e 0 ${nodeStart.toFixed(3)} s; --help ${help.toFixed(3)} s (target <= 0.15 s)`);
+    log(`whole process, warm: ${wholeProcess.toFixed(3)} s (target <= 0.3 s), of which the job ${wholeProcessJob.toFixed(3)} s; from the sources ${wholeProcessSources?.toFixed(3) ?? '(above)'} s; --no-cache ${wholeProcessNoCache.toFixed(3)} s); node -e 0 ${nodeStart.toFixed(3)} s; --help ${help.toFixed(3)} s (target <= 0.15 s)`);
 
     let replay: { bars: number; peakRssMb: number } | null = null;
     if (LONG_BARS > 0) {
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
         bars: BARS, smaPeriod: PERIOD, csvBytes, trades: warmReport.metrics?.trades ?? null, fingerprint: warmReport.fingerprint,
         csvColdSeconds: round(median(cold)), cacheWarmSeconds: round(median(warm)), noCacheSeconds: round(none.seconds),
         csvLoadSeconds: round(csvLoad), cacheLoadSeconds: round(median(cacheLoads)), engineSeconds: round(median(engine)),
-        wholeProcessSeconds: round(wholeProcess), wholeProcessJobSeconds: round(wholeProcessJob), wholeProcessNoCacheSeconds: round(wholeProcessNoCache), nodeStartSeconds: round(nodeStart),
+        cli: bundle.fresh ? 'bundle' : 'sources', wholeProcessSeconds: round(wholeProcess), wholeProcessSourcesSeconds: wholeProcessSources === null ? null : round(wholeProcessSources), wholeProcessJobSeconds: round(wholeProcessJob), wholeProcessNoCacheSeconds: round(wholeProcessNoCache), nodeStartSeconds: round(nodeStart),
         helpSeconds: round(help), replayBars: LONG_BARS, replayPeakRssMb: replay?.peakRssMb ?? null,
       }));
     }

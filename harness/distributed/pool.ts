@@ -10,6 +10,7 @@
  * refuse it) made no measurable difference on this workload, so the CLI does not re-exec for it.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { JobOutcome, JobSpec } from '../job/job.ts';
@@ -29,8 +30,20 @@ export function batchSize(remaining: number, threads: number): number {
   return Math.max(1, Math.min(32, Math.floor(remaining / (threads * 8))));
 }
 
-/** The worker module beside this one, in the same form (.ts in a checkout, .js when built). */
+declare global {
+  interface ImportMeta {
+    /** True in the CLI bundle (defined by harness/cli/bundle/build.ts); absent elsewhere. */
+    readonly gauntletBundle?: boolean;
+  }
+}
+
+/**
+ * The worker module beside this one, in the same form (.ts in a checkout, .js when built); in the
+ * CLI bundle, the bundle's worker entry beside its chunks, so the threads load a few files as the
+ * main thread did.
+ */
 function workerFile(): string {
+  if (import.meta.gauntletBundle === true) return join(import.meta.dirname, 'worker.js');
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   return fileURLToPath(new URL(`./worker.${ext}`, import.meta.url));
 }

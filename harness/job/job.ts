@@ -10,7 +10,6 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { erroredScenario, invalidScenario, ranScenario, type ScenarioIdentity } from '../report/report.ts';
 import type { ScenarioReport } from '../report/schema.ts';
 import { scenarioCharts, type ScenarioCharts } from '../report/html/chart-data.ts';
-import { seriesToParquet } from '../report/series-file.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
 import { DataCache } from '../data-cache/store.ts';
 import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
@@ -20,7 +19,6 @@ import type { ScenarioProblem } from '../scenario/problems.ts';
 import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario, type ScenarioRunResult } from '../scenario/run.ts';
 import { evaluateLatency, figuresOf, overRepeats } from '../gates/latency.ts';
-import { calibrationRuns } from '../bench/calibration.ts';
 import { loadModuleStack } from '../scenario/module-stack.ts';
 
 const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -153,6 +151,8 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     const charts = spec.charts && run.series !== null ? scenarioCharts(run.series, run.fills) : null;
     // Sidecars beside the report, written here (in the worker): the report stays small however long the run.
     if (spec.series !== null && run.series !== null) {
+      // hyparquet-writer loads only for a run that writes series (about 50 modules).
+      const { seriesToParquet } = await import('../report/series-file.ts');
       const bytes = seriesToParquet(run.series);
       writeFileAtomic(resolve(spec.cwd, spec.series.reportsDir, spec.series.path), bytes, { fsync: false });
       report = { ...report, seriesFile: { path: spec.series.path, sha256: sha256Hex(bytes), rows: run.series.timeUs.length } };
@@ -193,6 +193,8 @@ async function latencyReport(loaded: LoadedScenario, first: ScenarioRunResult, a
     samples.push(r.latency!);
   }
   const measured = overRepeats(samples.map(figuresOf));
+  // node:http (and with it Node's undici) loads only for a scenario with latency budgets.
+  const { calibrationRuns } = await import('../bench/calibration.ts');
   const calibration = overRepeats((await calibrationRuns(first.latency!.decisionsMs.length, budget.repeats)).map(figuresOf));
   const gates = evaluateLatency(budget, measured, calibration, (key) => loaded.locate(['latency', key]));
   return {
