@@ -151,6 +151,11 @@ export class HashLane {
     return lane;
   }
 
+  /** Whether acquire() would return at once: the worker has handed the next slot back. */
+  hasFreeSlot(): boolean {
+    return Atomics.load(this.ctl, CONSUMED) > this.published - LANE_SLOTS;
+  }
+
   /** The slot to write next (`chunkWords` words), once the worker has handed it back. */
   acquire(): Float64Array {
     if (Atomics.load(this.ctl, CONSUMED) <= this.published - LANE_SLOTS) ring(hashThread()); // it must be awake for what we wait on

@@ -161,10 +161,10 @@ describe('decision fingerprint', () => {
 
 describe('fingerprint on the hash thread', () => {
   /** A journal of many chunks (with 64-word chunks, over a hundred), its sink's bytes and both fingerprints. */
-  function run(offThreadAfterChunks: number, rootSeed = 11): { bytes: Buffer; fingerprint: string; decisions: string } {
+  function run(offThreadAfterChunks: number, rootSeed = 11, bars = 1_000): { bytes: Buffer; fingerprint: string; decisions: string } {
     const parts: Uint8Array[] = [];
     const j = new Journal({ rootSeed, chunkWords: 64, offThreadAfterChunks, sink: { write: (b) => parts.push(b.slice()) } });
-    for (let i = 0; i < 1_000; i++) {
+    for (let i = 0; i < bars; i++) {
       j.barOpen(0, 2 * i, 100 + i);
       j.bar(0, 2 * i + 1, 102 + i, 99, 101 + i, i);
       if (i % 7 === 0) { j.order(2 * i + 1, `o-${i}`, 'ES', 1, 1, 'market', 0, 0); j.fill(2 * i + 2, `o-${i}`, 'ES', 1, 1, 100 + i, 2); }
@@ -181,6 +181,15 @@ describe('fingerprint on the hash thread', () => {
       expect(there.bytes.equals(here.bytes), `after ${after} chunks: sink bytes`).toBe(true);
       expect(there.fingerprint, `after ${after} chunks`).toBe(here.fingerprint);
       expect(there.decisions).toBe(here.decisions);
+    }
+  });
+
+  it('gives the same fingerprint when the run ends while its chunks still wait for the thread to start or catch up', () => {
+    for (const bars of [3, 10, 30, 150]) {
+      const here = run(Number.POSITIVE_INFINITY, 13, bars);
+      const there = run(1, 13, bars);
+      expect(there.bytes.equals(here.bytes), `${bars} bars: sink bytes`).toBe(true);
+      expect(there.fingerprint, `${bars} bars`).toBe(here.fingerprint);
     }
   });
 

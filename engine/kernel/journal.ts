@@ -133,6 +133,8 @@ export interface JournalOptions {
  * shorter runs, the thousands of a suite, hash here and never start it.
  */
 export const OFF_THREAD_AFTER_CHUNKS = 2;
+/** Chunks held (copied, 512 KiB each by default) while the hash thread starts or falls behind, before the journal waits for it. */
+const HELD_MAX_CHUNKS = 32;
 
 /** Lets an unfinished journal's lane go when the journal is collected (a run that threw). */
 const lanes = new FinalizationRegistry<HashLane>((lane) => lane.abandon());
@@ -195,6 +197,8 @@ export class Journal {
   private offThreadAfter: number;
   /** Full chunks flushed before the hash thread took over, kept (copied) until it does or the run ends. */
   private held: Uint8Array[] = [];
+  /** With a lane: whether chunks are written in its slots (else held, waiting for free slots). */
+  private inPlace = false;
   /** Set once the hash thread hashes this journal: chunks are then written in its slots. */
   private lane: HashLane | null = null;
   private readonly strings = new Map<string, number>();
@@ -245,9 +249,12 @@ export class Journal {
     if (this.pos === 0) return;
     const view = this.bytes.subarray(0, this.pos * 8);
     this.sink?.write(view);
-    if (this.lane !== null) {
+    if (this.lane !== null && this.inPlace) {
       this.lane.publish(view.byteLength);
       this.setChunk(this.lane.acquire());
+    } else if (this.lane !== null) {
+      this.held.push(view.slice());
+      this.feedLane(this.held.length > HELD_MAX_CHUNKS);
     } else if (this.words.length < this.chunkWords || this.offThreadAfter === Number.POSITIVE_INFINITY) {
       this.hash.update(view);
     } else if (this.held.length + 1 < this.offThreadAfter) {
@@ -260,7 +267,11 @@ export class Journal {
     this.pos = 0;
   }
 
-  /** Hands the held chunks and `view` to a hash lane; chunks are written in its slots from now on. */
+  /**
+   * Opens a hash lane for the held chunks and `view`. They move into its slots as the worker frees
+   * them (feedLane): the worker thread may take tens of milliseconds to start, and the run goes on
+   * meanwhile instead of waiting for it. Once nothing is held, chunks are written in the slots.
+   */
   private goOffThread(view: Uint8Array): void {
     let lane: HashLane;
     try {
@@ -274,13 +285,28 @@ export class Journal {
       return;
     }
     lanes.register(this, lane, lane);
-    for (const bytes of [...this.held, view]) {
+    this.lane = lane;
+    this.held.push(view.slice());
+    this.feedLane(false);
+  }
+
+  /**
+   * Moves held chunks, oldest first, into the lane's free slots (waiting for slots when `wait`:
+   * too much is held), and writes in the slots from then on once nothing is held.
+   */
+  private feedLane(wait: boolean): void {
+    const lane = this.lane!;
+    let k = 0;
+    for (; k < this.held.length && (wait || lane.hasFreeSlot()); k++) {
+      const bytes = this.held[k]!;
       new Uint8Array(lane.acquire().buffer).set(bytes);
       lane.publish(bytes.byteLength);
     }
-    this.held = [];
-    this.lane = lane;
-    this.setChunk(lane.acquire());
+    if (k > 0) this.held.splice(0, k);
+    if (this.held.length === 0 && lane.hasFreeSlot()) {
+      this.inPlace = true;
+      this.setChunk(lane.acquire());
+    }
   }
 
   private setChunk(words: Float64Array): void {
@@ -568,6 +594,15 @@ export class Journal {
     if (this.finished === null) {
       const lane = this.lane;
       if (lane !== null) {
+        if (!this.inPlace) {
+          if (this.pos > 0) {
+            const view = this.bytes.subarray(0, this.pos * 8);
+            this.sink?.write(view);
+            this.held.push(view.slice());
+            this.pos = 0;
+          }
+          this.feedLane(true);
+        }
         if (this.pos > 0) {
           this.sink?.write(this.bytes.subarray(0, this.pos * 8));
           lane.publish(this.pos * 8);
