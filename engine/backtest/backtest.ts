@@ -241,29 +241,31 @@ const SERIES_CHUNK_SAMPLES = 4096;
 
 /**
  * Growable float64 series (time, value, gross exposure) without per-sample allocation: samples go
- * interleaved into fixed chunks, which are small enough for malloc to serve from memory a past run
- * gave back; the end copies them once into one exact array per column. Growing one array per
- * column by ArrayBuffer.transfer (which V8 serves with a fresh allocation and a copy, doubling
- * after doubling, then once more to trim) copied and touched about three times the final size.
+ * into fixed chunks, which are small enough for malloc to serve from memory a past run gave back;
+ * the end copies them once into one exact array per column. Growing one array per column by
+ * ArrayBuffer.transfer (which V8 serves with a fresh allocation and a copy, doubling after
+ * doubling, then once more to trim) copied and touched about three times the final size. A chunk
+ * holds its three columns one after the other (not interleaved), so that the end copies each as
+ * one block (TypedArray.set, a memcpy) instead of word by word in a loop that runs once per run.
  */
 class Series {
   private readonly chunks: Float64Array[] = [];
   private chunk = new Float64Array(3 * SERIES_CHUNK_SAMPLES);
-  /** Word of the next sample in `chunk`. */
+  /** Sample index of the next sample in `chunk`. */
   private at = 0;
   n = 0;
   push(t: number, v: number, g: number): void {
     let at = this.at;
-    if (at === this.chunk.length) {
+    if (at === SERIES_CHUNK_SAMPLES) {
       this.chunks.push(this.chunk);
       this.chunk = new Float64Array(3 * SERIES_CHUNK_SAMPLES);
       at = 0;
     }
     const c = this.chunk;
     c[at] = t;
-    c[at + 1] = v;
-    c[at + 2] = g;
-    this.at = at + 3;
+    c[at + SERIES_CHUNK_SAMPLES] = v;
+    c[at + 2 * SERIES_CHUNK_SAMPLES] = g;
+    this.at = at + 1;
     this.n++;
   }
 
@@ -274,14 +276,14 @@ class Series {
     const equity = new Float64Array(n);
     const grossExposure = new Float64Array(n);
     this.chunks.push(this.chunk);
+    const S = SERIES_CHUNK_SAMPLES;
     let k = 0;
     for (const c of this.chunks) {
-      const end = c === this.chunk ? this.at : c.length;
-      for (let w = 0; w < end; w += 3, k++) {
-        timeUs[k] = c[w]!;
-        equity[k] = c[w + 1]!;
-        grossExposure[k] = c[w + 2]!;
-      }
+      const end = c === this.chunk ? this.at : S;
+      timeUs.set(c.subarray(0, end), k);
+      equity.set(c.subarray(S, S + end), k);
+      grossExposure.set(c.subarray(2 * S, 2 * S + end), k);
+      k += end;
     }
     this.chunks.length = 0;
     return { timeUs, equity, grossExposure };

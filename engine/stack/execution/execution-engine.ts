@@ -35,6 +35,7 @@ import type { StackBooks } from '../books/books.ts';
 import type { PreTradeRisk } from '../risk/risk-engine.ts';
 import type { RiskBookView } from '../risk/view.ts';
 import { ExecutionConfigSchema, type ExecutionConfig, type ExecutionConfigParsed } from './config.ts';
+import { FinishedExecOrders } from './finished-exec-orders.ts';
 import { IllegalTransitionError, isTerminal, isWorking, transition, type ExecOrder, type ReplaceChanges } from './order-state.ts';
 
 export interface ExecutionDeps {
@@ -114,9 +115,15 @@ interface Held {
   cancelTimer: (() => void) | null;
   /** Marked for the bulk forget in progress (forgetOldestFinished). */
   forget: boolean;
+  /** Its request is as `rebalance` built it and was never replaced: once finished, it fits a column slot. */
+  plain: boolean;
 }
 
-const notMarked = (h: Held): boolean => !h.forget;
+/**
+ * A remembered order: its Held while live (and for the rare finished order that is not plain, or
+ * that a late report woke), else its slot in the finished columns.
+ */
+type Entry = Held | number;
 
 /** Whether the (timeUs, quantityRaw, leavesRaw, priceRaw) quadruple of a fill is booked already. */
 function hasFillKey(keys: readonly number[], timeUs: number, quantityRaw: number, leavesRaw: number, priceRaw: number): boolean {
@@ -136,11 +143,16 @@ export class ExecutionEngine implements Execution {
   /** `${prefix}-`, joined once: an id is then one concatenation. */
   private readonly idPrefix: string;
   private seq = 0;
-  private orders = new IdMap<Held>();
+  private orders = new IdMap<Entry>();
   /** Orders not yet terminal, in submission order. */
   private open: Held[] = [];
-  /** Finished orders still kept, oldest first. */
-  private finished: Held[] = [];
+  /** Finished orders still kept, oldest first (an order a late report finished again is listed again, as before). */
+  private finished: Entry[] = [];
+  /** Finished plain orders, in columns: at most the 2 * FINISHED_KEPT that `finished` can list. */
+  private readonly store = new FinishedExecOrders(2 * FINISHED_KEPT);
+  /** By slot: the Held a late report woke from that slot (the map holds it now), so that forgetting the slot forgets it. */
+  private readonly woken: (Held | undefined)[] = new Array<Held | undefined>(2 * FINISHED_KEPT).fill(undefined);
+  private readonly notMarked = (e: Entry): boolean => (typeof e === 'number' ? this.store.forget[e] === 0 : !e.forget);
   private ignored = 0;
   readonly riskView: RiskBookView;
 
@@ -161,7 +173,20 @@ export class ExecutionEngine implements Execution {
 
   get ignoredReports(): number { return this.ignored; }
 
-  order(id: string): Readonly<ExecOrder> | undefined { return this.orders.get(id)?.state; }
+  order(id: string): Readonly<ExecOrder> | undefined {
+    const e = this.orders.get(id);
+    return typeof e === 'number' ? this.store.thaw(e) : e?.state;
+  }
+
+  /** The order's Held; one in the finished columns is woken into a Held of its own (a report or request about it). */
+  private held(id: string): Held | undefined {
+    const e = this.orders.get(id);
+    if (typeof e !== 'number') return e;
+    const h: Held = { state: this.store.thaw(e), cancelTimer: null, forget: false, plain: true };
+    this.woken[e] = h;
+    this.orders.set(id, h);
+    return h;
+  }
 
   pendingRaw(index: number): number {
     let pending = 0;
@@ -183,12 +208,12 @@ export class ExecutionEngine implements Execution {
     if (delta === 0) return null;
     // Built whole, with the same keys in the same order as submit() makes them (no spread copy).
     const id = this.nextId();
-    return this.place({ instrumentIndex: index, side: delta > 0 ? 1 : -1, quantityRaw: Math.abs(delta), type: 'market', timeInForce: 'GTC', clientOrderId: id });
+    return this.place({ instrumentIndex: index, side: delta > 0 ? 1 : -1, quantityRaw: Math.abs(delta), type: 'market', timeInForce: 'GTC', clientOrderId: id }, true);
   }
 
   submit(order: Omit<OrderRequest, 'clientOrderId'>): string | null {
     const id = this.nextId();
-    return this.place({ ...order, clientOrderId: id });
+    return this.place({ ...order, clientOrderId: id }, false);
   }
 
   /** Ids come from a monotonic sequence (restored with the state), so a new id is never in use. */
@@ -213,7 +238,7 @@ export class ExecutionEngine implements Execution {
   }
 
   /** Risk-checks a new order and sends it; its id, or null when risk rejected it. */
-  private place(request: OrderRequest): string | null {
+  private place(request: OrderRequest, plain: boolean): string | null {
     this.resendAbandoned();
     const id = request.clientOrderId;
     const inst = this.d.instruments[request.instrumentIndex];
@@ -226,7 +251,7 @@ export class ExecutionEngine implements Execution {
     }
     this.d.journal.order(now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
     const o: ExecOrder = { request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: [], outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null };
-    const h: Held = { state: o, cancelTimer: null, forget: false };
+    const h: Held = { state: o, cancelTimer: null, forget: false, plain };
     this.orders.set(id, h);
     this.open.push(h);
     this.d.risk.onSent(request, now);
@@ -235,7 +260,7 @@ export class ExecutionEngine implements Execution {
   }
 
   cancel(id: string): boolean {
-    const h = this.orders.get(id);
+    const h = this.held(id);
     if (h === undefined) throw new Error(`execution: cancel of unknown order ${id}`);
     if (isTerminal(h.state.status)) return false;
     h.state.cancelWanted = true;
@@ -250,7 +275,7 @@ export class ExecutionEngine implements Execution {
   }
 
   replace(id: string, changes: ReplaceChanges): boolean {
-    const h = this.orders.get(id);
+    const h = this.held(id);
     if (h === undefined) throw new Error(`execution: replace of unknown order ${id}`);
     const o = h.state;
     // Only an acknowledged, working order with nothing outstanding can be replaced: anything else is misuse.
@@ -268,6 +293,7 @@ export class ExecutionEngine implements Execution {
       return false;
     }
     transition(o, 'pending-replace');
+    h.plain = false;
     o.replaceChanges = { ...changes };
     this.d.journal.record('replaceRequest', now, id, changes.quantityRaw ?? Number.NaN, changes.limitPriceRaw ?? Number.NaN, changes.stopPriceRaw ?? Number.NaN);
     this.d.risk.onSent(proposed, now);
@@ -352,11 +378,20 @@ export class ExecutionEngine implements Execution {
     this.answered(h);
     const open = this.open;
     const i = open.indexOf(h);
+    let entry: Entry = h;
     if (i >= 0) {
       for (let j = i; j + 1 < open.length; j++) open[j] = open[j + 1]!;
       open.pop(); // keeps the list's storage (splice would allocate, and emptying it gives it back)
+      // Finished for the first time: a plain order moves to the columns and its objects are let go.
+      if (FinishedExecOrders.fits(h.state, h.plain)) {
+        const slot = this.store.add(h.state);
+        if (slot >= 0) {
+          entry = slot;
+          this.orders.set(h.state.request.clientOrderId, slot);
+        }
+      }
     }
-    this.finished.push(h);
+    this.finished.push(entry);
     if (this.finished.length >= 2 * FINISHED_KEPT) this.forgetOldestFinished();
   }
 
@@ -367,12 +402,22 @@ export class ExecutionEngine implements Execution {
    */
   private forgetOldestFinished(): void {
     const forget = this.finished.splice(0, this.finished.length - FINISHED_KEPT);
-    for (const h of forget) h.forget = true;
-    this.orders.forgetOldest(forget.length, notMarked);
+    for (const e of forget) {
+      if (typeof e !== 'number') { e.forget = true; continue; }
+      this.store.forget[e] = 1;
+      const woken = this.woken[e];
+      if (woken !== undefined) woken.forget = true;
+    }
+    this.orders.forgetOldest(forget.length, this.notMarked);
+    for (const e of forget) {
+      if (typeof e !== 'number') continue;
+      this.woken[e] = undefined;
+      this.store.release(e);
+    }
   }
 
   onReport(r: ExecutionReport): void {
-    const h = this.orders.get(r.clientOrderId);
+    const h = this.held(r.clientOrderId);
     if (h === undefined) { this.ignore(r, 'unknown (or long finished) order'); return; }
     if (r.kind === 'fill') this.onFill(h, r);
     else this.onStatus(h, r);
@@ -489,14 +534,14 @@ export class ExecutionEngine implements Execution {
   }
 
   stop(): void {
-    for (const h of this.orders.values()) this.disarm(h);
+    for (const e of this.orders.values()) if (typeof e !== 'number') this.disarm(e);
   }
 
   snapshot(): ExecutionState {
     const orders: Record<string, ExecOrder> = {};
-    for (const [id, h] of this.orders) orders[id] = h.state;
+    for (const [id, e] of this.orders) orders[id] = typeof e === 'number' ? this.store.thaw(e) : e.state;
     const open = this.open.map((h) => h.state.request.clientOrderId);
-    const finished = this.finished.map((h) => h.state.request.clientOrderId);
+    const finished = this.finished.map((e) => (typeof e === 'number' ? this.store.id(e) : e.state.request.clientOrderId));
     return structuredClone({ seq: this.seq, orders, open, finished, ignoredReports: this.ignored });
   }
 
@@ -505,10 +550,18 @@ export class ExecutionEngine implements Execution {
     this.stop();
     const s = structuredClone(state as ExecutionState);
     this.seq = s.seq;
-    this.orders = new IdMap<Held>();
-    for (const [id, o] of Object.entries(s.orders)) this.orders.set(id, { state: o, cancelTimer: null, forget: false });
-    this.open = s.open.map((id) => this.orders.get(id)!);
-    this.finished = s.finished.map((id) => this.orders.get(id)!);
+    this.orders = new IdMap<Entry>();
+    this.store.clear();
+    this.woken.fill(undefined);
+    // Restored orders stay objects (not plain): the columns only take orders this instance built.
+    const restored = new IdMap<Held>();
+    for (const [id, o] of Object.entries(s.orders)) {
+      const h: Held = { state: o, cancelTimer: null, forget: false, plain: false };
+      restored.set(id, h);
+      this.orders.set(id, h);
+    }
+    this.open = s.open.map((id) => restored.get(id)!);
+    this.finished = s.finished.map((id) => restored.get(id)!);
     this.ignored = s.ignoredReports;
     const now = this.d.clock.nowUs();
     for (const h of this.open) {

@@ -156,6 +156,47 @@ describe('memory', () => {
   });
 });
 
+describe('finished orders in columns', () => {
+  it('a plain (rebalance) order kept in the columns answers late reports and snapshots exactly as an object kept order does', () => {
+    // The same orders and reports, once through rebalance (finished orders go to the columns) and
+    // once through submit (the same request, kept as objects): everything observable must agree.
+    const script = (plain: boolean) => {
+      const t = setup();
+      const ids: string[] = [];
+      const seen: string[] = [];
+      for (let i = 0; i < 3 * FINISHED_KEPT; i++) {
+        const side = i % 2 === 0 ? 1 : -1;
+        const id = plain
+          ? t.exec.rebalance(0, t.books.positionRaw(0) + t.exec.pendingRaw(0) + side)!
+          : t.exec.submit({ instrumentIndex: 0, side, quantityRaw: 1, type: 'market', timeInForce: 'GTC' })!;
+        ids.push(id);
+        t.exec.onReport(ack(id));
+        if (i % 11 === 5) { t.exec.cancel(id); t.exec.onReport(status('cancelled', id)); } else t.exec.onReport(fill(id, 1, 0, 100, i));
+        if (i % 7 === 0 && i >= 50) t.exec.onReport(fill(ids[i - 50]!, 1, 0, 100, i - 50)); // a late duplicate
+        if (i % 13 === 0 && i >= 20) t.exec.onReport(fill(ids[i - 20]!, 1, 0, 99, 10 * i)); // a late new fill: booked
+        if (i % 17 === 0 && i >= 30) t.exec.onReport(status('expired', ids[i - 30]!)); // about a finished order
+        if (i % 19 === 0 && i >= 3000) t.exec.onReport(ack(ids[i - 3000]!)); // long forgotten
+        if (i % 23 === 0 && i >= 5) seen.push(String(t.exec.cancel(ids[i - 5]!)), JSON.stringify(t.exec.order(ids[i - 5]!)));
+        if (i % 401 === 0) seen.push(JSON.stringify(t.exec.snapshot()));
+      }
+      seen.push(JSON.stringify(t.exec.snapshot()), String(t.books.positionRaw(0)), String(t.exec.ignoredReports), ...t.notes());
+      return seen;
+    };
+    const viaColumns = script(true);
+    expect(viaColumns).toEqual(script(false));
+    // And a snapshot with orders in the columns restores into an engine that carries on the same.
+    const t = setup();
+    for (let i = 0; i < 100; i++) { const id = t.exec.rebalance(0, i % 2 === 0 ? 1 : 0)!; t.exec.onReport(fill(id, 1, 0, 100, i)); }
+    const state = JSON.parse(JSON.stringify(t.exec.snapshot()));
+    const fresh = t.make();
+    fresh.restore(state);
+    expect(JSON.stringify(fresh.snapshot())).toBe(JSON.stringify(state));
+    fresh.onReport(fill('t-50', 1, 0, 100, 49));
+    t.exec.onReport(fill('t-50', 1, 0, 100, 49));
+    expect(JSON.stringify(fresh.snapshot())).toBe(JSON.stringify(t.exec.snapshot()));
+  });
+});
+
 describe('cancel and replace', () => {
   it('a cancel waits for the ack, then goes out once', () => {
     const { exec, venue } = setup();
