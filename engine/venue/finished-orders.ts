@@ -131,10 +131,6 @@ export class FinishedOrders {
     if (!this.storeColumns(slot, s)) this.objects[slot] = s;
   }
 
-  has(clientOrderId: string): boolean {
-    return this.slotOf(clientOrderId) >= 0;
-  }
-
   /** The remembered order's state (a new object each call, but for one kept as an object), or undefined. */
   get(clientOrderId: string): VenueOrderState | undefined {
     const slot = this.slotOf(clientOrderId);
