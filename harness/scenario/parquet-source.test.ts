@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { loadAll, openMarketFile, ParquetFormatError, type CsvMappingInput, type MarketBatch } from '../../engine/index.ts';
+import type { MarketDataError } from '../../engine/market/types.ts';
 import { DataCache } from '../data-cache/store.ts';
 import { hourlyScenarioText, writeHourlyBarsCsv, writeHourlyBarsParquet } from '../data-cache/testing/hourly-bars.ts';
 import { loadScenarioFile } from './load.ts';
@@ -79,5 +80,36 @@ describe('Parquet market files', () => {
     expect([cold.fingerprint, warm.fingerprint]).toEqual([fromCsv.fingerprint, fromCsv.fingerprint]);
     expect(warm.warnings).toEqual(fromParquet.warnings);
     expect(cache.info().entries).toBe(1);
+  });
+
+  it('report a price off the tick grid as the CSV does (the same off-tick check, by Parquet row)', async () => {
+    // Mirrors bad-rows.test.ts 'prices off the instrument tick grid': bars on a 0.05 grid but for row 3's close, 10.03.
+    const dir = tempDir('parquet-tick');
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const t0 = Date.UTC(2024, 0, 2, 9);
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'time', data: [0, 1, 2, 3].map((h) => new Date(t0 + h * 3_600_000)), type: 'TIMESTAMP' },
+        { name: 'open', data: [10.0, 10.05, 10.1, 10.05], type: 'DOUBLE' },
+        { name: 'high', data: [10.1, 10.15, 10.1, 10.2], type: 'DOUBLE' },
+        { name: 'low', data: [9.95, 10.0, 10.0, 10.05], type: 'DOUBLE' },
+        { name: 'close', data: [10.05, 10.1, 10.03, 10.15], type: 'DOUBLE' },
+        { name: 'volume', data: [100n, 100n, 100n, 100n], type: 'INT64' },
+      ],
+    });
+    writeFileSync(join(dir, 'tick.parquet'), new Uint8Array(buffer));
+    const open = (badRows: 'reject' | 'skip' | 'repair', tickSizeRaw?: number) =>
+      openMarketFile(mapping('tick.parquet', badRows), { baseDir: dir, ...(tickSizeRaw === undefined ? {} : { tickSizeRaw }) });
+    const err = await loadAll(open('reject', 5)).catch((e: unknown) => e);
+    expect((err as MarketDataError).issue).toMatchObject({ line: 3, column: 'close', reason: 'off-tick', action: 'rejected' });
+    expect((err as Error).message).toContain("'10.03' is not a multiple of the tick size 0.05");
+    const skip = open('skip', 5);
+    expect(rows(await loadAll(skip))).toHaveLength(3);
+    expect(skip.issues.map((i) => [i.line, i.column, i.reason, i.action])).toEqual([[3, 'close', 'off-tick', 'skipped']]);
+    const repair = open('repair', 5);
+    const repaired = rows(await loadAll(repair));
+    expect(repair.issues.map((i) => [i.line, i.column, i.reason, i.action])).toEqual([[3, 'close', 'off-tick', 'repaired']]);
+    expect(repaired[2]?.[5]).toBe(1005);
+    expect(rows(await loadAll(open('reject')))).toHaveLength(4);
   });
 });
