@@ -55,21 +55,21 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
   }
   try {
     await build({
-    entryPoints: ENTRIES.map((e) => join(root, e)),
-    outdir: tmpDir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node24',
-    entryNames: '[name]',
-    chunkNames: 'chunk-[hash]',
-    logLevel: 'warning',
-    external: EXTERNAL,
-    define: { 'import.meta.url': META_URL, 'import.meta.gauntletBundle': 'true' },
-    // CommonJS packages in an ES module bundle call require(): give each chunk one.
-    banner: { js: "import { createRequire as __gauntletCreateRequire } from 'node:module'; const require = __gauntletCreateRequire(import.meta.url);" },
-    plugins: [stampAndRewrite(root, outDir, stamps)],
+      entryPoints: ENTRIES.map((e) => join(root, e)),
+      outdir: tmpDir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      entryNames: '[name]',
+      chunkNames: 'chunk-[hash]',
+      logLevel: 'warning',
+      external: EXTERNAL,
+      define: { 'import.meta.url': META_URL, 'import.meta.gauntletBundle': 'true' },
+      // CommonJS packages in an ES module bundle call require(): give each chunk one.
+      banner: { js: "import { createRequire as __gauntletCreateRequire } from 'node:module'; const require = __gauntletCreateRequire(import.meta.url);" },
+      plugins: [stampAndRewrite(root, outDir, stamps)],
     });
   } catch (e) {
     rmSync(tmpDir, { recursive: true, force: true });
