@@ -74,12 +74,12 @@ try {
   const report = ReportSchema.parse(buildReport({ command: 'run', rootSeed: null, startedAtMs: started, scenarios: [outcome.report], finishedAtMs: started, interrupted: null }));
   const html = join(reportsDir, 'report.html');
   t = performance.now();
-  writeFileAtomic(html, htmlReport(report, { charts: () => outcome.charts, memo: new Map() }));
+  writeFileAtomic(html, htmlReport(report, { charts: () => outcome.charts, memo: new WeakMap() }));
   const htmlWriteSeconds = seconds(t);
   t = performance.now();
   const again = await chartsFromFiles(report, reportsDir);
   if (again.problems.length > 0) throw new Error(again.problems.join('; '));
-  writeFileAtomic(join(reportsDir, 'again.html'), htmlReport(report, { charts: (i) => again.charts[i] ?? null, memo: new Map() }));
+  writeFileAtomic(join(reportsDir, 'again.html'), htmlReport(report, { charts: (i) => again.charts[i] ?? null, memo: new WeakMap() }));
   const htmlFromFilesSeconds = seconds(t);
   const mb = (path: string): number => statSync(path).size / 1e6;
   const result = {

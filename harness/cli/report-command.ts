@@ -46,7 +46,7 @@ export async function reportHtmlCommand(reportPath: string, rawFlags: Record<str
     return 2;
   }
   const target = resolve(cwd, flags.out ?? join(dirname(reportPath), 'report.html'));
-  writeFileAtomic(target, htmlReport(report, { charts: (i) => charts[i] ?? null, memo: new Map() }));
+  writeFileAtomic(target, htmlReport(report, { charts: (i) => charts[i] ?? null, memo: new WeakMap() }));
   out.info(`wrote ${target}`);
   return 0;
 }

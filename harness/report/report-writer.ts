@@ -53,7 +53,7 @@ export class ReportWriter {
     this.snapshotEveryMs = o.snapshotEveryMs ?? 5_000;
     if (!(this.snapshotEveryMs >= 0)) throw new Error(`ReportWriter: snapshotEveryMs must be >= 0, got ${this.snapshotEveryMs}`);
     this.now = o.nowMs ?? (() => Date.now());
-    this.context = { charts: o.charts ?? (() => null), memo: new Map() };
+    this.context = { charts: o.charts ?? (() => null), memo: new WeakMap() };
   }
 
   /** Clears what an earlier run left and writes every reporter's file as the incomplete `report`. */

@@ -7,7 +7,7 @@ import { htmlReport } from './html/html-report.ts';
 import { junitXml } from './junit.ts';
 import { markdownSummary } from './markdown.ts';
 import { serializeReport } from './report.ts';
-import type { Report } from './schema.ts';
+import type { Report, ScenarioReport } from './schema.ts';
 
 import type { ReporterName } from './reporter-names.ts';
 
@@ -17,12 +17,15 @@ export { DEFAULT_REPORTERS, REPORTERS, type ReporterName } from './reporter-name
 export interface ReportContext {
   /** What the HTML report charts for scenario `index` (its place in the report); null when there is nothing. */
   readonly charts: (index: number) => ScenarioCharts | null;
-  /** Rendered parts kept between rewrites of one run's reports (a finished scenario's section does not change). */
-  readonly memo: Map<string, string>;
+  /**
+   * Rendered parts kept between rewrites of one run's reports (a finished scenario's section does
+   * not change): keyed by the scenario's report object, which the suite replaces, never mutates.
+   */
+  readonly memo: WeakMap<ScenarioReport, { readonly index: number; readonly charted: boolean; readonly html: string }>;
 }
 
 export function emptyReportContext(): ReportContext {
-  return { charts: () => null, memo: new Map() };
+  return { charts: () => null, memo: new WeakMap() };
 }
 
 export interface Reporter {

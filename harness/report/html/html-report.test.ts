@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, REPO, tempDir } from '../../cli/cli-helpers.ts';
 import { executeJob, type JobOutcome } from '../../job/job.ts';
-import { buildReport, notRunScenario } from '../report.ts';
+import { buildReport, erroredScenario, notRunScenario } from '../report.ts';
 import { emptyReportContext } from '../reporters.ts';
 import { ReportSchema, type Report } from '../schema.ts';
 import { seriesFromParquet } from '../series-file.ts';
@@ -143,6 +143,22 @@ describe('report.html of an unfinished run', () => {
     expect(html).not.toContain('badge passed');
     const interrupted = ReportSchema.parse(buildReport({ command: 'run', rootSeed: null, startedAtMs: 0, scenarios: [notRunScenario(id('a'))], finishedAtMs: 5, interrupted: 'SIGTERM' }));
     expect(htmlReport(interrupted, emptyReportContext())).toContain('the run was interrupted by SIGTERM');
+  });
+});
+
+describe('report.html rewritten in one run', () => {
+  it('renders a scenario again when the suite replaces its report, at its new place', () => {
+    const id = (name: string) => ({ name, description: null, file: `${name}.yaml`, fileSha256: null, seed: 1, seedSource: 'scenario' as const, overrides: [] });
+    const ctx = emptyReportContext();
+    const page = (scenarios: Parameters<typeof buildReport>[0]['scenarios']) => htmlReport(buildReport({ command: 'run', rootSeed: null, startedAtMs: 0, scenarios, finishedAtMs: null, interrupted: null }), ctx);
+    const first = erroredScenario(id('a'), 'first failure', 1);
+    expect(page([first])).toContain('first failure');
+    expect(page([first])).toContain('first failure');
+    const other = page([notRunScenario(id('b')), first]);
+    expect(other).toBe(htmlReport(buildReport({ command: 'run', rootSeed: null, startedAtMs: 0, scenarios: [notRunScenario(id('b')), first], finishedAtMs: null, interrupted: null }), emptyReportContext()));
+    const replaced = page([erroredScenario(id('a'), 'second failure', 1)]);
+    expect(replaced).toContain('second failure');
+    expect(replaced).not.toContain('first failure');
   });
 });
 

@@ -175,12 +175,11 @@ function scenarioSection(i: number, s: ScenarioReport, context: ReportContext): 
 /** A finished scenario's section, rendered once per run however often the reports are rewritten. */
 function memoSection(i: number, s: ScenarioReport, context: ReportContext): string {
   if (s.status === 'not-run') return scenarioSection(i, s, context);
-  const { wallTimeMs: _wall, ...stable } = s;
-  const key = `${i}:${context.charts(i) === null ? 0 : 1}:${JSON.stringify(stable)}`;
-  const hit = context.memo.get(key);
-  if (hit !== undefined) return hit;
+  const charted = context.charts(i) !== null;
+  const hit = context.memo.get(s);
+  if (hit !== undefined && hit.index === i && hit.charted === charted) return hit.html;
   const html = scenarioSection(i, s, context);
-  context.memo.set(key, html);
+  context.memo.set(s, { index: i, charted, html });
   return html;
 }
 
