@@ -46,6 +46,12 @@ export interface ReferenceStackState {
   has: boolean[];
   /** The kill switch tripped with flattening: close positions as their orders settle. */
   flattening: boolean;
+  /**
+   * Per instrument, when the flatten last sent an order (stack time; null: never) and the position
+   * it was sent for: see flattenSettled. Absent in snapshots from before it was kept.
+   */
+  flattenSentUs?: (number | null)[];
+  flattenSentPositionRaw?: number[];
   books: BooksState;
   execution: unknown;
   risk: unknown;
@@ -68,6 +74,9 @@ export class ReferenceStack implements TradingStack {
   private targets: number[] = [];
   private has: boolean[] = [];
   private flattening = false;
+  /** Per instrument: when the flatten last sent an order (stack time, null: never), and for what position. */
+  private flattenSentUs: (number | null)[] = [];
+  private flattenSentPositionRaw: number[] = [];
   /** Every data subscription of this instance (its own and its agents'), removed by stop(). */
   private subscriptions: Unsubscribe[] = [];
 
@@ -111,6 +120,8 @@ export class ReferenceStack implements TradingStack {
     const n = this.p.agents.length;
     this.targets = new Array<number>(instruments.length * n).fill(0);
     this.has = new Array<boolean>(instruments.length * n).fill(false);
+    this.flattenSentUs = new Array<number | null>(instruments.length).fill(null);
+    this.flattenSentPositionRaw = new Array<number>(instruments.length).fill(0);
 
     // The stack's own handlers run before the agents' (subscription order), so books, allocator
     // and risk have seen a bar when an agent signals on it.
@@ -122,14 +133,17 @@ export class ReferenceStack implements TradingStack {
       books.mark(i, bar.closeRaw);
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
       if (allocatorOnBar !== undefined && allocatorOnBar(i, bar.closeRaw)) this.rebalance(i);
+      if (this.flattening) this.flattenSettled();
     });
     data.onTrade((t) => {
       books.mark(t.instrumentIndex, t.priceRaw);
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
+      if (this.flattening) this.flattenSettled();
     });
     data.onQuote((q) => {
       books.mark(q.instrumentIndex, Math.round((q.bidRaw + q.askRaw) / 2)); // the mid, as the ledger marks
       if (wantsEquity) risk.onEquity(books.equity(), clock.nowUs());
+      if (this.flattening) this.flattenSettled();
     });
     this.p.agents.forEach((agent, slot) => {
       agent.start({
@@ -199,11 +213,22 @@ export class ReferenceStack implements TradingStack {
     this.flattenSettled();
   }
 
-  /** Closes each position whose instrument has no live order left (cancels answered, fills in). */
+  /**
+   * Closes each position whose instrument has no live order left (cancels answered, fills in).
+   * An order that ended without moving the position (rejected, or cancelled with nothing filled:
+   * a 1-lot order under a half-fill venue fault) is not sent again at the same instant, which would
+   * loop without the clock moving, but at the instrument's next market event, once per event.
+   */
   private flattenSettled(): void {
     const { env, books, execution } = this.started();
+    const nowUs = env.clock.nowUs();
     for (let i = 0; i < env.instruments.length; i++) {
-      if (books.positionRaw(i) !== 0 && execution.openCount(i) === 0) execution.rebalance(i, 0);
+      const positionRaw = books.positionRaw(i);
+      if (positionRaw === 0 || execution.openCount(i) !== 0) continue;
+      if (this.flattenSentUs[i] === nowUs && this.flattenSentPositionRaw[i] === positionRaw) continue;
+      this.flattenSentUs[i] = nowUs;
+      this.flattenSentPositionRaw[i] = positionRaw;
+      execution.rebalance(i, 0);
     }
   }
 
@@ -233,6 +258,7 @@ export class ReferenceStack implements TradingStack {
     const { books, execution } = this.started();
     return {
       targets: this.targets.slice(), has: this.has.slice(), flattening: this.flattening,
+      flattenSentUs: this.flattenSentUs.slice(), flattenSentPositionRaw: this.flattenSentPositionRaw.slice(),
       books: books.snapshot(), execution: execution.snapshot(), risk: this.p.risk.snapshot(), allocator: this.p.allocator.snapshot(),
       agents: Object.fromEntries(this.p.agents.map((a) => [a.id, a.snapshot()])),
     };
@@ -246,6 +272,10 @@ export class ReferenceStack implements TradingStack {
     this.targets = s.targets.slice();
     this.has = s.has.slice();
     this.flattening = s.flattening;
+    if (s.flattenSentUs !== undefined && s.flattenSentPositionRaw !== undefined) {
+      this.flattenSentUs = s.flattenSentUs.slice();
+      this.flattenSentPositionRaw = s.flattenSentPositionRaw.slice();
+    }
     books.restore(s.books);
     execution.restore(s.execution);
     this.p.risk.restore(s.risk);

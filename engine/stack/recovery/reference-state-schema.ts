@@ -64,6 +64,8 @@ export const ReferenceStackStateSchema = z.strictObject({
   targets: z.array(z.number().min(-1).max(1)),
   has: z.array(z.boolean()),
   flattening: z.boolean(),
+  flattenSentUs: z.array(int.nullable()).optional(),
+  flattenSentPositionRaw: z.array(raw).optional(),
   books: BooksStateSchema,
   execution: ExecutionStateSchema,
   risk: z.record(z.string(), z.unknown()),
