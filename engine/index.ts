@@ -49,7 +49,7 @@ export { ReportHistory } from './venue/report-history.ts';
 export { ProviderDataClient, type DataClientCounters, type DataClientFlaws, type ProviderDataClientParams } from './stack/data-client/provider-data-client.ts';
 export { DataClientConfigSchema, type DataClientConfig, type DataClientConfigInput, type ProviderEndpoint } from './stack/data-client/config.ts';
 export * from './stack/data-client/dialects/index.ts';
-export { durationSchema, durationUs } from './kernel/duration.ts';
+export { durationSchema, durationUs, offsetUs } from './kernel/duration.ts';
 export { FaultRecorder, FAULT_LIST_MAX, type AppliedFault } from './chaos/fault-recorder.ts';
 export * from './stack/agents/registry.ts';
 export { SmaCrossoverAgent } from './stack/agents/sma-crossover.ts';

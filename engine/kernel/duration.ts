@@ -13,6 +13,18 @@ export function durationUs(text: string): number | null {
   return us <= 366 * US_PER_DAY ? us : null;
 }
 
+/**
+ * Microseconds of an offset into a market ('90m', '1200d'): a duration's syntax, up to a century,
+ * since a fault window or crash may fall years into a long daily history. Null when malformed.
+ */
+export function offsetUs(text: string): number | null {
+  const m = DURATION.exec(text);
+  if (m === null) return null;
+  const us = Number(m[1]) * UNIT_US[m[2] as keyof typeof UNIT_US];
+  return us <= MAX_OFFSET_DAYS * US_PER_DAY ? us : null;
+}
+const MAX_OFFSET_DAYS = 36_525;
+
 /** A duration field: text in, microseconds out. */
 export function durationSchema(description: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
   return z.string()

@@ -6,11 +6,11 @@
  * fault never moves the market path or the venue's own draws. docs/faults.md lists every kind.
  */
 import { z } from 'zod';
-import { durationUs, parseRfc3339Us } from '../../../engine/index.ts';
+import { durationUs, offsetUs, parseRfc3339Us } from '../../../engine/index.ts';
 
 /** A window bound: an RFC 3339 UTC time, or an offset from the market's first event ('+30d'). */
-const bound = z.string().refine((s) => parseRfc3339Us(s) !== null || (s.startsWith('+') && durationUs(s.slice(1)) !== null), {
-  error: "expected an RFC 3339 UTC time (2020-03-02T00:00:00Z) or an offset from the market's start ('+30d', '+90m')",
+const bound = z.string().refine((s) => parseRfc3339Us(s) !== null || (s.startsWith('+') && offsetUs(s.slice(1)) !== null), {
+  error: "expected an RFC 3339 UTC time (2020-03-02T00:00:00Z) or an offset from the market's start ('+30d', '+90m', '+1200d')",
 });
 
 export const WindowSchema = z.strictObject({
@@ -101,6 +101,6 @@ export function signedDurationUs(text: string): number {
 
 /** A window bound to absolute microseconds, given the market's first event. */
 export function boundUs(text: string, marketStartUs: number): number {
-  if (text.startsWith('+')) return marketStartUs + durationUs(text.slice(1))!;
+  if (text.startsWith('+')) return marketStartUs + offsetUs(text.slice(1))!;
   return parseRfc3339Us(text)!;
 }
