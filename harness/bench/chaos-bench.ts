@@ -7,7 +7,9 @@
  * - providerRequestsPerSecond: an SMA crossover on N synthetic one-minute bars on the provider
  *   path: every bar pulled through the full data client (long poll, zod payload, checks), the
  *   kernel's virtual-time fetch and the simulated provider (timeline, dialect rendering), one
- *   request per bar (no batch endpoint); mswCeilingRatio = provider / ceiling (target >= 0.5);
+ *   request per bar (no batch endpoint); mswCeilingRatio = provider / ceiling (target >= 0.5).
+ *   The transport asks msw's handlers directly (getResponse, no sockets), so it passes the
+ *   ceiling of a `fetch` through msw's interceptor (5-9x here);
  * - direct and provider decisions per second (bars the stack decided on, per second of real time)
  *   for contrast, and whether both paths reached the same decision fingerprint.
  *

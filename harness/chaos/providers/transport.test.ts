@@ -209,6 +209,16 @@ describe('determinism and run lifecycle', () => {
     expect(three.map((r) => r.latencyUs)).not.toEqual(one.map((r) => r.latencyUs));
   });
 
+  it('leaves no socket or other handle open however many requests it answers', async () => {
+    // A fetch through msw's Node interceptor left a TCP handle (and an HTTP client) per request.
+    const sockets = (): number => process.getActiveResourcesInfo().filter((r) => /TCP|TLS|Pipe/.test(r)).length;
+    const before = sockets();
+    const { run } = await openRun([alpha, beta]);
+    const answered = await Promise.all(workload.map((w, seq) => run.transport(w.url, { headers: w.headers }, { nowUs: w.nowUs, seq })));
+    expect(answered).toHaveLength(workload.length);
+    expect(sockets()).toBe(before);
+  });
+
   it('rejects a URL that no provider of the run serves', async () => {
     const { run } = await openRun([alpha]);
     await expect(run.transport('https://gamma.providers.gauntlet.test/v2/stocks/ACME/bars', undefined, { nowUs: T0_US, seq: 0 }))

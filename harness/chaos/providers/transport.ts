@@ -5,8 +5,8 @@
  * makes every stateful or random decision there: rate-limit admission (a fixed window per provider
  * on virtual time), the latency draw (uniform in [minUs, maxUs] from rng stream `provider.<name>`,
  * one draw per request, errors included), which recorded exchange a replay serves. It passes them
- * to the handlers in internal headers, sends the request through the global fetch (msw intercepts
- * it), and returns the response with its arrival on virtual time: the time the provider held the
+ * to the handlers in internal headers, has the msw server's handlers answer the request (server.ts:
+ * answer), and returns the response with its arrival on virtual time: the time the provider held the
  * request (a long poll) plus the drawn latency. Real I/O timing never enters a result, so requests
  * in flight together answer the same whatever order msw completes them in.
  */
@@ -15,7 +15,7 @@ import { INTERNAL, INTERNAL_PREFIX, providerBaseUrl, providerNameOf, validatePro
 import { recordableHeaders, type RecordedExchange } from './recording.ts';
 import type { HandlerFault } from './provider-faults.ts';
 import type { FaultRecorder } from '../../../engine/index.ts';
-import { registerRun, unregisterRun } from './server.ts';
+import { answer, registerRun, unregisterRun } from './server.ts';
 import type { ProviderTimeline } from './timeline.ts';
 
 /** The random streams a run draws from (an `RngRegistry` fits). */
@@ -202,7 +202,7 @@ export function openProviderRun(options: ProviderRunOptions): ProviderRun {
     if (slot !== null) slots.push(slot);
 
     const exchange = async (): Promise<TransportResponse> => {
-      const res = await fetch(url, { method, headers, body: init?.body });
+      const res = await answer(new Request(url, { method, headers, body: init?.body }));
       const body = await res.text();
       const responseHeaders: Record<string, string> = {};
       let asOfUs = nowUs;
