@@ -105,6 +105,15 @@ describe('gauntlet check', () => {
     expect(d.exitCode).toBe(0);
   }, 60_000);
 
+  it("runs without the scenario's declared faults under check.faults: none, also when only the seed varies", async () => {
+    // Every order rejected by a declared fault: a run that kept it would fill nothing.
+    const text = `${SCENARIO}faults:\n  - { kind: venue-reject }\ncheck: { market: false, faults: none }\n`;
+    let fills = 0;
+    const c = await checkScenario(loadText(text), text, options({ runs: 3, runOptions: { extensions: [{ onFill: () => { fills++; } }] } }));
+    expect(c.runs).toBe(3);
+    expect(fills).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a time budget stops the search and reports the runs done, which --runs replays', async () => {
     const loaded = loadText(SCENARIO);
     const c = await checkScenario(loaded, SCENARIO, options({ runs: 100_000, timeBudgetMs: 300 }));

@@ -47,9 +47,10 @@ export function variationSpace(loaded: LoadedScenario, bounds: { firstUs: number
   const config = s.check;
   const synthetic: { path: Path; count: number; minCount: number; volatility: number | null }[] = [];
   const spanUs = Math.max(1, bounds.lastUs - bounds.firstUs);
-  // A shorter market must still hold the declared fault windows' starts (else the plan is bad input).
+  // A shorter market must still hold the declared fault windows' starts (else the plan is bad input);
+  // under `faults: none` they are removed.
   let latestFromUs = 0;
-  for (const f of s.faults ?? []) {
+  for (const f of config.faults === 'none' ? [] : s.faults ?? []) {
     const from = f.kind === 'stack-crash' ? f.at : f.window.from;
     if (from !== undefined) latestFromUs = Math.max(latestFromUs, boundUs(from, bounds.firstUs) - bounds.firstUs);
   }
@@ -63,7 +64,8 @@ export function variationSpace(loaded: LoadedScenario, bounds: { firstUs: number
     (s.market.sources ?? []).forEach((src, i) => at(['market', 'sources', i, 'synthetic'], src.synthetic as { count?: number; volatility?: number } | undefined));
   }
   const providers = resolveProviders(s.providers).map((p) => p.name);
-  const seedOnly = synthetic.length === 0 && config.vary.length === 0 && (config.faults !== 'swarm');
+  // `faults: none` removes declared faults, an edit of the text: such runs are not seed-only.
+  const seedOnly = synthetic.length === 0 && config.vary.length === 0 && config.faults !== 'swarm' && !(config.faults === 'none' && (s.faults ?? []).length > 0);
   return { config, ownSeed: s.seed, synthetic, firstUs: bounds.firstUs, spanS: Math.max(1, Math.floor(spanUs / 1e6)), providers, seedOnly };
 }
 
