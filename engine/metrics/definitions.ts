@@ -56,7 +56,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricKey, string>> = {
   exposure:
     'Fraction of equity marks in the market (a true flag, or a non-zero gross exposure / equity), a position held at the mark: one bought at a bar\'s open is in the market at that bar\'s close. Null when no exposure series was given or there are no marks.',
   averageGrossExposure:
-    'Mean over marks of |gross exposure / equity|, gross exposure the sum over positions of |market value| (futures: |quantity * price * multiplier|): 1 is fully invested, 0 flat. Null for a flag series, with no exposure series or no marks; null with a warning when the equity is exactly 0 while a position is held.',
+    'Mean over marks of |gross exposure / equity|, gross exposure the sum over positions of |market value| (futures: |quantity * price * multiplier|): 1 is fully invested, 0 flat. Null for a flag series, with no exposure series or no marks; null with a warning when the equity is 0 or below while a position is held (a ratio to it means nothing).',
   turnover:
     'Sum of |notional| of all fills, buys and sells both, over the mean equity of E0..E_n: buying the whole account and selling it again is 2. Not annualised. Null without fills; null with a warning when the mean equity is not positive.',
   turnoverAnnualised: 'turnover / elapsedYears. Null without fills or with no elapsed time; null with a warning when turnover could not be computed.',

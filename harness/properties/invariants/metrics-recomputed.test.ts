@@ -80,6 +80,16 @@ describe('the recomputation', () => {
     expect(figures.get('averageGrossExposure')).toBeCloseTo((120 / 1100 + 210 / 1045 + 250 / 1210 + 18 / 1150) / 5, 12);
   });
 
+  it('leaves the average gross exposure undefined where equity is 0 or below with a position held', () => {
+    for (const bad of [0, -40]) {
+      const run = handMadeRun();
+      const equity = Float64Array.from(run.equity.equity);
+      equity[2] = bad; // a position is held at that mark (gross 210)
+      const recomputed = new Map(recomputeMetrics({ ...run, equity: { ...run.equity, equity } }).map((r) => [r.metric, r.value]));
+      expect(recomputed.get('averageGrossExposure')).toBeNull();
+    }
+  });
+
   it('annualises the returns with the sample std, the downside over all periods', () => {
     const e = [1000, 1100, 990, 1045, 1210, 1150];
     const r = e.slice(1).map((x, i) => x / e[i]! - 1);

@@ -309,7 +309,7 @@ function drawdowns(e0: number, startTimeUs: number, times: Float64Array, marks: 
   };
 }
 
-/** In the market at a mark: a gross exposure other than 0. The average is undefined where equity is 0 with a position held. */
+/** In the market at a mark: a gross exposure other than 0. The average is undefined where equity is 0 or below with a position held. */
 function exposure(marks: Float64Array, gross: Float64Array): { exposure: number | null; average: number | null; evidence: string[] } {
   const n = marks.length;
   if (n === 0) return { exposure: null, average: null, evidence: [] };
@@ -320,11 +320,11 @@ function exposure(marks: Float64Array, gross: Float64Array): { exposure: number 
     const g = gross[i]!;
     if (g === 0) continue;
     held++;
-    if (marks[i] === 0) { if (undefinedAt < 0) undefinedAt = i; } else sum += Math.abs(g / marks[i]!);
+    if (marks[i]! <= 0) { if (undefinedAt < 0) undefinedAt = i; } else sum += Math.abs(g / marks[i]!);
   }
   return {
     exposure: held / n,
     average: undefinedAt >= 0 ? null : sum / n,
-    evidence: [`a position held at ${held} of ${n} marks; sum of |gross / equity| ${sum}`, ...(undefinedAt >= 0 ? [`equity 0 with a position held at mark ${undefinedAt}`] : [])],
+    evidence: [`a position held at ${held} of ${n} marks; sum of |gross / equity| ${sum}`, ...(undefinedAt >= 0 ? [`equity ${marks[undefinedAt]} (0 or below) with a position held at mark ${undefinedAt}`] : [])],
   };
 }
