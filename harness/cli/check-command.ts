@@ -25,6 +25,7 @@ export const CheckFlagsSchema = z.strictObject({
   runs: z.string().regex(/^\d+$/, 'expected a positive integer').transform(Number).pipe(z.number().int().min(1).max(10_000_000)).default(100),
   seed: z.union([z.literal('random'), z.string().regex(/^\d+$/, "expected a non-negative integer or 'random'").transform(Number).pipe(z.number().int().min(0).max(SEED_MAX))]).optional(),
   timeBudget: z.string().refine((s) => durationUs(s) !== null, "expected a duration such as '30s', '5m' or '1h'").transform((s) => durationUs(s)! / 1000).optional(),
+  shrinkBudget: z.string().refine((s) => durationUs(s) !== null, "expected a duration such as '30s', '5m' or '1h'").transform((s) => durationUs(s)! / 1000).default(120_000),
   out: z.string().min(1).default('reports/check'),
   regressions: z.string().min(1).default('scenarios/regressions'),
   reporter: z.array(z.enum(CHECK_REPORTERS)).optional(),
@@ -65,7 +66,7 @@ export async function checkCommand(paths: readonly string[], rawFlags: Record<st
     let check: ScenarioCheck;
     try {
       check = await checkScenario(r.loaded, readFileSync(r.loaded.absPath, 'utf8'), {
-        runs: flags.runs, seed, timeBudgetMs: flags.timeBudget ?? null, cwd, regressionsDir: flags.regressions,
+        runs: flags.runs, seed, timeBudgetMs: flags.timeBudget ?? null, shrinkBudgetMs: flags.shrinkBudget, cwd, regressionsDir: flags.regressions,
         onProgress: (p) => {
           // A line now and then on stderr (not a bar: runs are short, and CI logs keep lines).
           const t = performance.now();
@@ -106,7 +107,7 @@ function printCheck(out: Output, c: ScenarioCheck): void {
   }
   const x = c.counterexample;
   if (x === null) return;
-  out.line(`    counterexample (${x.shrinks} shrinks: ${x.faults} faults, ${x.events} events): ${x.message}`);
+  out.line(`    counterexample (${x.shrinks} shrinks${x.shrinkCut ? ', stopped by the shrink budget: maybe not minimal' : ''}: ${x.faults} faults, ${x.events} events): ${x.message}`);
   for (const rec of x.violation?.records ?? []) out.line(`      ${rec}`);
   out.line(`    seed ${c.seed}, path ${x.path}: gauntlet check ${c.file} --runs ${c.runs} --seed ${c.seed}`);
   if (x.file !== null) out.line(`    wrote ${x.file}; reproduce: ${x.reproduce}`);

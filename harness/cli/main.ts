@@ -76,6 +76,7 @@ Examples:
     .option('--runs <n>', 'runs per scenario (default 100)')
     .option('--seed <n|random>', "fast-check's seed (default: derived from each scenario's seed and name; random: draw one and print it)")
     .option('--time-budget <duration>', "stop drawing runs after this much real time, e.g. 60s (the runs done are reported: --runs N --seed S replays them)")
+    .option('--shrink-budget <duration>', 'stop shrinking a failure after this much real time and report the smallest failing run found so far (default 2m)')
     .option('--out <dir>', 'folder for check.json, junit.xml and summary.md', 'reports/check')
     .option('--regressions <dir>', 'where counterexamples are written as scenario files', 'scenarios/regressions')
     .addOption(new Option('--reporter <name>', 'a report to write (repeatable; default all: json, junit, md)').choices(['json', 'junit', 'md']).argParser(collect))

@@ -45,7 +45,7 @@ export function checkJunit(report: CheckReport): string {
       if (p.status === 'failed') {
         const c = s.counterexample !== null && s.counterexample.property === p.name ? s.counterexample : null;
         const text = c === null ? (p.note ?? 'failed')
-          : `${c.message}\n${(c.violation?.records ?? []).join('\n')}\nseed ${s.seed}, path ${c.path} (${c.shrinks} shrinks)\ncounterexample: ${c.file ?? '(not written)'}\nreproduce: ${c.reproduce}`;
+          : `${c.message}\n${(c.violation?.records ?? []).join('\n')}\nseed ${s.seed}, path ${c.path} (${c.shrinks} shrinks${c.shrinkCut ? ', stopped by the shrink budget' : ''})\ncounterexample: ${c.file ?? '(not written)'}\nreproduce: ${c.reproduce}`;
         return `${head}<failure message="${xmlEscape(c?.message ?? p.note ?? 'failed')}">${xmlEscape(text)}</failure>${out}</testcase>`;
       }
       return `${head}${out}</testcase>`;
@@ -70,7 +70,7 @@ export function checkMarkdown(report: CheckReport): string {
     for (const p of s.properties) lines.push(`| ${p.name} | ${p.expect}${p.optional ? ' (optional)' : ''} | ${p.status} | ${p.runs} | ${p.reached} | ${(p.note ?? '').replaceAll('|', '\\|')} |`);
     const c = s.counterexample;
     if (c !== null) {
-      lines.push('', `**Counterexample** (${c.property}, ${c.shrinks} shrinks, ${c.events} events, ${c.faults} faults): ${c.message.replaceAll('|', '\\|')}`, '');
+      lines.push('', `**Counterexample** (${c.property}, ${c.shrinks} shrinks${c.shrinkCut ? ' (stopped by the shrink budget: maybe not minimal)' : ''}, ${c.events} events, ${c.faults} faults): ${c.message.replaceAll('|', '\\|')}`, '');
       if (c.file !== null) lines.push(`Written to \`${c.file}\`; reproduce: \`${c.reproduce}\``, '');
     }
     lines.push('');

@@ -92,6 +92,21 @@ describe('gauntlet check', () => {
     expect(replay.counterexample!.variation).toEqual(x.variation);
   }, 120_000);
 
+  it('stops shrinking at the shrink budget and keeps the smallest failure found so far', async () => {
+    const loaded = loadText(SCENARIO);
+    const broken = laxRisk(loaded);
+    let clock = 0;
+    // Each reading of the pinned clock moves it a second: the first shrink step is past a 0.5 s budget.
+    const cut = await checkScenario(loaded, SCENARIO, options({ runs: 200, runOptions: broken, shrinkBudgetMs: 500, nowMs: () => (clock += 1_000) }));
+    const full = await checkScenario(loaded, SCENARIO, options({ runs: 200, runOptions: broken }));
+    expect(cut.status).toBe('failed');
+    expect(cut.counterexample!.shrinkCut).toBe(true);
+    expect(full.counterexample!.shrinkCut).toBe(false);
+    expect(cut.counterexample!.shrinks).toBeLessThan(full.counterexample!.shrinks);
+    // What it keeps still fails, the same way.
+    expect(cut.counterexample!.property).toBe(full.counterexample!.property);
+  }, 120_000);
+
   it('fails a sometimes property no run reached, unless it is optional', async () => {
     const strict = `${SCENARIO}properties:\n  ledgerBalances: always\n  noDuplicateOrders: sometimes\ncheck: { faults: none }\n`;
     const c = await checkScenario(loadText(strict), strict, options({ runs: 10 }));

@@ -27,6 +27,12 @@ export interface CheckOptions {
   readonly seed: number;
   /** Stop drawing new runs after this much real time (the runs done are reported); null: none. */
   readonly timeBudgetMs: number | null;
+  /**
+   * Stop shrinking a failure after this much real time from when it was found, keeping the smallest
+   * failing run so far (it may not be minimal); null or absent: shrink to the end. A failure deep in
+   * a long run can take many minutes to shrink.
+   */
+  readonly shrinkBudgetMs?: number | null;
   readonly cwd: string;
   /** Where counterexamples are written (relative to cwd); null: not written. */
   readonly regressionsDir: string | null;
@@ -63,6 +69,8 @@ export interface Counterexample {
   /** fast-check's path to the shrunk counterexample (with the seed, replays it at once). */
   readonly path: string;
   readonly shrinks: number;
+  /** Shrinking stopped at the shrink budget: a smaller failing run may exist. */
+  readonly shrinkCut: boolean;
   /** The regression scenario written, relative to cwd; null when not written. */
   readonly file: string | null;
   /** Kernel events of the shrunk run, market and scheduled (how small it got). */
@@ -192,8 +200,16 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
   let runs = 0;
   let skipped = 0;
   let failedAt: number | null = null;
+  let shrinkCut = false;
+  const shrinkBudgetMs = options.shrinkBudgetMs ?? null;
   const arbitrary = variationArbitrary(space);
   const details = await fc.check(fc.asyncProperty(arbitrary, async (v) => {
+    // Past the shrink budget every further candidate "passes" without running, so fast-check ends
+    // its shrinking at once with the smallest failure found so far.
+    if (failedAt !== null && shrinkBudgetMs !== null && now() - failedAt > shrinkBudgetMs) {
+      shrinkCut = true;
+      return true;
+    }
     const verdict = await runOnce(v);
     const shrinking = failedAt !== null;
     if (verdict.kind === 'invalid') {
@@ -227,7 +243,7 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     const failure = verdict.failure ?? { property: 'run' as const, message: `fast-check reported a failure: ${String(details.errorInstance ?? 'unknown')}`, violation: null };
     const file = options.regressionsDir === null ? null : writeRegression(loaded, text, v, failure.property, options);
     counterexample = {
-      property: failure.property, message: failure.message, violation: failure.violation, variation: v, path: details.counterexamplePath ?? '', shrinks: details.numShrinks,
+      property: failure.property, message: failure.message, violation: failure.violation, variation: v, path: details.counterexamplePath ?? '', shrinks: details.numShrinks, shrinkCut,
       file, events: verdict.result?.events ?? 0, marketEvents: verdict.result?.marketEvents ?? 0, faults: v.faults.length + (loaded.scenario.faults?.length ?? 0),
       reproduce: file === null ? `gauntlet check ${loaded.file} --runs ${options.runs} --seed ${options.seed}`
         : isOnline(failure.property as PropertyName) || failure.property === 'run' ? `gauntlet run ${file}` : `gauntlet check ${file} --runs 1`,
