@@ -56,8 +56,9 @@ export class IdMap<V> {
     return this.live;
   }
 
-  get(key: string): V | undefined {
-    const e = this.find(key, hashOf(key));
+  /** `hash` is hashOf(key), when the caller has it already (an id looked up in several maps is hashed once). */
+  get(key: string, hash: number = hashOf(key)): V | undefined {
+    const e = this.find(key, hash);
     return e < 0 ? undefined : this.vals[e];
   }
 
@@ -65,8 +66,8 @@ export class IdMap<V> {
     return this.find(key, hashOf(key)) >= 0;
   }
 
-  set(key: string, value: V): this {
-    const h = hashOf(key);
+  set(key: string, value: V, hash: number = hashOf(key)): this {
+    const h = hash;
     const e = this.find(key, h);
     if (e >= 0) {
       this.vals[e] = value;
@@ -101,13 +102,14 @@ export class IdMap<V> {
 
   /**
    * Deletes up to `count` entries, oldest first, skipping those `keep` says to keep, in one pass
-   * and one rebuild (far cheaper than as many deletes); `forgotten` sees each value deleted.
+   * and one rebuild (far cheaper than as many deletes); `forgotten` sees each value deleted, and
+   * its key's hash (hashOf).
    */
-  forgetOldest(count: number, keep: (value: V) => boolean, forgotten?: (value: V) => void): void {
+  forgetOldest(count: number, keep: (value: V) => boolean, forgotten?: (value: V, hash: number) => void): void {
     let left = count;
     for (let e = 0; e < this.keys.length && left > 0; e++) {
       if (this.keys[e] === HOLE || keep(this.vals[e]!)) continue;
-      forgotten?.(this.vals[e]!);
+      forgotten?.(this.vals[e]!, this.hashes[e]!);
       this.hole(e);
       left--;
     }

@@ -118,22 +118,25 @@ export class FinishedOrders {
     return this.count;
   }
 
-  /** Remembers finished order `s` (its state is copied; the object is not kept unless it must be). */
-  add(s: VenueOrderState): void {
+  /**
+   * Remembers finished order `s` (its state is copied; the object is not kept unless it must be).
+   * `idHash` is hashOf of its client order id, when the caller has it.
+   */
+  add(s: VenueOrderState, idHash: number = hashOf(s.request.clientOrderId)): void {
     const id: unknown = s.request.clientOrderId;
-    if (this.slotOf(id) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
+    if (this.slotOf(id, idHash) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
     if (this.count === this.slots && this.slots < this.capacity) this.allocate(Math.min(this.capacity, 2 * this.slots));
     const slot = this.head;
     if (this.count === this.capacity) this.forget(slot);
     else this.count++;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
-    this.storeId(slot, id);
+    this.storeId(slot, id, idHash);
     if (!this.storeColumns(slot, s)) this.objects[slot] = s;
   }
 
   /** The remembered order's state (a new object each call, but for one kept as an object), or undefined. */
-  get(clientOrderId: string): VenueOrderState | undefined {
-    const slot = this.slotOf(clientOrderId);
+  get(clientOrderId: string, idHash: number = hashOf(clientOrderId)): VenueOrderState | undefined {
+    const slot = this.slotOf(clientOrderId, idHash);
     return slot < 0 ? undefined : this.at(slot);
   }
 
@@ -152,10 +155,9 @@ export class FinishedOrders {
     this.count = 0;
   }
 
-  /** The slot remembering `id`, or -1. */
-  private slotOf(id: unknown): number {
+  /** The slot remembering `id` (whose hashOf is `h`), or -1. */
+  private slotOf(id: unknown, h: number): number {
     if (typeof id !== 'string') return this.otherIds.get(id) ?? -1;
-    const h = hashOf(id);
     const mask = this.index.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = this.index[i]!;
@@ -173,7 +175,7 @@ export class FinishedOrders {
     return true;
   }
 
-  private storeId(slot: number, id: unknown): void {
+  private storeId(slot: number, id: unknown, h: number): void {
     this.longIds[slot] = undefined;
     if (typeof id !== 'string') {
       this.idLength[slot] = -1;
@@ -189,7 +191,7 @@ export class FinishedOrders {
       const base = slot * MAX_ID_UNITS;
       for (let k = 0; k < id.length; k++) this.idUnits[base + k] = id.charCodeAt(k);
     }
-    this.hashes[slot] = hashOf(id);
+    this.hashes[slot] = h;
     this.indexSlot(slot);
   }
 

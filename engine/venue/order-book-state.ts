@@ -3,7 +3,7 @@
  * a retried submit books nothing) and, per instrument, the working ones in time priority.
  * A snapshot is a deep copy made of plain objects and arrays; restore rebuilds the same state.
  */
-import { IdMap } from '../kernel/id-map.ts';
+import { hashOf, IdMap } from '../kernel/id-map.ts';
 import { FinishedOrders } from './finished-orders.ts';
 import { isWorkingStatus, type OrderRequest, type OrderStatus } from './orders.ts';
 
@@ -78,9 +78,12 @@ export class OrderBookState {
     this.nextExpiryUs = new Float64Array(instrumentCount).fill(NO_EXPIRY);
   }
 
-  /** A remembered order: the object itself when live or recent, else a copy from the columns. */
-  get(clientOrderId: string): VenueOrderState | undefined {
-    return this.orders.get(clientOrderId) ?? this.finished.get(clientOrderId);
+  /**
+   * A remembered order: the object itself when live or recent, else a copy from the columns.
+   * `idHash` is hashOf(clientOrderId), when the caller has it (both maps take the one hash).
+   */
+  get(clientOrderId: string, idHash: number = hashOf(clientOrderId)): VenueOrderState | undefined {
+    return this.orders.get(clientOrderId, idHash) ?? this.finished.get(clientOrderId, idHash);
   }
 
   /** Every remembered order: the older finished ones (copies) first, then the live and recent ones. */
@@ -100,7 +103,7 @@ export class OrderBookState {
     this.orders.forgetOldest(this.orders.size - RECENT_FINISHED_KEPT - working, isLive, this.keepFinished);
   }
 
-  private readonly keepFinished = (s: VenueOrderState): void => this.finished.add(s);
+  private readonly keepFinished = (s: VenueOrderState, idHash: number): void => this.finished.add(s, idHash);
 
   get workingCount(): number {
     let n = 0;

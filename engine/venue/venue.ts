@@ -16,6 +16,7 @@
  * working orders.
  */
 import { NumericRangeError } from '../kernel/errors.ts';
+import { hashOf } from '../kernel/id-map.ts';
 import { PRIORITY } from '../kernel/event-queue.ts';
 import { notionalMoney } from '../instruments/instrument.ts';
 import type { BarBatch } from '../market/types.ts';
@@ -214,13 +215,15 @@ export class SimulatedVenue implements VenueApi {
 
   private arrive(order: OrderRequest): void {
     const now = this.now();
-    const known = this.book.get(order.clientOrderId);
+    // Hashed once: the id is looked up in both of the book's maps, then filed in one.
+    const idHash = hashOf(order.clientOrderId);
+    const known = this.book.get(order.clientOrderId, idHash);
     if (known !== undefined) {
       this.answerKnown(known, now);
       return;
     }
     const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
-    this.book.orders.set(order.clientOrderId, s);
+    this.book.orders.set(order.clientOrderId, s, idHash);
     this.book.forgetOldFinished();
     this.booked++;
     const f = this.faults;
