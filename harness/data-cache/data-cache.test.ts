@@ -11,6 +11,7 @@ import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { withoutWallClock } from '../cli/cli-helpers.ts';
 import { executeJob, runJob, type JobSpec } from '../job/job.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import { marketSources, openFileSource } from '../scenario/market.ts';
 import { runScenario } from '../scenario/run.ts';
 import { readEntry } from './entry-format.ts';
 import { DataCache, type DataCacheConfig } from './store.ts';
@@ -69,6 +70,29 @@ describe('data cache', () => {
     expect([counting.hits, counting.misses]).toEqual([1, 0]);
     expect(again.fingerprint).toBe(none.fingerprint);
     expect(again.warnings).toEqual((await run(file, null)).warnings);
+  });
+
+  it("knows a hit's row count once it has handed out a batch (the journal's hint for where to hash), and not a CSV miss's", async () => {
+    const { dir, file } = scenarioDir({ bars: 5000 });
+    const loaded = loadScenarioFile(file, { cwd: process.cwd() });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const decl = marketSources(loaded.loaded.scenario)[0]!;
+    const cache = new DataCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
+    const rowsSeen = async (): Promise<{ expected: number | undefined; rows: number }> => {
+      const source = openFileSource({ ...decl, csv: decl.csv! }, dir, cache);
+      expect(source.expectedRows?.()).toBeUndefined();
+      let rows = 0;
+      let expected: number | undefined;
+      for (let b = await source.next(); b !== null; b = await source.next()) {
+        expected ??= source.expectedRows?.();
+        rows += b.length;
+      }
+      await source.close?.();
+      return { expected, rows };
+    };
+    const cold = await rowsSeen();
+    expect(cold.expected).toBeUndefined();
+    expect(await rowsSeen()).toEqual({ expected: cold.rows, rows: 4997 });
   });
 
   it('is not used when the file or the mapping changes', async () => {
