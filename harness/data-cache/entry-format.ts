@@ -24,6 +24,7 @@ import { z } from 'zod';
 import type { DataIssue, DataIssueReason, MarketBatch, MarketDataType } from '../../engine/index.ts';
 import { loadArrow } from './arrow.ts';
 import { CACHE_FORMAT_VERSION } from './key.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 const MAGIC = Buffer.from('GNTLDC\0\0', 'latin1');
 const TRAILER_BYTES = 20;
@@ -153,7 +154,7 @@ export function readEntry(path: string, dataType: MarketDataType): EntryData {
   if (crc32(body) !== t.readUInt32LE(16)) throw new CorruptEntryError('checksum mismatch');
   let meta: z.output<typeof MetaSchema>;
   try {
-    meta = MetaSchema.parse(JSON.parse(body.subarray(body.length - metaLength).toString('utf8')));
+    meta = MetaSchema.parse(JSON.parse(body.subarray(body.length - metaLength).toString('utf8')), PARSE_ONCE);
   } catch (e) {
     throw new CorruptEntryError(`meta: ${(e as Error).message.split('\n')[0]}`);
   }
