@@ -46,8 +46,8 @@ const MetaSchema = z.strictObject({
   batchRows: z.array(z.number().int().min(0)),
   batchEndLines: z.array(z.number().int().min(0)),
   /**
-   * Per batch, the byte offset in the entry of each column's values (COLUMNS order), found by
-   * reading the batch's IPC back when it was written: a warm read makes its columns views there
+   * Per batch, the byte offset in the entry of each column's values (COLUMNS order), found in
+   * the batch's IPC when it was written: a warm read makes its columns views there
    * without loading Arrow (about 25 ms of a 250,000-bar read). Null where a batch's values are not
    * where a view can be (8-byte aligned): the reader then decodes the Arrow IPC.
    */
@@ -89,9 +89,10 @@ export class EntryWriter {
     const A = loadArrow();
     const fields = batch as unknown as Readonly<Record<string, Float64Array>>;
     const n = batch.length;
-    const children = Object.fromEntries(COLUMNS[this.dataType].map((c) => [c, A.makeData({ type: new A.Float64(), data: fields[c]!.subarray(0, n) })]));
+    const columns = COLUMNS[this.dataType].map((c) => fields[c]!.subarray(0, n));
+    const children = Object.fromEntries(COLUMNS[this.dataType].map((c, k) => [c, A.makeData({ type: new A.Float64(), data: columns[k]! })]));
     const ipc = A.tableToIPC(new A.Table(new A.RecordBatch(children)), 'stream');
-    this.columnOffsets.push(valueOffsets(ipc, this.dataType, n, this.bytes));
+    this.columnOffsets.push(valueOffsets(ipc, columns, this.bytes));
     this.write(ipc);
     this.batchRows.push(n);
     this.batchEndLines.push(endLine);
@@ -169,19 +170,21 @@ export function readEntry(path: string, dataType: MarketDataType): EntryData {
 }
 
 /**
- * Where the batch's values of each column start in the entry, `at` being where `ipc` goes: its
- * columns as Arrow reads them back are views into `ipc`. Null when one is not (or not 8-byte aligned).
+ * Where the batch's values of each column start in the entry, `at` being where `ipc` goes: found
+ * as those very bytes in `ipc`, column after column, at 8-byte aligned places (so a view there
+ * holds exactly the batch's values, wherever Arrow put them). Null when one is not found.
  */
-function valueOffsets(ipc: Uint8Array, dataType: MarketDataType, rows: number, at: number): number[] | null {
-  if ((at + ipc.byteOffset) % 8 !== 0) return null;
-  const [back] = decodeBatches(ipc, dataType);
-  if (back === undefined || back.length !== rows) return null;
+function valueOffsets(ipc: Uint8Array, columns: readonly Float64Array[], at: number): number[] | null {
+  const haystack = Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength);
   const offsets: number[] = [];
-  for (const name of COLUMNS[dataType]) {
-    const values = (back as unknown as Readonly<Record<string, Float64Array>>)[name]!;
-    const within = values.byteOffset - ipc.byteOffset;
-    if (values.buffer !== ipc.buffer || within < 0 || within + values.byteLength > ipc.byteLength || (at + within) % 8 !== 0) return null;
-    offsets.push(at + within);
+  let from = 0;
+  for (const values of columns) {
+    const needle = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    let i = haystack.indexOf(needle, from);
+    while (i >= 0 && (at + i) % 8 !== 0) i = haystack.indexOf(needle, i + 1);
+    if (i < 0) return null;
+    offsets.push(at + i);
+    from = i + needle.length;
   }
   return offsets;
 }
