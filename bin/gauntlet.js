@@ -66,3 +66,11 @@ trace('signal handlers installed');
 const { main } = await import(pathToFileURL(entry).href);
 trace('modules loaded');
 process.exitCode = await main(process.argv);
+
+// The command is done, but a natural exit first lets V8 finish its background work: after a long
+// run that is a major GC of the run's heap (about 25 ms for 250,000 bars). Nothing needs it, so
+// when nothing is left but the standard streams, with all output written, exit now (the compile
+// cache is still saved on exit).
+const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap']);
+const active = process.getActiveResourcesInfo();
+if (active.length <= 3 && active.every((r) => STDIO_HANDLES.has(r)) && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();

@@ -14,7 +14,7 @@ import { fromMoney, MONEY_DECIMALS_DEFAULT, toMoney } from '../instruments/money
 import { makeInstrument, type Instrument, type InstrumentConfig } from '../instruments/instrument.ts';
 import { MarketFeed, type MarketSink } from '../market/feed.ts';
 import type { SessionCalendar } from '../market/calendar.ts';
-import type { BarBatch, DataIssue, MarketSource, QuoteBatch, TradeBatch } from '../market/types.ts';
+import { expectedRows, type BarBatch, type DataIssue, type MarketSource, type QuoteBatch, type TradeBatch } from '../market/types.ts';
 import { Ledger, type FillParams, type LedgerParams, type LedgerState, type LedgerSummary } from '../portfolio/ledger.ts';
 import { DirectDataClient } from '../stack/data-client/direct-data-client.ts';
 import { marketDataKey } from '../stack/data-client/dialects/dialect.ts';
@@ -618,7 +618,7 @@ export async function runBacktest(params: BacktestParams): Promise<BacktestResul
     // No hook at all when no extension wants one: the kernel's loop then pays nothing.
     ...(after.length === 0 ? {} : { afterEvent: (timeUs: number) => { for (const x of after) x.afterEvent!(runContext!, timeUs); } }),
   });
-  const journal = new Journal({ rootSeed: params.seed, ...(params.journalSink ? { sink: params.journalSink } : {}) });
+  const journal = new Journal({ rootSeed: params.seed, expectedRows: () => expectedRows(params.sources), ...(params.journalSink ? { sink: params.journalSink } : {}) });
   const faults = new FaultRecorder(journal);
   const models = createVenueModels(params.venue, rng, moneyDecimals);
   const fees: FeeModel = params.fees === undefined ? models.fees

@@ -2,8 +2,9 @@
 // fingerprint whatever the chunk size, a changed value changes it, the sink sees exactly the hashed
 // bytes, and the JSON Lines view decodes every record with its interned strings.
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { Journal, JOURNAL_VERSION } from './journal.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { Journal, JOURNAL_VERSION, LONG_RUN_ROWS } from './journal.ts';
+import { HashLane } from './hash-thread.ts';
 import { decodeJournal, journalToJsonLines } from './journal-view.ts';
 
 function writeSample(j: Journal, close = 101.5): void {
@@ -204,6 +205,25 @@ describe('fingerprint on the hash thread', () => {
     expect(b.fingerprint()).toBe(c.fingerprint());
     // Pooled lanes are reused: the next journal's hash starts afresh.
     expect(run(1, 12).fingerprint).toBe(run(Number.POSITIVE_INFINITY, 12).fingerprint);
+  });
+
+  it('hashes a run known to be short on this thread, and a long or unknown one on the hash thread, to the same fingerprint', () => {
+    const open = vi.spyOn(HashLane, 'open');
+    try {
+      const fingerprintWith = (expectedRows: number | undefined): string => {
+        const j = new Journal({ rootSeed: 3, chunkWords: 64, offThreadAfterChunks: 1, expectedRows: () => expectedRows });
+        for (let i = 0; i < 500; i++) j.bar(0, i, 2, 1, 1, i);
+        return j.fingerprint();
+      };
+      const short = fingerprintWith(LONG_RUN_ROWS - 1);
+      expect(open).not.toHaveBeenCalled();
+      expect(fingerprintWith(LONG_RUN_ROWS)).toBe(short);
+      expect(open).toHaveBeenCalledTimes(1);
+      expect(fingerprintWith(undefined)).toBe(short);
+      expect(open).toHaveBeenCalledTimes(2);
+    } finally {
+      open.mockRestore();
+    }
   });
 
   it('refuses a threshold below one chunk', () => {

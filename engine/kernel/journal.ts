@@ -126,6 +126,11 @@ export interface JournalOptions {
    * default OFF_THREAD_AFTER_CHUNKS; Infinity keeps it on this thread. The fingerprint is the same.
    */
   offThreadAfterChunks?: number;
+  /**
+   * About how many market rows the run reads, if known (MarketSource.expectedRows), asked when the
+   * journal would open its hash lane: a run known to read fewer than LONG_RUN_ROWS hashes here.
+   */
+  expectedRows?: () => number | undefined;
 }
 
 /**
@@ -133,6 +138,12 @@ export interface JournalOptions {
  * shorter runs, the thousands of a suite, hash here and never start it.
  */
 export const OFF_THREAD_AFTER_CHUNKS = 2;
+/**
+ * Fewer market rows than this hash on this thread even past OFF_THREAD_AFTER_CHUNKS: starting the
+ * worker slows a fresh process's main thread by more (about 35 ms on 2 vCPUs) than hashing 250,000
+ * bars' journal here costs (about 12 ms).
+ */
+export const LONG_RUN_ROWS = 600_000;
 /** Chunks held (copied, 512 KiB each by default) while the hash thread starts or falls behind, before the journal waits for it. */
 const HELD_MAX_CHUNKS = 32;
 
@@ -195,6 +206,7 @@ export class Journal {
   private readonly chunkWords: number;
   private pos = 0;
   private offThreadAfter: number;
+  private readonly expectedRows: (() => number | undefined) | undefined;
   /** Full chunks flushed before the hash thread took over, kept (copied) until it does or the run ends. */
   private held: Uint8Array[] = [];
   /** With a lane: whether chunks are written in its slots (else held, waiting for free slots). */
@@ -217,6 +229,7 @@ export class Journal {
     const after = options.offThreadAfterChunks ?? OFF_THREAD_AFTER_CHUNKS;
     if (!(after >= 1)) throw new RangeError(`journal offThreadAfterChunks must be >= 1, got ${after}`);
     this.offThreadAfter = after;
+    this.expectedRows = options.expectedRows;
     // A short run (one of thousands in a suite) never needs the full chunk: allocating and zeroing
     // 512 KiB per run was a tenth of a small scenario's cost, and memory traffic that two worker
     // threads fight over.
@@ -273,21 +286,31 @@ export class Journal {
    * meanwhile instead of waiting for it. Once nothing is held, chunks are written in the slots.
    */
   private goOffThread(view: Uint8Array): void {
+    const rows = this.expectedRows?.();
+    if (rows !== undefined && rows < LONG_RUN_ROWS) {
+      this.stayOnThread(view);
+      return;
+    }
     let lane: HashLane;
     try {
       lane = HashLane.open(this.chunkWords);
     } catch {
       // No worker thread to be had (a permission model that forbids them, say): hash here.
-      this.offThreadAfter = Number.POSITIVE_INFINITY;
-      for (const bytes of this.held) this.hash.update(bytes);
-      this.held = [];
-      this.hash.update(view);
+      this.stayOnThread(view);
       return;
     }
     lanes.register(this, lane, lane);
     this.lane = lane;
     this.held.push(view.slice());
     this.feedLane(false);
+  }
+
+  /** Hashes the held chunks and `view` here, and every chunk after them. */
+  private stayOnThread(view: Uint8Array): void {
+    this.offThreadAfter = Number.POSITIVE_INFINITY;
+    for (const bytes of this.held) this.hash.update(bytes);
+    this.held = [];
+    this.hash.update(view);
   }
 
   /**

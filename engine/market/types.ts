@@ -101,6 +101,23 @@ export interface MarketSource {
   next(): MarketBatch | null | Promise<MarketBatch | null>;
   /** Releases files; safe to call twice. */
   close?(): void | Promise<void>;
+  /**
+   * About how many rows the whole source holds, once it has handed out its first batch, when it
+   * knows without reading on (a cache entry, a Parquet footer); undefined otherwise. A hint for
+   * sizing work (the journal's hash thread): no result depends on it.
+   */
+  expectedRows?(): number | undefined;
+}
+
+/** About how many rows all of `sources` hold (see MarketSource.expectedRows), or undefined when one does not know. */
+export function expectedRows(sources: readonly MarketSource[]): number | undefined {
+  let rows = 0;
+  for (const s of sources) {
+    const n = s.expectedRows?.();
+    if (n === undefined) return undefined;
+    rows += n;
+  }
+  return rows;
 }
 
 /** Bad input in market data under the `reject` policy: carries the location. */

@@ -13,6 +13,7 @@ import {
   elapsedYears,
   endEquity,
   overflowToNull,
+  returnMoments,
   ruinedMark,
   sharpeRatio,
   simpleReturns,
@@ -41,6 +42,7 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
     const reason = `the equity is ${curve.equity[i]} at mark ${i} (time ${curve.timeUs[i]} us), not positive: the per-period returns after it are undefined`;
     for (const metric of ['volatility', 'sharpe', 'sortino'] as const) warn(metric, reason);
   }
+  const moments = returnMoments(returns);
   const years = elapsedYears(curve);
   const growth = cagr(curve, warn);
   const dd = drawdownStats(curve);
@@ -75,9 +77,9 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
     elapsedYears: years,
     totalReturn: totalReturn(curve),
     cagr: growth,
-    volatility: annualisedVolatility(returns, periodsPerYear, warn),
-    sharpe: sharpeRatio(returns, periodsPerYear, riskFree, warn),
-    sortino: sortinoRatio(returns, periodsPerYear, riskFree, warn),
+    volatility: annualisedVolatility(returns, periodsPerYear, warn, moments),
+    sharpe: sharpeRatio(returns, periodsPerYear, riskFree, warn, moments),
+    sortino: sortinoRatio(returns, periodsPerYear, riskFree, warn, moments),
     calmar,
     maxDrawdown: dd.maxDrawdown,
     maxDrawdownPeakTimeUs: dd.peakTimeUs,

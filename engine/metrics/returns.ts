@@ -102,11 +102,27 @@ function sampleStd(xs: ArrayLike<number>, m: number): number {
   return std <= ZERO_STD ? 0 : std;
 }
 
-/** Sample std of per-period returns * sqrt(periodsPerYear). Null with fewer than two returns. */
-export function annualisedVolatility(returns: ArrayLike<number> | null, periodsPerYear: number, warn?: MetricWarn): number | null {
-  assertPeriodsPerYear(periodsPerYear);
+/** The mean and sample std (noise snapped to 0) of per-period returns. */
+export interface ReturnMoments {
+  readonly mean: number;
+  readonly std: number;
+}
+
+/**
+ * The moments, computed once for the ratios below that all need them (each is a pass over every
+ * mark); null with fewer than two returns.
+ */
+export function returnMoments(returns: ArrayLike<number> | null): ReturnMoments | null {
   if (returns === null || returns.length < 2) return null;
-  return overflowToNull(sampleStd(returns, mean(returns)) * Math.sqrt(periodsPerYear), 'volatility', warn, 'std(r_i) * sqrt(P)');
+  const m = mean(returns);
+  return { mean: m, std: sampleStd(returns, m) };
+}
+
+/** Sample std of per-period returns * sqrt(periodsPerYear). Null with fewer than two returns. */
+export function annualisedVolatility(returns: ArrayLike<number> | null, periodsPerYear: number, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
+  assertPeriodsPerYear(periodsPerYear);
+  if (moments === null) return null;
+  return overflowToNull(moments.std * Math.sqrt(periodsPerYear), 'volatility', warn, 'std(r_i) * sqrt(P)');
 }
 
 /**
@@ -114,11 +130,10 @@ export function annualisedVolatility(returns: ArrayLike<number> | null, periodsP
  * (the std of excess returns is the std of returns: rf is constant). Null with fewer than two
  * returns or a zero std.
  */
-export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn): number | null {
+export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
   const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
-  if (returns === null || returns.length < 2) return null;
-  const m = mean(returns);
-  const std = sampleStd(returns, m);
+  if (moments === null) return null;
+  const { mean: m, std } = moments;
   if (std === 0) return null;
   return overflowToNull(((m - rf) / std) * Math.sqrt(periodsPerYear), 'sharpe', warn, 'mean(r_i - rf) / std(r_i) * sqrt(P)');
 }
@@ -128,7 +143,7 @@ export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: n
  * sqrt(mean(min(r, 0)^2)) over ALL periods (target return 0; periods above it count as zeros,
  * not dropped). Null with no returns or no downside (the ratio would be unbounded).
  */
-export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn): number | null {
+export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
   const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
   if (returns === null || returns.length === 0) return null;
   let downSq = 0;
@@ -138,7 +153,9 @@ export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: 
   }
   const downside = Math.sqrt(downSq / returns.length);
   if (downside <= ZERO_STD) return null;
-  return overflowToNull(((mean(returns) - rf) / downside) * Math.sqrt(periodsPerYear), 'sortino', warn, 'mean(r_i - rf) / DD * sqrt(P)');
+  // One return has a mean but no moments (no sample std): it is its own mean.
+  const m = moments?.mean ?? mean(returns);
+  return overflowToNull(((m - rf) / downside) * Math.sqrt(periodsPerYear), 'sortino', warn, 'mean(r_i - rf) / DD * sqrt(P)');
 }
 
 /** CAGR / max drawdown (a positive fraction). Null when either is undefined or there was no drawdown. */

@@ -60,7 +60,9 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
   const roundTrips: RoundTrip[] = [];
   let lastTime = -Infinity;
 
-  for (const [i, fill] of fills.entries()) {
+  // Indexed, not entries(): this runs once per process, mostly before V8 optimises it.
+  for (let i = 0; i < fills.length; i++) {
+    const fill = fills[i]!;
     assertFill(fill, i, lastTime);
     lastTime = fill.timeUs;
     const multiplier = multiplierOf(fill.instrumentId);
@@ -127,11 +129,12 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
 }
 
 function assertFill(fill: Fill, i: number, lastTime: number): void {
-  const where = `fill ${i} (${fill.instrumentId})`;
-  if (!Number.isSafeInteger(fill.timeUs)) throw new RangeError(`${where}: time ${fill.timeUs} is not a safe integer`);
-  if (fill.timeUs < lastTime) throw new RangeError(`${where}: time ${fill.timeUs} is before the previous fill's ${lastTime}; fills must be in time order`);
-  if (fill.side !== 'buy' && fill.side !== 'sell') throw new RangeError(`${where}: side ${String(fill.side)} is not buy or sell`);
-  if (!Number.isFinite(fill.quantity) || fill.quantity <= 0) throw new RangeError(`${where}: quantity ${fill.quantity} must be positive`);
-  if (!Number.isFinite(fill.price)) throw new RangeError(`${where}: price ${fill.price} is not finite`);
-  if (!Number.isFinite(fill.fee)) throw new RangeError(`${where}: fee ${fill.fee} is not finite`);
+  // The fill's name is built only for an error: once per fill it was most of this check's cost.
+  const where = (): string => `fill ${i} (${fill.instrumentId})`;
+  if (!Number.isSafeInteger(fill.timeUs)) throw new RangeError(`${where()}: time ${fill.timeUs} is not a safe integer`);
+  if (fill.timeUs < lastTime) throw new RangeError(`${where()}: time ${fill.timeUs} is before the previous fill's ${lastTime}; fills must be in time order`);
+  if (fill.side !== 'buy' && fill.side !== 'sell') throw new RangeError(`${where()}: side ${String(fill.side)} is not buy or sell`);
+  if (!Number.isFinite(fill.quantity) || fill.quantity <= 0) throw new RangeError(`${where()}: quantity ${fill.quantity} must be positive`);
+  if (!Number.isFinite(fill.price)) throw new RangeError(`${where()}: price ${fill.price} is not finite`);
+  if (!Number.isFinite(fill.fee)) throw new RangeError(`${where()}: fee ${fill.fee} is not finite`);
 }

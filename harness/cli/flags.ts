@@ -9,6 +9,7 @@ import { REPORTERS, type ReporterName } from '../report/reporter-names.ts';
 import { FlagError } from './flag-error.ts';
 import { CacheFlagsShape } from '../data-cache/config.ts';
 import { parseFieldPath } from '../scenario/load.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 export { REPORTERS, type ReporterName, FlagError };
 
@@ -62,7 +63,7 @@ export const OutputFlagsSchema = z.strictObject({
 
 /** Parses flags or throws FlagError listing every bad flag as `--name: problem`. */
 export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const r = schema.safeParse(raw);
+  const r = schema.safeParse(raw, PARSE_ONCE);
   if (r.success) return r.data;
   // One problem per flag: a flag can fail several checks of one pipe (an integer, then its range).
   const seen = new Set<string>();

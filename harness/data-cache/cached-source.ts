@@ -95,6 +95,15 @@ export class CachedFileSource implements MarketSource {
     return null;
   }
 
+  /** On a hit, the entry's rows; on a miss, what the loader knows. */
+  expectedRows(): number | undefined {
+    const hit = this.hit;
+    if (hit === null) return this.inner?.expectedRows?.();
+    let rows = 0;
+    for (const b of hit.batches) rows += b.length;
+    return rows;
+  }
+
   close(): void | Promise<void> {
     this.dropWriter();
     return this.inner?.close?.();

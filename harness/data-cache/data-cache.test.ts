@@ -6,17 +6,19 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { withoutWallClock } from '../cli/cli-helpers.ts';
 import { executeJob, runJob, type JobSpec } from '../job/job.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import { marketSources, openFileSource } from '../scenario/market.ts';
 import { runScenario } from '../scenario/run.ts';
-import { readEntry } from './entry-format.ts';
+import { COLUMNS, EntryWriter, readEntry } from './entry-format.ts';
 import { DataCache, type DataCacheConfig } from './store.ts';
 import { hourlyScenarioText, writeHourlyBarsCsv } from './testing/hourly-bars.ts';
 import type { EntryData } from './entry-format.ts';
-import type { MarketDataType } from '../../engine/index.ts';
+import { newBarBatch, type MarketBatch, type MarketDataType } from '../../engine/index.ts';
 
 /** A cache that counts what it found, so a test can tell a warm read from a cold one. */
 class CountingCache extends DataCache {
@@ -69,6 +71,29 @@ describe('data cache', () => {
     expect([counting.hits, counting.misses]).toEqual([1, 0]);
     expect(again.fingerprint).toBe(none.fingerprint);
     expect(again.warnings).toEqual((await run(file, null)).warnings);
+  });
+
+  it("knows a hit's row count once it has handed out a batch (the journal's hint for where to hash), and not a CSV miss's", async () => {
+    const { dir, file } = scenarioDir({ bars: 5000 });
+    const loaded = loadScenarioFile(file, { cwd: process.cwd() });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const decl = marketSources(loaded.loaded.scenario)[0]!;
+    const cache = new DataCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
+    const rowsSeen = async (): Promise<{ expected: number | undefined; rows: number }> => {
+      const source = openFileSource({ ...decl, csv: decl.csv! }, dir, cache);
+      expect(source.expectedRows?.()).toBeUndefined();
+      let rows = 0;
+      let expected: number | undefined;
+      for (let b = await source.next(); b !== null; b = await source.next()) {
+        expected ??= source.expectedRows?.();
+        rows += b.length;
+      }
+      await source.close?.();
+      return { expected, rows };
+    };
+    const cold = await rowsSeen();
+    expect(cold.expected).toBeUndefined();
+    expect(await rowsSeen()).toEqual({ expected: cold.rows, rows: 4997 });
   });
 
   it('is not used when the file or the mapping changes', async () => {
@@ -166,6 +191,42 @@ describe('data cache', () => {
     const data = readEntry(join(dir, entries(dir)[0]!), 'bar');
     expect(data.batches.reduce((n, x) => n + x.length, 0)).toBe(3000 - 3);
     expect(data.issues.map((i) => i.line)).toEqual([5, 8, 900]);
+  });
+
+  it("reads an entry's columns as views of its bytes at the offsets its meta records, and through Arrow when it records none", () => {
+    const path = join(tempDir('data-cache-entry'), 'e.entry');
+    const written: MarketBatch[] = [];
+    const writer = new EntryWriter(path, 'bar');
+    for (const [k, rows] of [5, 3, 4].entries()) {
+      const b = newBarBatch(8);
+      b.length = rows;
+      for (let i = 0; i < rows; i++) {
+        b.openTimeUs[i] = 10 * k + i; b.closeTimeUs[i] = 10 * k + i + 1;
+        b.open[i] = 100 + i; b.high[i] = 102 + i; b.low[i] = 99 + i; b.close[i] = 101 + i; b.volume[i] = k;
+      }
+      writer.append(b, 10 * (k + 1));
+      written.push(b);
+    }
+    writer.finish([]);
+    const columns = (batches: readonly MarketBatch[]): number[][] => batches.flatMap((b) => COLUMNS.bar.map((c) => [...(b as unknown as Record<string, Float64Array>)[c]!.subarray(0, b.length)]));
+    const viewed = readEntry(path, 'bar');
+    expect(columns(viewed.batches)).toEqual(columns(written));
+    expect(new Set(viewed.batches.flatMap((b) => COLUMNS.bar.map((c) => (b as unknown as Record<string, Float64Array>)[c]!.buffer))).size).toBe(1);
+
+    // The same entry with no offsets in its meta (CRC recomputed) reads the same through Arrow.
+    const bytes = readFileSync(path);
+    const trailer = bytes.subarray(bytes.length - 20);
+    const metaLength = trailer.readUInt32LE(12);
+    const arrowBytes = bytes.subarray(0, bytes.length - 20 - metaLength);
+    const meta = JSON.parse(bytes.subarray(arrowBytes.length, bytes.length - 20).toString('utf8')) as { columnOffsets: unknown[] };
+    expect(meta.columnOffsets.every((o) => Array.isArray(o))).toBe(true);
+    const metaBytes = Buffer.from(JSON.stringify({ ...meta, columnOffsets: meta.columnOffsets.map(() => null) }));
+    const body = Buffer.concat([arrowBytes, metaBytes]);
+    const newTrailer = Buffer.from(trailer);
+    newTrailer.writeUInt32LE(metaBytes.length, 12);
+    newTrailer.writeUInt32LE(crc32(body), 16);
+    writeFileSync(path, Buffer.concat([body, newTrailer]));
+    expect(columns(readEntry(path, 'bar').batches)).toEqual(columns(written));
   });
 
   it("keeps a file's hash by its stamp, and hashes it again once the file changes", async () => {

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The entry layout (entry-format.ts); bump it when the layout changes. */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 
 export interface EntryKeyInput {
   /** SHA-256 of the data file's bytes, hex. */

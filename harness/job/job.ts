@@ -20,6 +20,7 @@ import { badInputProblem } from '../scenario/run-problems.ts';
 import { runScenario, type ScenarioRunResult } from '../scenario/run.ts';
 import { evaluateLatency, figuresOf, overRepeats } from '../gates/latency.ts';
 import { loadModuleStack } from '../scenario/module-stack.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 const seedInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -117,7 +118,7 @@ export async function runJob(input: JobSpec, hooks: JobHooks = {}): Promise<Scen
 }
 
 export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<JobOutcome> {
-  const spec = JobSpecSchema.parse(input);
+  const spec = JobSpecSchema.parse(input, PARSE_ONCE);
   const now = hooks.nowMs ?? (() => Date.now());
   const started = now();
   const r = load(spec);

@@ -7,6 +7,7 @@ import type { ScenarioRunResult } from '../scenario/run.ts';
 import { codeVersion } from './code-version.ts';
 import { formatTimeUs, JOURNAL_VERSION } from '../scenario/engine-parts.ts';
 import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type BaselineInfo, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
 
@@ -51,7 +52,7 @@ export function ranScenario(id: ScenarioIdentity, run: ScenarioRunResult, wallTi
   return {
     ...base(id, status),
     marketData: run.marketData, dataPath: run.dataPath, faults: run.faults, fingerprint: run.fingerprint, decisionFingerprint: run.decisionFingerprint, journalRecords: run.journalRecords, events: run.events,
-    account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics), fills: run.fills,
+    account: run.account, final: run.final, metrics: ScenarioMetricsSchema.parse(run.metrics, PARSE_ONCE), fills: run.fills,
     gates: run.gates, warnings: run.warnings, wallTimeMs, ...(latency === undefined ? {} : { wallTimeLatency: latency }),
     ...(run.stackLatencyUs === null ? {} : { measuredStackLatencyUs: [...run.stackLatencyUs] }),
     ...(run.properties.length === 0 ? {} : {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { MetricsSchema } from '../../engine/index.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 /**
  * The policy: any change that adds or changes a report field bumps this version; readers of
@@ -130,12 +131,12 @@ export function reportableMetrics(metrics: Readonly<Record<string, unknown>>): {
   const shape = ScenarioMetricsStrictSchema.shape as Record<string, z.ZodType>;
   for (const [key, schema] of Object.entries(shape)) {
     const value = metrics[key] ?? null;
-    const ok = value === null || schema.safeParse(value).success;
+    const ok = value === null || schema.safeParse(value, PARSE_ONCE).success;
     out[key] = ok ? value : null;
     if (!ok) warnings.push({ kind: 'metric', metric: key, reason: `${String(value)} cannot be reported: ${unreportable(value)}` });
   }
   for (const key of Object.keys(metrics)) if (!(key in shape)) throw new Error(`reportableMetrics: '${key}' is not a report metric (add it to ScenarioMetricsSchema)`);
-  return { metrics: ScenarioMetricsSchema.parse(out), warnings };
+  return { metrics: ScenarioMetricsSchema.parse(out, PARSE_ONCE), warnings };
 }
 
 function unreportable(v: unknown): string {

@@ -13,6 +13,7 @@ import { semanticProblems } from './semantic.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
 import { parseYaml, type ParsedYaml } from './yaml-source.ts';
 import { allowedValues, expandUnion, issueText, valueAt } from './zod-problems.ts';
+import { PARSE_ONCE } from '../parse-once.ts';
 
 export interface LoadedScenario {
   readonly scenario: Scenario;
@@ -146,7 +147,7 @@ function parseScenarioText(
   if (problems.length > 0) return ctx.fail(problems);
   const at = (path: readonly PropertyKey[], where: 'key' | 'value' = 'value'): { line: number; column: number } => yaml.locate(path, where);
 
-  const parsed = ScenarioSchema.safeParse(yaml.data);
+  const parsed = ScenarioSchema.safeParse(yaml.data, PARSE_ONCE);
   // Every object of the schema is strict (load.test.ts checks it), so a file zod accepts has no
   // unknown key: the walk that finds them with a "did you mean" runs only for a file it refused.
   const unknown = parsed.success ? [] : findUnknownKeys(scenarioSchemaNode(), yaml.data);

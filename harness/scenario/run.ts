@@ -29,7 +29,7 @@ import { effectiveInstruments } from './semantic.ts';
 import { PriceRecorder, type ScenarioSeries } from './series.ts';
 import { loadModuleStack } from './module-stack.ts';
 import { referenceConfig, stackKind } from './stack-schema.ts';
-import { httpStackFactory, type StackLink } from '../service/http-stack.ts';
+import type { StackLink } from '../service/http-stack.ts';
 import { timedStack } from './timed-stack.ts';
 import type { LatencySample } from '../gates/latency.ts';
 import { performance } from 'node:perf_hooks';
@@ -376,6 +376,8 @@ async function scenarioStack(loaded: LoadedScenario, options: RunOptions, calend
     if (why !== null) throw new ScenarioInputError({ file: loaded.file, ...loaded.locate(['stack', 'service', 'url']), path: 'stack.service.url', message: why });
     // The served stack is sent its config, or the reference stack's keys (the reference stack served).
     const config = s.config ?? (s.agents === undefined ? undefined : referenceConfig(s));
+    // The protocol's schemas load only for a service stack.
+    const { httpStackFactory } = await import('../service/http-stack.ts');
     const factory = httpStackFactory({
       url: service.url, timeoutMs: service.timeout / 1000, retries: service.retries, config, seed: options.seed, calendar,
       latency: service.latency, replayLatencyUs: options.replayStackLatencyUs ?? null,

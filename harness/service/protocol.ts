@@ -19,10 +19,9 @@
 import { z } from 'zod';
 import { SessionCalendarSchema, type JOURNAL_KINDS } from '../../engine/index.ts';
 
-export const PROTOCOL_NAME = 'gauntlet-stack';
-export const PROTOCOL_VERSION = 1;
-/** Sent with every request: msw (the simulated providers) lets requests carrying it through to the network. */
-export const STACK_PROTOCOL_HEADER = 'x-gauntlet-stack-protocol';
+import { PROTOCOL_NAME, PROTOCOL_VERSION } from './protocol-names.ts';
+
+export { PROTOCOL_NAME, PROTOCOL_VERSION, STACK_PROTOCOL_HEADER } from './protocol-names.ts';
 
 const Int = z.int().describe('An integer (JSON number without fraction, within +-2^53).');
 const TimeUs = z.int().describe('Epoch microseconds.');

@@ -4,7 +4,7 @@
  * StackServiceErrors: bad input of the stack (exit 2), never a hang and never an internal error.
  */
 import { performance } from 'node:perf_hooks';
-import { STACK_PROTOCOL_HEADER } from './protocol.ts';
+import { STACK_PROTOCOL_HEADER } from './protocol-names.ts';
 
 /** The stack behind a service broke the protocol or did not answer: bad input of the stack. */
 export class StackServiceError extends Error {

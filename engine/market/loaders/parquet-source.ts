@@ -106,6 +106,12 @@ export class ParquetMarketSource implements MarketSource {
     return this.log.line;
   }
 
+  /** The footer's row count, once read (bad rows skipped make it an overestimate). */
+  expectedRows(): number | undefined {
+    const m = this.metadata;
+    return m === null ? undefined : Number(m.num_rows);
+  }
+
   async next(): Promise<MarketBatch | null> {
     if (this.done) return null;
     try {

@@ -9,7 +9,7 @@
  * is no provider's is an unhandled request, an error (the transport never sends one there).
  */
 import { getResponse, http, HttpResponse, passthrough, type RequestHandler } from 'msw';
-import { STACK_PROTOCOL_HEADER } from '../../service/protocol.ts';
+import { STACK_PROTOCOL_HEADER } from '../../service/protocol-names.ts';
 import { setupServer, type SetupServer } from 'msw/node';
 import { DIALECTS, DIALECT_NAMES, type DialectName, type DialectRoute } from '../../../engine/index.ts';
 import {

@@ -9,10 +9,11 @@
  * before), so everything found relative to a module (package.json, the data cache's loader files,
  * the pool's worker, createRequire) is found where it was.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
+import { asciiComments } from './ascii-comments.ts';
 import { BUNDLE_DIR, bundleState, MANIFEST_FILE, manifestOf, stampOf, type InputStamp } from './manifest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,7 +23,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  */
 const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts', 'harness/distributed/worker.ts'];
 /** Files that shape the bundle without being in it: a change to one rebuilds as a source change does. */
-const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
+const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'harness/cli/bundle/ascii-comments.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** What each module's `import.meta.url` becomes: the declaration the prelude adds. */
 const META_URL = '__gauntletMetaUrl';
 
@@ -74,6 +75,12 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
   } catch (e) {
     rmSync(tmpDir, { recursive: true, force: true });
     throw e;
+  }
+  for (const f of readdirSync(tmpDir)) {
+    if (!f.endsWith('.js')) continue;
+    const text = readFileSync(join(tmpDir, f), 'utf8');
+    const ascii = asciiComments(text);
+    if (ascii !== text) writeFileSync(join(tmpDir, f), ascii);
   }
   writeFileSync(join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifestOf([...stamps.values()]))}\n`);
   // Swap in whole: a process starting meanwhile finds the old bundle, or none (and runs the sources).
