@@ -88,6 +88,27 @@ describe('runBacktest (direct path)', () => {
   });
 });
 
+describe('the equity series sized from the source row count', () => {
+  // 9,000 bars: more than two of the series' 4,096-sample chunks, so a short hint overflows into them.
+  const long = Array.from({ length: 9_000 }, (_, i) => 100 + Math.round(20 * Math.sin(i / 37) + 7 * Math.sin(i / 5)));
+  const withHint = (rows: number | undefined): Partial<BacktestParams> => {
+    const source = params(long).sources[0]!;
+    return { sources: [{ info: source.info, issues: source.issues, next: () => source.next(), expectedRows: () => rows }] };
+  };
+
+  it('gives the same equity whether the hint is missing, exact, short or long', async () => {
+    const plain = await runBacktest(params(long));
+    expect(plain.equity.timeUs).toHaveLength(9_000);
+    for (const rows of [9_000, 9_500, 4_000, 1, 100_000, 0, Number.NaN]) {
+      const hinted = await runBacktest(params(long, withHint(rows)));
+      expect(hinted.fingerprint).toBe(plain.fingerprint);
+      expect(Array.from(hinted.equity.timeUs)).toEqual(Array.from(plain.equity.timeUs));
+      expect(Array.from(hinted.equity.equity)).toEqual(Array.from(plain.equity.equity));
+      expect(Array.from(hinted.equity.grossExposure)).toEqual(Array.from(plain.equity.grossExposure));
+    }
+  });
+});
+
 describe('halts from overlays reach the venue', () => {
   it('an order arriving inside a halt window of the halt overlay is rejected as halted', async () => {
     const { applyOverlay } = await import('../market/overlays/index.ts');

@@ -57,7 +57,8 @@ function generate(count: number): BarBatch[] {
 
 function replay(batches: BarBatch[]): MarketSource {
   let i = 0;
-  return { info: { instrumentId: 'SYN', dataType: 'bar', priceDecimals: 2, barIntervalUs: 60_000_000, files: [] }, issues: [], next: () => batches[i++] ?? null };
+  const rows = batches.reduce((n, b) => n + b.length, 0);
+  return { info: { instrumentId: 'SYN', dataType: 'bar', priceDecimals: 2, barIntervalUs: 60_000_000, files: [] }, issues: [], next: () => batches[i++] ?? null, expectedRows: () => rows };
 }
 
 const instruments = [{ id: 'SYN', kind: 'future' as const, priceDecimals: 2, multiplier: MULTIPLIER, marginPerContract: 1000 }];

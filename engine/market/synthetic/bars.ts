@@ -78,6 +78,7 @@ export class SyntheticBarSource implements MarketSource {
   private readonly volumePerRange: number = 0;
   private readonly volumeMax: number = 0;
   private remaining = 0;
+  private readonly rows: number;
   /** Unrounded raw price of the last close: the path itself, of which the batch holds roundings. */
   private price = 0;
   private lastCloseRaw = 0;
@@ -99,6 +100,7 @@ export class SyntheticBarSource implements MarketSource {
     this.volumePerRange = refStd > 1e-9 ? output.volumeMean / (refStd * Math.sqrt(8 / Math.PI)) : 0;
     this.volumeMax = output.volumeMean * VOLUME_MAX_RATIO;
     this.remaining = params.count;
+    this.rows = params.count;
     this.price = params.startPrice * priceScale(params.priceDecimals);
     this.lastCloseRaw = Math.max(1, roundHalfUp(this.price));
     this.session = params.session !== undefined ? new SessionSchedule(params.session) : null;
@@ -140,6 +142,11 @@ export class SyntheticBarSource implements MarketSource {
     this.closed = true;
     this.remaining = 0;
     if (BUFFER_POOL.length < BUFFER_POOL_MAX) BUFFER_POOL.push(this.buffers);
+  }
+
+  /** The whole count, known from the start (a sizing hint: MarketSource.expectedRows). */
+  expectedRows(): number {
+    return this.rows;
   }
 
   next(): BarBatch | null {

@@ -41,6 +41,7 @@ export class SyntheticTradeSource implements MarketSource {
   private readonly sizeMean: number = 0;
   private readonly yearsPerUs: number = 0;
   private remaining = 0;
+  private readonly rows: number;
   /** Unrounded raw price of the last trade. */
   private price = 0;
   /** Time of the last trade as an unrounded float, so rounding never biases the arrival rate. */
@@ -56,6 +57,7 @@ export class SyntheticTradeSource implements MarketSource {
     this.sizeMean = output.sizeMean;
     this.yearsPerUs = 1 / (US_PER_SECOND * params.secondsPerYear);
     this.remaining = params.count;
+    this.rows = params.count;
     this.price = params.startPrice * priceScale(params.priceDecimals);
     this.session = params.session !== undefined ? new SessionSchedule(params.session) : null;
     this.tUs = params.startTimeUs;
@@ -86,6 +88,11 @@ export class SyntheticTradeSource implements MarketSource {
       t = s.openUs + carry;
     }
     this.tUs = t;
+  }
+
+  /** The whole count, known from the start (a sizing hint: MarketSource.expectedRows). */
+  expectedRows(): number {
+    return this.rows;
   }
 
   next(): TradeBatch | null {
