@@ -1,9 +1,12 @@
 // A stack over HTTP in lockstep: the reference stack served gives the in-process run's decisions
 // (same decision fingerprint, fills and metrics), a retry after a lost answer never doubles an
 // order, and a stack that breaks the protocol ends the run as bad input naming the instant and field.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { REPO } from '../cli/cli-helpers.ts';
 import { runJob } from '../job/job.ts';
 import { PROTOCOL_VERSION } from './protocol.ts';
@@ -139,6 +142,62 @@ describe('a retry after a lost answer', () => {
     expect((old.body as { error: string }).error).toContain('older than the last step 2');
     expect((await s.handle({ ...bar(3), version: 2 })).status).toBe(400);
   });
+});
+
+describe('reconcile after a restart, for a stack over HTTP', () => {
+  it("forwards a replace the venue made while the stack was down, as the venue's new terms", async () => {
+    // A stack that rests a limit buy far below the market at the first bar and moves its price at
+    // the second; it crashes after the venue took the replace, before the report arrives.
+    const reports: { session: string; kind: string; limitPriceRaw: number | undefined }[] = [];
+    let steps = 0;
+    const stack = await fakeStack((json) => {
+      const session = String(json['session']);
+      const reply = (type: string, more: Record<string, unknown> = {}) => ({ text: JSON.stringify({ version: PROTOCOL_VERSION, type, session, ...more }) });
+      switch (json['type']) {
+        case 'start': return reply('started', { journal: 'actions' });
+        case 'snapshot': return reply('snapshot', { state: {} });
+        case 'restore': return reply('restored');
+        case 'stop': return reply('stopped');
+        default: break;
+      }
+      const events = json['events'] as { type: string; report?: { kind: string; request?: { limitPriceRaw?: number } } }[];
+      for (const e of events) if (e.type === 'report') reports.push({ session, kind: e.report!.kind, limitPriceRaw: e.report!.request?.limitPriceRaw });
+      const bars = events.filter((e) => e.type === 'bar').length;
+      const actions: unknown[] = [];
+      if (bars > 0 && ++steps === 1) actions.push({ type: 'submit', order: { clientOrderId: 'L1', instrument: 'SYN', side: 1, quantityRaw: 10, type: 'limit', timeInForce: 'GTC', limitPriceRaw: 100 } });
+      if (bars > 0 && steps === 2) actions.push({ type: 'replace', clientOrderId: 'L1', limitPriceRaw: 200 });
+      return reply('actions', { seq: json['seq'], actions });
+    });
+    try {
+      const dir = tempDir('http-reconcile');
+      const file = join(dir, 'replace-crash.yaml');
+      writeFileSync(file, `version: 1
+name: http-replace-crash
+seed: 5
+market:
+  synthetic: { process: gbm, instrumentId: SYN, priceDecimals: 2, startTimeUs: 1704186000000000, startPrice: 100, count: 30, drift: 0, volatility: 0.1, output: { type: bar, intervalUs: 60000000 } }
+faults:
+  - { kind: stack-crash, at: '2024-01-02T09:02:03Z', downtime: 10m }   # the replace reached the venue at 09:02:02; its report arrives at 09:02:07
+account: { currency: USD, startCash: 100000 }
+stack:
+  agents:
+    - { kind: buy-and-hold, instrument: SYN }
+  allocator: { kind: fixed-quantity, quantity: 10 }
+  service: { url: '${stack.url}' }
+venue:
+  latency: { model: constant, orderUs: 2000000, reportUs: 5000000 }
+`);
+      const r = await runJob({ file, cwd: dir, seed: { kind: 'scenario' } });
+      expect(r.problems).toEqual([]);
+      const sessions = [...new Set(reports.map((x) => x.session))];
+      // Before the crash: the order's ack. After the restart: the replace, with the new price, once.
+      expect(reports.filter((x) => x.session === sessions[0]).map((x) => x.kind)).toEqual(['accepted']);
+      const after = reports.filter((x) => x.session !== sessions[0]);
+      expect(after.filter((x) => x.kind === 'replaced').map((x) => [x.kind, x.limitPriceRaw])).toEqual([['replaced', 200]]);
+    } finally {
+      await stack.close();
+    }
+  }, 60_000);
 });
 
 describe('a stack that breaks the protocol', () => {

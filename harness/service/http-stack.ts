@@ -52,8 +52,32 @@ export interface HttpStackOptions {
 export interface HttpStackSnapshot {
   readonly protocol: typeof PROTOCOL_NAME;
   readonly snapshot: number;
-  /** Orders sent and not yet ended, with the reports forwarded of each: 'heard' (any) and fill keys. */
-  readonly open?: Readonly<Record<string, { readonly heard: boolean; readonly fills: readonly string[] }>>;
+  /**
+   * Orders sent and not yet ended, with the reports forwarded of each: 'heard' (any), fill keys,
+   * and the terms of a replace sent and not yet answered (absent: none).
+   */
+  readonly open?: Readonly<Record<string, { readonly heard: boolean; readonly fills: readonly string[]; readonly replace?: ReplaceTerms }>>;
+}
+
+/** What a replace asked to change (absent fields stay as they were). */
+interface ReplaceTerms {
+  readonly quantityRaw?: number;
+  readonly limitPriceRaw?: number;
+  readonly stopPriceRaw?: number;
+}
+
+interface OpenOrder {
+  heard: boolean;
+  fills: Set<string>;
+  /** A replace sent and not yet answered (replaced or replace-rejected). */
+  replace: ReplaceTerms | null;
+}
+
+/** Whether the venue's terms for an order are what a replace asked for. */
+function hasTerms(request: OrderRequest, t: ReplaceTerms): boolean {
+  return (t.quantityRaw === undefined || request.quantityRaw === t.quantityRaw)
+    && (t.limitPriceRaw === undefined || request.limitPriceRaw === t.limitPriceRaw)
+    && (t.stopPriceRaw === undefined || request.stopPriceRaw === t.stopPriceRaw);
 }
 
 /** A fill as the adapter recognises it: time, quantity, leaves and price. */
@@ -109,8 +133,8 @@ export class HttpStack implements TradingStack {
   private readonly timers = new Map<string, () => void>();
   private stopped = false;
   private lastWallTimeMs = 0;
-  /** Orders sent and not yet ended: whether any report of it was forwarded, and its fills forwarded. */
-  private open = new Map<string, { heard: boolean; fills: Set<string> }>();
+  /** Orders sent and not yet ended: whether any report of it was forwarded, its fills forwarded, a replace unanswered. */
+  private open = new Map<string, OpenOrder>();
 
   constructor(link: StackLink) {
     this.link = link;
@@ -147,6 +171,7 @@ export class HttpStack implements TradingStack {
         o.fills.add(fillKey(report.timeUs, report.quantityRaw, report.leavesQuantityRaw, report.priceRaw));
         if (report.leavesQuantityRaw === 0) this.open.delete(report.clientOrderId);
       } else if (report.kind === 'cancelled' || report.kind === 'rejected' || report.kind === 'expired') this.open.delete(report.clientOrderId);
+      else if (report.kind === 'replaced' || report.kind === 'replace-rejected') o.replace = null;
     }
     return this.input({ type: 'report', report: reportJson(report, env.instruments) });
   }
@@ -154,8 +179,9 @@ export class HttpStack implements TradingStack {
   /**
    * After a restart: the stack service cannot ask the venue itself, so the adapter does it for it,
    * as a FIX session resend would. For each order the snapshot held open it asks the venue
-   * (env.venueQuery) and forwards, as ordinary reports, the fills and the end that were delivered
-   * while the stack was down; each is journaled as `reconcile`.
+   * (env.venueQuery) and forwards, as ordinary reports, the fills, a replace the venue made and the
+   * end that were delivered while the stack was down; each is journaled as `reconcile`. A replace
+   * counts as made when the venue has the terms it asked for (as the execution engine reconciles).
    */
   reconcile(): void {
     const env = this.started();
@@ -177,6 +203,10 @@ export class HttpStack implements TradingStack {
         env.journal.record('reconcile', now, id, 'fill', 'a fill the stack had not booked');
         void this.onReport({ ...base, kind: 'fill', timeUs: f[k]!, side: v.request.side, quantityRaw: f[k + 1]!, priceRaw: f[k + 2]!, fee: f[k + 3]!, leavesQuantityRaw: f[k + 4]! });
       }
+      if (this.open.has(id) && o.replace !== null && (v.status === 'accepted' || v.status === 'partially-filled') && hasTerms(v.request, o.replace)) {
+        env.journal.record('reconcile', now, id, 'replaced', 'the venue has the new terms');
+        void this.onReport({ ...base, kind: 'replaced', timeUs: now, request: v.request, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw });
+      }
       if (this.open.has(id) && (v.status === 'cancelled' || v.status === 'rejected' || v.status === 'expired')) {
         env.journal.record('reconcile', now, id, v.status, `the venue has it ${v.status}`);
         void this.onReport({ ...base, kind: v.status, timeUs: now, reason: `the venue says the order is ${v.status}` });
@@ -194,7 +224,7 @@ export class HttpStack implements TradingStack {
     const id = this.link.nextSnapshot();
     this.outgoing.push({ type: 'snapshot', id });
     this.background('stack-service snapshot');
-    const open = Object.fromEntries([...this.open].map(([oid, o]) => [oid, { heard: o.heard, fills: [...o.fills] }]));
+    const open = Object.fromEntries([...this.open].map(([oid, o]) => [oid, { heard: o.heard, fills: [...o.fills], ...(o.replace === null ? {} : { replace: { ...o.replace } }) }]));
     return { protocol: PROTOCOL_NAME, snapshot: id, open };
   }
 
@@ -205,7 +235,7 @@ export class HttpStack implements TradingStack {
     }
     this.outgoing.push({ type: 'restore', id: s.snapshot });
     this.background('stack-service restore');
-    this.open = new Map(Object.entries(s.open ?? {}).map(([oid, o]) => [oid, { heard: o.heard, fills: new Set(o.fills) }]));
+    this.open = new Map(Object.entries(s.open ?? {}).map(([oid, o]) => [oid, { heard: o.heard, fills: new Set(o.fills), replace: o.replace === undefined ? null : { ...o.replace } }]));
   }
 
   stop(): void {
@@ -358,7 +388,7 @@ export class HttpStack implements TradingStack {
           env.journal.order(now, order.clientOrderId, a.order.instrument, order.side, order.quantityRaw, order.type, order.limitPriceRaw ?? 0, order.stopPriceRaw ?? 0);
         }
         this.sentIds.add(order.clientOrderId);
-        if (!this.open.has(order.clientOrderId)) this.open.set(order.clientOrderId, { heard: false, fills: new Set() });
+        if (!this.open.has(order.clientOrderId)) this.open.set(order.clientOrderId, { heard: false, fills: new Set(), replace: null });
         env.venue.submit(order);
         return;
       }
@@ -368,10 +398,13 @@ export class HttpStack implements TradingStack {
         return;
       case 'replace': {
         if (!full) env.journal.record('replaceRequest', now, a.clientOrderId, a.quantityRaw ?? Number.NaN, a.limitPriceRaw ?? Number.NaN, a.stopPriceRaw ?? Number.NaN);
-        env.venue.replace(a.clientOrderId, {
+        const terms: ReplaceTerms = {
           ...(a.quantityRaw === undefined ? {} : { quantityRaw: a.quantityRaw }), ...(a.limitPriceRaw === undefined ? {} : { limitPriceRaw: a.limitPriceRaw }),
           ...(a.stopPriceRaw === undefined ? {} : { stopPriceRaw: a.stopPriceRaw }),
-        });
+        };
+        const open = this.open.get(a.clientOrderId);
+        if (open !== undefined) open.replace = terms;
+        env.venue.replace(a.clientOrderId, { ...terms });
         return;
       }
       case 'timer': {
