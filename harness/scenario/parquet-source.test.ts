@@ -111,5 +111,9 @@ describe('Parquet market files', () => {
     expect(repair.issues.map((i) => [i.line, i.column, i.reason, i.action])).toEqual([[3, 'close', 'off-tick', 'repaired']]);
     expect(repaired[2]?.[5]).toBe(1005);
     expect(rows(await loadAll(open('reject')))).toHaveLength(4);
+    // A tick size that is no positive integer is refused when the source is opened, as the CSV's is.
+    for (const file of ['tick.parquet', 'tick.csv']) {
+      expect(() => openMarketFile(mapping(file, 'reject'), { baseDir: dir, tickSizeRaw: 0 })).toThrow('tickSizeRaw must be a positive integer, got 0');
+    }
   });
 });

@@ -19,7 +19,7 @@ import { BATCH_ROWS } from '../types.ts';
 import { IssueLog } from './issues.ts';
 import type { CsvMapping, CsvMappingInput } from './mapping.ts';
 import { CsvMappingSchema, barIntervalUs } from './mapping.ts';
-import type { RowSink } from './rows.ts';
+import { checkedTickSizeRaw, type RowSink } from './rows.ts';
 import { sinkForHeader } from './sink-for-header.ts';
 
 export interface CsvSourceOptions {
@@ -77,8 +77,7 @@ export class CsvMarketSource implements MarketSource {
     this.mapping = mapping;
     this.capacity = options.batchRows ?? BATCH_ROWS;
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1) throw new RangeError(`batchRows must be a positive integer, got ${this.capacity}`);
-    this.tickSizeRaw = options.tickSizeRaw ?? 1;
-    if (!Number.isSafeInteger(this.tickSizeRaw) || this.tickSizeRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickSizeRaw}`);
+    this.tickSizeRaw = checkedTickSizeRaw(options.tickSizeRaw);
     const path = resolvePath(options.baseDir ?? process.cwd(), mapping.file);
     this.info = fileSourceInfo(mapping, path);
     this.log = new IssueLog(mapping.file, mapping.badRows);

@@ -20,7 +20,7 @@ import { BATCH_ROWS } from '../types.ts';
 import { CsvSyntaxError, fileSourceInfo, type CsvSourceOptions } from './csv-source.ts';
 import { IssueLog } from './issues.ts';
 import type { CsvMapping } from './mapping.ts';
-import type { RowSink } from './rows.ts';
+import { checkedTickSizeRaw, type RowSink } from './rows.ts';
 import { sinkForHeader } from './sink-for-header.ts';
 
 /** The file is not Parquet we can read (truncated, another format, nested columns). Handled wherever broken CSV is. */
@@ -83,7 +83,7 @@ export class ParquetMarketSource implements MarketSource {
     this.mapping = mapping;
     this.capacity = options.batchRows ?? BATCH_ROWS;
     if (!Number.isSafeInteger(this.capacity) || this.capacity < 1) throw new RangeError(`batchRows must be a positive integer, got ${this.capacity}`);
-    this.tickSizeRaw = options.tickSizeRaw ?? 1;
+    this.tickSizeRaw = checkedTickSizeRaw(options.tickSizeRaw);
     this.path = resolvePath(options.baseDir ?? process.cwd(), mapping.file);
     this.info = fileSourceInfo(mapping, this.path);
     this.log = new IssueLog(mapping.file, mapping.badRows);

@@ -34,6 +34,13 @@ import {
 import type { IssueLog } from './issues.ts';
 import type { Column, TimeReader } from './time-reader.ts';
 
+/** A source's tick size in raw units (default 1), refused at construction unless a positive integer. */
+export function checkedTickSizeRaw(tickSizeRaw: number | undefined): number {
+  const v = tickSizeRaw ?? 1;
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${v}`);
+  return v;
+}
+
 export interface SinkSettings {
   readonly log: IssueLog;
   readonly time: TimeReader;
@@ -67,8 +74,7 @@ export abstract class RowSink<B extends MarketBatch> {
     this.scale = priceScale(s.priceDecimals);
     this.maxJumpPct = s.maxJumpPct ?? Number.NaN;
     this.header = s.header;
-    this.tickRaw = s.tickSizeRaw;
-    if (!Number.isSafeInteger(this.tickRaw) || this.tickRaw < 1) throw new RangeError(`tickSizeRaw must be a positive integer, got ${this.tickRaw}`);
+    this.tickRaw = checkedTickSizeRaw(s.tickSizeRaw);
     this.batch = batch;
   }
 
