@@ -36,6 +36,22 @@ describe('FinishedExecOrders', () => {
     }
   });
 
+  it('grows its columns as orders come (64 slots first), keeps every order across the growth, and stops at capacity', () => {
+    const store = new FinishedExecOrders(300);
+    const order = (i: number) => plainOrder({ filledRaw: i, request: { instrumentIndex: i % 3, side: i % 2 === 0 ? 1 : -1, quantityRaw: i, type: 'market', timeInForce: 'GTC', clientOrderId: `o-${i}` } });
+    const slots = Array.from({ length: 300 }, (_, i) => store.add(order(i)));
+    expect(new Set(slots).size).toBe(300);
+    expect(store.size).toBe(300);
+    expect(store.add(order(300))).toBe(-1);
+    slots.forEach((slot, i) => expect(JSON.stringify(store.thaw(slot))).toBe(JSON.stringify(order(i))));
+    store.forget[slots[299]!] = 1; // the forget marks grow with the columns
+    store.release(slots[7]!);
+    expect(store.add(order(7))).toBe(slots[7]);
+    store.clear();
+    expect(store.size).toBe(0);
+    expect(Array.from({ length: 300 }, (_, i) => store.add(order(i))).every((slot) => slot >= 0)).toBe(true);
+  });
+
   it('lets in only plain, settled orders with at most one fill', () => {
     expect(FinishedExecOrders.fits(plainOrder(), false)).toBe(false);
     expect(FinishedExecOrders.fits(plainOrder({ fillKeys: [1, 1, 1, 1, 2, 1, 0, 1] }), true)).toBe(false);

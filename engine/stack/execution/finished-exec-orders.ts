@@ -18,40 +18,73 @@ import type { ExecOrder, ExecStatus } from './order-state.ts';
 
 const TERMINAL: readonly ExecStatus[] = ['filled', 'cancelled', 'rejected', 'expired'];
 
+/** Slots made at first: a short run (most of a check's or a suite's) never needs the whole capacity. */
+const FIRST_SLOTS = 64;
+
 export class FinishedExecOrders {
   readonly capacity: number;
-  private readonly ids: (string | undefined)[];
-  private readonly status: Uint8Array;
+  /** Slots made so far (the columns' length): doubled as needed, up to capacity. */
+  private slots: number;
+  private ids: (string | undefined)[];
+  private status: Uint8Array;
   /** Bit 0: acked; bit 1: cancelWanted; bit 2: one fill key (else none). */
-  private readonly flags: Uint8Array;
-  private readonly instrumentIndex: Int32Array;
-  private readonly side: Int8Array;
-  private readonly timerSeq: Float64Array;
+  private flags: Uint8Array;
+  private instrumentIndex: Int32Array;
+  private side: Int8Array;
+  private timerSeq: Float64Array;
   /** quantityRaw, filledRaw, deadlineUs, then the fill key's four numbers: 7 words per slot. */
-  private readonly words: Float64Array;
-  /** Marked for the bulk forget in progress (the engine's forgetOldestFinished). */
-  readonly forget: Uint8Array;
-  /** Free slots, as a stack. */
-  private readonly free: Int32Array;
+  private words: Float64Array;
+  /** Marked for the bulk forget in progress (the engine's forgetOldestFinished). Read it anew: growing replaces it. */
+  forget: Uint8Array;
+  /** Free slots, as a stack (the lowest on top). */
+  private free: Int32Array;
   private freeCount: number;
 
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`finished orders: capacity ${capacity} must be a positive integer`);
     this.capacity = capacity;
-    this.ids = new Array<string | undefined>(capacity).fill(undefined);
-    this.status = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.instrumentIndex = new Int32Array(capacity);
-    this.side = new Int8Array(capacity);
-    this.timerSeq = new Float64Array(capacity);
-    this.words = new Float64Array(7 * capacity);
-    this.forget = new Uint8Array(capacity);
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeCount = capacity;
+    const n = Math.min(capacity, FIRST_SLOTS);
+    this.slots = n;
+    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.status = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.instrumentIndex = new Int32Array(n);
+    this.side = new Int8Array(n);
+    this.timerSeq = new Float64Array(n);
+    this.words = new Float64Array(7 * n);
+    this.forget = new Uint8Array(n);
+    this.free = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.free[i] = n - 1 - i;
+    this.freeCount = n;
   }
 
-  get size(): number { return this.capacity - this.freeCount; }
+  get size(): number { return this.slots - this.freeCount; }
+
+  /** Doubles the slots (up to capacity), copying the columns; the new slots go on the free stack. */
+  private grow(): void {
+    const old = this.slots;
+    const n = Math.min(this.capacity, 2 * old);
+    const widen = <T extends Uint8Array | Int8Array | Int32Array | Float64Array>(a: T, make: (len: number) => T, per = 1): T => {
+      const b = make(per * n);
+      b.set(a);
+      return b;
+    };
+    this.status = widen(this.status, (k) => new Uint8Array(k));
+    this.flags = widen(this.flags, (k) => new Uint8Array(k));
+    this.instrumentIndex = widen(this.instrumentIndex, (k) => new Int32Array(k));
+    this.side = widen(this.side, (k) => new Int8Array(k));
+    this.timerSeq = widen(this.timerSeq, (k) => new Float64Array(k));
+    this.words = widen(this.words, (k) => new Float64Array(k), 7);
+    this.forget = widen(this.forget, (k) => new Uint8Array(k));
+    for (let i = old; i < n; i++) this.ids.push(undefined);
+    const free = new Int32Array(n);
+    free.set(this.free.subarray(0, this.freeCount));
+    let c = this.freeCount;
+    for (let i = n - 1; i >= old; i--) free[c++] = i;
+    this.free = free;
+    this.freeCount = c;
+    this.slots = n;
+  }
 
   /** Whether a finished order fits a slot exactly (plain: its request is as `rebalance` built it, never replaced). */
   static fits(o: ExecOrder, plain: boolean): boolean {
@@ -64,7 +97,10 @@ export class FinishedExecOrders {
 
   /** Stores a finished order that `fits`; its slot, or -1 when every slot is taken. */
   add(o: ExecOrder): number {
-    if (this.freeCount === 0) return -1;
+    if (this.freeCount === 0) {
+      if (this.slots === this.capacity) return -1;
+      this.grow();
+    }
     const slot = this.free[--this.freeCount]!;
     const r = o.request;
     this.ids[slot] = r.clientOrderId;
@@ -113,7 +149,7 @@ export class FinishedExecOrders {
 
   clear(): void {
     this.ids.fill(undefined);
-    for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
-    this.freeCount = this.capacity;
+    for (let i = 0; i < this.slots; i++) this.free[i] = this.slots - 1 - i;
+    this.freeCount = this.slots;
   }
 }
