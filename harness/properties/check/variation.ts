@@ -132,6 +132,13 @@ export function variationArbitrary(space: VariationSpace): fc.Arbitrary<Variatio
   });
 }
 
+/** The last text parsed, kept: a check varies one scenario's text run after run (a clone costs less than a parse). */
+let lastParsed: { text: string; doc: ReturnType<typeof parseDocument> } | null = null;
+function parsedOnce(text: string): ReturnType<typeof parseDocument> {
+  if (lastParsed?.text !== text) lastParsed = { text, doc: parseDocument(text) };
+  return lastParsed.doc;
+}
+
 /**
  * The scenario's YAML with the variation applied (comments kept): its seed, its edits, the added
  * faults, and what a regression file needs besides (a name, properties that must hold, data paths
@@ -142,7 +149,7 @@ export function variedText(loaded: LoadedScenario, text: string, v: Variation, e
   /** Make `gauntlet check` of the result rerun exactly this variation (regression files). */
   readonly fixed?: boolean;
 } = {}): string {
-  const doc = parseDocument(text);
+  const doc = parsedOnce(text).clone();
   doc.setIn(['seed'], v.seed);
   for (const e of v.edits) doc.setIn(e.path, e.value);
   if (loaded.scenario.check.faults === 'none') doc.deleteIn(['faults']);
