@@ -4,5 +4,5 @@
  */
 export const PROTOCOL_NAME = 'gauntlet-stack';
 export const PROTOCOL_VERSION = 1;
-/** Sent with every request: msw (the simulated providers) lets requests carrying it through to the network. */
+/** Sent with every request: it marks the stack protocol's traffic (for a proxy, or a service serving several). */
 export const STACK_PROTOCOL_HEADER = 'x-gauntlet-stack-protocol';

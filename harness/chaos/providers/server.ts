@@ -1,16 +1,17 @@
 /**
- * The one msw server of the process that serves every simulated provider of every run.
+ * The msw handlers of the process that serve every simulated provider of every run. The transport
+ * asks them directly (answer: msw's getResponse), not through a `fetch` that msw intercepts: no
+ * global interceptor is installed, so other requests of the process (a stack served over HTTP)
+ * go to the network untouched.
  *
- * Its handlers are generic: one per dialect route, for any host under `.providers.gauntlet.test`,
- * registered once when the server starts (lazily, on the first run opened). A handler finds its
+ * The handlers are generic: one per dialect route, for any host under `.providers.gauntlet.test`,
+ * built once (lazily, on the first run opened). A handler finds its
  * run through the `x-gauntlet-run` request header in the registry below, and its provider by the
  * host's first label; a run that is unknown or closed, a provider the run does not have, or one
  * of another dialect gets a 404. Any other path under a provider host gets a 404 too; a host that
  * is no provider's is an unhandled request, an error (the transport never sends one there).
  */
-import { getResponse, http, HttpResponse, passthrough, type RequestHandler } from 'msw';
-import { STACK_PROTOCOL_HEADER } from '../../service/protocol-names.ts';
-import { setupServer, type SetupServer } from 'msw/node';
+import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
 import { DIALECTS, DIALECT_NAMES, type DialectName, type DialectRoute } from '../../../engine/index.ts';
 import {
   INTERNAL, PROVIDER_HOST_SUFFIX, answerProviderRequest, errorAnswer, providerNameOf, type ProviderAnswer, type ProviderDecision, type ProviderSpec,
@@ -25,14 +26,12 @@ export interface RegisteredRun {
 }
 
 const runs = new Map<string, RegisteredRun>();
-let server: SetupServer | null = null;
-/** The server's handlers, which the transport asks directly (see answer). */
-let handlers: RequestHandler[] = [];
+/** The handlers, once built (ensureHandlers). */
+let handlers: RequestHandler[] | null = null;
 let runCounter = 0;
 
-/** Registers a run under a new id (unique in the process) and starts the server if need be. */
+/** Registers a run under a new id (unique in the process). */
 export function registerRun(run: RegisteredRun): string {
-  ensureServer();
   const id = `run-${++runCounter}`;
   runs.set(id, run);
   return id;
@@ -47,8 +46,8 @@ export function openRunCount(): number {
   return runs.size;
 }
 
-function ensureServer(): void {
-  if (server !== null) return;
+function ensureHandlers(): RequestHandler[] {
+  if (handlers !== null) return handlers;
   // One handler for every provider host, routing by the provider's dialect itself: msw matches
   // each request against its handlers in turn, so one handler instead of one per route and
   // dialect is what keeps the provider path near msw's bare ceiling.
@@ -79,22 +78,18 @@ function ensureServer(): void {
       return toResponse(errorAnswer(dialect, 404, `no such endpoint: ${request.method} ${new URL(request.url).pathname}`, nowOf(request)));
     }),
   );
-  // A stack served over HTTP (harness/service) is real network I/O of the same process: let it through.
-  handlers.push(http.post('*', ({ request }) => (request.headers.has(STACK_PROTOCOL_HEADER) ? passthrough() : undefined)));
-  server = setupServer(...handlers);
-  server.listen({ onUnhandledFrame: 'error' });
+  return handlers;
 }
 
 /**
- * Answers a provider request with the server's handlers, as msw would answer it through `fetch`,
- * without the sockets: a `fetch` through msw's Node interceptor opened a TCP handle and an HTTP
- * client per request that were never let go (about 3.6 MB per provider run, so a long `check` grew
- * by gigabytes), and the transport needs nothing of the network layer. A network error answer
- * rejects as `fetch` would.
+ * Answers a provider request with the handlers, as msw would answer it through `fetch`, without
+ * the sockets: a `fetch` through msw's Node interceptor opened a TCP handle and an HTTP client per
+ * request that were never let go (about 3.6 MB per provider run, so a long `check` grew by
+ * gigabytes), and the interceptor, once installed, added about 1.5 ms to every other request of
+ * the process (each step of a stack over HTTP). A network error answer rejects as `fetch` would.
  */
 export async function answer(request: Request): Promise<Response> {
-  ensureServer();
-  const res = await getResponse(handlers, request);
+  const res = await getResponse(ensureHandlers(), request);
   if (res === undefined) throw new TypeError(`fetch failed: no handler answers ${request.method} ${request.url}`);
   if (res.type === 'error') throw new TypeError(`fetch failed: ${request.method} ${request.url}: network error`);
   return res;

@@ -16,6 +16,8 @@ import { ProviderTimeline } from './timeline.ts';
 import { ACME_BARS, ACME_QUOTES, ACME_TRADES, BRK_BARS, MINUTE_US, T0_US, testSources, testSpec } from './test-market.ts';
 
 const SEED = 20240102;
+/** Node's own fetch, before any run of this file opened the providers. */
+const NODE_FETCH = globalThis.fetch;
 const open: ProviderRun[] = [];
 afterEach(() => {
   for (const run of open.splice(0)) run.close();
@@ -209,14 +211,16 @@ describe('determinism and run lifecycle', () => {
     expect(three.map((r) => r.latencyUs)).not.toEqual(one.map((r) => r.latencyUs));
   });
 
-  it('leaves no socket or other handle open however many requests it answers', async () => {
-    // A fetch through msw's Node interceptor left a TCP handle (and an HTTP client) per request.
+  it('leaves no socket or other handle open however many requests it answers, and the global fetch as it was', async () => {
+    // A fetch through msw's Node interceptor left a TCP handle (and an HTTP client) per request,
+    // and the interceptor slowed every other fetch of the process.
     const sockets = (): number => process.getActiveResourcesInfo().filter((r) => /TCP|TLS|Pipe/.test(r)).length;
     const before = sockets();
     const { run } = await openRun([alpha, beta]);
     const answered = await Promise.all(workload.map((w, seq) => run.transport(w.url, { headers: w.headers }, { nowUs: w.nowUs, seq })));
     expect(answered).toHaveLength(workload.length);
     expect(sockets()).toBe(before);
+    expect(globalThis.fetch).toBe(NODE_FETCH);
   });
 
   it('rejects a URL that no provider of the run serves', async () => {
