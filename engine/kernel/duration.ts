@@ -5,12 +5,17 @@ import { US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_MS, US_PER_SECOND } from
 const UNIT_US = { us: 1, ms: US_PER_MS, s: US_PER_SECOND, m: US_PER_MINUTE, h: US_PER_HOUR, d: US_PER_DAY } as const;
 const DURATION = /^(\d{1,12})(us|ms|s|m|h|d)$/;
 
-/** Microseconds of '30s'; null when malformed or beyond a year. */
-export function durationUs(text: string): number | null {
+/** Microseconds of `text` ('30s'); null when malformed or beyond `maxUs`. */
+function parseUs(text: string, maxUs: number): number | null {
   const m = DURATION.exec(text);
   if (m === null) return null;
   const us = Number(m[1]) * UNIT_US[m[2] as keyof typeof UNIT_US];
-  return us <= 366 * US_PER_DAY ? us : null;
+  return us <= maxUs ? us : null;
+}
+
+/** Microseconds of '30s'; null when malformed or beyond a year. */
+export function durationUs(text: string): number | null {
+  return parseUs(text, 366 * US_PER_DAY);
 }
 
 /**
@@ -18,12 +23,8 @@ export function durationUs(text: string): number | null {
  * since a fault window or crash may fall years into a long daily history. Null when malformed.
  */
 export function offsetUs(text: string): number | null {
-  const m = DURATION.exec(text);
-  if (m === null) return null;
-  const us = Number(m[1]) * UNIT_US[m[2] as keyof typeof UNIT_US];
-  return us <= MAX_OFFSET_DAYS * US_PER_DAY ? us : null;
+  return parseUs(text, 36_525 * US_PER_DAY);
 }
-const MAX_OFFSET_DAYS = 36_525;
 
 /** A duration field: text in, microseconds out. */
 export function durationSchema(description: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
