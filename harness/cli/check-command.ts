@@ -21,11 +21,14 @@ import { Output } from './output.ts';
 const CHECK_REPORTERS = ['json', 'junit', 'md'] as const;
 const SEED_MAX = 2 ** 31 - 1;
 
+/** A duration flag ('30s', '5m', '1h'), in milliseconds. */
+const durationMs = () => z.string().refine((s) => durationUs(s) !== null, "expected a duration such as '30s', '5m' or '1h'").transform((s) => durationUs(s)! / 1000);
+
 export const CheckFlagsSchema = z.strictObject({
   runs: z.string().regex(/^\d+$/, 'expected a positive integer').transform(Number).pipe(z.number().int().min(1).max(10_000_000)).default(100),
   seed: z.union([z.literal('random'), z.string().regex(/^\d+$/, "expected a non-negative integer or 'random'").transform(Number).pipe(z.number().int().min(0).max(SEED_MAX))]).optional(),
-  timeBudget: z.string().refine((s) => durationUs(s) !== null, "expected a duration such as '30s', '5m' or '1h'").transform((s) => durationUs(s)! / 1000).optional(),
-  shrinkBudget: z.string().refine((s) => durationUs(s) !== null, "expected a duration such as '30s', '5m' or '1h'").transform((s) => durationUs(s)! / 1000).default(120_000),
+  timeBudget: durationMs().optional(),
+  shrinkBudget: durationMs().default(120_000),
   out: z.string().min(1).default('reports/check'),
   regressions: z.string().min(1).default('scenarios/regressions'),
   reporter: z.array(z.enum(CHECK_REPORTERS)).optional(),
