@@ -151,7 +151,7 @@ export class ExecutionEngine implements Execution {
   /** Finished plain orders, in columns: at most the 2 * FINISHED_KEPT that `finished` can list. */
   private readonly store = new FinishedExecOrders(2 * FINISHED_KEPT);
   /** By slot: the Held a late report woke from that slot (the map holds it now), so that forgetting the slot forgets it. */
-  private readonly woken: (Held | undefined)[] = new Array<Held | undefined>(2 * FINISHED_KEPT).fill(undefined);
+  private readonly woken = new Map<number, Held>();
   private readonly notMarked = (e: Entry): boolean => (typeof e === 'number' ? this.store.forget[e] === 0 : !e.forget);
   private ignored = 0;
   readonly riskView: RiskBookView;
@@ -183,7 +183,7 @@ export class ExecutionEngine implements Execution {
     const e = this.orders.get(id);
     if (typeof e !== 'number') return e;
     const h: Held = { state: this.store.thaw(e), cancelTimer: null, forget: false, plain: true };
-    this.woken[e] = h;
+    this.woken.set(e, h);
     this.orders.set(id, h);
     return h;
   }
@@ -405,13 +405,13 @@ export class ExecutionEngine implements Execution {
     for (const e of forget) {
       if (typeof e !== 'number') { e.forget = true; continue; }
       this.store.forget[e] = 1;
-      const woken = this.woken[e];
+      const woken = this.woken.get(e);
       if (woken !== undefined) woken.forget = true;
     }
     this.orders.forgetOldest(forget.length, this.notMarked);
     for (const e of forget) {
       if (typeof e !== 'number') continue;
-      this.woken[e] = undefined;
+      this.woken.delete(e);
       this.store.release(e);
     }
   }
@@ -552,7 +552,7 @@ export class ExecutionEngine implements Execution {
     this.seq = s.seq;
     this.orders = new IdMap<Entry>();
     this.store.clear();
-    this.woken.fill(undefined);
+    this.woken.clear();
     // Restored orders stay objects (not plain): the columns only take orders this instance built.
     const restored = new IdMap<Held>();
     for (const [id, o] of Object.entries(s.orders)) {
