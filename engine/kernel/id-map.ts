@@ -66,8 +66,7 @@ export class IdMap<V> {
     return this.find(key, hashOf(key)) >= 0;
   }
 
-  set(key: string, value: V, hash: number = hashOf(key)): this {
-    const h = hash;
+  set(key: string, value: V, h: number = hashOf(key)): this {
     const e = this.find(key, h);
     if (e >= 0) {
       this.vals[e] = value;

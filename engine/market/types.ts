@@ -103,8 +103,9 @@ export interface MarketSource {
   close?(): void | Promise<void>;
   /**
    * About how many rows the whole source holds, once it has handed out its first batch, when it
-   * knows without reading on (a cache entry, a Parquet footer); undefined otherwise. A hint for
-   * sizing work (the journal's hash thread): no result depends on it.
+   * knows without reading on (a cache entry, a Parquet footer, a synthetic market's count);
+   * undefined otherwise. A hint for sizing work (where the journal hashes, the equity series'
+   * columns): no result depends on it.
    */
   expectedRows?(): number | undefined;
 }
