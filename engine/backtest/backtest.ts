@@ -262,11 +262,10 @@ class Series {
   /** Sample index of the next sample in `chunk`. */
   private at = 0;
   n = 0;
-  /** Presized columns (the first `cap` samples), while n < cap. */
+  /** Presized columns (the first headT.length samples; empty without a hint). */
   private headT = EMPTY_COLUMN;
   private headV = EMPTY_COLUMN;
   private headG = EMPTY_COLUMN;
-  private cap = 0;
   private readonly rowsHint: () => number | undefined;
 
   constructor(rowsHint: () => number | undefined = () => undefined) {
@@ -275,7 +274,7 @@ class Series {
 
   push(t: number, v: number, g: number): void {
     const n = this.n;
-    if (n < this.cap) {
+    if (n < this.headT.length) {
       this.headT[n] = t;
       this.headV[n] = v;
       this.headG[n] = g;
@@ -288,7 +287,6 @@ class Series {
         this.headT = new Float64Array(rows);
         this.headV = new Float64Array(rows);
         this.headG = new Float64Array(rows);
-        this.cap = rows;
         this.push(t, v, g);
         return;
       }
@@ -315,9 +313,10 @@ class Series {
   /** The samples, each column an array of exactly n. Ends the series. */
   columns(): { timeUs: Float64Array; equity: Float64Array; grossExposure: Float64Array } {
     const n = this.n;
-    const head = Math.min(n, this.cap);
+    const cap = this.headT.length;
+    const head = Math.min(n, cap);
     // Presized and filled (a hint a little long, from rows the loader skipped, is only trimmed).
-    if (this.chunk === null && head >= this.cap * 0.9) {
+    if (this.chunk === null && head >= cap * 0.9) {
       return { timeUs: this.headT.subarray(0, n), equity: this.headV.subarray(0, n), grossExposure: this.headG.subarray(0, n) };
     }
     const timeUs = new Float64Array(n);
