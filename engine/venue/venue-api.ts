@@ -14,6 +14,8 @@ import type { LatencyModel } from './models/latency-models.ts';
 import type { SlippageModel } from './models/slippage-models.ts';
 import type { OrderBookSnapshot } from './order-book-state.ts';
 import type { OrderChanges } from './order-validation.ts';
+
+export type { OrderChanges };
 import type { ExecutionReport, FillReport, OrderRequest, OrderStatus, StatusReport } from './orders.ts';
 import type { VenueFaultParams } from './faults.ts';
 

@@ -17,7 +17,7 @@
  */
 import {
   FILL_FIELDS, formatTimeUs, INLINE_STRING_FIELDS, JOURNAL_KINDS, STRING_FIELDS,
-  type ExecutionReport, type Instrument, type OrderRequest, type SessionCalendar, type StackEnv, type TradingStack,
+  type ExecutionReport, type Instrument, type OrderChanges, type OrderRequest, type SessionCalendar, type StackEnv, type TradingStack,
 } from '../../engine/index.ts';
 import type { z } from 'zod';
 import {
@@ -56,25 +56,18 @@ export interface HttpStackSnapshot {
    * Orders sent and not yet ended, with the reports forwarded of each: 'heard' (any), fill keys,
    * and the terms of a replace sent and not yet answered (absent: none).
    */
-  readonly open?: Readonly<Record<string, { readonly heard: boolean; readonly fills: readonly string[]; readonly replace?: ReplaceTerms }>>;
-}
-
-/** What a replace asked to change (absent fields stay as they were). */
-interface ReplaceTerms {
-  readonly quantityRaw?: number;
-  readonly limitPriceRaw?: number;
-  readonly stopPriceRaw?: number;
+  readonly open?: Readonly<Record<string, { readonly heard: boolean; readonly fills: readonly string[]; readonly replace?: OrderChanges }>>;
 }
 
 interface OpenOrder {
   heard: boolean;
   fills: Set<string>;
   /** A replace sent and not yet answered (replaced or replace-rejected). */
-  replace: ReplaceTerms | null;
+  replace: OrderChanges | null;
 }
 
 /** Whether the venue's terms for an order are what a replace asked for. */
-function hasTerms(request: OrderRequest, t: ReplaceTerms): boolean {
+function hasTerms(request: OrderRequest, t: OrderChanges): boolean {
   return (t.quantityRaw === undefined || request.quantityRaw === t.quantityRaw)
     && (t.limitPriceRaw === undefined || request.limitPriceRaw === t.limitPriceRaw)
     && (t.stopPriceRaw === undefined || request.stopPriceRaw === t.stopPriceRaw);
@@ -398,7 +391,7 @@ export class HttpStack implements TradingStack {
         return;
       case 'replace': {
         if (!full) env.journal.record('replaceRequest', now, a.clientOrderId, a.quantityRaw ?? Number.NaN, a.limitPriceRaw ?? Number.NaN, a.stopPriceRaw ?? Number.NaN);
-        const terms: ReplaceTerms = {
+        const terms: OrderChanges = {
           ...(a.quantityRaw === undefined ? {} : { quantityRaw: a.quantityRaw }), ...(a.limitPriceRaw === undefined ? {} : { limitPriceRaw: a.limitPriceRaw }),
           ...(a.stopPriceRaw === undefined ? {} : { stopPriceRaw: a.stopPriceRaw }),
         };
