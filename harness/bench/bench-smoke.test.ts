@@ -3,11 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundleState } from '../cli/bundle/manifest.ts';
 import { NODE, REPO } from '../cli/cli-helpers.ts';
 import { TEETH } from '../properties/teeth/variants.ts';
 
-function smoke(script: string, nodeFlags: readonly string[] = [], entry: readonly string[] = []): Record<string, unknown> {
-  const r = spawnSync(NODE, [...nodeFlags, ...entry, join(REPO, 'harness', 'bench', script), '--smoke', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+function smoke(script: string, nodeFlags: readonly string[] = [], entry: readonly string[] = [], args: readonly string[] = []): Record<string, unknown> {
+  const r = spawnSync(NODE, [...nodeFlags, ...entry, join(REPO, 'harness', 'bench', script), ...args, '--smoke', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
@@ -26,11 +27,16 @@ describe('benchmark smoke sizes', () => {
 
   it('replay-rss (a long replay alone in its process, for its peak memory), from the JavaScript entry bench:data uses', () => {
     const j = smoke('replay-rss.ts', [], [join(REPO, 'harness', 'bench', 'js-entry.js')]);
-    expect(Object.keys(j).sort()).toEqual(['bars', 'fingerprint', 'heapUsedMb', 'optimizeForSize', 'peakRssMb', 'seconds']);
+    expect(Object.keys(j).sort()).toEqual(['bars', 'engine', 'fingerprint', 'heapUsedMb', 'optimizeForSize', 'peakRssMb', 'seconds']);
     expect(j.bars).toBe(20_000);
     expect(j.optimizeForSize).toBe(false);
     expect(j.peakRssMb).toBeGreaterThan(0);
     expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // The CLI's bundle while it is fresh (as bin/gauntlet.js decides), the sources otherwise: the same run.
+    expect(j.engine).toBe(bundleState(REPO).fresh ? 'bundle' : 'source');
+    const fromSource = smoke('replay-rss.ts', [], [join(REPO, 'harness', 'bench', 'js-entry.js')], ['--source']);
+    expect(fromSource.engine).toBe('source');
+    expect(fromSource.fingerprint).toBe(j.fingerprint);
   });
 
   it('bench:chaos', () => {

@@ -10,7 +10,7 @@
  * the pool's worker, createRequire) is found where it was.
  */
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
 import { asciiComments } from './ascii-comments.ts';
@@ -19,9 +19,11 @@ import { BUNDLE_DIR, bundleState, MANIFEST_FILE, manifestOf, stampOf, type Input
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /**
  * bin/gauntlet.js imports the signals module first, then main; in the bundle they share a chunk
- * (one module state). The pool's worker threads start from the worker entry (pool.ts).
+ * (one module state). The pool's worker threads start from the worker entry (pool.ts). The engine's
+ * API is an entry too (bundle/engine.js): benchmarks that measure a process's memory run the
+ * engine's code as the CLI does (harness/bench/replay-rss.ts); its chunks are the CLI's own.
  */
-const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts', 'harness/distributed/worker.ts'];
+const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts', 'harness/distributed/worker.ts', 'engine/index.ts'];
 /** Files that shape the bundle without being in it: a change to one rebuilds as a source change does. */
 const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'harness/cli/bundle/ascii-comments.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** What each module's `import.meta.url` becomes: the declaration the prelude adds. */
@@ -56,7 +58,8 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
   }
   try {
     await build({
-      entryPoints: ENTRIES.map((e) => join(root, e)),
+      // Each entry's file is its own name, the engine's `engine.js` (not index.js).
+      entryPoints: ENTRIES.map((e) => ({ in: join(root, e), out: e === 'engine/index.ts' ? 'engine' : basename(e, extname(e)) })),
       outdir: tmpDir,
       bundle: true,
       splitting: true,
