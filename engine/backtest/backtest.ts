@@ -597,16 +597,19 @@ class PullFeed implements ExternalStream {
   private readonly kernel: KernelContext;
   constructor(feed: ExternalStream, client: PullDataClient, kernel: KernelContext) {
     this.feed = feed;
+    this.nextUs = feed.nextUs;
     this.client = client;
     this.kernel = kernel;
   }
-  nextTimeUs(): number {
-    const t = this.feed.nextTimeUs();
-    if (t === Number.POSITIVE_INFINITY && !this.ended) {
+  /** The feed's own slot: peek() writes it through the feed. */
+  readonly nextUs: Float64Array;
+
+  peek(): void {
+    this.feed.peek();
+    if (this.feed.nextUs[0] === Number.POSITIVE_INFINITY && !this.ended) {
       this.ended = true;
       this.kernel.post(this.client.drainUs, 'data-client.stop', () => this.client.stop());
     }
-    return t;
   }
   load(): Promise<void> { return this.feed.load(); }
   dispatch(): void | Promise<void> {

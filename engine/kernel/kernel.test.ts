@@ -9,8 +9,10 @@ import { VirtualClock } from './clock.ts';
 /** A stream of given times that logs each dispatch; `asyncAt` times return a promise. */
 function timesStream(times: number[], log: string[], opts: { asyncAt?: Set<number>; kernel?: () => Kernel } = {}): ExternalStream {
   let i = 0;
+  const nextUs = new Float64Array(1);
   return {
-    nextTimeUs: () => (i < times.length ? times[i]! : Number.POSITIVE_INFINITY),
+    nextUs,
+    peek: () => { nextUs[0] = i < times.length ? times[i]! : Number.POSITIVE_INFINITY; },
     load: async () => {},
     dispatch: () => {
       const t = times[i++]!;
@@ -236,5 +238,36 @@ describe('Kernel virtual-time fetch', () => {
     const k: Kernel = new Kernel({ startUs: 0, ioWatchdogMs: 50, fetch: () => new Promise(() => {}) });
     k.schedule(1, PRIORITY.timer, 'poll', () => { k.context.spawn('get', async () => { await k.context.fetch('https://p.test/v2/hang'); }); });
     await expect(k.run()).rejects.toThrow(/no answer within 50 ms of real time from https:\/\/p\.test\/v2\/hang/);
+  });
+});
+
+describe('the market stream contract', () => {
+  it('refuses a stream without its one-slot time array', () => {
+    const k = new Kernel({ startUs: 0 });
+    const noSlot = { peek: () => {}, load: async () => {}, dispatch: () => undefined } as unknown as ExternalStream;
+    expect(() => k.setStream(noSlot)).toThrow(/one-slot Float64Array nextUs/);
+    expect(() => k.setStream({ ...noSlot, nextUs: new Float64Array(0) })).toThrow(/one-slot/);
+  });
+
+  it('moves the clock to each market time and refuses a stream that goes back in time', async () => {
+    const k = new Kernel({ startUs: 0 });
+    const seen: number[] = [];
+    const times = [5, 7, 7, 9];
+    let i = 0;
+    const nextUs = new Float64Array(1);
+    k.setStream({ nextUs, peek: () => { nextUs[0] = i < times.length ? times[i]! : Number.POSITIVE_INFINITY; }, load: async () => {}, dispatch: () => { seen.push(k.clock.nowUs()); i++; } });
+    await k.run();
+    expect(seen).toEqual([5, 7, 7, 9]);
+    const back = new Kernel({ startUs: 0 });
+    const t2 = [5, 3];
+    let j = 0;
+    const slot = new Float64Array(1);
+    back.setStream({ nextUs: slot, peek: () => { slot[0] = j < t2.length ? t2[j]! : Number.POSITIVE_INFINITY; }, load: async () => {}, dispatch: () => { j++; } });
+    await expect(back.run()).rejects.toThrow(/backwards for market data/);
+    const frac = new Kernel({ startUs: 0 });
+    const s3 = new Float64Array(1);
+    let m = 0;
+    frac.setStream({ nextUs: s3, peek: () => { s3[0] = m === 0 ? 2.5 : Number.POSITIVE_INFINITY; }, load: async () => {}, dispatch: () => { m++; } });
+    await expect(frac.run()).rejects.toThrow(/safe integer/);
   });
 });

@@ -53,26 +53,28 @@ export class MarketFeed implements ExternalStream {
     this.dispatched = sources.map(() => 0);
   }
 
-  private headTimeUs(c: Cursor): number {
-    const b = c.batch!;
-    if (b.type === 'bar') return c.phase === 0 ? b.openTimeUs[c.row]! : b.closeTimeUs[c.row]!;
-    return b.timeUs[c.row]!;
-  }
+  /** The next event's time, written by peek() (see ExternalStream: a returned time is boxed). */
+  readonly nextUs = new Float64Array(1);
 
-  nextTimeUs(): number {
+  peek(): void {
     const cs = this.cursors;
     let best = Number.POSITIVE_INFINITY;
     let bestIndex = -1;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
       if (c.done) continue;
-      if (c.batch === null) return Number.NaN;
-      const t = this.headTimeUs(c);
+      const b = c.batch;
+      if (b === null) {
+        this.nextUs[0] = Number.NaN;
+        return;
+      }
+      const t = b.type === 'bar' ? (c.phase === 0 ? b.openTimeUs[c.row]! : b.closeTimeUs[c.row]!) : b.timeUs[c.row]!;
       if (t < best) { best = t; bestIndex = i; }
     }
     this.next = bestIndex;
-    return best;
+    this.nextUs[0] = best;
   }
+
 
   async load(): Promise<void> {
     for (const c of this.cursors) {
