@@ -11,28 +11,29 @@ export interface Clock {
 
 export class VirtualClock implements Clock {
   /**
-   * The time, in a typed array: the kernel's loop moves it by writing here (after the checks
-   * advanceTo makes) instead of calling advanceTo with the time, which V8 boxes (allocates) when
-   * it does not inline the call. Only the kernel writes it.
+   * The time. Given a number where it is declared: a class field declared bare starts undefined,
+   * and V8 then keeps it as a tagged value, so that every time stored (each market event) was a
+   * new heap number. Only the kernel writes it: its loop stores each market time here itself
+   * (after the checks advanceTo makes), since passing the time to advanceTo boxed it (allocated)
+   * whenever V8 did not inline the call.
    */
-  readonly timeSlot = new Float64Array(1);
+  timeUs: TimeUs = Number.MIN_SAFE_INTEGER;
 
   constructor(startUs: TimeUs) {
     assertTimeUs(startUs, 'VirtualClock start');
-    this.timeSlot[0] = startUs;
+    this.timeUs = startUs;
   }
 
   nowUs(): TimeUs {
-    return this.timeSlot[0]!;
+    return this.timeUs;
   }
 
   /** Moves the clock to `timeUs`. Time never goes backwards: that is a bug in the caller. */
   advanceTo(timeUs: TimeUs, what: string): void {
     if (!Number.isSafeInteger(timeUs)) assertTimeUs(timeUs, what);
-    const nowUs = this.timeSlot[0]!;
-    if (timeUs < nowUs) {
-      throw new RangeError(`clock would move backwards for ${what}: ${formatTimeUs(timeUs)} < now ${formatTimeUs(nowUs)}`);
+    if (timeUs < this.timeUs) {
+      throw new RangeError(`clock would move backwards for ${what}: ${formatTimeUs(timeUs)} < now ${formatTimeUs(this.timeUs)}`);
     }
-    this.timeSlot[0] = timeUs;
+    this.timeUs = timeUs;
   }
 }

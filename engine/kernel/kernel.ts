@@ -394,7 +394,6 @@ export class Kernel {
     const afterEvent = this.afterEvent;
     const pushes = queue.pushes;
     const nextUs = this.streamNextUs;
-    const clockUs = clock.timeSlot;
     for (;;) {
       // Each event's time is read afresh (the first one again: runSync has seen it pass these
       // tests), never carried round the loop nor passed to a call: V8 keeps such a time as a
@@ -403,7 +402,7 @@ export class Kernel {
       const streamUs = nextUs[0]!;
       if (!(streamUs <= limitUs) || streamUs === Number.POSITIVE_INFINITY) return; // NaN (load), the end, past the limit
       // clock.advanceTo's checks, inline: passing it the time boxed it whenever V8 did not inline the call.
-      if (Number.isSafeInteger(streamUs) && streamUs >= clockUs[0]!) clockUs[0] = streamUs;
+      if (Number.isSafeInteger(streamUs) && streamUs >= clock.timeUs) clock.timeUs = streamUs;
       else clock.advanceTo(streamUs, 'market data'); // throws, naming what is wrong
       const r = stream.dispatch();
       counts.marketEvents++;
