@@ -58,3 +58,19 @@ describe('Rng streams', () => {
     expect(deriveSeed(1, 'scenarios/a.yaml')).toBe(a);
   });
 });
+
+describe('nextHigh26 and nextLow27', () => {
+  it('are the two halves of nextFloat, drawn in its order', () => {
+    const a = Rng.derive(7, 'halves');
+    const b = Rng.derive(7, 'halves');
+    for (let i = 0; i < 10_000; i++) {
+      const hi = a.nextHigh26();
+      const lo = a.nextLow27();
+      expect(hi).toBeGreaterThanOrEqual(0);
+      expect(hi).toBeLessThan(2 ** 26);
+      expect(lo).toBeGreaterThanOrEqual(0);
+      expect(lo).toBeLessThan(2 ** 27);
+      expect((hi * 2 ** 27 + lo) / 2 ** 53).toBe(b.nextFloat());
+    }
+  });
+});

@@ -9,6 +9,10 @@
 import { createHash } from 'node:crypto';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+
+/** The bits pure-rand's uniformFloat64 keeps of its two generator outputs (26, then 27). */
+const HIGH_26 = 0x3ff_ffff;
+const LOW_27 = 0x7ff_ffff;
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /** The streams the engine and harness use. A new name is a new independent stream. */
@@ -80,6 +84,21 @@ export class Rng {
   /** Uniform in [0, 1) with 53 random bits. */
   nextFloat(): number {
     return uniformFloat64(this.gen);
+  }
+
+  /**
+   * The two generator outputs one nextFloat() is made of, as integers, drawn in its order: first
+   * `nextHigh26()`, then `nextLow27()`, and nextFloat() would have been (high * 2^27 + low) / 2^53
+   * exactly. Hot loops that want the bits call these: a small integer is returned unboxed, where
+   * the double nextFloat() returns is a heap allocation whenever V8 does not inline the call.
+   */
+  nextHigh26(): number {
+    return this.gen.next() & HIGH_26;
+  }
+
+  /** The second half of a nextFloat(): see nextHigh26. */
+  nextLow27(): number {
+    return this.gen.next() & LOW_27;
   }
 
   /** Uniform integer in [min, max] (inclusive); both must be safe integers, span below 2^32. */

@@ -11,7 +11,6 @@
 import type { Rng } from '../../kernel/rng.ts';
 
 const TWO_27 = 134_217_728;
-const TWO_53 = 2 ** 53;
 
 // Normal ziggurat (128 layers): tail start R and common layer area V (Doornik 2005).
 const N_LAYERS = 128;
@@ -91,13 +90,13 @@ export class Draws {
   fillNormals(out: Float64Array, n: number): void {
     const rng = this.rng;
     for (let i = 0; i < n; i += 2) {
-      // s = v1 * 2^27 + v2 exactly, v1 of 26 bits and v2 of 27 bits from two generator outputs.
-      // The fast path is written out here, in int32 arithmetic, so it compiles inline; each branch
-      // stores its own result, as a conditional expression joining the (boxed) slow-path return
-      // would make the optimiser box every fast-path value too.
-      const s = rng.nextFloat() * TWO_53;
-      const hi = (s / TWO_27) | 0;
-      const lo = (s - hi * TWO_27) | 0;
+      // The 26 and 27 bits of one nextFloat() (its s = hi * 2^27 + lo), drawn as the integers they
+      // are: a returned double is boxed whenever V8 does not inline the call. The fast path is
+      // written out here, in int32 arithmetic, so it compiles inline; each branch stores its own
+      // result, as a conditional expression joining the (boxed) slow-path return would make the
+      // optimiser box every fast-path value too.
+      const hi = rng.nextHigh26();
+      const lo = rng.nextLow27();
       const layerA = hi >>> 19;
       const uA = (2 * (hi & 0x7_ffff) + 1) / 0x8_0000 - 1;
       if (Math.abs(uA) < (nRatio[layerA] ?? 0)) out[i] = uA * (nX[layerA] ?? 0);
@@ -114,9 +113,8 @@ export class Draws {
   fillExponentials(out: Float64Array, n: number): void {
     const rng = this.rng;
     for (let i = 0; i < n; i += 2) {
-      const s = rng.nextFloat() * TWO_53;
-      const hi = (s / TWO_27) | 0;
-      const lo = (s - hi * TWO_27) | 0;
+      const hi = rng.nextHigh26(); // as in fillNormals
+      const lo = rng.nextLow27();
       const layerA = hi >>> 18;
       const xA = (((hi & 0x3_ffff) + 0.5) / 0x4_0000) * (eX[layerA] ?? 0);
       if (xA < (eX[layerA + 1] ?? 0)) out[i] = xA;
