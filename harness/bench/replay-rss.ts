@@ -13,8 +13,10 @@
  *
  * Memory must stay flat however long the market: the target is a peak under 150 MB for 1e7 bars,
  * with V8's default heap sizing. The live heap stays at about 20 MB (most of it the loaded modules);
- * the rest of the peak is Node itself (about 42 MB), the modules' code and V8's young generation,
- * which V8 grows (to 2 x 32 MB semi-spaces here) as objects survive its collections. The venue
+ * the rest of the peak is Node itself (about 42 MB), the modules' code, the journal's hash thread
+ * and V8's young generation, which V8 grows as the bytes surviving its collections add up, so with
+ * the bytes a run allocates (see the README: a per-event heap number in some runs took it to
+ * 2 x 32 MB semi-spaces; now 2 x 16 MB). The venue
  * keeps its older finished orders in columns (engine/venue/finished-orders.ts) so that they are not
  * promoted: before that the peak was 200-230 MB. `--optimize-for-size` sets V8's flag of that
  * name before the engine loads (a heap sized to the live data, slower), to compare.
