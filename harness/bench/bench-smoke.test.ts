@@ -98,12 +98,15 @@ describe('benchmark smoke sizes', () => {
     const j = smoke('data-bench.ts');
     expect(Object.keys(j).sort()).toEqual([
       'bars', 'cacheLoadSeconds', 'cacheWarmSeconds', 'cli', 'csvBytes', 'csvColdSeconds', 'csvLoadSeconds', 'engineSeconds', 'fingerprint', 'helpSeconds',
-      'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayPeakRssMb', 'smaPeriod', 'trades', 'wholeProcessJobSeconds', 'wholeProcessNoCacheSeconds',
-      'wholeProcessSeconds', 'wholeProcessSourcesSeconds']);
+      'noCacheSeconds', 'nodeStartSeconds', 'replayBars', 'replayEngine', 'replayPeakRssMb', 'replayPeakRssMbRuns', 'smaPeriod', 'trades', 'wholeProcessJobSeconds',
+      'wholeProcessNoCacheSeconds', 'wholeProcessSeconds', 'wholeProcessSourcesSeconds']);
     expect(['bundle', 'sources']).toContain(j.cli);
     expect(j.bars).toBe(5_000);
     expect(j.replayBars).toBe(20_000);
     expect(j.replayPeakRssMb).toBeGreaterThan(0);
+    // The figure is the worst run's (one run at the smoke size).
+    expect(j.replayPeakRssMbRuns).toEqual([j.replayPeakRssMb]);
+    expect(['bundle', 'source']).toContain(j.replayEngine);
   });
 
   it('bench:check', () => {
