@@ -514,7 +514,7 @@ export class ExecutionEngine implements Execution {
       if (v.status === 'rejected' || v.status === 'cancelled' || v.status === 'expired') {
         apply({ ...base, kind: v.status, reason: `the venue says the order is ${v.status}` }, `the venue has it ${v.status}`);
       } else if (o.status === 'pending-replace' && !sameTerms(o.request, v.request)) {
-        apply({ ...base, kind: 'replaced', request: v.request, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw }, 'the venue has the new terms');
+        apply({ ...base, kind: 'replaced', request: { ...v.request }, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw }, 'the venue has the new terms');
       } else if (!o.acked && v.status !== 'pending') {
         apply({ ...base, kind: 'accepted' }, `the venue has it ${v.status}`);
       }
