@@ -36,6 +36,7 @@ import type { PreTradeRisk } from '../risk/risk-engine.ts';
 import type { RiskBookView } from '../risk/view.ts';
 import { ExecutionConfigSchema, type ExecutionConfig, type ExecutionConfigParsed } from './config.ts';
 import { FinishedExecOrders } from './finished-exec-orders.ts';
+import { OrderIds } from './order-ids.ts';
 import { IllegalTransitionError, isTerminal, isWorking, transition, type ExecOrder, type ReplaceChanges } from './order-state.ts';
 
 export interface ExecutionDeps {
@@ -156,8 +157,8 @@ function sameTerms(a: OrderRequest, b: OrderRequest): boolean {
 export class ExecutionEngine implements Execution {
   private readonly d: ExecutionDeps;
   private readonly config: ExecutionConfigParsed;
-  /** `${prefix}-`, joined once: an id is then one concatenation. */
-  private readonly idPrefix: string;
+  /** Makes `${prefix}-${seq}` ids. */
+  private readonly ids: OrderIds;
   private seq = 0;
   private orders = new IdMap<Entry>();
   /** Orders not yet terminal, in submission order. */
@@ -181,7 +182,7 @@ export class ExecutionEngine implements Execution {
   constructor(deps: ExecutionDeps) {
     this.d = deps;
     this.config = ExecutionConfigSchema.parse(deps.config ?? {});
-    this.idPrefix = `${deps.prefix}-`;
+    this.ids = new OrderIds(`${deps.prefix}-`);
     const books = deps.books;
     this.riskView = {
       instruments: deps.instruments,
@@ -246,7 +247,7 @@ export class ExecutionEngine implements Execution {
 
   /** Ids come from a monotonic sequence (restored with the state), so a new id is never in use. */
   private nextId(): string {
-    return this.idPrefix + ++this.seq;
+    return this.ids.id(++this.seq);
   }
 
   /**
