@@ -120,9 +120,9 @@ export class FinishedOrders {
 
   /**
    * Remembers finished order `s` (its state is copied; the object is not kept unless it must be).
-   * `idHash` is hashOf of its client order id, when the caller has it.
+   * `idHash` is hashOf of its client order id, when the caller has it. Returns whether the columns
+   * hold it: the object `s` is then no longer needed (the caller may reuse it).
    */
-  /** Returns whether the columns hold it (the object `s` is then no longer needed), not the object itself. */
   add(s: VenueOrderState, idHash: number = hashOf(s.request.clientOrderId)): boolean {
     const id: unknown = s.request.clientOrderId;
     if (this.slotOf(id, idHash) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
