@@ -143,6 +143,7 @@ export class SimulatedVenue implements VenueApi {
     return this.resent;
   }
 
+  /** The order's state, live for a recent order: read it at once (once filed in the columns, its object serves a later order). */
   order(clientOrderId: string): Readonly<VenueOrderState> | undefined {
     return this.book.get(clientOrderId);
   }

@@ -70,6 +70,7 @@ export interface Execution {
   pendingRaw(instrumentIndex: number): number;
   /** Live (non-terminal) orders, of one instrument when given. */
   openCount(instrumentIndex?: number): number;
+  /** The order's state, live: read it at once (a finished order's object may be reused by a later order). */
   order(clientOrderId: string): Readonly<ExecOrder> | undefined;
   /** Cancels this instance's timers (a crash, or a stop); the state stays as it is. */
   stop(): void;
