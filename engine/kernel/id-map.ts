@@ -42,8 +42,20 @@ function sameKey(a: unknown, b: unknown): boolean {
 }
 
 export class IdMap<V> {
+  /**
+   * Entries [0, count) of `keys` and `vals`; slots past `count` are HOLE and undefined. The arrays
+   * never get shorter: V8 gives back an array's storage when it shrinks by half (pop included), and
+   * a map that forgets half its entries in bulk would reallocate it at the next inserts.
+   */
   private keys: (string | typeof HOLE)[] = [];
   private vals: (V | undefined)[] = [];
+  private count = 0;
+  /**
+   * The last key hashed here and its hash: an id is looked up several times in a row (inserted,
+   * then found by each report about it), and hashing its characters again is most of a lookup.
+   */
+  private lastKey: unknown = HOLE;
+  private lastHash = 0;
   /** Hash of each entry's key (kept so that rebuilding never re-reads a string). */
   private hashes = new Int32Array(MIN_SLOTS);
   private live = 0;
@@ -57,27 +69,32 @@ export class IdMap<V> {
   }
 
   /** `hash` is hashOf(key), when the caller has it already (an id looked up in several maps is hashed once). */
-  get(key: string, hash: number = hashOf(key)): V | undefined {
+  get(key: string, hash: number = this.hash(key)): V | undefined {
     const e = this.find(key, hash);
     return e < 0 ? undefined : this.vals[e];
   }
 
   has(key: string): boolean {
-    return this.find(key, hashOf(key)) >= 0;
+    return this.find(key, this.hash(key)) >= 0;
   }
 
-  set(key: string, value: V, h: number = hashOf(key)): this {
+  set(key: string, value: V, h: number = this.hash(key)): this {
     const e = this.find(key, h);
     if (e >= 0) {
       this.vals[e] = value;
       return this;
     }
     // Probes stay short while at most half the slots are used; holes stay fewer than live entries.
-    if (2 * (this.used + 1) > this.slots() || this.keys.length > 2 * this.live + MIN_SLOTS) this.rebuild(this.live + 1);
-    const at = this.keys.length;
+    if (2 * (this.used + 1) > this.slots() || this.count > 2 * this.live + MIN_SLOTS) this.rebuild(this.live + 1);
+    const at = this.count++;
     if (at === this.hashes.length) this.growHashes();
-    this.keys.push(key);
-    this.vals.push(value);
+    if (at === this.keys.length) {
+      this.keys.push(key);
+      this.vals.push(value);
+    } else {
+      this.keys[at] = key;
+      this.vals[at] = value;
+    }
     this.hashes[at] = h;
     this.live++;
     this.insertSlot(h, at);
@@ -85,7 +102,7 @@ export class IdMap<V> {
   }
 
   delete(key: string): boolean {
-    const h = hashOf(key);
+    const h = this.hash(key);
     const idx = this.index;
     const mask = this.slots() - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -106,7 +123,7 @@ export class IdMap<V> {
    */
   forgetOldest(count: number, keep: (value: V) => boolean, forgotten?: (value: V, hash: number) => void): void {
     let left = count;
-    for (let e = 0; e < this.keys.length && left > 0; e++) {
+    for (let e = 0; e < this.count && left > 0; e++) {
       if (this.keys[e] === HOLE || keep(this.vals[e]!)) continue;
       forgotten?.(this.vals[e]!, this.hashes[e]!);
       this.hole(e);
@@ -118,6 +135,7 @@ export class IdMap<V> {
   clear(): void {
     this.keys = [];
     this.vals = [];
+    this.count = 0;
     this.hashes = new Int32Array(MIN_SLOTS);
     this.live = 0;
     this.index = new Int32Array(2 * MIN_SLOTS);
@@ -126,12 +144,12 @@ export class IdMap<V> {
 
   /** Live values in insertion order; an entry deleted during the iteration is skipped. */
   *values(): IterableIterator<V> {
-    for (let e = 0; e < this.keys.length; e++) if (this.keys[e] !== HOLE) yield this.vals[e]!;
+    for (let e = 0; e < this.count; e++) if (this.keys[e] !== HOLE) yield this.vals[e]!;
   }
 
   /** Live [key, value] pairs in insertion order. */
   *entries(): IterableIterator<[string, V]> {
-    for (let e = 0; e < this.keys.length; e++) {
+    for (let e = 0; e < this.count; e++) {
       const k = this.keys[e]!;
       if (k !== HOLE) yield [k, this.vals[e]!];
     }
@@ -139,6 +157,15 @@ export class IdMap<V> {
 
   [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
+  }
+
+  /** hashOf(key), remembered for the next call with the same key. */
+  private hash(key: string): number {
+    if (key === this.lastKey) return this.lastHash;
+    const h = hashOf(key);
+    this.lastKey = key;
+    this.lastHash = h;
+    return h;
   }
 
   private slots(): number {
@@ -187,15 +214,16 @@ export class IdMap<V> {
   private rebuild(expected: number): void {
     const { keys, vals, hashes } = this;
     let n = 0;
-    for (let e = 0; e < keys.length; e++) {
+    for (let e = 0; e < this.count; e++) {
       if (keys[e] === HOLE) continue;
       keys[n] = keys[e]!;
       vals[n] = vals[e];
       hashes[n] = hashes[e]!;
       n++;
     }
-    // Popping keeps the arrays' storage for the entries to come (a shorter length would give it back).
-    while (keys.length > n) { keys.pop(); vals.pop(); }
+    // The slots left behind are cleared (nothing kept alive), not cut off (see `keys`).
+    for (let e = n; e < this.count; e++) { keys[e] = HOLE; vals[e] = undefined; }
+    this.count = n;
     let slots = MIN_SLOTS;
     while (slots < 4 * expected) slots *= 2;
     const current = this.slots();

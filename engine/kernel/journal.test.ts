@@ -76,6 +76,20 @@ describe('Journal strings', () => {
   });
 });
 
+describe('Journal string ids', () => {
+  it('give each string its first-use number, whichever recent string it follows (the empty one included)', () => {
+    const j = new Journal({ rootSeed: 1 });
+    const ref = new Map<string, number>();
+    const pool = ['ES', 'market', '', 'agent-a', 'NQ', 'limit', `E${'S'}`]; // the last: equal to the first, another object
+    for (let i = 0; i < 500; i++) {
+      const s = pool[(i * 7 + (i >> 3)) % pool.length]!;
+      if (!ref.has(s)) ref.set(s, ref.size);
+      expect(j.str(s), `call ${i}: ${JSON.stringify(s)}`).toBe(ref.get(s));
+    }
+    expect(ref.size).toBe(6);
+  });
+});
+
 describe('Journal typed decision writers', () => {
   it('write exactly the bytes record() writes for the same values, strings interned in the same order', () => {
     const bytesOf = (write: (j: Journal) => void, chunkWords: number): Buffer => {

@@ -214,6 +214,14 @@ export class Journal {
   /** Set once the hash thread hashes this journal: chunks are then written in its slots. */
   private lane: HashLane | null = null;
   private readonly strings = new Map<string, number>();
+  /**
+   * The last few strings interned and their ids, tried before the map: every order writes the same
+   * handful (its instrument, its type, the agent), and comparing against the very same string
+   * object costs less than a map lookup. Round robin; empty slots hold a string no caller passes.
+   */
+  private readonly recentStrings: string[] = ['', '', '', ''];
+  private readonly recentIds = new Float64Array(4).fill(-1);
+  private recentNext = 0;
   private finished: string | null = null;
   /** Records written, for reports and tests. */
   records = 0;
@@ -339,8 +347,16 @@ export class Journal {
 
   /** The interned id of `s`, writing its `string` record on first use. */
   str(s: string): number {
+    const recent = this.recentStrings;
+    for (let k = 0; k < 4; k++) if (recent[k] === s && this.recentIds[k]! >= 0) return this.recentIds[k]!;
     let id = this.strings.get(s);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      const k = this.recentNext;
+      recent[k] = s;
+      this.recentIds[k] = id;
+      this.recentNext = (k + 1) & 3;
+      return id;
+    }
     id = this.strings.size;
     this.strings.set(s, id);
     const utf8 = encoder.encode(s);

@@ -120,9 +120,10 @@ export class FinishedOrders {
 
   /**
    * Remembers finished order `s` (its state is copied; the object is not kept unless it must be).
-   * `idHash` is hashOf of its client order id, when the caller has it.
+   * `idHash` is hashOf of its client order id, when the caller has it. Returns whether the columns
+   * hold it: the object `s` is then no longer needed (the caller may reuse it).
    */
-  add(s: VenueOrderState, idHash: number = hashOf(s.request.clientOrderId)): void {
+  add(s: VenueOrderState, idHash: number = hashOf(s.request.clientOrderId)): boolean {
     const id: unknown = s.request.clientOrderId;
     if (this.slotOf(id, idHash) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
     if (this.count === this.slots && this.slots < this.capacity) this.allocate(Math.min(this.capacity, 2 * this.slots));
@@ -131,7 +132,9 @@ export class FinishedOrders {
     else this.count++;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
     this.storeId(slot, id, idHash);
-    if (!this.storeColumns(slot, s)) this.objects[slot] = s;
+    if (this.storeColumns(slot, s)) return true;
+    this.objects[slot] = s;
+    return false;
   }
 
   /** The remembered order's state (a new object each call, but for one kept as an object), or undefined. */

@@ -46,6 +46,26 @@ export const FINISHED_ORDERS_KEPT = 8_192;
  */
 export const RECENT_FINISHED_KEPT = 256;
 
+/** A request as the venue keeps it: its own object, which it reuses (see OrderBookState.newOrder). */
+type OwnRequest = { -readonly [K in Exclude<keyof OrderRequest, 'limitPriceRaw' | 'stopPriceRaw'>]: OrderRequest[K] } & { limitPriceRaw: number | undefined; stopPriceRaw: number | undefined };
+
+/**
+ * The venue's own copy of an order, every field present (absent prices as undefined) so that all
+ * requests share one object shape: the fill model reads them on every market event.
+ */
+function ownCopy(o: OrderRequest): OrderRequest {
+  return {
+    clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, side: o.side, quantityRaw: o.quantityRaw,
+    type: o.type, timeInForce: o.timeInForce, limitPriceRaw: o.limitPriceRaw, stopPriceRaw: o.stopPriceRaw,
+  };
+}
+
+/**
+ * Order objects kept for reuse at most: the columns take finished orders in bulk, up to
+ * RECENT_FINISHED_KEPT plus the working ones at a time, and new orders take them back one by one.
+ */
+const SPARE_KEPT = 4 * RECENT_FINISHED_KEPT;
+
 /** Not finished: working, or still being booked at arrival. */
 function isLive(s: VenueOrderState): boolean {
   return isWorkingStatus(s.status) || s.status === 'pending';
@@ -103,7 +123,40 @@ export class OrderBookState {
     this.orders.forgetOldest(this.orders.size - RECENT_FINISHED_KEPT - working, isLive, this.keepFinished);
   }
 
-  private readonly keepFinished = (s: VenueOrderState, idHash: number): void => this.finished.add(s, idHash);
+  /**
+   * Order objects (with their requests) of orders the columns took. Such an object lived through
+   * hundreds of orders, long enough for V8 to promote it to the old generation, where it would die
+   * as garbage: reused, it lives on instead, and a new order allocates nothing for its state.
+   * Nothing else holds it: `get` gives copies of orders in the columns, and the venue's answers
+   * carry copies of its requests.
+   */
+  private spare: VenueOrderState[] = [];
+
+  private readonly keepFinished = (s: VenueOrderState, idHash: number): void => {
+    if (this.finished.add(s, idHash) && this.spare.length < SPARE_KEPT) this.spare.push(s);
+  };
+
+  /** A new order's state, pending since `nowUs`, with the venue's own copy of its request. */
+  newOrder(order: OrderRequest, nowUs: number): VenueOrderState {
+    const s = this.spare.pop();
+    if (s === undefined) return { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: nowUs, activeFromUs: nowUs, triggered: false, expireUs: null };
+    const r = s.request as OwnRequest;
+    r.clientOrderId = order.clientOrderId;
+    r.instrumentIndex = order.instrumentIndex;
+    r.side = order.side;
+    r.quantityRaw = order.quantityRaw;
+    r.type = order.type;
+    r.timeInForce = order.timeInForce;
+    r.limitPriceRaw = order.limitPriceRaw;
+    r.stopPriceRaw = order.stopPriceRaw;
+    s.status = 'pending';
+    s.filledRaw = 0;
+    s.acceptedUs = nowUs;
+    s.activeFromUs = nowUs;
+    s.triggered = false;
+    s.expireUs = null;
+    return s;
+  }
 
   get workingCount(): number {
     let n = 0;
@@ -170,6 +223,7 @@ export class OrderBookState {
     }
     this.orders.clear();
     this.finished.clear();
+    this.spare = [];
     for (const s of snap.finished) this.finished.add(structuredClone(s));
     for (const s of snap.orders) this.orders.set(s.request.clientOrderId, structuredClone(s));
     for (let i = 0; i < this.working.length; i++) {

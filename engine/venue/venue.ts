@@ -51,17 +51,6 @@ const REPORT_LABELS: Readonly<Record<ExecutionReport['kind'], string>> = {
   expired: 'venue.report expired', replaced: 'venue.report replaced', 'cancel-rejected': 'venue.report cancel-rejected', 'replace-rejected': 'venue.report replace-rejected',
 };
 
-/**
- * The venue's own copy of an order, every field present (absent prices as undefined) so that all
- * requests share one object shape: the fill model reads them on every market event.
- */
-function ownCopy(o: OrderRequest): OrderRequest {
-  return {
-    clientOrderId: o.clientOrderId, instrumentIndex: o.instrumentIndex, side: o.side, quantityRaw: o.quantityRaw,
-    type: o.type, timeInForce: o.timeInForce, limitPriceRaw: o.limitPriceRaw, stopPriceRaw: o.stopPriceRaw,
-  };
-}
-
 export class SimulatedVenue implements VenueApi {
   private readonly p: VenueParams;
   private readonly book: OrderBookState;
@@ -154,6 +143,7 @@ export class SimulatedVenue implements VenueApi {
     return this.resent;
   }
 
+  /** The order's state, live for a recent order: read it at once (once filed in the columns, its object serves a later order). */
   order(clientOrderId: string): Readonly<VenueOrderState> | undefined {
     return this.book.get(clientOrderId);
   }
@@ -222,7 +212,7 @@ export class SimulatedVenue implements VenueApi {
       this.answerKnown(known, now);
       return;
     }
-    const s: VenueOrderState = { request: ownCopy(order), status: 'pending', filledRaw: 0, acceptedUs: now, activeFromUs: now, triggered: false, expireUs: null };
+    const s = this.book.newOrder(order, now);
     this.book.orders.set(order.clientOrderId, s, idHash);
     this.book.forgetOldFinished();
     this.booked++;

@@ -36,6 +36,7 @@ import type { PreTradeRisk } from '../risk/risk-engine.ts';
 import type { RiskBookView } from '../risk/view.ts';
 import { ExecutionConfigSchema, type ExecutionConfig, type ExecutionConfigParsed } from './config.ts';
 import { FinishedExecOrders } from './finished-exec-orders.ts';
+import { OrderIds } from './order-ids.ts';
 import { IllegalTransitionError, isTerminal, isWorking, transition, type ExecOrder, type ReplaceChanges } from './order-state.ts';
 
 export interface ExecutionDeps {
@@ -69,6 +70,7 @@ export interface Execution {
   pendingRaw(instrumentIndex: number): number;
   /** Live (non-terminal) orders, of one instrument when given. */
   openCount(instrumentIndex?: number): number;
+  /** The order's state, live: read it at once (a finished order's object may be reused by a later order). */
   order(clientOrderId: string): Readonly<ExecOrder> | undefined;
   /** Cancels this instance's timers (a crash, or a stop); the state stays as it is. */
   stop(): void;
@@ -117,7 +119,23 @@ interface Held {
   forget: boolean;
   /** Its request is as `rebalance` built it and was never replaced: once finished, it fits a column slot. */
   plain: boolean;
+  /**
+   * The body of its timeout timer, made once per Held rather than once per request. A Held has at
+   * most one live timer (arming disarms the one before), so the timer in the queue is the current one.
+   */
+  onTimer: () => void;
+  /** A fill-key array of an order this Held held before (see recycle): the next first fill fills it in. */
+  spareKeys: number[] | null;
 }
+
+/**
+ * The fill keys of an order with no fill yet: one shared empty array (the first fill replaces it,
+ * never pushes to it), frozen so that a push anywhere else throws instead of sharing keys.
+ */
+const NO_FILL_KEYS = Object.freeze([]) as unknown as number[];
+
+/** A placeholder timer body until the Held's own is made (it refers to the Held). */
+const NO_TIMER = (): void => {};
 
 /**
  * A remembered order: its Held while live (and for the rare finished order that is not plain, or
@@ -140,8 +158,8 @@ function sameTerms(a: OrderRequest, b: OrderRequest): boolean {
 export class ExecutionEngine implements Execution {
   private readonly d: ExecutionDeps;
   private readonly config: ExecutionConfigParsed;
-  /** `${prefix}-`, joined once: an id is then one concatenation. */
-  private readonly idPrefix: string;
+  /** Makes `${prefix}-${seq}` ids. */
+  private readonly ids: OrderIds;
   private seq = 0;
   private orders = new IdMap<Entry>();
   /** Orders not yet terminal, in submission order. */
@@ -152,6 +170,12 @@ export class ExecutionEngine implements Execution {
   private readonly store = new FinishedExecOrders(2 * FINISHED_KEPT);
   /** By slot: the Held a late report woke from that slot (the map holds it now), so that forgetting the slot forgets it. */
   private readonly woken = new Map<number, Held>();
+  /**
+   * Helds (with their order state) of plain orders that finished into the columns: nothing refers
+   * to them any more, so new orders reuse them rather than allocate a Held, an order state, a
+   * timer body and a fill-key array each. At most as many as orders were ever live at once.
+   */
+  private spare: Held[] = [];
   private readonly notMarked = (e: Entry): boolean => (typeof e === 'number' ? this.store.forget[e] === 0 : !e.forget);
   private ignored = 0;
   readonly riskView: RiskBookView;
@@ -159,7 +183,7 @@ export class ExecutionEngine implements Execution {
   constructor(deps: ExecutionDeps) {
     this.d = deps;
     this.config = ExecutionConfigSchema.parse(deps.config ?? {});
-    this.idPrefix = `${deps.prefix}-`;
+    this.ids = new OrderIds(`${deps.prefix}-`);
     const books = deps.books;
     this.riskView = {
       instruments: deps.instruments,
@@ -182,7 +206,7 @@ export class ExecutionEngine implements Execution {
   private held(id: string): Held | undefined {
     const e = this.orders.get(id);
     if (typeof e !== 'number') return e;
-    const h: Held = { state: this.store.thaw(e), cancelTimer: null, forget: false, plain: true };
+    const h = this.newHeld(this.store.thaw(e), true);
     this.woken.set(e, h);
     this.orders.set(id, h);
     return h;
@@ -216,9 +240,15 @@ export class ExecutionEngine implements Execution {
     return this.place({ ...order, clientOrderId: id }, false);
   }
 
+  private newHeld(state: ExecOrder, plain: boolean): Held {
+    const h: Held = { state, cancelTimer: null, forget: false, plain, onTimer: NO_TIMER, spareKeys: null };
+    h.onTimer = () => this.onTimeout(h, h.state.timerSeq);
+    return h;
+  }
+
   /** Ids come from a monotonic sequence (restored with the state), so a new id is never in use. */
   private nextId(): string {
-    return this.idPrefix + ++this.seq;
+    return this.ids.id(++this.seq);
   }
 
   /**
@@ -250,8 +280,23 @@ export class ExecutionEngine implements Execution {
       return null;
     }
     this.d.journal.order(now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
-    const o: ExecOrder = { request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: [], outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null };
-    const h: Held = { state: o, cancelTimer: null, forget: false, plain };
+    const h = this.spare.pop() ?? this.newHeld({ request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: NO_FILL_KEYS, outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null }, plain);
+    const o = h.state;
+    // A reused Held is reset whole, field by field (a fresh one is set already: the same values).
+    o.request = request;
+    o.status = 'pending-new';
+    o.acked = false;
+    o.filledRaw = 0;
+    o.fillKeys = NO_FILL_KEYS;
+    o.outstanding = 'none';
+    o.sends = 0;
+    o.deadlineUs = 0;
+    o.timerSeq = 0;
+    o.cancelWanted = false;
+    o.replaceChanges = null;
+    h.cancelTimer = null;
+    h.forget = false;
+    h.plain = plain;
     this.orders.set(id, h);
     this.open.push(h);
     this.d.risk.onSent(request, now);
@@ -328,11 +373,13 @@ export class ExecutionEngine implements Execution {
   private arm(h: Held): void {
     this.disarm(h);
     h.state.deadlineUs = this.d.clock.nowUs() + this.config.orderTimeoutUs;
-    this.schedule(h, ++h.state.timerSeq, this.config.orderTimeoutUs);
+    ++h.state.timerSeq;
+    this.schedule(h, this.config.orderTimeoutUs);
   }
 
-  private schedule(h: Held, seq: number, delayUs: number): void {
-    h.cancelTimer = this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, () => this.onTimeout(h, seq));
+  /** Arms the timer of the Held's current timerSeq (its only live one: see Held.onTimer). */
+  private schedule(h: Held, delayUs: number): void {
+    h.cancelTimer = this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, h.onTimer);
   }
 
   private disarm(h: Held): void {
@@ -365,7 +412,8 @@ export class ExecutionEngine implements Execution {
     const beyond = o.sends - 1 - this.config.maxRetries;
     const waitUs = beyond > 0 ? this.config.orderTimeoutUs * 2 ** beyond : this.config.orderTimeoutUs;
     o.deadlineUs = now + waitUs;
-    this.schedule(h, ++o.timerSeq, waitUs);
+    ++o.timerSeq;
+    this.schedule(h, waitUs);
     this.send(o, what);
   }
 
@@ -388,11 +436,24 @@ export class ExecutionEngine implements Execution {
         if (slot >= 0) {
           entry = slot;
           this.orders.set(h.state.request.clientOrderId, slot);
+          this.recycle(h);
         }
       }
     }
     this.finished.push(entry);
     if (this.finished.length >= 2 * FINISHED_KEPT) this.forgetOldestFinished();
+  }
+
+  /**
+   * Keeps the Held of an order that went into the columns for the next new order: the map, the
+   * open list and the finished list no longer hold it, and its timer is disarmed. Its state stays
+   * as it is until then (a reconcile in progress may still read it); its fill-key array, copied
+   * into the columns, is kept to be filled in again.
+   */
+  private recycle(h: Held): void {
+    const keys = h.state.fillKeys;
+    if (keys.length === 4) h.spareKeys = keys;
+    this.spare.push(h);
   }
 
   /**
@@ -455,7 +516,7 @@ export class ExecutionEngine implements Execution {
       if (v.status === 'rejected' || v.status === 'cancelled' || v.status === 'expired') {
         apply({ ...base, kind: v.status, reason: `the venue says the order is ${v.status}` }, `the venue has it ${v.status}`);
       } else if (o.status === 'pending-replace' && !sameTerms(o.request, v.request)) {
-        apply({ ...base, kind: 'replaced', request: v.request, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw }, 'the venue has the new terms');
+        apply({ ...base, kind: 'replaced', request: { ...v.request }, leavesQuantityRaw: v.request.quantityRaw - v.filledRaw }, 'the venue has the new terms');
       } else if (!o.acked && v.status !== 'pending') {
         apply({ ...base, kind: 'accepted' }, `the venue has it ${v.status}`);
       }
@@ -473,8 +534,15 @@ export class ExecutionEngine implements Execution {
     }
     // Most orders fill once: the first key as a literal takes exactly its four numbers, where a
     // push into the empty array would allocate room for sixteen.
-    if (keys.length === 0) o.fillKeys = [r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw];
-    else keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
+    if (keys.length === 0) {
+      const spare = h.spareKeys;
+      if (spare === null) o.fillKeys = [r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw];
+      else {
+        h.spareKeys = null;
+        spare[0] = r.timeUs; spare[1] = r.quantityRaw; spare[2] = r.leavesQuantityRaw; spare[3] = r.priceRaw;
+        o.fillKeys = spare;
+      }
+    } else keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
     this.d.books.applyFill(r.instrumentIndex, r.side, r.quantityRaw, r.priceRaw, r.fee);
     o.filledRaw += r.quantityRaw;
     o.acked = true;
@@ -553,10 +621,11 @@ export class ExecutionEngine implements Execution {
     this.orders = new IdMap<Entry>();
     this.store.clear();
     this.woken.clear();
+    this.spare = [];
     // Restored orders stay objects (not plain): the columns only take orders this instance built.
     const restored = new IdMap<Held>();
     for (const [id, o] of Object.entries(s.orders)) {
-      const h: Held = { state: o, cancelTimer: null, forget: false, plain: false };
+      const h = this.newHeld(o, false);
       restored.set(id, h);
       this.orders.set(id, h);
     }
@@ -565,7 +634,7 @@ export class ExecutionEngine implements Execution {
     this.ignored = s.ignoredReports;
     const now = this.d.clock.nowUs();
     for (const h of this.open) {
-      if (h.state.outstanding !== 'none') this.schedule(h, h.state.timerSeq, Math.max(0, h.state.deadlineUs - now));
+      if (h.state.outstanding !== 'none') this.schedule(h, Math.max(0, h.state.deadlineUs - now));
     }
   }
 }

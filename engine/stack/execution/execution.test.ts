@@ -197,6 +197,33 @@ describe('finished orders in columns', () => {
   });
 });
 
+describe('reused order objects', () => {
+  it('an order that reuses a finished plain order\'s objects starts clean, times out on its own, and leaves the finished one as it was', () => {
+    const { exec, venue, timers, notes } = setup({ orderTimeoutUs: 1_000, maxRetries: 1, reconcileRetries: 0 });
+    // A plain order fills after one retry: it goes to the columns and its objects are kept for reuse.
+    const first = exec.rebalance(0, 1)!;
+    timers.advance(1_000);
+    exec.onReport(fill(first, 1, 0, 101, 7));
+    const finished = JSON.stringify(exec.order(first));
+    // The next order takes those objects: nothing of the first order's state may show through.
+    const second = exec.rebalance(0, 0)!;
+    expect(exec.order(second)).toMatchObject({ status: 'pending-new', acked: false, filledRaw: 0, fillKeys: [], outstanding: 'submit', sends: 1, timerSeq: 1, cancelWanted: false, replaceChanges: null });
+    expect(exec.order(second)!.request.side).toBe(-1);
+    // Its timer is its own: it re-sends the second order once, then gives up on it.
+    timers.advance(5_000);
+    expect(venue.calls).toEqual([`submit ${first}`, `submit ${first}`, `submit ${second}`, `submit ${second}`]);
+    // Its first fill fills in the kept fill-key array, which the finished order no longer shows.
+    exec.onReport(fill(second, 1, 0, 99, 9));
+    exec.onReport(fill(second, 1, 0, 99, 9)); // a duplicate: recognised by the reused keys
+    expect(exec.order(second)!.fillKeys).toEqual([9, 1, 0, 99]);
+    expect(exec.ignoredReports).toBe(1);
+    expect(JSON.stringify(exec.order(first))).toBe(finished);
+    expect(exec.order(first)!.fillKeys).toEqual([7, 1, 0, 101]);
+    expect(exec.pendingRaw(0)).toBe(0);
+    expect(notes().filter((n) => n.includes(second))).toEqual([`retry submit of ${second} (send 2)`, `no answer to submit of ${second} after 2 sends: gave up`, `duplicate fill report for ${second}`]);
+  });
+});
+
 describe('cancel and replace', () => {
   it('a cancel waits for the ack, then goes out once', () => {
     const { exec, venue } = setup();
