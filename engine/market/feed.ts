@@ -7,7 +7,7 @@
  * Ties between sources at one instant go to the lower source index (the order the scenario lists
  * them); within a source, file order is kept.
  */
-import type { ExternalStream } from '../kernel/kernel.ts';
+import type { BurstGate, ExternalStream } from '../kernel/kernel.ts';
 import type { BarBatch, MarketBatch, MarketSource, QuoteBatch, TradeBatch } from './types.ts';
 
 /** Receives the feed's events. Each call may return a promise (async stacks). */
@@ -104,6 +104,39 @@ export class MarketFeed implements ExternalStream {
     }
     this.advance(c, b.length);
     return b.type === 'trade' ? this.sink.onTrade(i, b, row) : this.sink.onQuote(i, b, row);
+  }
+
+  /**
+   * The bars of a lone source's batch in a row, open and close, without searching the sources for
+   * each event (Kernel.burst's fast path). With more sources, or between batches, it runs nothing
+   * and the kernel goes on event by event.
+   */
+  runBurst(gate: BurstGate): void {
+    if (this.cursors.length !== 1) return;
+    const c = this.cursors[0]!;
+    const b = c.batch;
+    if (b === null || b.type !== 'bar') return;
+    const sink = this.sink;
+    const dispatched = this.dispatched;
+    const closePhase = this.openEvents ? 0 : 1;
+    const length = b.length;
+    const nextUs = this.nextUs;
+    for (let row = c.row; row < length; row = c.row) {
+      if (c.phase === 0) {
+        nextUs[0] = b.openTimeUs[row]!;
+        if (!gate.enter()) return;
+        c.phase = 1;
+        dispatched[0]!++;
+        if (!gate.leave(sink.onBarOpen(0, b, row))) return;
+      }
+      nextUs[0] = b.closeTimeUs[row]!;
+      if (!gate.enter()) return;
+      c.row = row + 1;
+      c.phase = closePhase;
+      if (row + 1 >= length) c.batch = null;
+      dispatched[0]!++;
+      if (!gate.leave(sink.onBar(0, b, row))) return;
+    }
   }
 
   /** Steps past the current row; the batch stays readable until the next load. */

@@ -17,6 +17,14 @@ export class DirectDataClient implements DataClient {
   pushBar(bar: BarView): void | Promise<void> {
     const hs = this.barHandlers;
     if (hs.length === 1) return hs[0]!(bar);
+    // Two handlers (the reference stack's own, then one agent's) is the common case: each gets a
+    // call site of its own, which V8 keeps monomorphic and inlines, where runAll's one site sees
+    // every handler (about 5 ns a bar). What follows the first is runAll's loop exactly.
+    if (hs.length === 2) {
+      const r = hs[0]!(bar);
+      if (r !== undefined) return r.then(() => runAll(hs.slice(1), bar));
+      return hs.length === 2 ? hs[1]!(bar) : runAll(hs, bar, 1);
+    }
     return runAll(hs, bar);
   }
 
@@ -29,9 +37,12 @@ export class DirectDataClient implements DataClient {
   }
 }
 
-/** Runs handlers in subscription order; an async one makes the rest wait for it (order is kept). */
-function runAll<T>(handlers: ((v: T) => void | Promise<void>)[], v: T): void | Promise<void> {
-  for (let i = 0; i < handlers.length; i++) {
+/**
+ * Runs handlers in subscription order, from index `from`; an async one makes the rest wait for it
+ * (order is kept).
+ */
+function runAll<T>(handlers: ((v: T) => void | Promise<void>)[], v: T, from = 0): void | Promise<void> {
+  for (let i = from; i < handlers.length; i++) {
     const r = handlers[i]!(v);
     if (r !== undefined) return r.then(() => runAll(handlers.slice(i + 1), v));
   }

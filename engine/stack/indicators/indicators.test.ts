@@ -130,6 +130,7 @@ describe('indicator snapshots', () => {
     const half = 13;
     const want = closes.map((c) => straight.map((ind) => ind.update(c)));
     closes.slice(0, half).forEach((c) => first.forEach((ind) => ind.update(c)));
+    expect(Array.isArray(first[0].snapshot().window)).toBe(true); // plain data, whatever the ring is kept in
     const json = JSON.stringify(first.map((ind) => ind.snapshot()));
     const fresh = make();
     const states = JSON.parse(json) as unknown[];

@@ -1,5 +1,6 @@
 /**
- * Simple moving average over the last `period` values, incremental: a ring buffer in a plain array
+ * Simple moving average over the last `period` values, incremental: a ring buffer in a Float64Array
+ * (a plain array made V8 check on every store that a value still fits its small-integer elements)
  * and a running sum, so an update costs O(1) and allocates nothing.
  *
  * Fed raw integer prices (closeRaw), the running sum is an exact integer (below 2^53), so agents can
@@ -23,12 +24,17 @@ export function assertPeriod(period: number, what: string): void {
   if (!Number.isSafeInteger(period) || period < 1) throw new RangeError(`${what}: period must be a positive integer, got ${period}`);
 }
 
+/** SmaState with the window in a typed array (snapshot() hands out a plain copy). */
+interface SmaRing extends Omit<SmaState, 'window'> {
+  window: Float64Array;
+}
+
 export class Sma {
-  private s: SmaState;
+  private s: SmaRing;
 
   constructor(period: number) {
     assertPeriod(period, 'SMA');
-    this.s = { period, window: new Array<number>(period).fill(0), head: 0, count: 0, sum: 0 };
+    this.s = { period, window: new Float64Array(period), head: 0, count: 0, sum: 0 };
   }
 
   get period(): number { return this.s.period; }
@@ -51,11 +57,11 @@ export class Sma {
   }
 
   snapshot(): SmaState {
-    return { ...this.s, window: this.s.window.slice() };
+    return { ...this.s, window: Array.from(this.s.window) };
   }
 
   restore(state: SmaState): void {
     if (state.period !== this.s.period || state.window.length !== state.period) throw new RangeError(`SMA(${this.s.period}): snapshot is for period ${state.period}`);
-    this.s = { ...state, window: state.window.slice() };
+    this.s = { ...state, window: Float64Array.from(state.window) };
   }
 }
