@@ -39,6 +39,15 @@ describe('benchmark smoke sizes', () => {
     expect(fromSource.fingerprint).toBe(j.fingerprint);
   });
 
+  it.runIf(process.platform === 'linux')('replay-rss reports its own peak memory, not that of the bigger process that spawned it', () => {
+    // getrusage's maxRSS survives exec: spawned from a process holding 400 MB, it read 400 MB or more.
+    const held = Buffer.alloc(400 * 2 ** 20, 1);
+    const j = smoke('replay-rss.ts', [], [join(REPO, 'harness', 'bench', 'js-entry.js')]);
+    expect(held.length).toBe(400 * 2 ** 20);
+    expect(j.peakRssMb).toBeGreaterThan(30);
+    expect(j.peakRssMb).toBeLessThan(300);
+  });
+
   it('bench:chaos', () => {
     const j = smoke('chaos-bench.ts');
     expect(Object.keys(j).sort()).toEqual([
