@@ -429,7 +429,7 @@ export class ExecutionEngine implements Execution {
     let entry: Entry = h;
     if (i >= 0) {
       for (let j = i; j + 1 < open.length; j++) open[j] = open[j + 1]!;
-      open.pop(); // keeps the list's storage (splice would allocate, and emptying it gives it back)
+      open.pop(); // (splice would allocate the array of what it removes; pop allocates nothing)
       // Finished for the first time: a plain order moves to the columns and its objects are let go.
       if (FinishedExecOrders.fits(h.state, h.plain)) {
         const slot = this.store.add(h.state);
