@@ -5,7 +5,8 @@ export * from './kernel/time.ts';
 export { VirtualClock, type Clock } from './kernel/clock.ts';
 export { PRIORITY, EventQueue } from './kernel/event-queue.ts';
 export {
-  FetchTimeoutError, Kernel, type ExternalStream, type KernelContext, type LateResponse, type RunBudget, type RunOutcome, type StackFetchInit, type StopReason,
+  FetchTimeoutError, Kernel, timersOver, type BurstGate, type ExternalStream, type KernelContext, type LateResponse, type RunBudget, type RunOutcome, type StackFetchInit, type StopReason,
+  type TimerHandle,
 } from './kernel/kernel.ts';
 export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportResponse } from './kernel/settle.ts';
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';

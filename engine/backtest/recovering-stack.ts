@@ -23,7 +23,7 @@
  * timer) is removed at the crash, and an order it still tries to send is an error naming it.
  */
 import { PRIORITY } from '../kernel/event-queue.ts';
-import type { KernelContext } from '../kernel/kernel.ts';
+import { timersOver, type KernelContext } from '../kernel/kernel.ts';
 import type { ExecutionReport } from '../venue/orders.ts';
 import type { VenueApi } from '../venue/venue.ts';
 import type { DataClient, StackEnv, TradingStack, Unsubscribe } from '../stack/types.ts';
@@ -198,7 +198,7 @@ function scopedKernel(kernel: KernelContext, inst: Instance): KernelContext {
     timers.add(raw);
     return raw;
   };
-  return {
+  const scoped: Omit<KernelContext, 'timer' | 'cancelTimer'> = {
     clock: kernel.clock,
     sleep: (d) => kernel.sleep(d),
     spawn: (name, fn) => kernel.spawn(name, fn),
@@ -214,6 +214,8 @@ function scopedKernel(kernel: KernelContext, inst: Instance): KernelContext {
       return () => { timers.delete(raw); raw(); };
     },
   };
+  // Timers too are tracked, so that a crash cancels them: made over the tracked schedule.
+  return { ...scoped, ...timersOver(scoped.schedule) };
 }
 
 /** The venue as one instance sees it: a dead instance that still sends is a bug of its stop(). */

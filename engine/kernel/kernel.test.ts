@@ -2,7 +2,7 @@
 // name the event, budgets, and that async work settles before the clock moves, with a synchronous
 // fast path when nothing awaits.
 import { describe, expect, it } from 'vitest';
-import { FetchTimeoutError, Kernel, type ExternalStream, type LateResponse } from './kernel.ts';
+import { FetchTimeoutError, Kernel, timersOver, type ExternalStream, type LateResponse } from './kernel.ts';
 import { PRIORITY } from './event-queue.ts';
 import { VirtualClock } from './clock.ts';
 
@@ -269,5 +269,34 @@ describe('the market stream contract', () => {
     let m = 0;
     frac.setStream({ nextUs: s3, peek: () => { s3[0] = m === 0 ? 2.5 : Number.POSITIVE_INFINITY; }, load: async () => {}, dispatch: () => { m++; } });
     await expect(frac.run()).rejects.toThrow(/safe integer/);
+  });
+});
+
+describe('timer and cancelTimer', () => {
+  it('run a timer at its time unless cancelled, and a stale cancel leaves the event that reused its object alone', async () => {
+    const k = new Kernel({ startUs: 0 });
+    const log: string[] = [];
+    const a = k.context.timer(10, 'a', () => { log.push(`a@${k.clock.nowUs()}`); });
+    const aSeq = a.seq;
+    const b = k.context.timer(20, 'b', () => { log.push('b'); });
+    const bSeq = b.seq;
+    k.context.cancelTimer(b, bSeq);
+    await k.run();
+    expect(log).toEqual(['a@10']);
+    // Both are done with: their objects serve the next events, which cancels with the old seqs must not touch.
+    const c = k.context.timer(5, 'c', () => { log.push(`c@${k.clock.nowUs()}`); });
+    expect([a, b]).toContain(c);
+    k.context.cancelTimer(a, aSeq);
+    k.context.cancelTimer(b, bSeq);
+    await k.run();
+    expect(log).toEqual(['a@10', 'c@15']);
+  });
+
+  it('timersOver makes them from a schedule function, cancel functions in the handles', () => {
+    const cancelled: string[] = [];
+    const t = timersOver((_delayUs, name) => () => { cancelled.push(name); });
+    const h = t.timer(5, 'x', () => {});
+    t.cancelTimer(h, h.seq);
+    expect(cancelled).toEqual(['x']);
   });
 });

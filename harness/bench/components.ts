@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import {
-  createAgent, createAllocator, ExecutionEngine, Journal, referenceStackOf, RiskEngine, StackBooks, subscribeHandler,
+  createAgent, createAllocator, ExecutionEngine, Journal, referenceStackOf, RiskEngine, StackBooks, subscribeHandler, timersOver,
   type AllocationParams, type Allocator, type BarView, type Clock, type DataClient, type Execution, type ExecutionReport, type Instrument,
   type KernelContext, type OrderRequest, type PreTradeRisk, type RiskBookView, type SessionCalendar, type StackEnv, type TradingStack,
 } from '../../engine/index.ts';
@@ -145,7 +145,7 @@ function bareEnv(clock: { t: number }): { data: DataClient & { push(b: BarView):
   return {
     clock: c,
     data: { onBar: (h) => subscribeHandler(handlers, h), onTrade: () => () => {}, onQuote: () => () => {}, push: (b) => { clock.t = b.closeTimeUs; for (const h of handlers) void h(b); } },
-    kernel: { clock: c, sleep: never, spawn: never, fetch: never, external: never, schedule: () => () => {}, post: () => {}, scheduleAt: () => () => {} },
+    kernel: { clock: c, sleep: never, spawn: never, fetch: never, external: never, schedule: () => () => {}, post: () => {}, scheduleAt: () => () => {}, ...timersOver(() => () => {}) },
   };
 }
 

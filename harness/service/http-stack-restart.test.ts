@@ -3,7 +3,7 @@
 // same link restores from it, and carries on exactly as a stack that never crashed (same orders,
 // same client order ids).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALENDARS, Journal, makeInstrument, type BarView, type DataClient, type KernelContext, type OrderRequest, type StackEnv } from '../../engine/index.ts';
+import { CALENDARS, Journal, makeInstrument, timersOver, type BarView, type DataClient, type KernelContext, type OrderRequest, type StackEnv } from '../../engine/index.ts';
 import { HttpStack, StackLink } from './http-stack.ts';
 import { ReferenceStackService } from './reference-service.ts';
 import { serveMessages, type StackServer } from './server.ts';
@@ -32,7 +32,7 @@ function env(clock: { t: number }, orders: string[], background: Promise<unknown
   const c = { nowUs: () => clock.t };
   const never = (): never => { throw new Error('not used'); };
   const kernel: KernelContext = {
-    clock: c, sleep: never, fetch: never, scheduleAt: never, post: never, schedule: () => () => {},
+    clock: c, sleep: never, fetch: never, scheduleAt: never, post: never, schedule: () => () => {}, ...timersOver(() => () => {}),
     spawn: (_name, fn) => { background.push(fn()); }, external: (_what, run) => run(),
   };
   const data: DataClient = { onBar: (h) => { handlers.push(h); return () => {}; }, onTrade: () => () => {}, onQuote: () => () => {} };

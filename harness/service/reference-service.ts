@@ -7,7 +7,7 @@
  * parsed JSON body and returns status and answer, so tests and the HTTP server share it.
  */
 import {
-  Journal, referenceStackOf, StackConfigSchema, subscribeHandler,
+  Journal, referenceStackOf, StackConfigSchema, subscribeHandler, timersOver,
   type Clock, type DataClient, type Unsubscribe, type ExecutionReport, type Instrument, type KernelContext, type ReferenceStack, type VenueApi,
 } from '../../engine/index.ts';
 
@@ -157,6 +157,7 @@ export class ReferenceStackService {
     const kernel: KernelContext = {
       clock, sleep: unsupported('sleep'), spawn: unsupported('spawn'), fetch: unsupported('fetch'), external: unsupported('external'),
       schedule, post: (delayUs, name, run) => { schedule(delayUs, name, run); }, scheduleAt: (timeUs, name, run) => schedule(timeUs - clock.nowUs(), name, run),
+      ...timersOver(schedule),
     };
     stack.start({
       data, venue, clock, kernel, journal: new RecordingJournal(out), instruments,

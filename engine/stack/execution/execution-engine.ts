@@ -26,7 +26,7 @@
 import type { Clock } from '../../kernel/clock.ts';
 import { IdMap } from '../../kernel/id-map.ts';
 import type { Journal } from '../../kernel/journal.ts';
-import type { KernelContext } from '../../kernel/kernel.ts';
+import type { KernelContext, TimerHandle } from '../../kernel/kernel.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 import type { ExecutionReport, FillReport, OrderRequest, StatusReport } from '../../venue/orders.ts';
 import type { VenueApi } from '../../venue/venue.ts';
@@ -49,7 +49,7 @@ export interface ExecutionDeps {
   /** The stack's clock: deadlines and journal times. */
   readonly clock: Clock;
   /** For timers only (virtual time); the engine never reads the kernel's clock. */
-  readonly kernel: Pick<KernelContext, 'schedule'>;
+  readonly kernel: Pick<KernelContext, 'timer' | 'cancelTimer'>;
   readonly books: StackBooks;
   readonly config?: ExecutionConfig;
 }
@@ -114,7 +114,9 @@ const TIMEOUT_EVENT = 'stack.order-timeout';
  */
 interface Held {
   readonly state: ExecOrder;
-  cancelTimer: (() => void) | null;
+  /** Its armed timeout timer (null: none), and that timer's seq as read when armed (KernelContext.timer). */
+  timer: TimerHandle | null;
+  timerArmedSeq: number;
   /** Marked for the bulk forget in progress (forgetOldestFinished). */
   forget: boolean;
   /** Its request is as `rebalance` built it and was never replaced: once finished, it fits a column slot. */
@@ -241,7 +243,7 @@ export class ExecutionEngine implements Execution {
   }
 
   private newHeld(state: ExecOrder, plain: boolean): Held {
-    const h: Held = { state, cancelTimer: null, forget: false, plain, onTimer: NO_TIMER, spareKeys: null };
+    const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null };
     h.onTimer = () => this.onTimeout(h, h.state.timerSeq);
     return h;
   }
@@ -294,7 +296,7 @@ export class ExecutionEngine implements Execution {
     o.timerSeq = 0;
     o.cancelWanted = false;
     o.replaceChanges = null;
-    h.cancelTimer = null;
+    h.timer = null;
     h.forget = false;
     h.plain = plain;
     this.orders.set(id, h);
@@ -379,12 +381,14 @@ export class ExecutionEngine implements Execution {
 
   /** Arms the timer of the Held's current timerSeq (its only live one: see Held.onTimer). */
   private schedule(h: Held, delayUs: number): void {
-    h.cancelTimer = this.d.kernel.schedule(delayUs, TIMEOUT_EVENT, h.onTimer);
+    const t = this.d.kernel.timer(delayUs, TIMEOUT_EVENT, h.onTimer);
+    h.timer = t;
+    h.timerArmedSeq = t.seq;
   }
 
   private disarm(h: Held): void {
-    const cancel = h.cancelTimer;
-    if (cancel !== null) { cancel(); h.cancelTimer = null; }
+    const t = h.timer;
+    if (t !== null) { this.d.kernel.cancelTimer(t, h.timerArmedSeq); h.timer = null; }
   }
 
   private answered(h: Held): void {
@@ -394,7 +398,7 @@ export class ExecutionEngine implements Execution {
   }
 
   private onTimeout(h: Held, seq: number): void {
-    h.cancelTimer = null;
+    h.timer = null;
     const o = h.state;
     if (o.timerSeq !== seq || o.outstanding === 'none') return;
     const what = o.outstanding;

@@ -8,6 +8,7 @@
 // is in reference-stack.test.ts).
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../kernel/journal.ts';
+import { timersOver } from '../../kernel/kernel.ts';
 import { makeInstrument } from '../../instruments/instrument.ts';
 import type { ExecutionReport, OrderRequest } from '../../venue/orders.ts';
 import type { VenueApi } from '../../venue/venue.ts';
@@ -64,7 +65,7 @@ function setup(config: ExecutionConfig = { orderTimeoutUs: 1_000, maxRetries: 2 
   books.mark(0, 100);
   const risk = new RiskEngine({});
   risk.start({ instruments: [inst], moneyDecimals: 2, journal, calendar: CALENDARS.UTC_24H, startEquity: books.equity() });
-  const make = () => new ExecutionEngine({ prefix: 't', instruments: [inst], venue, risk, journal, clock: timers.clock, kernel: { schedule: timers.schedule }, books, config });
+  const make = () => new ExecutionEngine({ prefix: 't', instruments: [inst], venue, risk, journal, clock: timers.clock, kernel: timersOver(timers.schedule), books, config });
   const exec = make();
   const notes = () => { journal.fingerprint(); return sink.records().map(lifecycleText).filter((t) => t !== null); };
   return { timers, venue, exec, books, make, notes };
