@@ -449,35 +449,23 @@ export class Kernel {
    * outer one threw that code away (a deoptimization per order round trip); a return does not.
    */
   private burst(stream: ExternalStream, limitUs: number, counts: RunCounts, maxEvents: number): void {
-    const clock = this.clock;
-    const queue = this.queue;
-    const inflight = this.inflight;
-    const afterEvent = this.afterEvent;
-    const pushes = queue.pushes;
-    const nextUs = this.streamNextUs;
     const gate = this.gate;
+    gate.open(limitUs, counts, maxEvents, this.queue.pushes, this.streamNextUs);
+    const afterEvent = this.afterEvent;
     if (afterEvent === null && stream.runBurst !== undefined) {
-      // No hook to call between events: the stream runs them itself, under the same checks.
-      gate.open(limitUs, counts, maxEvents, pushes, nextUs);
+      // No hook to call between events: the stream runs them itself, under the same gate.
       stream.runBurst(gate);
       if (gate.stopped) return;
     }
     for (;;) {
-      // Each event's time is read afresh (the first one again: runSync has seen it pass these
-      // tests), never carried round the loop nor passed to a call: V8 keeps such a time as a
-      // tagged value and boxed it on every event (16 bytes of garbage each).
+      // Each event's time is read afresh into the stream's slot (the first one again: runSync has
+      // seen it pass these tests), never carried round the loop nor passed to a call: V8 keeps such
+      // a time as a tagged value and boxed it on every event (16 bytes of garbage each).
       stream.peek();
-      const streamUs = nextUs[0]!;
-      if (!(streamUs <= limitUs) || streamUs === Number.POSITIVE_INFINITY) return; // NaN (load), the end, past the limit
-      // clock.advanceTo's checks, inline: passing it the time boxed it whenever V8 did not inline the call.
-      if (Number.isSafeInteger(streamUs) && streamUs >= clock.timeUs) clock.timeUs = streamUs;
-      else clock.advanceTo(streamUs, 'market data'); // throws, naming what is wrong
+      if (!gate.enter()) return; // NaN (load), the end, past the limit
       const r = stream.dispatch();
-      counts.marketEvents++;
-      counts.events++;
       if (afterEvent !== null) this.afterMarketEvent();
-      if (r !== undefined) { inflight.trackTask('market handler', r); return; }
-      if (queue.pushes !== pushes || !inflight.idle || counts.events >= maxEvents) return;
+      if (!gate.leave(r)) return;
     }
   }
 
@@ -488,9 +476,11 @@ export class Kernel {
 }
 
 /**
- * The gate of a stream's runBurst: the checks of Kernel.burst, one event at a time. One per kernel,
- * reopened for each burst. Once it has said stop it says stop until reopened, and `stopped` tells
- * the kernel not to run the event that is due (a handler scheduled work, say, which may come first).
+ * The rules of every market event of a burst, whether the kernel's own loop runs it or a stream's
+ * runBurst does: the clock moves to its time, the budget counts it, and a handler that schedules
+ * work or starts async work ends the burst. One per kernel, reopened for each burst. Once it has
+ * said stop it says stop until reopened, and `stopped` tells the kernel not to run the event that
+ * is due (a handler scheduled work, say, which may come first).
  */
 class KernelBurstGate implements BurstGate {
   private readonly clock: VirtualClock;
@@ -522,7 +512,7 @@ class KernelBurstGate implements BurstGate {
   enter(): boolean {
     const timeUs = this.nextUs[0]!;
     if (this.stopped || !(timeUs <= this.limitUs) || timeUs === Number.POSITIVE_INFINITY) return false;
-    // clock.advanceTo's checks, inline, as in Kernel.burst.
+    // clock.advanceTo's checks, inline: passing it the time boxed it whenever V8 did not inline the call.
     const clock = this.clock;
     if (Number.isSafeInteger(timeUs) && timeUs >= clock.timeUs) clock.timeUs = timeUs;
     else clock.advanceTo(timeUs, 'market data');
