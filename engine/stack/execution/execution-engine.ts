@@ -244,7 +244,7 @@ export class ExecutionEngine implements Execution {
 
   private newHeld(state: ExecOrder, plain: boolean): Held {
     const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null };
-    h.onTimer = () => this.onTimeout(h, h.state.timerSeq);
+    h.onTimer = () => this.onTimeout(h);
     return h;
   }
 
@@ -397,10 +397,11 @@ export class ExecutionEngine implements Execution {
     this.disarm(h);
   }
 
-  private onTimeout(h: Held, seq: number): void {
+  /** The Held's armed timer fired: a superseded one never does (arming and answering cancel it). */
+  private onTimeout(h: Held): void {
     h.timer = null;
     const o = h.state;
-    if (o.timerSeq !== seq || o.outstanding === 'none') return;
+    if (o.outstanding === 'none') return;
     const what = o.outstanding;
     const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();

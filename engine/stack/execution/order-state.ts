@@ -67,7 +67,7 @@ export interface ExecOrder {
   sends: number;
   /** Stack-clock time at which an unanswered request is re-sent. */
   deadlineUs: number;
-  /** Bumped at every arming, so a stale timer knows it is stale. */
+  /** Bumped at every arming of the timeout timer (the engine cancels the timer it supersedes). */
   timerSeq: number;
   /** A cancel waiting for the ack (or for another request's answer) before it can be sent. */
   cancelWanted: boolean;
