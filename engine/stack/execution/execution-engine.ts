@@ -136,6 +136,11 @@ interface Held {
  */
 const NO_FILL_KEYS = Object.freeze([]) as unknown as number[];
 
+/** A new order's state, before its submit is sent (ExecutionEngine.reuse resets a spare one to the same). */
+function newOrderState(request: OrderRequest): ExecOrder {
+  return { request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: NO_FILL_KEYS, outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null };
+}
+
 /** A placeholder timer body until the Held's own is made (it refers to the Held). */
 const NO_TIMER = (): void => {};
 
@@ -248,6 +253,26 @@ export class ExecutionEngine implements Execution {
     return h;
   }
 
+  /** A spare Held (see recycle) made the new order's: every field as newOrderState sets it. */
+  private reuse(h: Held, request: OrderRequest, plain: boolean): Held {
+    const o = h.state;
+    o.request = request;
+    o.status = 'pending-new';
+    o.acked = false;
+    o.filledRaw = 0;
+    o.fillKeys = NO_FILL_KEYS;
+    o.outstanding = 'none';
+    o.sends = 0;
+    o.deadlineUs = 0;
+    o.timerSeq = 0;
+    o.cancelWanted = false;
+    o.replaceChanges = null;
+    h.timer = null;
+    h.forget = false;
+    h.plain = plain;
+    return h;
+  }
+
   /** Ids come from a monotonic sequence (restored with the state), so a new id is never in use. */
   private nextId(): string {
     return this.ids.id(++this.seq);
@@ -282,23 +307,8 @@ export class ExecutionEngine implements Execution {
       return null;
     }
     this.d.journal.order(now, id, inst.id, request.side, request.quantityRaw, request.type, request.limitPriceRaw ?? 0, request.stopPriceRaw ?? 0);
-    const h = this.spare.pop() ?? this.newHeld({ request, status: 'pending-new', acked: false, filledRaw: 0, fillKeys: NO_FILL_KEYS, outstanding: 'none', sends: 0, deadlineUs: 0, timerSeq: 0, cancelWanted: false, replaceChanges: null }, plain);
-    const o = h.state;
-    // A reused Held is reset whole, field by field (a fresh one is set already: the same values).
-    o.request = request;
-    o.status = 'pending-new';
-    o.acked = false;
-    o.filledRaw = 0;
-    o.fillKeys = NO_FILL_KEYS;
-    o.outstanding = 'none';
-    o.sends = 0;
-    o.deadlineUs = 0;
-    o.timerSeq = 0;
-    o.cancelWanted = false;
-    o.replaceChanges = null;
-    h.timer = null;
-    h.forget = false;
-    h.plain = plain;
+    const spare = this.spare.pop();
+    const h = spare === undefined ? this.newHeld(newOrderState(request), plain) : this.reuse(spare, request, plain);
     this.orders.set(id, h);
     this.open.push(h);
     this.d.risk.onSent(request, now);
