@@ -217,7 +217,7 @@ export class Journal {
   /**
    * The last few strings interned and their ids, tried before the map: every order writes the same
    * handful (its instrument, its type, the agent), and comparing against the very same string
-   * object costs less than a map lookup. Round robin; empty slots hold a string no caller passes.
+   * object costs less than a map lookup. Round robin; an empty slot's id is -1, so it never matches.
    */
   private readonly recentStrings: string[] = ['', '', '', ''];
   private readonly recentIds = new Float64Array(4).fill(-1);

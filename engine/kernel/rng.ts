@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /** The bits pure-rand's uniformFloat64 keeps of its two generator outputs (26, then 27). */
 const HIGH_26 = 0x3ff_ffff;
 const LOW_27 = 0x7ff_ffff;
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /** The streams the engine and harness use. A new name is a new independent stream. */
 export const RNG_STREAMS = ['market', 'venue', 'latency', 'faults', 'agent'] as const;

@@ -75,7 +75,6 @@ export class MarketFeed implements ExternalStream {
     this.nextUs[0] = best;
   }
 
-
   async load(): Promise<void> {
     for (const c of this.cursors) {
       // Bounded: a source returning empty batches forever is a bug.

@@ -16,7 +16,7 @@
  * the rest of the peak is Node itself (about 42 MB), the modules' code, the journal's hash thread
  * and V8's young generation, which V8 grows as the bytes surviving its collections add up, so with
  * the bytes a run allocates (see the README: a per-event heap number in some runs took it to
- * 2 x 32 MB semi-spaces; now 2 x 16 MB). The venue
+ * 2 x 32 MB semi-spaces; with half the bytes per order since, 2 x 8 MB). The venue
  * keeps its older finished orders in columns (engine/venue/finished-orders.ts) so that they are not
  * promoted: before that the peak was 200-230 MB. `--optimize-for-size` sets V8's flag of that
  * name before the engine loads (a heap sized to the live data, slower), to compare.
