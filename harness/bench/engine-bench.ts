@@ -21,6 +21,7 @@ import {
   runBacktest, SmaCrossoverAgent, type BarBatch, type MarketSource, type RunExtension,
 } from '../../engine/index.ts';
 import { benchArgs } from './bench-args.ts';
+import { peakRssMb as ownPeakRssMb } from './peak-rss.ts';
 
 const args = benchArgs();
 const { json } = args;
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
     log(`streaming ${LONG_BARS} bars (equity and fill lists off, journal on): ${(2 * LONG_BARS / longSec / 1e6).toFixed(2)}M events/s, fingerprint ${long.fingerprint.slice(0, 16)}...`);
     log(`  along the run, RSS MB: ${rssSamples.join(' ')}; live heap MB after GC: ${heapSamples.length > 0 && gc ? heapSamples.join(' ') : '(run with --expose-gc)'}`);
   }
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const peakRssMb = ownPeakRssMb();
   log(`peak RSS ${peakRssMb} MB (includes the ${BARS} pre-generated bars of the first part)`);
   if (json) {
     console.log(JSON.stringify({

@@ -22,12 +22,12 @@
  * name before the engine loads (a heap sized to the live data, slower), to compare.
  */
 import * as nodeModule from 'node:module';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type * as Engine from '../../engine/index.ts';
 import { BUNDLE_DIR, bundleState } from '../cli/bundle/manifest.ts';
+import { peakRssMb } from './peak-rss.ts';
 import { benchArgs } from './bench-args.ts';
 
 const args = benchArgs();
@@ -73,23 +73,6 @@ async function main(): Promise<void> {
     bars: BARS, peakRssMb: peakRssMb(), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     fingerprint: result.fingerprint, seconds: Number(seconds.toFixed(3)), optimizeForSize: OPTIMIZE_FOR_SIZE, engine: engine.from,
   }));
-}
-
-/**
- * This process's peak resident memory, in MB. On Linux from /proc/self/status (VmHWM, the high-water
- * mark of this program's own memory): getrusage's maxRSS is carried over exec from the process
- * that spawned it, so a replay spawned by a bigger process (bench:data, holding a 250,000-bar
- * job's memory) reported that process's peak, not its own. maxRSS where there is no /proc.
- */
-function peakRssMb(): number {
-  let status: string | null = null;
-  try {
-    status = readFileSync('/proc/self/status', 'utf8');
-  } catch {
-    // Not Linux: getrusage is all there is.
-  }
-  const hwmKb = status === null ? undefined : /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  return Math.round((hwmKb === undefined ? process.resourceUsage().maxRSS : Number(hwmKb)) / 1024);
 }
 
 try {
