@@ -3,8 +3,8 @@
 // run by `npm ci` through `prepare`) while bundle/manifest.json proves it was built from the files
 // as they are now (a stat of each, see harness/cli/bundle/manifest.ts), and the TypeScript sources
 // directly otherwise (Node >= 24 strips types): `npx gauntlet` works without a build and never runs
-// a stale one. The bundle loads a few files where the sources are ~490 modules that Node resolves
-// and links one by one. GAUNTLET_BUNDLE=0 runs the sources regardless. Installed as a dependency
+// a stale one. The bundle is one script, where the sources are ~490 modules that Node resolves and
+// links one by one, and it runs with the compiled code of an earlier run (code-cache.ts). GAUNTLET_BUNDLE=0 runs the sources regardless. Installed as a dependency
 // (under node_modules, where Node does not strip types) or without its sources, it runs the
 // JavaScript build in dist/.
 import { existsSync, realpathSync } from 'node:fs';
@@ -37,6 +37,7 @@ const underNodeModules = realpathSync(root).split(/[\\/]/).includes('node_module
 const fromSource = !underNodeModules && existsSync(`${root}harness/cli/main.ts`);
 let dir = fromSource ? `${root}harness/cli/` : `${root}dist/harness/cli/`;
 let ext = fromSource ? 'ts' : 'js';
+let bundleDir = null;
 if (fromSource) {
   if (process.env.GAUNTLET_BUNDLE === '0') {
     trace('running the sources (GAUNTLET_BUNDLE=0)');
@@ -44,13 +45,14 @@ if (fromSource) {
     const { BUNDLE_DIR, bundleState } = await import(pathToFileURL(`${root}harness/cli/bundle/manifest.ts`).href);
     const state = bundleState(root);
     if (state.fresh) {
-      dir = `${root}${BUNDLE_DIR}/`;
+      bundleDir = `${root}${BUNDLE_DIR}/`;
+      dir = bundleDir;
       ext = 'js';
     }
     trace(state.fresh ? 'running the bundle' : `running the sources: the bundle is not fresh (${state.why})`);
   }
 }
-const entry = `${dir}main.${ext}`;
+const entry = bundleDir === null ? `${dir}main.${ext}` : `${bundleDir}cli.cjs`;
 if (!existsSync(entry)) {
   process.stderr.write(`gauntlet: ${entry} is missing: run \`npm run build\` in ${root}\n`);
   process.exit(3);
@@ -63,9 +65,20 @@ const { installSignalHandlers } = await import(pathToFileURL(`${dir}signals.${ex
 installSignalHandlers();
 trace('signal handlers installed');
 
-const { main } = await import(pathToFileURL(entry).href);
-trace('modules loaded');
-process.exitCode = await main(process.argv);
+if (bundleDir === null) {
+  const { main } = await import(pathToFileURL(entry).href);
+  trace('modules loaded');
+  process.exitCode = await main(process.argv);
+} else {
+  // The bundle is one script, run with a V8 code cache taken after an earlier run of the same
+  // command (harness/cli/bundle/code-cache.ts), in Node's compile cache folder.
+  const { loadCli } = await import(pathToFileURL(`${root}harness/cli/bundle/code-cache.ts`).href);
+  const loaded = loadCli(bundleDir, process.argv, nodeModule.getCompileCacheDir?.());
+  trace(`modules loaded (code cache: ${loaded.cache})`);
+  process.exitCode = await loaded.cli.main(process.argv);
+  const kept = loaded.keepCodeCache();
+  trace(`code cache ${kept}`);
+}
 
 // The command is done, but a natural exit first lets V8 finish its background work: after a long
 // run that is a major GC of the run's heap (about 25 ms for 250,000 bars). Nothing needs it, so

@@ -7,6 +7,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { codeVersion } from '../report/code-version.ts';
 import { DEFAULT_REPORTERS, REPORTERS } from '../report/reporter-names.ts';
+import { commandOf } from './commands.ts';
 import { FlagError } from './flag-error.ts';
 import { exitOnSignal, ownSignals } from './signals.ts';
 import type { SchemaName } from './schemas.ts';
@@ -288,7 +289,7 @@ function quietOnClosedPipes(): void {
 export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
   // Commands other than run have nothing to save: a signal (also one that came while modules
   // loaded) ends them with the conventional code. run takes the signals over itself.
-  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'run') ownSignals(exitOnSignal);
+  if (commandOf(argv) !== 'run') ownSignals(exitOnSignal);
   quietOnClosedPipes();
   let code = 0;
   const p = program(cwd, (c) => { code = c; });
@@ -309,5 +310,11 @@ export async function main(argv: readonly string[], cwd: string = process.cwd())
   }
 }
 
+/** The top-level commands, as the program defines them (a test holds CLI_COMMANDS to these). */
+export function commandNames(): string[] {
+  return program(process.cwd(), () => {}).commands.map((c) => c.name());
+}
+
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
-if (invokedDirectly) process.exitCode = await main(process.argv);
+// Not a top-level await: the CLI's bundle is one classic script (see bundle/build.ts), which has none.
+if (invokedDirectly) void main(process.argv).then((code) => { process.exitCode = code; });

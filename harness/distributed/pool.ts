@@ -13,7 +13,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
+import type * as PiscinaModule from 'piscina';
 import type { JobOutcome, JobSpec } from '../job/job.ts';
+import { importAtRuntime } from '../runtime-import.ts';
 
 export interface JobPool {
   readonly threads: number;
@@ -63,7 +65,7 @@ export function createJobPool(options: JobPoolOptions): JobPool {
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`createJobPool: threads must be an integer in 1..256, got ${threads}`);
   // piscina loads with the first pool: a run on one thread (one scenario, --workers 1) never pays for it.
-  const pool: Promise<Piscina<readonly JobSpec[], JobOutcome[]>> = import('piscina').then(({ Piscina: P }) => new P<readonly JobSpec[], JobOutcome[]>({
+  const pool: Promise<Piscina<readonly JobSpec[], JobOutcome[]>> = (importAtRuntime('piscina') as Promise<typeof PiscinaModule>).then(({ Piscina: P }) => new P<readonly JobSpec[], JobOutcome[]>({
     filename: options.workerFile ?? workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
     // One job at a time per thread: jobs are CPU-bound; queueing beyond that only costs memory.
     concurrentTasksPerWorker: 1,

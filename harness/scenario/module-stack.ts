@@ -12,6 +12,7 @@ import type { LoadedScenario } from './load.ts';
 import { formatPath, type ScenarioProblem } from './problems.ts';
 import { DEFAULT_STACK_EXPORT } from './stack-schema.ts';
 import { issueText } from './zod-problems.ts';
+import { importAtRuntime } from '../runtime-import.ts';
 
 /** What a module stack's factory is given besides its configuration. */
 export interface ModuleStackContext {
@@ -58,7 +59,7 @@ export async function loadModuleStack(loaded: LoadedScenario): Promise<ModuleSta
   if (!statSync(path).isFile()) return fail([problem(['module'], `${path} is not a file`)]);
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(path).href) as Record<string, unknown>;
+    mod = await importAtRuntime(pathToFileURL(path).href) as Record<string, unknown>;
   } catch (e) {
     return fail([problem(['module'], `cannot load ${path}: ${(e as Error).message}`)]);
   }

@@ -1,29 +1,36 @@
 /**
  * `npm run bundle` (and `prepare`, which npm runs after `npm ci`): bundles the CLI, node_modules
- * included, into bundle/ with esbuild: ES modules with code splitting, so that each command's
- * lazy `import()` stays a chunk of its own and `run` loads a handful of files, not the ~490
- * modules Node resolves one by one from the sources (stats, package.json lookups, links).
- * bin/gauntlet.js runs it only while manifest.json proves it fresh (see manifest.ts).
+ * included, into bundle/ with esbuild, so that `run` loads one file, not the ~490 modules Node
+ * resolves one by one from the sources (stats, package.json lookups, links).
+ * - bundle/cli.cjs: the CLI, one classic (CommonJS) script, which bin/gauntlet.js runs with a V8
+ *   code cache taken after a run (code-cache.ts). Each command's lazy `import()` stays lazy: esbuild
+ *   runs a module's top level on its first import.
+ * - ES modules with code splitting for the rest: signals.js (loaded before anything else), the
+ *   pool's worker threads (worker.js) and the engine's API (engine.js).
+ * bin/gauntlet.js runs the bundle only while manifest.json proves it fresh (see manifest.ts).
  *
  * `import.meta.url` keeps meaning the source file's URL in the bundle (each module's own, as
  * before), so everything found relative to a module (package.json, the data cache's loader files,
- * the pool's worker, createRequire) is found where it was.
+ * createRequire) is found where it was.
  */
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
 import { asciiComments } from './ascii-comments.ts';
+import { CLI_SCRIPT, SCRIPT_HEAD, SCRIPT_TAIL } from './code-cache.ts';
 import { BUNDLE_DIR, bundleState, MANIFEST_FILE, manifestOf, stampOf, type InputStamp } from './manifest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The CLI, built into one script (CLI_SCRIPT). */
+const CLI_ENTRY = 'harness/cli/main.ts';
 /**
- * bin/gauntlet.js imports the signals module first, then main; in the bundle they share a chunk
- * (one module state). The pool's worker threads start from the worker entry (pool.ts). The engine's
- * API is an entry too (bundle/engine.js): benchmarks that measure a process's memory run the
- * engine's code as the CLI does (harness/bench/replay-rss.ts); its chunks are the CLI's own.
+ * ES module entries. bin/gauntlet.js imports the signals module before the CLI (its state is
+ * process-wide, so the CLI's own copy shares it). The pool's worker threads start from the worker
+ * entry (pool.ts). The engine's API (bundle/engine.js): benchmarks that measure a process's memory
+ * run the engine's bundled code (harness/bench/replay-rss.ts).
  */
-const ENTRIES = ['harness/cli/main.ts', 'harness/cli/signals.ts', 'harness/distributed/worker.ts', 'engine/index.ts'];
+const ENTRIES = ['harness/cli/signals.ts', 'harness/distributed/worker.ts', 'engine/index.ts'];
 /** Files that shape the bundle without being in it: a change to one rebuilds as a source change does. */
 const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'harness/cli/bundle/ascii-comments.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** What each module's `import.meta.url` becomes: the declaration the prelude adds. */
@@ -73,16 +80,33 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
       define: { 'import.meta.url': META_URL, 'import.meta.gauntletBundle': 'true' },
       // CommonJS packages in an ES module bundle call require(): give each chunk one.
       banner: { js: "import { createRequire as __gauntletCreateRequire } from 'node:module'; const require = __gauntletCreateRequire(import.meta.url);" },
-      plugins: [stampAndRewrite(root, outDir, stamps)],
+      plugins: [stampAndRewrite(root, outDir, stamps, 'esm')],
+    });
+    await build({
+      entryPoints: [join(root, CLI_ENTRY)],
+      outfile: join(tmpDir, CLI_SCRIPT),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node24',
+      logLevel: 'warning',
+      external: EXTERNAL,
+      // The script is a function of require, __filename, __dirname (bundle/), ...: code-cache.ts calls it.
+      banner: { js: SCRIPT_HEAD },
+      footer: { js: SCRIPT_TAIL },
+      define: { 'import.meta.url': META_URL, 'import.meta.dirname': '__dirname', 'import.meta.gauntletBundle': 'true', 'import.meta.gauntletScript': 'true' },
+      plugins: [stampAndRewrite(root, outDir, stamps, 'cjs')],
     });
   } catch (e) {
     rmSync(tmpDir, { recursive: true, force: true });
     throw e;
   }
   for (const f of readdirSync(tmpDir)) {
-    if (!f.endsWith('.js')) continue;
+    if (!f.endsWith('.js') && !f.endsWith('.cjs')) continue;
     const text = readFileSync(join(tmpDir, f), 'utf8');
     const ascii = asciiComments(text);
+    // The CLI's script is read as latin1 (code-cache.ts): esbuild escapes other characters in code.
+    if (f === CLI_SCRIPT && /[\u0080-\uffff]/.test(ascii)) throw new Error(`bundle: ${CLI_SCRIPT} has characters other than ASCII`);
     if (ascii !== text) writeFileSync(join(tmpDir, f), ascii);
   }
   writeFileSync(join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifestOf([...stamps.values()]))}\n`);
@@ -103,7 +127,7 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
  * stale, never a stale bundle fresh), and gives a module that reads `import.meta.url` its source
  * file's URL, computed from the chunk's place (bundle/ sits at the package root).
  */
-function stampAndRewrite(root: string, outDir: string, stamps: Map<string, InputStamp>): Plugin {
+function stampAndRewrite(root: string, outDir: string, stamps: Map<string, InputStamp>, format: 'esm' | 'cjs'): Plugin {
   return {
     name: 'gauntlet-stamp-and-rewrite',
     setup(b) {
@@ -120,7 +144,10 @@ function stampAndRewrite(root: string, outDir: string, stamps: Map<string, Input
           if (loader !== 'ts' && !/^\s*(import|export)\s/m.test(contents)) throw new Error(`bundle: ${rel} reads import.meta.url but is not an ES module`);
           const fromBundle = relative(outDir, args.path).split(sep).join('/');
           // One line, so the module's own lines keep their numbers.
-          contents = `import { pathToFileURL as __gauntletPathToFileUrl } from 'node:url'; const ${META_URL} = __gauntletPathToFileUrl(import.meta.dirname + ${JSON.stringify(`/${fromBundle}`)}).href; ${contents}`;
+          const file = JSON.stringify(`/${fromBundle}`);
+          contents = format === 'esm'
+            ? `import { pathToFileURL as __gauntletPathToFileUrl } from 'node:url'; const ${META_URL} = __gauntletPathToFileUrl(import.meta.dirname + ${file}).href; ${contents}`
+            : `const ${META_URL} = require('node:url').pathToFileURL(__dirname + ${file}).href; ${contents}`;
         }
         return { contents, loader, resolveDir: dirname(args.path) };
       });
