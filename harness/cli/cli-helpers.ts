@@ -3,11 +3,11 @@
  * with the repository's Node (node_modules/.bin/node, Node 24, when present), colour off.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { FillSchema, type ScenarioReport } from '../report/schema.ts';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFillsFile } from '../report/sidecar.ts';
+import { FillSchema, type ScenarioReport } from '../report/schema.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(REPO, 'bin', 'gauntlet.js');
@@ -56,9 +56,7 @@ export function withoutWallClock(value: unknown): unknown {
  */
 export function readFills(outDir: string, s: ScenarioReport): ScenarioReport['fills'] {
   if (s.fillsFile === null) return s.fills;
-  const text = readFileSync(join(outDir, s.fillsFile.path), 'utf8');
-  if (createHash('sha256').update(text).digest('hex') !== s.fillsFile.sha256) throw new Error(`${s.fillsFile.path}: SHA-256 differs from the report's`);
-  const fills = text.split('\n').filter((l) => l !== '').map((l) => FillSchema.parse(JSON.parse(l)));
-  if (fills.length !== s.fillsFile.count) throw new Error(`${s.fillsFile.path}: ${fills.length} fills, the report says ${s.fillsFile.count}`);
-  return fills;
+  const r = readFillsFile(outDir, s.fillsFile, FillSchema);
+  if (!r.ok) throw new Error(r.problem);
+  return r.fills;
 }

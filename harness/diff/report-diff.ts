@@ -6,11 +6,11 @@
  * readers take; fills come from the report or its fills sidecar (SHA-256 checked).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { readReportText } from '../report/read-report.ts';
+import { readFillsFile, type FillsFileResult } from '../report/sidecar.ts';
 import { MetricValueSchema } from '../report/schema.ts';
-import { sha256Hex } from '../scenario/load.ts';
 
 type MetricValue = number | 'Infinity' | null;
 
@@ -27,7 +27,7 @@ const RunFiguresSchema = z.looseObject({
     fingerprint: z.string().nullable(),
     metrics: z.record(z.string(), MetricValueSchema).nullable().default(null),
     fills: z.array(FillLooseSchema).default([]),
-    fillsFile: z.looseObject({ path: z.string(), sha256: z.string() }).nullable().default(null),
+    fillsFile: z.looseObject({ path: z.string(), sha256: z.string(), count: z.number().int().nonnegative().optional() }).nullable().default(null),
   })),
 });
 
@@ -49,30 +49,7 @@ export interface LoadedRun {
 
 export type LoadRunResult = { readonly ok: true; readonly run: LoadedRun } | { readonly ok: false; readonly problem: string };
 
-function sidecarFills(dir: string, file: { path: string; sha256: string }): { fills: DiffFill[] | null; problem: string | null } {
-  const path = resolve(dir, file.path);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return { fills: null, problem: `fills file ${path} cannot be read` };
-  }
-  if (sha256Hex(bytes) !== file.sha256) return { fills: null, problem: `fills file ${path} is not the one the report recorded (SHA-256 differs)` };
-  const fills: DiffFill[] = [];
-  for (const line of bytes.toString('utf8').split('\n')) {
-    if (line === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      return { fills: null, problem: `fills file ${path}: not JSON: ${line.slice(0, 80)}` };
-    }
-    const f = FillLooseSchema.safeParse(json);
-    if (!f.success) return { fills: null, problem: `fills file ${path}: not a fill: ${line.slice(0, 80)}` };
-    fills.push(f.data);
-  }
-  return { fills, problem: null };
-}
+const fillsOrProblem = (r: FillsFileResult<DiffFill>): { fills: DiffFill[] | null; problem: string | null } => (r.ok ? { fills: r.fills, problem: null } : { fills: null, problem: r.problem });
 
 export function loadRun(path: string, shownAs: string = path): LoadRunResult {
   let text: string;
@@ -91,7 +68,7 @@ export function loadRun(path: string, shownAs: string = path): LoadRunResult {
     run: {
       path: shownAs, dir,
       scenarios: figures.data.scenarios.map((s) => {
-        const side = s.fillsFile === null ? { fills: s.fills, problem: null } : sidecarFills(dir, s.fillsFile);
+        const side = s.fillsFile === null ? { fills: s.fills, problem: null } : fillsOrProblem(readFillsFile(dir, s.fillsFile, FillLooseSchema));
         return { name: s.name, status: s.status, fingerprint: s.fingerprint, metrics: s.metrics, fills: side.fills, fillsProblem: side.problem };
       }),
     },

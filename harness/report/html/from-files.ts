@@ -4,9 +4,8 @@
  * same chart data the run's jobs handed over, so `gauntlet report html` writes the page the run
  * wrote (but for wall-clock text).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sha256Hex } from '../../scenario/load.ts';
+import { readFillsFile, readSidecar } from '../sidecar.ts';
 import { FillSchema, type Report, type ScenarioReport } from '../schema.ts';
 import { seriesFromParquet } from '../series-file.ts';
 import { scenarioCharts, type ChartFill, type ScenarioCharts } from './chart-data.ts';
@@ -17,42 +16,14 @@ export interface ChartsFromFiles {
   readonly problems: readonly string[];
 }
 
-function readChecked(reportsDir: string, file: { path: string; sha256: string }): { ok: true; bytes: Buffer } | { ok: false; problem: string } {
-  const path = resolve(reportsDir, file.path);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { ok: false, problem: `${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
-  }
-  const actual = sha256Hex(bytes);
-  if (actual !== file.sha256) return { ok: false, problem: `${path}: SHA-256 ${actual} is not the ${file.sha256} report.json recorded (the file was changed after the run)` };
-  return { ok: true, bytes };
-}
-
 function fillsOf(reportsDir: string, s: ScenarioReport, problems: string[]): ChartFill[] | null {
   if (s.fillsFile === null) return s.fills;
-  const r = readChecked(reportsDir, s.fillsFile);
+  const r = readFillsFile(reportsDir, s.fillsFile, FillSchema);
   if (!r.ok) {
     problems.push(r.problem);
     return null;
   }
-  const lines = r.bytes.toString('utf8').split('\n').filter((l) => l !== '');
-  const fills: ChartFill[] = [];
-  for (const [k, line] of lines.entries()) {
-    let parsed;
-    try {
-      parsed = FillSchema.safeParse(JSON.parse(line));
-    } catch {
-      parsed = null;
-    }
-    if (parsed === null || !parsed.success) {
-      problems.push(`${resolve(reportsDir, s.fillsFile.path)}:${k + 1}: not a fill`);
-      return null;
-    }
-    fills.push(parsed.data);
-  }
-  return fills;
+  return r.fills;
 }
 
 export async function chartsFromFiles(report: Report, reportsDir: string): Promise<ChartsFromFiles> {
@@ -63,7 +34,7 @@ export async function chartsFromFiles(report: Report, reportsDir: string): Promi
       charts.push(null);
       continue;
     }
-    const bytes = readChecked(reportsDir, s.seriesFile);
+    const bytes = readSidecar(reportsDir, s.seriesFile);
     const fills = fillsOf(reportsDir, s, problems);
     if (!bytes.ok) problems.push(bytes.problem);
     if (!bytes.ok || fills === null) {
