@@ -1,5 +1,6 @@
-// `gauntlet run` fills the data cache where --cache-dir says (or not at all with --no-cache), the
-// second run reads it and writes the same report, and `gauntlet cache info|clear` show and empty it.
+// `gauntlet run` (and `check`) fills the data cache where --cache-dir says (or not at all with
+// --no-cache), the second run reads it and writes the same report, and `gauntlet cache info|clear`
+// show and empty it.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +31,22 @@ describe('gauntlet cache', () => {
     expect(cli(['cache', 'clear', '--cache-dir', cacheDir], dir).stdout).toContain('removed 1 entry');
     expect(readdirSync(cacheDir)).toEqual([]); // the kept file hashes (hashes/) go too
     expect(cli(['run', 's.yaml', '--cache-max-size', 'lots'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--cache-max-size: expected a size such as 1GiB') as unknown });
+  });
+
+  it('serves check: its runs read the data file once (the same check with --no-cache, the cache untouched)', () => {
+    const dir = tempDir('cache-check');
+    writeHourlyBarsCsv(join(dir, 'bars.csv'), { bars: 1500, badLines: [7] });
+    writeFileSync(join(dir, 's.yaml'), hourlyScenarioText({ file: 'bars.csv', badRows: 'skip' }));
+    const check = (out: string, ...extra: string[]) => cli(['check', 's.yaml', '--runs', '2', '--seed', '3', '--out', out, '--quiet', '--json', '--cache-dir', 'cache', ...extra], dir);
+    const properties = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as { scenarios: { properties: unknown }[] }).scenarios[0]!.properties;
+    const none = check('none', '--no-cache');
+    expect(none.code, none.stderr).toBe(0);
+    expect(readdirSync(dir)).not.toContain('cache');
+    const cached = check('cached');
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'cache')).filter((f) => f.endsWith('.entry'))).toHaveLength(1);
+    expect(properties(cached)).toEqual(properties(none));
+    expect(cli(['check', 's.yaml', '--cache-max-size', 'lots'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--cache-max-size: expected a size such as 1GiB') as unknown });
   });
 
   it('lives under $XDG_CACHE_HOME by default', () => {

@@ -8,6 +8,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { deriveSeed, durationUs } from '../../engine/index.ts';
+import { cacheConfigOf, CacheFlagsShape } from '../data-cache/config.ts';
+import { DataCache } from '../data-cache/store.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { codeVersion } from '../report/code-version.ts';
 import { checkScenario, type ScenarioCheck } from '../properties/check/check.ts';
@@ -34,6 +36,7 @@ export const CheckFlagsSchema = z.strictObject({
   reporter: z.array(z.enum(CHECK_REPORTERS)).optional(),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  ...CacheFlagsShape,
 });
 
 /** The default check seed: fixed per scenario (its seed and name), in fast-check's range. */
@@ -52,6 +55,9 @@ export async function checkCommand(paths: readonly string[], rawFlags: Record<st
   const random = flags.seed === 'random' ? randomInt(0, SEED_MAX) : null;
   const seedText = random !== null ? `seed ${random} (drawn: --seed random)` : typeof flags.seed === 'number' ? `seed ${flags.seed} (--seed)` : "seeds: derived from each scenario (its seed and name)";
   out.info(`gauntlet ${codeVersion().version} check · ${files.length} scenario${files.length === 1 ? '' : 's'} · ${flags.runs} runs each · ${seedText}${flags.timeBudget === undefined ? '' : ` · time budget ${flags.timeBudget / 1000} s`}`);
+  // Every run of a check reads the same data files: parsed once, then read from the data cache.
+  const cacheConfig = cacheConfigOf(flags, cwd);
+  const dataCache = cacheConfig === null ? null : new DataCache(cacheConfig);
   const results: CheckReport['scenarios'][number][] = [];
   let exit = 0;
   for (const file of files) {
@@ -69,7 +75,7 @@ export async function checkCommand(paths: readonly string[], rawFlags: Record<st
     let check: ScenarioCheck;
     try {
       check = await checkScenario(r.loaded, readFileSync(r.loaded.absPath, 'utf8'), {
-        runs: flags.runs, seed, timeBudgetMs: flags.timeBudget ?? null, shrinkBudgetMs: flags.shrinkBudget, cwd, regressionsDir: flags.regressions,
+        runs: flags.runs, seed, timeBudgetMs: flags.timeBudget ?? null, shrinkBudgetMs: flags.shrinkBudget, cwd, regressionsDir: flags.regressions, runOptions: { dataCache },
         onProgress: (p) => {
           // A line now and then on stderr (not a bar: runs are short, and CI logs keep lines).
           const t = performance.now();

@@ -14,6 +14,13 @@ import type { SchemaName } from './schemas.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** The data cache's flags, for the commands that read market data files (run, check). */
+const CACHE_OPTIONS = {
+  dir: () => new Option('--cache-dir <dir>', 'data cache folder: parsed data files, reused while file and mapping are unchanged (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)'),
+  maxSize: () => new Option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)'),
+  off: () => new Option('--no-cache', 'read every data file, neither using nor filling the data cache'),
+};
+
 function program(cwd: string, setCode: (code: number) => void): Command {
   const p = new Command('gauntlet')
     .description('Deterministic backtesting and chaos validation of trading stacks: run YAML scenarios, gate CI on the reports.')
@@ -48,9 +55,9 @@ Examples:
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
     .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
-    .option('--cache-dir <dir>', 'data cache folder: parsed data files, reused while file and mapping are unchanged (default $XDG_CACHE_HOME/gauntlet or ~/.cache/gauntlet)')
-    .option('--cache-max-size <size>', 'data cache size bound, e.g. 2GiB (least recently used entries go first; default 1GiB)')
-    .option('--no-cache', 'read every data file, neither using nor filling the data cache')
+    .addOption(CACHE_OPTIONS.dir())
+    .addOption(CACHE_OPTIONS.maxSize())
+    .addOption(CACHE_OPTIONS.off())
     .option('--baseline <file>', "compare each scenario with this baseline report (gauntlet baseline save): its `regression:` budgets and fingerprint policy; a broken budget exits 1; a missing, corrupt or newer baseline exits 2")
     .option('--stack-url <url>', "run the scenarios' stack as a service at this URL (the stack protocol; = --set stack.service={url: <url>}); a reference stack's keys are sent to it")
     .option('--allow-remote', 'a stack service may be on another machine (default: loopback URLs only)')
@@ -80,6 +87,9 @@ Examples:
     .option('--shrink-budget <duration>', 'stop shrinking a failure after this much real time and report the smallest failing run found so far (default 2m)')
     .option('--out <dir>', 'folder for check.json, junit.xml and summary.md', 'reports/check')
     .option('--regressions <dir>', 'where counterexamples are written as scenario files', 'scenarios/regressions')
+    .addOption(CACHE_OPTIONS.dir())
+    .addOption(CACHE_OPTIONS.maxSize())
+    .addOption(CACHE_OPTIONS.off())
     .addOption(new Option('--reporter <name>', 'a report to write (repeatable; default all: json, junit, md)').choices(['json', 'junit', 'md']).argParser(collect))
     .option('--json', 'print check.json to stdout (other output goes to stderr)')
     .option('-q, --quiet', 'print failures only')

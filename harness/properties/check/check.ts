@@ -140,7 +140,7 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
   }
   const online = properties.filter((p) => isOnline(p.name) && !notApplicable.has(p.name)).map((p) => p.name as OnlinePropertyName);
   const metamorphic = properties.filter((p) => !isOnline(p.name) && !notApplicable.has(p.name)).map((p) => METAMORPHIC[p.name as keyof typeof METAMORPHIC]!);
-  const bounds = await marketBoundsUs(marketSources(s), loaded.dir, s.seed);
+  const bounds = await marketBoundsUs(marketSources(s), loaded.dir, s.seed, options.runOptions?.dataCache ?? null);
   const space: VariationSpace = variationSpace(loaded, bounds);
   const runOptions = options.runOptions ?? {};
 
