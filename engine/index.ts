@@ -12,7 +12,7 @@ export type { FetchFn, FetchInit, FetchResult, TransportRequest, TransportRespon
 export { Rng, RngRegistry, deriveSeed, assertSeed, RNG_STREAMS, type RngState } from './kernel/rng.ts';
 export { Journal, JOURNAL_VERSION, JOURNAL_KINDS, MARKET_KINDS, TRANSPORT_KINDS, STRING_FIELDS, INLINE_STRING_FIELDS, type JournalKind, type JournalSink } from './kernel/journal.ts';
 export { NumericRangeError } from './kernel/errors.ts';
-export { decodeJournal, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
+export { decodeJournal, JournalDecoder, journalToJsonLines, type JournalRecord } from './kernel/journal-view.ts';
 
 export * from './market/types.ts';
 export { arraySource, type BarRow, type TradeRow, type QuoteRow } from './market/array-source.ts';

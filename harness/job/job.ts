@@ -12,7 +12,8 @@ import type { ScenarioReport } from '../report/schema.ts';
 import { scenarioCharts, type ScenarioCharts } from '../report/html/chart-data.ts';
 import { checkMarketData } from '../scenario/check-data.ts';
 import { DataCache } from '../data-cache/store.ts';
-import { deriveSeed, journalToJsonLines } from '../scenario/engine-parts.ts';
+import { deriveSeed } from '../scenario/engine-parts.ts';
+import { JournalLinesFile } from './journal-file.ts';
 import { loadScenarioFile, loadScenarioText, sha256Hex, type LoadedScenario, type LoadResult } from '../scenario/load.ts';
 import type { RegressionConfig } from '../baseline/compare.ts';
 import type { ScenarioProblem } from '../scenario/problems.ts';
@@ -138,14 +139,20 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
       const m = await loadModuleStack(r.loaded);
       if (!m.ok) return outcome(invalidScenario(id, m.problems, now() - started));
     }
-    const journal: Uint8Array[] | null = spec.journalDir === null ? null : [];
-    const run = await runScenario(r.loaded, {
-      seed: seed.seed, cwd: spec.cwd, dataCache, allowRemoteStack: spec.allowRemoteStack, replayStackLatencyUs: spec.stackLatencyUs, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
-      ...(journal === null ? {} : { journalSink: { write: (bytes: Uint8Array) => { journal.push(bytes.slice()); } } }),
-      ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
-      series: spec.series !== null || spec.charts,
-    });
-    if (journal !== null) writeJournal(resolve(spec.cwd, spec.journalDir!, `${id.name}.jsonl`), journal);
+    const journal = spec.journalDir === null ? null : new JournalLinesFile(resolve(spec.cwd, spec.journalDir, `${id.name}.jsonl`));
+    let run: ScenarioRunResult;
+    try {
+      run = await runScenario(r.loaded, {
+        seed: seed.seed, cwd: spec.cwd, dataCache, allowRemoteStack: spec.allowRemoteStack, replayStackLatencyUs: spec.stackLatencyUs, ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+        ...(journal === null ? {} : { journalSink: journal }),
+        ...(spec.recordProvidersDir === null ? {} : { recordProviders: (provider: string) => resolve(spec.cwd, spec.recordProvidersDir!, `${id.name}.${provider}.json`) }),
+        series: spec.series !== null || spec.charts,
+      });
+    } catch (e) {
+      journal?.abandon();
+      throw e;
+    }
+    journal?.commit();
     const latency = r.loaded.scenario.latency === undefined ? undefined
       : await latencyReport(r.loaded, run, () => runScenario(r.loaded, { seed: seed.seed, cwd: spec.cwd, dataCache, allowRemoteStack: spec.allowRemoteStack }));
     let report = ranScenario(id, run, now() - started, latency);
@@ -212,7 +219,3 @@ function errorText(e: unknown): string {
   return parts.join(': ');
 }
 
-/** The journal's human view (JSON Lines), written atomically beside the reports (writeFileAtomic makes the folder). */
-function writeJournal(path: string, chunks: readonly Uint8Array[]): void {
-  writeFileAtomic(path, journalToJsonLines(Buffer.concat(chunks)));
-}

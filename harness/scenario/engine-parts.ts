@@ -8,7 +8,7 @@
 export {
   AgentConfigSchema, createAgent, RiskLimitsSchema, RiskEngine, FeeModelSchema, LatencyModelSchema, InstrumentSchema, makeInstrument,
   ReferenceStack, runBacktest, computeMetrics, computeMetricsWithWarnings, periodsPerYear, roundTripsFromFills, MetricsSchema, METRIC_DEFINITIONS,
-  deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError, journalToJsonLines, decodeJournal, JOURNAL_VERSION, NumericRangeError,
+  deriveSeed, assertSeed, RngRegistry, formatTimeUs, MarketDataError, journalToJsonLines, decodeJournal, JournalDecoder, JOURNAL_VERSION, NumericRangeError,
 } from '../../engine/index.ts';
 export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
 export {

@@ -7,7 +7,7 @@
  */
 import { appendToList } from '../../scenario/yaml-edit.ts';
 import { parseDocument } from 'yaml';
-import { decodeJournal, formatTimeUs, MARKET_KINDS, NumericRangeError, TRANSPORT_KINDS, type JournalRecord } from '../../../engine/index.ts';
+import { formatTimeUs, JournalDecoder, MARKET_KINDS, NumericRangeError, TRANSPORT_KINDS, type JournalRecord } from '../../../engine/index.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import { marketSources } from '../../scenario/market.ts';
 import { resolveProviders } from '../../scenario/providers-schema.ts';
@@ -79,18 +79,26 @@ interface Decision {
  * stack's records carry its own clock, which a clock fault may put hours from the market's.)
  */
 async function decisions(ctx: MetamorphicContext, options: Partial<RunOptions> & { loaded?: LoadedScenario }, beforeMarketAfterUs = Number.POSITIVE_INFINITY): Promise<Decision[]> {
-  const chunks: Uint8Array[] = [];
-  await ctx.run({ ...options, journalSink: { write: (b) => chunks.push(b.slice()) } });
+  // Decoded chunk by chunk as the run writes them: only the decisions are kept, never the journal.
+  const decoder = new JournalDecoder();
   const out: Decision[] = [];
   let position = 0;
-  for (const record of decodeJournal(Buffer.concat(chunks))) {
-    if (MARKET_KINDS.has(record.kind)) {
-      if ((record.timeUs as number) > beforeMarketAfterUs) break;
-    } else if (record.kind !== 'header' && !TRANSPORT_KINDS.has(record.kind)) {
-      out.push({ position, record, text: JSON.stringify(record) });
+  let done = false;
+  const write = (bytes: Uint8Array): void => {
+    if (done) return;
+    for (const record of decoder.chunk(bytes)) {
+      if (MARKET_KINDS.has(record.kind)) {
+        if ((record.timeUs as number) > beforeMarketAfterUs) {
+          done = true;
+          return;
+        }
+      } else if (record.kind !== 'header' && !TRANSPORT_KINDS.has(record.kind)) {
+        out.push({ position, record, text: JSON.stringify(record) });
+      }
+      position++;
     }
-    position++;
-  }
+  };
+  await ctx.run({ ...options, journalSink: { write } });
   return out;
 }
 
