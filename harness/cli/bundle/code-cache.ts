@@ -19,7 +19,7 @@
  *
  * This module runs before the bundle, from the sources: it imports Node's modules and commands.ts.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -68,12 +68,21 @@ interface CacheHeader {
  */
 export function loadCli(bundleDir: string, argv: readonly string[], cacheRoot: string | undefined): LoadedCli {
   const file = join(bundleDir, CLI_SCRIPT);
-  const stat = statSync(file);
-  const script: CacheHeader['script'] = [stat.size, stat.mtimeMs, stat.ctimeMs];
+  // The stamp and the text from one open file: a bundle swapped in meanwhile (npm run bundle)
+  // cannot give one file's text with the other's stamp, and so the other's cache.
+  const fd = openSync(file, 'r');
+  let script: CacheHeader['script'];
+  let source: string;
+  try {
+    const stat = fstatSync(fd);
+    script = [stat.size, stat.mtimeMs, stat.ctimeMs];
+    // ASCII (build.ts checks it): latin1 makes a one-byte string without decoding UTF-8.
+    source = readFileSync(fd, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
   const path = cacheRoot === undefined ? null : cachePath(cacheRoot, file, commandOf(argv) ?? 'none');
   const found = path === null ? null : readCache(path, script);
-  // ASCII (build.ts checks it): latin1 makes a one-byte string without decoding UTF-8.
-  const source = readFileSync(file, 'latin1');
   const compiled = new Script(source, {
     filename: file,
     cachedData: found?.data,
