@@ -80,7 +80,7 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
       define: { 'import.meta.url': META_URL, 'import.meta.gauntletBundle': 'true' },
       // CommonJS packages in an ES module bundle call require(): give each chunk one.
       banner: { js: "import { createRequire as __gauntletCreateRequire } from 'node:module'; const require = __gauntletCreateRequire(import.meta.url);" },
-      plugins: [stampAndRewrite(root, outDir, stamps, 'esm')],
+      plugins: [withoutZodLocales(), stampAndRewrite(root, outDir, stamps, 'esm')],
     });
     await build({
       entryPoints: [join(root, CLI_ENTRY)],
@@ -95,7 +95,7 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
       banner: { js: SCRIPT_HEAD },
       footer: { js: SCRIPT_TAIL },
       define: { 'import.meta.url': META_URL, 'import.meta.dirname': '__dirname', 'import.meta.gauntletBundle': 'true', 'import.meta.gauntletScript': 'true' },
-      plugins: [stampAndRewrite(root, outDir, stamps, 'cjs')],
+      plugins: [withoutZodLocales(), stampAndRewrite(root, outDir, stamps, 'cjs')],
     });
   } catch (e) {
     rmSync(tmpDir, { recursive: true, force: true });
@@ -120,6 +120,21 @@ export async function buildBundle(root: string = ROOT, { force = false }: { read
   renameSync(tmpDir, outDir);
   rmSync(oldDir, { recursive: true, force: true });
   return stamps.size;
+}
+
+/**
+ * zod's `locales` namespace (the error messages of every language it knows, 360 KB, a tenth of the
+ * CLI's script) is left out: nothing here reads it, and zod's English messages, its default, are
+ * imported on their own (zod/v4/classic/external.js imports locales/en.js).
+ */
+function withoutZodLocales(): Plugin {
+  return {
+    name: 'gauntlet-without-zod-locales',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'gauntlet-empty' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'gauntlet-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+    },
+  };
 }
 
 /**
