@@ -437,7 +437,8 @@ function scenarioMetrics(loaded: LoadedScenario, r: BacktestResult, calendar: Se
     riskFreeRatePerYear: s.metrics.riskFreeRatePerYear,
     trades: trades.roundTrips,
     fills: r.fills,
-    exposure: exposureRatios(equity, grossExposure),
+    // In money: the metrics take its ratio to equity in their one pass over the curve.
+    grossExposure,
   });
   const m: Metrics = computed.metrics;
   for (const w of computed.warnings) warnings.push({ kind: 'metric', metric: w.metric, reason: w.reason });
@@ -516,18 +517,4 @@ function lastMarkPerInstant(t: Float64Array, v: Float64Array, g: Float64Array): 
     gross[k] = g[i]!;
   }
   return { timeUs: times, equity: values, grossExposure: gross };
-}
-
-/**
- * Gross exposure / equity at each mark. Where equity is 0 or below with positions open the ratio
- * is undefined: Infinity there, which exposureStats counts as in the market and reports (the
- * average null, with a warning).
- */
-function exposureRatios(equity: Float64Array, gross: Float64Array): Float64Array {
-  const ratio = new Float64Array(equity.length);
-  for (let i = 0; i < equity.length; i++) {
-    const g = gross[i]!;
-    if (g !== 0) ratio[i] = equity[i]! > 0 ? g / equity[i]! : Number.POSITIVE_INFINITY;
-  }
-  return ratio;
 }
