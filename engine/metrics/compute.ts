@@ -4,7 +4,7 @@
  */
 import type { MetricKey, MetricWarning, Metrics, MetricsInput, MetricsResult } from './types.ts';
 import { assertPeriodsPerYear } from './annualisation.ts';
-import { passOverCurve } from './curve-pass.ts';
+import { curveByDefinition, exposureRatios, passOverCurve } from './curve-pass.ts';
 import {
   cagr,
   calmarRatio,
@@ -24,14 +24,16 @@ import { exposureFromSums, exposureStats, tradeStats, turnover } from './trades.
  * contract (a bug upstream: the ledger produced it); never returns NaN or Infinity.
  *
  * The curve's metrics come from one pass over it (passOverCurve), each the same double as its
- * single-metric definition in returns.ts, drawdown.ts and trades.ts; the warnings come in the
- * same order, and a broken input throws the same error first.
+ * single-metric definition in returns.ts, drawdown.ts and trades.ts, which give them instead for
+ * a curve the pass leaves (ruin, a broken mark, exposure at zero equity); the warnings come in
+ * the same order, and a broken input throws the same error first.
  */
 export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
   const { curve, periodsPerYear } = input;
   const riskFree = input.riskFreeRatePerYear ?? 0;
   if (input.exposure !== undefined && input.grossExposure !== undefined) throw new RangeError('metrics: exposure and grossExposure are two forms of one series; give one');
-  const pass = passOverCurve(curve, input.grossExposure ?? null);
+  const fast = passOverCurve(curve, input.grossExposure ?? null);
+  const pass = fast?.curve ?? curveByDefinition(curve);
   assertPeriodsPerYear(periodsPerYear);
   const warnings: MetricWarning[] = [];
   const warn = (metric: MetricKey, reason: string): void => { warnings.push({ metric, reason }); };
@@ -53,7 +55,10 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
   const trades = tradeStats(input.trades ?? [], warn);
   let exposure: { exposure: number | null; averageGrossExposure: number | null } = { exposure: null, averageGrossExposure: null };
   if (input.exposure !== undefined) exposure = exposureStats(input.exposure, n, warn);
-  else if (pass.exposure !== null) exposure = exposureFromSums(pass.exposure, warn);
+  else if (input.grossExposure !== undefined) {
+    const sums = fast === null ? null : fast.exposure;
+    exposure = sums !== null ? exposureFromSums(sums, warn) : exposureStats(exposureRatios(curve.equity, input.grossExposure), n, warn);
+  }
 
   // Times are safe integers, but the span between two of them can reach 2^54: past 2^53 it is no
   // longer an exact integer, so it is reported in days (a float) only.
