@@ -150,7 +150,7 @@ export function passOverCurve(curve: EquityCurve, grossExposure: ArrayLike<numbe
         longestDurationBars: longestBars,
       },
     },
-    exposure: gross === null ? null : { count: n, inMarket, grossSum: grossRatioSum, numeric: true, unbounded: -1, notANumber: -1 },
+    exposure: gross === null ? null : { count: n, inMarket, grossSum: grossRatioSum, numeric: true, unbounded: -1 },
   };
 }
 

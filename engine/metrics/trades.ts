@@ -67,8 +67,6 @@ export interface ExposureSums {
   readonly numeric: boolean;
   /** First mark whose value is +-Infinity; -1 when none. */
   readonly unbounded: number;
-  /** First mark whose value is NaN (a bug upstream); -1 when none. */
-  readonly notANumber: number;
 }
 
 /**
@@ -98,12 +96,11 @@ export function exposureStats(series: ExposureSeries, sampleCount: number, warn?
     if (Number.isFinite(x)) gross += Math.abs(x);
     else if (unbounded < 0) unbounded = i;
   }
-  return exposureFromSums({ count: sampleCount, inMarket, grossSum: gross, numeric, unbounded, notANumber: -1 }, warn);
+  return exposureFromSums({ count: sampleCount, inMarket, grossSum: gross, numeric, unbounded }, warn);
 }
 
 /** The exposure metrics of the sums (exposureStats' ending, shared with the pass over the curve). */
 export function exposureFromSums(sums: ExposureSums, warn?: MetricWarn): ExposureStats {
-  if (sums.notANumber >= 0) throw new RangeError(`exposure[${sums.notANumber}] = NaN is not a number`);
   if (sums.count === 0) return { exposure: null, averageGrossExposure: null };
   let average: number | null = sums.numeric ? sums.grossSum / sums.count : null;
   if (sums.unbounded >= 0) {

@@ -67,8 +67,8 @@ export interface MetricsInput {
    * The other form of `exposure`, in money: gross exposure (sum of |market value| over positions)
    * at each mark, one per mark; the metrics take its ratio to the mark's equity, +Infinity where
    * the equity is 0 or below while a position is held (averageGrossExposure is then null, warned).
-   * Giving both forms is refused. The ratios are taken in the pass over the curve, with no array
-   * of them built: the harness's form.
+   * Giving both forms is refused. For a healthy curve the ratios are taken in the pass over it,
+   * with no array of them built: the harness's form.
    */
   readonly grossExposure?: ArrayLike<number>;
 }
