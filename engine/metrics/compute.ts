@@ -4,52 +4,61 @@
  */
 import type { MetricKey, MetricWarning, Metrics, MetricsInput, MetricsResult } from './types.ts';
 import { assertPeriodsPerYear } from './annualisation.ts';
-import { drawdownStats } from './drawdown.ts';
+import { curveByDefinition, exposureRatios, passOverCurve } from './curve-pass.ts';
 import {
-  annualisedVolatility,
-  assertEquityCurve,
   cagr,
   calmarRatio,
   elapsedYears,
   endEquity,
   overflowToNull,
-  returnMoments,
-  ruinedMark,
-  sharpeRatio,
-  simpleReturns,
-  sortinoRatio,
+  sharpeOf,
+  sortinoOf,
   totalReturn,
+  volatilityOf,
 } from './returns.ts';
-import { exposureStats, tradeStats, turnover } from './trades.ts';
+import { exposureFromSums, exposureStats, tradeStats, turnover } from './trades.ts';
 
 /**
  * Computes every metric of METRIC_DEFINITIONS and says which could not be computed: those are
  * null, and everything else is still computed. Throws RangeError when the input breaks its
  * contract (a bug upstream: the ledger produced it); never returns NaN or Infinity.
+ *
+ * The curve's metrics come from one pass over it (passOverCurve), each the same double as its
+ * single-metric definition in returns.ts, drawdown.ts and trades.ts, which give them instead for
+ * a curve the pass leaves (ruin, a broken mark, exposure at zero equity); the warnings come in
+ * the same order, and a broken input throws the same error first.
  */
 export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
   const { curve, periodsPerYear } = input;
   const riskFree = input.riskFreeRatePerYear ?? 0;
-  assertEquityCurve(curve);
+  if (input.exposure !== undefined && input.grossExposure !== undefined) throw new RangeError('metrics: exposure and grossExposure are two forms of one series; give one');
+  const fast = passOverCurve(curve, input.grossExposure ?? null);
+  const pass = fast?.curve ?? curveByDefinition(curve);
   assertPeriodsPerYear(periodsPerYear);
   const warnings: MetricWarning[] = [];
   const warn = (metric: MetricKey, reason: string): void => { warnings.push({ metric, reason }); };
 
   const n = curve.equity.length;
-  const returns = simpleReturns(curve);
-  if (returns === null) {
-    const i = ruinedMark(curve);
+  if (pass.ruinedMark >= 0) {
+    const i = pass.ruinedMark;
     const reason = `the equity is ${curve.equity[i]} at mark ${i} (time ${curve.timeUs[i]} us), not positive: the per-period returns after it are undefined`;
     for (const metric of ['volatility', 'sharpe', 'sortino'] as const) warn(metric, reason);
   }
-  const moments = returnMoments(returns);
+  const moments = pass.moments;
+  // Sortino is defined from one return on (its mean is the return), the moments from two.
+  const downside = pass.ruinedMark >= 0 || n === 0 ? null : { count: n, mean: moments?.mean ?? pass.returnSum / n, downsideSquares: pass.downsideSquares };
   const years = elapsedYears(curve);
   const growth = cagr(curve, warn);
-  const dd = drawdownStats(curve);
+  const dd = pass.drawdown;
   const calmar = calmarRatio(growth, dd.maxDrawdown, warn);
   if (growth === null && years > 0 && dd.maxDrawdown > 0) warn('calmar', 'cagr could not be computed');
   const trades = tradeStats(input.trades ?? [], warn);
-  const exposure = input.exposure === undefined ? { exposure: null, averageGrossExposure: null } : exposureStats(input.exposure, n, warn);
+  let exposure: { exposure: number | null; averageGrossExposure: number | null } = { exposure: null, averageGrossExposure: null };
+  if (input.exposure !== undefined) exposure = exposureStats(input.exposure, n, warn);
+  else if (input.grossExposure !== undefined) {
+    const sums = fast === null ? null : fast.exposure;
+    exposure = sums !== null ? exposureFromSums(sums, warn) : exposureStats(exposureRatios(curve.equity, input.grossExposure), n, warn);
+  }
 
   // Times are safe integers, but the span between two of them can reach 2^54: past 2^53 it is no
   // longer an exact integer, so it is reported in days (a float) only.
@@ -63,7 +72,8 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
   let turnoverYearly: number | null = null;
   // Null without fills (docs/metrics.md): a run that never traded has no turnover to state.
   if (input.fills !== undefined && input.fills.length > 0) {
-    turnoverTotal = turnover(input.fills, averageEquity(curve.startEquity, curve.equity), warn);
+    // The mean of the start equity and every mark: the capital the fills turned over.
+    turnoverTotal = turnover(input.fills, pass.equitySum / (n + 1), warn);
     if (turnoverTotal === null) warn('turnoverAnnualised', 'turnover could not be computed');
     else if (years > 0) turnoverYearly = overflowToNull(turnoverTotal / years, 'turnoverAnnualised', warn, `turnover / elapsedYears = ${turnoverTotal} / ${years}`);
   }
@@ -77,9 +87,9 @@ export function computeMetricsWithWarnings(input: MetricsInput): MetricsResult {
     elapsedYears: years,
     totalReturn: totalReturn(curve),
     cagr: growth,
-    volatility: annualisedVolatility(returns, periodsPerYear, warn, moments),
-    sharpe: sharpeRatio(returns, periodsPerYear, riskFree, warn, moments),
-    sortino: sortinoRatio(returns, periodsPerYear, riskFree, warn, moments),
+    volatility: volatilityOf(moments, periodsPerYear, warn),
+    sharpe: sharpeOf(moments, periodsPerYear, riskFree, warn),
+    sortino: sortinoOf(downside, periodsPerYear, riskFree, warn),
     calmar,
     maxDrawdown: dd.maxDrawdown,
     maxDrawdownPeakTimeUs: dd.peakTimeUs,
@@ -111,11 +121,4 @@ function assertJsonSafe(metrics: Metrics): void {
   for (const [key, value] of Object.entries(metrics)) {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`computeMetrics: ${key} is ${value}, not finite`);
   }
-}
-
-/** Mean of the start equity and every mark: the capital the fills turned over. */
-function averageEquity(start: number, equity: ArrayLike<number>): number {
-  let sum = start;
-  for (let i = 0; i < equity.length; i++) sum += equity[i] as number;
-  return sum / (equity.length + 1);
 }

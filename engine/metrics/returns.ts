@@ -120,6 +120,11 @@ export function returnMoments(returns: ArrayLike<number> | null): ReturnMoments 
 
 /** Sample std of per-period returns * sqrt(periodsPerYear). Null with fewer than two returns. */
 export function annualisedVolatility(returns: ArrayLike<number> | null, periodsPerYear: number, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
+  return volatilityOf(moments, periodsPerYear, warn);
+}
+
+/** annualisedVolatility from the moments (null: fewer than two returns). */
+export function volatilityOf(moments: ReturnMoments | null, periodsPerYear: number, warn?: MetricWarn): number | null {
   assertPeriodsPerYear(periodsPerYear);
   if (moments === null) return null;
   return overflowToNull(moments.std * Math.sqrt(periodsPerYear), 'volatility', warn, 'std(r_i) * sqrt(P)');
@@ -131,6 +136,11 @@ export function annualisedVolatility(returns: ArrayLike<number> | null, periodsP
  * returns or a zero std.
  */
 export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
+  return sharpeOf(moments, periodsPerYear, riskFreeRatePerYear, warn);
+}
+
+/** sharpeRatio from the moments (null: fewer than two returns). */
+export function sharpeOf(moments: ReturnMoments | null, periodsPerYear: number, riskFreeRatePerYear: number, warn?: MetricWarn): number | null {
   const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
   if (moments === null) return null;
   const { mean: m, std } = moments;
@@ -144,18 +154,32 @@ export function sharpeRatio(returns: ArrayLike<number> | null, periodsPerYear: n
  * not dropped). Null with no returns or no downside (the ratio would be unbounded).
  */
 export function sortinoRatio(returns: ArrayLike<number> | null, periodsPerYear: number, riskFreeRatePerYear = 0, warn?: MetricWarn, moments = returnMoments(returns)): number | null {
-  const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
-  if (returns === null || returns.length === 0) return null;
+  if (returns === null || returns.length === 0) return sortinoOf(null, periodsPerYear, riskFreeRatePerYear, warn);
+  let sum = 0;
   let downSq = 0;
   for (let i = 0; i < returns.length; i++) {
     const r = returns[i] as number;
+    sum += r;
     if (r < 0) downSq += r * r;
   }
-  const downside = Math.sqrt(downSq / returns.length);
-  if (downside <= ZERO_STD) return null;
   // One return has a mean but no moments (no sample std): it is its own mean.
-  const m = moments?.mean ?? mean(returns);
-  return overflowToNull(((m - rf) / downside) * Math.sqrt(periodsPerYear), 'sortino', warn, 'mean(r_i - rf) / DD * sqrt(P)');
+  return sortinoOf({ count: returns.length, mean: moments?.mean ?? sum / returns.length, downsideSquares: downSq }, periodsPerYear, riskFreeRatePerYear, warn);
+}
+
+/** What the Sortino ratio needs of n > 0 returns: their mean, and the sum of r^2 over the negative ones (in order). */
+export interface DownsideSums {
+  readonly count: number;
+  readonly mean: number;
+  readonly downsideSquares: number;
+}
+
+/** sortinoRatio from the returns' sums (null: no returns). */
+export function sortinoOf(sums: DownsideSums | null, periodsPerYear: number, riskFreeRatePerYear: number, warn?: MetricWarn): number | null {
+  const rf = perPeriodRate(riskFreeRatePerYear, periodsPerYear);
+  if (sums === null) return null;
+  const downside = Math.sqrt(sums.downsideSquares / sums.count);
+  if (downside <= ZERO_STD) return null;
+  return overflowToNull(((sums.mean - rf) / downside) * Math.sqrt(periodsPerYear), 'sortino', warn, 'mean(r_i - rf) / DD * sqrt(P)');
 }
 
 /** CAGR / max drawdown (a positive fraction). Null when either is undefined or there was no drawdown. */

@@ -1,7 +1,8 @@
 // Proves roundTripsFromFills: average cost across adds, partial closes as their own round trips,
 // a flip through zero split into a close and an open with its fee divided pro rata, entry fees
-// charged pro rata, instruments kept apart, and (property) that over any fill sequence that ends
-// flat the round trips' pnl adds up to the cash flows less all fees.
+// charged pro rata, instruments kept apart (each fill priced with its own multiplier), errors
+// that name the fill, and (property) that over any fill sequence that ends flat the round trips'
+// pnl adds up to the cash flows less all fees.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fill } from './types.ts';
@@ -57,6 +58,23 @@ describe('roundTripsFromFills', () => {
     expect(roundTrips.map((t) => [t.instrumentId, t.side, t.pnl])).toEqual([['ES', 'long', 50], ['AAPL', 'short', 10]]);
   });
 
+  it('takes the multiplier of each fill from its own instrument when instruments interleave', () => {
+    // The multiplier is asked once per run of fills of one instrument: a run boundary must ask again.
+    const fills = [f(1, 'buy', 1, 100, 0, 'ES'), f(2, 'buy', 1, 102, 0, 'ES'), f(3, 'sell', 2, 50, 0, 'AAPL'), f(4, 'sell', 2, 103, 0, 'ES'), f(5, 'buy', 2, 49, 0, 'AAPL')];
+    const asked: string[] = [];
+    const { roundTrips } = roundTripsFromFills(fills, { multiplierOf: (id) => { asked.push(id); return id === 'ES' ? 50 : 1; } });
+    expect(roundTrips.map((t) => [t.instrumentId, t.pnl])).toEqual([['ES', (103 - 101) * 2 * 50], ['AAPL', (50 - 49) * 2]]);
+    expect(asked).toEqual(['ES', 'AAPL', 'ES', 'AAPL']);
+    expect(() => roundTripsFromFills(fills, { multiplierOf: (id) => (id === 'AAPL' ? 0 : 1) })).toThrow('multiplier of AAPL must be positive, got 0');
+  });
+
+  it('adds to the position a flip opened, in the same run of fills', () => {
+    // Long 10, sell 15 (close 10, open short 5), sell 5 more: one short of 10 at the average price.
+    const { roundTrips, open } = roundTripsFromFills([f(1, 'buy', 10, 100), f(2, 'sell', 15, 110), f(3, 'sell', 5, 120)]);
+    expect(roundTrips.map((t) => [t.side, t.quantity, t.pnl])).toEqual([['long', 10, 100]]);
+    expect(open).toEqual([{ instrumentId: 'X', side: 'short', quantity: 10, averagePrice: 115, entryTimeUs: 2, unallocatedFees: 0 }]);
+  });
+
   it('closes fractional quantities fully despite rounding', () => {
     const { roundTrips, open } = roundTripsFromFills([f(1, 'buy', 0.1, 10), f(2, 'buy', 0.2, 10), f(3, 'sell', 0.3, 11)]);
     expect(open).toEqual([]);
@@ -65,7 +83,7 @@ describe('roundTripsFromFills', () => {
 
   it('refuses fills out of time order or with a non-positive quantity', () => {
     expect(() => roundTripsFromFills([f(2, 'buy', 1, 10), f(1, 'sell', 1, 10)])).toThrow(/time order/);
-    expect(() => roundTripsFromFills([f(1, 'buy', 0, 10)])).toThrow(/quantity/);
+    expect(() => roundTripsFromFills([f(1, 'buy', 1, 10), f(2, 'buy', 0, 10)])).toThrow('fill 1 (X): quantity 0 must be positive');
   });
 
   it('adds up to the cash flows less fees over any sequence that ends flat (property)', () => {

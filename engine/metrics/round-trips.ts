@@ -59,19 +59,27 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
   const positions = new Map<string, Position>();
   const roundTrips: RoundTrip[] = [];
   let lastTime = -Infinity;
+  // The instrument of the previous fill and its multiplier: runs of fills of one instrument ask once.
+  let lastInstrument: string | null = null;
+  let multiplier = 1;
 
   // Indexed, not entries(): this runs once per process, mostly before V8 optimises it.
   for (let i = 0; i < fills.length; i++) {
     const fill = fills[i]!;
     assertFill(fill, i, lastTime);
     lastTime = fill.timeUs;
-    const multiplier = multiplierOf(fill.instrumentId);
-    if (!Number.isFinite(multiplier) || multiplier <= 0) throw new RangeError(`multiplier of ${fill.instrumentId} must be positive, got ${multiplier}`);
+    if (fill.instrumentId !== lastInstrument) {
+      multiplier = multiplierOf(fill.instrumentId);
+      if (!Number.isFinite(multiplier) || multiplier <= 0) throw new RangeError(`multiplier of ${fill.instrumentId} must be positive, got ${multiplier}`);
+      lastInstrument = fill.instrumentId;
+    }
 
     const sign = fill.side === 'buy' ? 1 : -1;
     let remaining = fill.quantity;
     let feeLeft = fill.fee;
     const pos = positions.get(fill.instrumentId);
+    // The position the rest of the fill opens or adds to: none once this fill closed it all.
+    let current = pos;
 
     if (pos !== undefined && Math.sign(pos.signedQuantity) === -sign) {
       const held = Math.abs(pos.signedQuantity);
@@ -93,8 +101,10 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
         pnl: gross - entryFee - exitFee,
         fees: entryFee + exitFee,
       });
-      if (closesAll) positions.delete(fill.instrumentId);
-      else {
+      if (closesAll) {
+        positions.delete(fill.instrumentId);
+        current = undefined;
+      } else {
         pos.signedQuantity -= direction * closeQty;
         pos.fees -= entryFee;
       }
@@ -103,7 +113,6 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
     }
 
     if (remaining > 0) {
-      const current = positions.get(fill.instrumentId);
       if (current === undefined) {
         positions.set(fill.instrumentId, { signedQuantity: sign * remaining, averagePrice: fill.price, entryTimeUs: fill.timeUs, fees: feeLeft });
       } else {
@@ -129,12 +138,15 @@ export function roundTripsFromFills(fills: readonly Fill[], options: RoundTripOp
 }
 
 function assertFill(fill: Fill, i: number, lastTime: number): void {
-  // The fill's name is built only for an error: once per fill it was most of this check's cost.
-  const where = (): string => `fill ${i} (${fill.instrumentId})`;
-  if (!Number.isSafeInteger(fill.timeUs)) throw new RangeError(`${where()}: time ${fill.timeUs} is not a safe integer`);
-  if (fill.timeUs < lastTime) throw new RangeError(`${where()}: time ${fill.timeUs} is before the previous fill's ${lastTime}; fills must be in time order`);
-  if (fill.side !== 'buy' && fill.side !== 'sell') throw new RangeError(`${where()}: side ${String(fill.side)} is not buy or sell`);
-  if (!Number.isFinite(fill.quantity) || fill.quantity <= 0) throw new RangeError(`${where()}: quantity ${fill.quantity} must be positive`);
-  if (!Number.isFinite(fill.price)) throw new RangeError(`${where()}: price ${fill.price} is not finite`);
-  if (!Number.isFinite(fill.fee)) throw new RangeError(`${where()}: fee ${fill.fee} is not finite`);
+  if (!Number.isSafeInteger(fill.timeUs)) throw fillError(fill, i, `time ${fill.timeUs} is not a safe integer`);
+  if (fill.timeUs < lastTime) throw fillError(fill, i, `time ${fill.timeUs} is before the previous fill's ${lastTime}; fills must be in time order`);
+  if (fill.side !== 'buy' && fill.side !== 'sell') throw fillError(fill, i, `side ${String(fill.side)} is not buy or sell`);
+  if (!Number.isFinite(fill.quantity) || fill.quantity <= 0) throw fillError(fill, i, `quantity ${fill.quantity} must be positive`);
+  if (!Number.isFinite(fill.price)) throw fillError(fill, i, `price ${fill.price} is not finite`);
+  if (!Number.isFinite(fill.fee)) throw fillError(fill, i, `fee ${fill.fee} is not finite`);
+}
+
+/** Built only for an error: once per fill, a message (or a closure making one) was most of assertFill's cost. */
+function fillError(fill: Fill, i: number, what: string): RangeError {
+  return new RangeError(`fill ${i} (${fill.instrumentId}): ${what}`);
 }

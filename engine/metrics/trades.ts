@@ -56,6 +56,19 @@ export interface ExposureStats {
   readonly averageGrossExposure: number | null;
 }
 
+/** What exposureStats counts over a series, in mark order; the pass over the curve counts the same. */
+export interface ExposureSums {
+  /** Marks in the series. */
+  readonly count: number;
+  readonly inMarket: number;
+  /** Sum of |x| over the finite values, in mark order. */
+  readonly grossSum: number;
+  /** The series has a number in it (a flag series has no average). */
+  readonly numeric: boolean;
+  /** First mark whose value is +-Infinity; -1 when none. */
+  readonly unbounded: number;
+}
+
 /**
  * A mark is in the market when its flag is true or its gross exposure is not zero. A gross
  * exposure of +-Infinity (a position held while the equity is exactly zero) is in the market, but
@@ -83,12 +96,18 @@ export function exposureStats(series: ExposureSeries, sampleCount: number, warn?
     if (Number.isFinite(x)) gross += Math.abs(x);
     else if (unbounded < 0) unbounded = i;
   }
-  let average: number | null = numeric ? gross / sampleCount : null;
-  if (unbounded >= 0) {
-    warn?.('averageGrossExposure', `the equity is 0 at mark ${unbounded} (or negative) while a position is held: its gross exposure / equity is undefined there`);
+  return exposureFromSums({ count: sampleCount, inMarket, grossSum: gross, numeric, unbounded }, warn);
+}
+
+/** The exposure metrics of the sums (exposureStats' ending, shared with the pass over the curve). */
+export function exposureFromSums(sums: ExposureSums, warn?: MetricWarn): ExposureStats {
+  if (sums.count === 0) return { exposure: null, averageGrossExposure: null };
+  let average: number | null = sums.numeric ? sums.grossSum / sums.count : null;
+  if (sums.unbounded >= 0) {
+    warn?.('averageGrossExposure', `the equity is 0 at mark ${sums.unbounded} (or negative) while a position is held: its gross exposure / equity is undefined there`);
     average = null;
   }
-  return { exposure: inMarket / sampleCount, averageGrossExposure: average };
+  return { exposure: sums.inMarket / sums.count, averageGrossExposure: average };
 }
 
 /**

@@ -61,8 +61,16 @@ export interface MetricsInput {
   readonly trades?: readonly RoundTrip[];
   /** Fills, for turnover; turnover is null when omitted. */
   readonly fills?: readonly Fill[];
-  /** Exposure per mark; exposure metrics are null when omitted. */
+  /** Exposure per mark; exposure metrics are null when omitted (and without grossExposure). */
   readonly exposure?: ExposureSeries;
+  /**
+   * The other form of `exposure`, in money: gross exposure (sum of |market value| over positions)
+   * at each mark, one per mark; the metrics take its ratio to the mark's equity, +Infinity where
+   * the equity is 0 or below while a position is held (averageGrossExposure is then null, warned).
+   * Giving both forms is refused. For a healthy curve the ratios are taken in the pass over it,
+   * with no array of them built: the harness's form.
+   */
+  readonly grossExposure?: ArrayLike<number>;
 }
 
 /**
