@@ -17,8 +17,15 @@
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
-/** Chunks a lane holds: the worker may fall this far behind before the journal waits. */
-export const LANE_SLOTS = 4;
+/**
+ * Chunks a lane holds: the worker may fall this far behind before the journal waits. On a busy
+ * machine the worker is descheduled for stretches of several chunks (2 ms each), though it hashes
+ * far faster than the journal fills them: with 4 slots the main thread of a 1e6-bar backtest
+ * waited 10-17 ms a run for free slots (of about 300), with 8 slots 4-9 ms, with 16 slots 3-5 ms.
+ * Each slot is 512 KiB of shared memory (one lane is pooled); 16 slots took a 1e7-bar replay's
+ * peak RSS from 142 to 155 MB, past its 150 MB target, so 8.
+ */
+export const LANE_SLOTS = 8;
 /**
  * While a lane is open the worker looks for chunks this often, instead of being woken for each:
  * a thread woken by another runs where its waker ran, so on a busy machine every wake took the

@@ -247,7 +247,15 @@ export class Journal {
     this.write3(JOURNAL_KINDS.header.code, JOURNAL_VERSION, options.rootSeed);
   }
 
+  /**
+   * Makes room for `n` words. Its common case is one comparison, small enough for V8 to inline into
+   * every record writer (the whole bar path has a budget of inlined code); the rest is makeRoom.
+   */
   private room(n: number): void {
+    if (this.pos + n > this.words.length || this.finished !== null) this.makeRoom(n);
+  }
+
+  private makeRoom(n: number): void {
     if (this.finished !== null) throw new Error('journal: write after fingerprint()');
     if (this.pos + n > this.words.length) {
       // Grow the chunk until it is full size, then flush it. The hash and the sink see one byte

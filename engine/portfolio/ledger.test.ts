@@ -19,6 +19,12 @@ describe('Ledger', () => {
     expect(l.summary().unrealized).toBe(20 * 12_000 - 210_000);
     const sell = l.applyFill({ instrumentIndex: 0, side: -1, quantityRaw: 30, priceRaw: 12_000, fee: 300 }); // close 20, open short 10
     expect(sell.realized).toBe(20 * 12_000 - 210_000);
+    expect(sell.notional).toBe(30 * 12_000);
+    // The effect is the ledger's own object, refilled by the next fill (read it at once).
+    const next = l.applyFill({ instrumentIndex: 0, side: 1, quantityRaw: 10, priceRaw: 12_000, fee: 0 }); // closes the short at cost
+    expect(next).toBe(sell);
+    expect(next).toEqual({ notional: 10 * 12_000, realized: 0 });
+    l.applyFill({ instrumentIndex: 0, side: -1, quantityRaw: 10, priceRaw: 12_000, fee: 0 }); // short 10 again, as before
     expect(l.position(0)).toMatchObject({ quantityRaw: -10, costBasis: -120_000 });
     expect(l.checkIdentity()).toBeNull();
     l.mark(0, 11_000);

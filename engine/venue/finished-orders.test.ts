@@ -93,3 +93,26 @@ describe('the venue remembers finished orders in columns', () => {
     expect([...k.venue.orders()]).toHaveLength(later + 1);
   });
 });
+
+describe('FinishedOrders column codes', () => {
+  it('give back every status, type and time in force as it was filed, and keep an unknown one as the object', () => {
+    const statuses = ['pending', 'accepted', 'partially-filled', 'filled', 'cancelled', 'rejected', 'expired'] as const;
+    const types = ['market', 'limit', 'stop', 'stop-limit'] as const;
+    const tifs = ['GTC', 'DAY', 'IOC'] as const;
+    const finished = new FinishedOrders(1000);
+    const filed: VenueOrderState[] = [];
+    let n = 0;
+    for (const status of statuses) for (const type of types) for (const timeInForce of tifs) {
+      const s: VenueOrderState = {
+        request: { clientOrderId: `c-${n++}`, instrumentIndex: 0, side: 1, quantityRaw: 1, type, timeInForce, limitPriceRaw: undefined, stopPriceRaw: undefined },
+        status, filledRaw: 0, acceptedUs: 1, activeFromUs: 1, triggered: false, expireUs: null,
+      };
+      expect(finished.add(s)).toBe(true); // held in the columns, not as the object
+      filed.push(structuredClone(s));
+    }
+    for (const s of filed) expect(finished.get(s.request.clientOrderId)).toEqual(s);
+    const odd = { ...structuredClone(filed[0]!), status: 'lost' as 'filled', request: { ...filed[0]!.request, clientOrderId: 'odd' } };
+    expect(finished.add(odd)).toBe(false); // not a status the columns know: kept as the object itself
+    expect(finished.get('odd')).toBe(odd);
+  });
+});

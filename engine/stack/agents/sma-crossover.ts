@@ -47,7 +47,7 @@ export class SmaCrossoverAgent implements Agent {
     ctx.data.onBar((bar: BarView) => {
       if (bar.instrumentIndex !== index) return;
       const sma = this.sma;
-      sma.update(bar.closeRaw);
+      sma.add(bar.closeRaw);
       if (!sma.ready) return;
       const rel = compareMeans(bar.closeRaw, 1, sma.sum, n);
       // A tie carries the last side through: touching the average and leaving on the same side

@@ -48,8 +48,8 @@ export class SmaFastSlowAgent implements Agent {
     const shortTarget = this.params.allowShort ? -1 : 0;
     ctx.data.onBar((bar: BarView) => {
       if (bar.instrumentIndex !== index) return;
-      this.fast.update(bar.closeRaw);
-      this.slow.update(bar.closeRaw);
+      this.fast.add(bar.closeRaw);
+      this.slow.add(bar.closeRaw);
       if (!this.slow.ready) return;
       const rel = compareMeans(this.fast.sum, nf, this.slow.sum, ns);
       // A tie carries the last side through: touching the average and leaving on the same side

@@ -73,6 +73,18 @@ describe('indicators against direct calculations', () => {
     expect(sma.sum).toBe(4409 + 4415 + 4361);
   });
 
+  it('SMA add is update without the mean: the same sum, readiness and mean after each value', () => {
+    const a = new Sma(4);
+    const b = new Sma(4);
+    for (const raw of [4434, 4409, 4415, 4361, 4400, 4452, 4390]) {
+      const mean = a.update(raw);
+      b.add(raw);
+      expect([b.sum, b.ready]).toEqual([a.sum, a.ready]);
+      expect(Number.isNaN(mean) ? Number.isNaN(b.value) : b.value === mean).toBe(true);
+    }
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+
   it('EMA (SMA-seeded)', () => {
     for (const n of [1, 5, 10]) {
       const ema = new Ema(n);

@@ -227,8 +227,10 @@ export class RiskEngine implements PreTradeRisk {
       const oldest = s.rateTimesUs[s.rateHead]!;
       if (oldest > nowUs - this.limits.orderWindowUs!) return `maxOrdersPerWindow: ${maxOrders} orders already sent in the last ${this.limits.orderWindowUs} us`;
     }
-    for (const check of STATELESS_CHECKS) {
-      const why = check(order, view, raw);
+    // By index, not for-of: before V8 optimises this (and after a deoptimisation) for-of made an
+    // iterator result per check, about 11 bytes an order in an allocation profile.
+    for (let k = 0; k < STATELESS_CHECKS.length; k++) {
+      const why = STATELESS_CHECKS[k]!(order, view, raw);
       if (why !== null) return why;
     }
     return null;
