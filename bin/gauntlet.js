@@ -4,9 +4,9 @@
 // as they are now (a stat of each, see harness/cli/bundle/manifest.ts), and the TypeScript sources
 // directly otherwise (Node >= 24 strips types): `npx gauntlet` works without a build and never runs
 // a stale one. The bundle is one script, where the sources are ~490 modules that Node resolves and
-// links one by one, and it runs with the compiled code of an earlier run (code-cache.ts). GAUNTLET_BUNDLE=0 runs the sources regardless. Installed as a dependency
-// (under node_modules, where Node does not strip types) or without its sources, it runs the
-// JavaScript build in dist/.
+// links one by one, and it runs with the compiled code of an earlier run (code-cache.ts).
+// GAUNTLET_BUNDLE=0 runs the sources regardless. Installed as a dependency (under node_modules,
+// where Node does not strip types) or without its sources, it runs the JavaScript build in dist/.
 import { existsSync, realpathSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -31,8 +31,11 @@ const CLI_ENTRY = 'harness/cli/main.ts';
  * run the engine's bundled code (harness/bench/replay-rss.ts).
  */
 const ENTRIES = ['harness/cli/signals.ts', 'harness/distributed/worker.ts', 'engine/index.ts'];
-/** Files that shape the bundle without being in it: a change to one rebuilds as a source change does. */
-const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'harness/cli/bundle/ascii-comments.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
+/**
+ * Files that shape the bundle without being in it: a change to one rebuilds as a source change
+ * does. code-cache.ts runs the CLI's script (its wrapper's parameters are the script's).
+ */
+const CONFIG_FILES = ['harness/cli/bundle/build.ts', 'harness/cli/bundle/ascii-comments.ts', 'harness/cli/bundle/code-cache.ts', 'package.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** What each module's `import.meta.url` becomes: the declaration the prelude adds. */
 const META_URL = '__gauntletMetaUrl';
 
