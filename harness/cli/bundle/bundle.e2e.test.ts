@@ -30,8 +30,10 @@ function stubRoot(): string {
 /** The CLI's script as build.ts makes it (a function of CommonJS's parameters and the import), saying `said`. */
 const stubScript = (said: string): string => `${SCRIPT_HEAD}\nexports.main = async () => { process.stdout.write(${JSON.stringify(`${said}\n`)}); return 0; };\n${SCRIPT_TAIL}\n`;
 
+/** The stub's compile and code caches go to a folder of the test's own, not the machine's. */
 function spawnBin(root: string, args: readonly string[], env: NodeJS.ProcessEnv): { stdout: string; stderr: string } {
-  const r = spawnSync(NODE, [join(root, 'bin', 'gauntlet.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: undefined, ...env } });
+  const caches = { NODE_COMPILE_CACHE: join(root, '.compile-cache'), NODE_DISABLE_COMPILE_CACHE: undefined };
+  const r = spawnSync(NODE, [join(root, 'bin', 'gauntlet.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...caches, ...env } });
   expect(r.status, r.stderr).toBe(0);
   return { stdout: r.stdout.trim(), stderr: r.stderr };
 }
