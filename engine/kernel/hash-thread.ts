@@ -15,7 +15,7 @@
  * The worker starts at the first lane (a process that never runs long never starts it) and never
  * keeps the process alive. Finished lanes go back to a small pool for the next long run.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 
 /**
  * Chunks a lane holds: the worker may fall this far behind before the journal waits. On a busy
@@ -99,6 +99,8 @@ let thread: HashThread | null = null;
 function hashThread(): HashThread {
   if (thread !== null) return thread;
   const bell = new Int32Array(new SharedArrayBuffer(4));
+  // node:worker_threads loads here, at the first long run (about 2 ms that most processes never need).
+  const { MessageChannel, Worker } = process.getBuiltinModule('node:worker_threads');
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'gauntlet journal hash', workerData: { bell, port: port2 }, transferList: [port2] });
   // Never what keeps a process alive: it dies with the process, mid-wait or not.

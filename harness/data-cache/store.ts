@@ -9,7 +9,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { z } from 'zod';
 import type { MarketDataType } from '../../engine/index.ts';
 import { CorruptEntryError, EntryWriter, readEntry, type EntryData } from './entry-format.ts';
@@ -21,6 +20,9 @@ export interface DataCacheConfig {
 }
 
 export const DEFAULT_CACHE_MAX_BYTES = 1024 ** 3;
+
+/** This thread's id, for temporary file names (node:worker_threads loads only when the cache writes). */
+const threadId = (): number => process.getBuiltinModule('node:worker_threads').threadId;
 
 const ENTRY_SUFFIX = '.entry';
 const HASHES_DIR = 'hashes';
@@ -107,7 +109,7 @@ export class DataCache {
     const changedMs = Number(BigInt(stamp.split(':')[4]!) / 1_000_000n);
     if (changedMs > this.nowMs() - RACY_MS) return;
     const memo = this.memoPath(path);
-    const tmp = `${memo}.${process.pid}.${threadId}${TEMP_SUFFIX}`;
+    const tmp = `${memo}.${process.pid}.${threadId()}${TEMP_SUFFIX}`;
     try {
       mkdirSync(join(this.dir, HASHES_DIR), { recursive: true });
       writeFileSync(tmp, JSON.stringify({ path, stamp, sha256 }));
@@ -149,7 +151,7 @@ export class DataCache {
   newWriter(key: string, dataType: MarketDataType): EntryWriter | null {
     try {
       mkdirSync(this.dir, { recursive: true });
-      return new EntryWriter(join(this.dir, `${key}.${process.pid}.${threadId}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`), dataType);
+      return new EntryWriter(join(this.dir, `${key}.${process.pid}.${threadId()}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`), dataType);
     } catch (e) {
       this.warn(`cannot write to ${this.dir} (${(e as Error).message}): running without the cache`);
       return null;
