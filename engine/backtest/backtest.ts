@@ -454,7 +454,7 @@ class BacktestEngine implements MarketSink, VenueListener {
   onBar(source: number, b: BarBatch, row: number): void | Promise<void> {
     const closeTimeUs = b.closeTimeUs[row]!;
     const close = b.close[row]!;
-    this.journal.bar(source, closeTimeUs, b.high[row]!, b.low[row]!, close, b.volume[row]!);
+    this.journal.barRow(source, b, row);
     const index = this.sourceInstrument[source]!;
     if (this.hooks?.market) this.market('bar', index, closeTimeUs, b.open[row]!, b.high[row]!, b.low[row]!, close, b.volume[row]!);
     this.ledger.mark(index, close);

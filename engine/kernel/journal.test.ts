@@ -244,3 +244,24 @@ describe('fingerprint on the hash thread', () => {
     expect(() => new Journal({ rootSeed: 1, offThreadAfterChunks: 0 })).toThrow(/offThreadAfterChunks/);
   });
 });
+
+describe('Journal.barRow', () => {
+  it('writes the very record bar() writes from the same row of a batch', () => {
+    // Two journals, one fed by bar() with the values, one by barRow() with the batch: equal
+    // fingerprints; and a batch row with another value must not match (barRow reads the row given).
+    const n = 300;
+    const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
+    const batch = { closeTimeUs: col((i) => 1.7e15 + 60e6 * i), high: col((i) => 400_100 + i), low: col((i) => 399_900 - i), close: col((i) => 400_000 + (i % 7)), volume: col((i) => 0.5 * i) };
+    const byValue = new Journal({ rootSeed: 3, chunkWords: 64 });
+    const byRow = new Journal({ rootSeed: 3, chunkWords: 64 });
+    for (let r = 0; r < n; r++) {
+      byValue.bar(r % 2, batch.closeTimeUs[r]!, batch.high[r]!, batch.low[r]!, batch.close[r]!, batch.volume[r]!);
+      byRow.barRow(r % 2, batch, r);
+    }
+    expect(byRow.records).toBe(byValue.records);
+    expect(byRow.fingerprint()).toBe(byValue.fingerprint());
+    const shifted = new Journal({ rootSeed: 3, chunkWords: 64 });
+    for (let r = 0; r < n; r++) shifted.barRow(r % 2, batch, r === n - 1 ? 0 : r);
+    expect(shifted.fingerprint()).not.toBe(byValue.fingerprint());
+  });
+});
