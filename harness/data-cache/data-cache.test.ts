@@ -4,7 +4,7 @@
 // rebuilt; a file that fails under its policy is never cached; the folder stays within its bound;
 // two fillers of one entry leave one whole entry.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -143,9 +143,34 @@ describe('data cache', () => {
     await run(file, next);
     expect([next.hits, next.warnings.length]).toEqual([1, 0]);
 
+    // A cache that read the entry keeps its bytes (see the next test); a new one (a new process) reads the file.
     writeFileSync(path, 'not an entry: some bytes that are no trailer');
-    await run(file, next);
-    expect(next.warnings[0]).toMatch(/no entry trailer/);
+    const fresh = new CountingCache(cache);
+    await run(file, fresh);
+    expect(fresh.warnings[0]).toMatch(/no entry trailer/);
+  });
+
+  it('keeps the last entry it read: asked again, its bytes, not the file; bytes a reader wrote into are read again', async () => {
+    const { file } = scenarioDir();
+    const cache = new CountingCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
+    const cold = await run(file, cache);
+    const [name] = entries(cache.dir);
+    const path = join(cache.dir, name!);
+    const key = name!.replace(/\.entry$/, '');
+    const first = cache.lookup(key, 'bar', 'bars.csv')!;
+    // The file goes (another process cleared the cache, say): the entry is named for its content, so the kept bytes still are it.
+    rmSync(path);
+    const second = cache.lookup(key, 'bar', 'bars.csv')!;
+    expect(second.batches).toEqual(first.batches);
+    expect(second.issues).toEqual(first.issues);
+    const a = first.batches[0]!;
+    if (a.type !== 'bar') throw new Error('expected bars');
+    // A reader that wrote into its batches (none should) is found by the check, and the file is read instead: gone, so a miss.
+    a.close[0] = a.close[0]! + 1;
+    expect(cache.lookup(key, 'bar', 'bars.csv')).toBeNull();
+    // And a run served from the kept bytes reports what the cold run did.
+    const warm = new CountingCache(cache);
+    expect(withoutWallClock(await run(file, warm))).toEqual(withoutWallClock(cold));
   });
 
   it('never caches a file that fails under its policy: every run meets the same error', async () => {

@@ -143,7 +143,11 @@ export class CorruptEntryError extends Error {
 
 /** Reads and checks a whole entry; throws CorruptEntryError when anything does not add up. */
 export function readEntry(path: string, dataType: MarketDataType): EntryData {
-  const bytes = readFileSync(path);
+  return entryOf(readFileSync(path), dataType);
+}
+
+/** An entry's data from its bytes (its batches are views of them), checked as readEntry checks a file. */
+export function entryOf(bytes: Buffer, dataType: MarketDataType): EntryData {
   if (bytes.length < TRAILER_BYTES) throw new CorruptEntryError(`${bytes.length} bytes, shorter than the trailer`);
   const t = bytes.subarray(bytes.length - TRAILER_BYTES);
   if (!t.subarray(0, 8).equals(MAGIC)) throw new CorruptEntryError('no entry trailer');
