@@ -17,7 +17,9 @@ function stubRoot(): string {
   copyFileSync(join(REPO, 'bin', 'gauntlet.js'), join(root, 'bin', 'gauntlet.js'));
   writeFileSync(join(root, 'package.json'), '{ "name": "gauntlet", "version": "0.0.0", "type": "module" }\n');
   mkdirSync(join(root, 'harness', 'cli', 'bundle'), { recursive: true });
-  for (const f of ['bundle/manifest.ts', 'bundle/code-cache.ts', 'commands.ts']) copyFileSync(join(REPO, 'harness', 'cli', f), join(root, 'harness', 'cli', f));
+  // What the bin loads from the sources before the bundle.
+  mkdirSync(join(root, 'harness', 'report'));
+  for (const f of ['cli/bundle/manifest.ts', 'cli/bundle/code-cache.ts', 'cli/commands.ts', 'report/atomic-write.ts']) copyFileSync(join(REPO, 'harness', f), join(root, 'harness', f));
   mkdirSync(join(root, BUNDLE_DIR));
   for (const dir of ['harness/cli', BUNDLE_DIR]) writeFileSync(join(root, dir, `signals.${dir === BUNDLE_DIR ? 'js' : 'ts'}`), 'export function installSignalHandlers() {}\n');
   writeFileSync(join(root, 'harness', 'cli', 'main.ts'), "export async function main() { process.stdout.write('sources\\n'); return 0; }\n");

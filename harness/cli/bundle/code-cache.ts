@@ -17,13 +17,15 @@
  * is corrupt, or that V8 rejects is replaced after the run; writes are atomic (rename), so two
  * processes at once each see a whole file or none. Reads and writes that fail only cost the cache.
  *
- * This module runs before the bundle, from the sources: it imports Node's modules and commands.ts.
+ * This module runs before the bundle, from the sources: it imports Node's modules, commands.ts and
+ * atomic-write.ts (which import nothing else).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from '../../report/atomic-write.ts';
 import { commandOf } from '../commands.ts';
 
 /** The CLI's bundle: a CommonJS script that exports main (see build.ts). */
@@ -148,15 +150,8 @@ function readCache(path: string, script: CacheHeader['script']): { data: Buffer 
 
 function writeCache(path: string, script: CacheHeader['script'], data: Buffer): void {
   const header: CacheHeader = { script, node: process.version, platform: platformOf(), crc32: crc32(data), bytes: data.length };
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), data]));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  // A cache, not a record: a power cut may lose it, and the next run writes it again.
+  writeFileAtomic(path, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), data]), { fsync: false });
 }
 
 const platformOf = (): string => `${process.platform}-${process.arch}`;
