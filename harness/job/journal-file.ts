@@ -6,7 +6,8 @@
  * a long venue outage). Not flushed to disk before the rename, as the other sidecars are not.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { tempPathOf } from '../report/atomic-write.ts';
 import { JournalDecoder, type JournalSink } from '../scenario/engine-parts.ts';
 
 export class JournalLinesFile implements JournalSink {
@@ -18,7 +19,7 @@ export class JournalLinesFile implements JournalSink {
   constructor(path: string) {
     this.path = path;
     mkdirSync(dirname(path), { recursive: true });
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    this.tmp = tempPathOf(path);
     this.fd = openSync(this.tmp, 'w');
   }
 

@@ -43,10 +43,15 @@ export function writeFilesAtomic(files: readonly { readonly path: string; readon
   }
 }
 
+/** The temporary file `path` is written into before it takes its name: hidden, beside it, one per process. */
+export function tempPathOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
 function writeTemp(path: string, data: string | Uint8Array, options: AtomicWriteOptions): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempPathOf(path);
   const fd = openSync(tmp, 'w');
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
