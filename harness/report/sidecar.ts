@@ -19,7 +19,7 @@ export interface FillsFileRef {
 export type FillsFileResult<T> = { readonly ok: true; readonly fills: T[] } | { readonly ok: false; readonly problem: string };
 
 /** The bytes of `file` (its path relative to `reportsDir`) when they are the ones report.json recorded; else the problem, naming the file. */
-export function readSidecar(reportsDir: string, file: { readonly path: string; readonly sha256: string }): { ok: true; bytes: Buffer } | { ok: false; problem: string } {
+export function readSidecar(reportsDir: string, file: { readonly path: string; readonly sha256: string }): { ok: true; bytes: Buffer; path: string } | { ok: false; problem: string } {
   const path = resolve(reportsDir, file.path);
   let bytes: Buffer;
   try {
@@ -29,15 +29,14 @@ export function readSidecar(reportsDir: string, file: { readonly path: string; r
   }
   const actual = sha256Hex(bytes);
   if (actual !== file.sha256) return { ok: false, problem: `${path}: SHA-256 ${actual} is not the ${file.sha256} report.json recorded (the file was changed after the run)` };
-  return { ok: true, bytes };
+  return { ok: true, bytes, path };
 }
 
 /** The fills in `file`, or the problem with the file, naming it (and the line). */
 export function readFillsFile<S extends z.ZodType>(reportsDir: string, file: FillsFileRef, schema: S): FillsFileResult<z.output<S>> {
   const read = readSidecar(reportsDir, file);
   if (!read.ok) return read;
-  const path = resolve(reportsDir, file.path);
-  const { bytes } = read;
+  const { bytes, path } = read;
   const fills: z.output<S>[] = [];
   const lines = bytes.toString('utf8').split('\n');
   for (const [k, line] of lines.entries()) {

@@ -4,7 +4,6 @@
  * same chart data the run's jobs handed over, so `gauntlet report html` writes the page the run
  * wrote (but for wall-clock text).
  */
-import { resolve } from 'node:path';
 import { readFillsFile, readSidecar } from '../sidecar.ts';
 import { FillSchema, type Report, type ScenarioReport } from '../schema.ts';
 import { seriesFromParquet } from '../series-file.ts';
@@ -43,7 +42,7 @@ export async function chartsFromFiles(report: Report, reportsDir: string): Promi
     }
     const series = await seriesFromParquet(bytes.bytes);
     if (!series.ok) {
-      problems.push(`${resolve(reportsDir, s.seriesFile.path)}: ${series.problem}`);
+      problems.push(`${bytes.path}: ${series.problem}`);
       charts.push(null);
       continue;
     }
