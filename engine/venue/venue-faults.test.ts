@@ -162,6 +162,30 @@ describe('venue faults through the reference stack', () => {
     expect(r.result.venue.ordersBooked).toBe(of(r, 'order').length);
   });
 
+  it('a long disconnect: each lost order is re-sent a bounded number of times, and all reach the venue once it is back', async () => {
+    // Down for 150 of the 300 bars: the stack keeps signalling, so orders pile up unanswered. A
+    // new order may re-send each lost one once, but only when the venue has answered something
+    // since (it has not: the link is down), so the sends grow with the orders, not their square.
+    const longFrom = T0 + 50 * US_PER_HOUR;
+    const longTo = T0 + 200 * US_PER_HOUR;
+    const r = await run([{ kind: 'disconnect', fromUs: longFrom, toUs: longTo, probability: 0 }]);
+    const lostIds = new Set(faultsOf(r, 'venue-disconnect').map((x) => x.faultTarget));
+    const orders = of(r, 'order');
+    const sentInWindow = orders.filter((o) => (o.timeUs as number) >= longFrom && (o.timeUs as number) < longTo);
+    expect(sentInWindow.length).toBeGreaterThan(10);
+    expect(lostIds.size).toBe(sentInWindow.length);
+    // The default execution config: 3 retries and 8 reconcile retries a cycle, one cycle per order,
+    // plus at most one re-send per lost order at the first new order and at the link's return.
+    const retries = of(r, 'retry');
+    expect(retries.length).toBeLessThanOrEqual(lostIds.size * (3 + 8 + 2));
+    for (const id of lostIds) expect(retries.filter((x) => x.clientOrderId === id).length).toBeLessThanOrEqual(3 + 8 + 2);
+    // Once it is back, the venue books every order, each once, and every one ends.
+    expect(r.result.venue.duplicateOrders).toBe(0);
+    expect(r.result.venue.ordersBooked).toBe(orders.length);
+    const accepted = new Set(of(r, 'venueAccept').map((x) => x.clientOrderId));
+    for (const id of lostIds) expect(accepted.has(id)).toBe(true);
+  });
+
   it('duplicate-report: every report in the window arrives twice; the stack books each fill once', async () => {
     const r = await run([window('duplicate-report')]);
     const applied = appliedInWindow(r, 'venue-duplicate-report');

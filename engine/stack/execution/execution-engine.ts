@@ -128,6 +128,8 @@ interface Held {
   onTimer: () => void;
   /** A fill-key array of an order this Held held before (see recycle): the next first fill fills it in. */
   spareKeys: number[] | null;
+  /** `reportsHeard` when a new order last re-sent its abandoned submit (-1: never): see resendAbandoned. */
+  probedAtReports: number;
 }
 
 /**
@@ -185,6 +187,10 @@ export class ExecutionEngine implements Execution {
   private spare: Held[] = [];
   private readonly notMarked = (e: Entry): boolean => (typeof e === 'number' ? this.store.forget[e] === 0 : !e.forget);
   private ignored = 0;
+  /** Reports heard from the venue (any kind, about any order): what tells resendAbandoned the link may be back. */
+  private reportsHeard = 0;
+  /** Stack time of the last report heard (-Infinity: none yet). */
+  private lastReportUs = Number.NEGATIVE_INFINITY;
   readonly riskView: RiskBookView;
 
   constructor(deps: ExecutionDeps) {
@@ -248,7 +254,7 @@ export class ExecutionEngine implements Execution {
   }
 
   private newHeld(state: ExecOrder, plain: boolean): Held {
-    const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null };
+    const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null, probedAtReports: -1 };
     h.onTimer = () => this.onTimeout(h);
     return h;
   }
@@ -270,6 +276,7 @@ export class ExecutionEngine implements Execution {
     h.timer = null;
     h.forget = false;
     h.plain = plain;
+    h.probedAtReports = -1;
     return h;
   }
 
@@ -279,18 +286,28 @@ export class ExecutionEngine implements Execution {
   }
 
   /**
-   * Submits the venue never answered, given up on or waiting out a reconcile interval, are asked
-   * about again whenever the stack sends a new order: the link the new order takes may be back, and the same client order id
-   * never books twice. Bounded by the stack's own activity (no timer outlives the market).
+   * Submits the venue never answered, given up on or waiting out a reconcile interval, are sent
+   * once more whenever the stack sends a new order: the link the new order takes may be back, and
+   * the same client order id never books twice. Each such send is one more of the order's sends
+   * (journaled as a retry): it neither restarts the order's retry cycle nor re-arms a given-up
+   * order's timer. And an order is sent so only when the venue has answered something since its
+   * last such send; silence since then says the link is still down. The first report after a
+   * silence of a timeout or more sends them too (onReport): the link is back. Without these rules every
+   * new order restarted a full retry cycle for every order lost before it: over a long outage the
+   * sends grew with the square of the orders (5.07M retries in a 250,000-bar run with the venue
+   * down for its first 20,000 bars), now with their number.
    */
   private resendAbandoned(): void {
+    const heard = this.reportsHeard;
     for (const h of this.open) {
       const o = h.state;
       // Given up on, or waiting out a long reconcile interval: the new order's link is worth a try now.
       const waiting = o.outstanding === 'none' || (o.outstanding === 'submit' && o.sends > this.config.maxRetries + 1);
-      if (!waiting || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0) continue;
-      this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends + 1);
-      this.request(h, 'submit');
+      if (!waiting || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0 || h.probedAtReports === heard) continue;
+      h.probedAtReports = heard;
+      o.sends++;
+      this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends);
+      this.send(o, 'submit');
     }
   }
 
@@ -497,12 +514,19 @@ export class ExecutionEngine implements Execution {
   }
 
   onReport(r: ExecutionReport): void {
+    this.reportsHeard++;
+    const now = this.d.clock.nowUs();
+    const silenceEnded = now - this.lastReportUs >= this.config.orderTimeoutUs;
+    this.lastReportUs = now;
     const h = this.held(r.clientOrderId);
-    if (h === undefined) { this.ignore(r, 'unknown (or long finished) order'); return; }
-    if (r.kind === 'fill') this.onFill(h, r);
-    else this.onStatus(h, r);
-    if (isTerminal(h.state.status)) this.finish(h);
-    else this.sendWantedCancel(h);
+    if (h === undefined) this.ignore(r, 'unknown (or long finished) order');
+    else {
+      if (r.kind === 'fill') this.onFill(h, r);
+      else this.onStatus(h, r);
+      if (isTerminal(h.state.status)) this.finish(h);
+      else this.sendWantedCancel(h);
+    }
+    if (silenceEnded) this.resendAbandoned();
   }
 
   /**
