@@ -128,7 +128,7 @@ interface Held {
   onTimer: () => void;
   /** A fill-key array of an order this Held held before (see recycle): the next first fill fills it in. */
   spareKeys: number[] | null;
-  /** `reportsHeard` when a new order last re-sent its abandoned submit (-1: never): see resendAbandoned. */
+  /** `reportsHeard` when resendAbandoned last re-sent its abandoned submit (-1: never). */
   probedAtReports: number;
 }
 
@@ -189,8 +189,11 @@ export class ExecutionEngine implements Execution {
   private ignored = 0;
   /** Reports heard from the venue (any kind, about any order): what tells resendAbandoned the link may be back. */
   private reportsHeard = 0;
-  /** Stack time of the last report heard (-Infinity: none yet). */
-  private lastReportUs = Number.NEGATIVE_INFINITY;
+  /**
+   * A submit went unanswered past its timeout, or a new order re-sent abandoned ones, since the
+   * last report: the next report says the link is back, and re-sends them (onReport).
+   */
+  private waitingForVenue = false;
   readonly riskView: RiskBookView;
 
   constructor(deps: ExecutionDeps) {
@@ -291,13 +294,13 @@ export class ExecutionEngine implements Execution {
    * the same client order id never books twice. Each such send is one more of the order's sends
    * (journaled as a retry): it neither restarts the order's retry cycle nor re-arms a given-up
    * order's timer. And an order is sent so only when the venue has answered something since its
-   * last such send; silence since then says the link is still down. The first report after a
-   * silence of a timeout or more sends them too (onReport): the link is back. Without these rules every
+   * last such send; silence since then says the link is still down. The first report after the
+   * stack was left waiting (a timeout, or such a re-send) sends them too: the link is back. Without these rules every
    * new order restarted a full retry cycle for every order lost before it: over a long outage the
    * sends grew with the square of the orders (5.07M retries in a 250,000-bar run with the venue
    * down for its first 20,000 bars), now with their number.
    */
-  private resendAbandoned(): void {
+  private resendAbandoned(atNewOrder: boolean): void {
     const heard = this.reportsHeard;
     for (const h of this.open) {
       const o = h.state;
@@ -305,6 +308,7 @@ export class ExecutionEngine implements Execution {
       const waiting = o.outstanding === 'none' || (o.outstanding === 'submit' && o.sends > this.config.maxRetries + 1);
       if (!waiting || o.acked || o.status !== 'pending-new' || o.filledRaw !== 0 || h.probedAtReports === heard) continue;
       h.probedAtReports = heard;
+      if (atNewOrder) this.waitingForVenue = true;
       o.sends++;
       this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends);
       this.send(o, 'submit');
@@ -313,7 +317,7 @@ export class ExecutionEngine implements Execution {
 
   /** Risk-checks a new order and sends it; its id, or null when risk rejected it. */
   private place(request: OrderRequest, plain: boolean): string | null {
-    this.resendAbandoned();
+    this.resendAbandoned(true);
     const id = request.clientOrderId;
     const inst = this.d.instruments[request.instrumentIndex];
     if (inst === undefined) throw new RangeError(`execution: order for unknown instrument ${request.instrumentIndex}`);
@@ -430,6 +434,7 @@ export class ExecutionEngine implements Execution {
     const o = h.state;
     if (o.outstanding === 'none') return;
     const what = o.outstanding;
+    if (what === 'submit') this.waitingForVenue = true;
     const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();
     // An unanswered submit is re-sent beyond maxRetries, at doubling intervals: it may have been lost on a link that is back.
@@ -515,9 +520,6 @@ export class ExecutionEngine implements Execution {
 
   onReport(r: ExecutionReport): void {
     this.reportsHeard++;
-    const now = this.d.clock.nowUs();
-    const silenceEnded = now - this.lastReportUs >= this.config.orderTimeoutUs;
-    this.lastReportUs = now;
     const h = this.held(r.clientOrderId);
     if (h === undefined) this.ignore(r, 'unknown (or long finished) order');
     else {
@@ -526,7 +528,10 @@ export class ExecutionEngine implements Execution {
       if (isTerminal(h.state.status)) this.finish(h);
       else this.sendWantedCancel(h);
     }
-    if (silenceEnded) this.resendAbandoned();
+    if (this.waitingForVenue) {
+      this.waitingForVenue = false;
+      this.resendAbandoned(false);
+    }
   }
 
   /**
