@@ -53,7 +53,7 @@ Examples:
     .option('--record-providers <dir>', 'provider path: write what each provider answered to <dir>/<name>.<provider>.json (secrets redacted), for replay with a provider\'s `recording:`')
     .option('--series', "write each scenario's full series (equity, drawdown, prices, positions) to series/<n>-<file>.parquet (always with --reporter html)")
     .option('--inline-fills', "keep each scenario's fills in report.json (default: fills/<n>-<file>.jsonl beside it, named with its SHA-256 in the report)")
-    .option('--workers <n>', 'worker threads for a suite (default: one per core, at most one per scenario; 1 runs in the main thread)')
+    .option('--workers <n>', 'worker threads for a suite (default: one fewer than the cores, at most one per scenario; 1 runs in the main thread)')
     .option('--set <path=value>', 'run with this value in place of the file\'s (YAML value; repeatable), e.g. --set stack.agents[0].period=20', collect)
     .addOption(CACHE_OPTIONS.dir())
     .addOption(CACHE_OPTIONS.maxSize())

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../engine/testing/temp-dirs.ts';
 import { REPO, withoutWallClock } from '../cli/cli-helpers.ts';
 import { writeGeneratedSuite } from '../bench/generated-suite.ts';
-import { batchSize, createJobPool } from '../distributed/pool.ts';
+import { batchSize, createJobPool, defaultWorkers } from '../distributed/pool.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { createSuite, type SuiteOptions } from './suite.ts';
 
@@ -51,5 +51,13 @@ describe('createSuite', () => {
     expect(r.scenarios.map((s) => s.status)).toEqual(some.map((f) => (f.includes('crash-me') ? 'error' : 'passed')));
     expect(r.scenarios[30]!.error!.message).toMatch(/^worker crashed/);
     expect(r.exitCode).toBe(3);
+  });
+});
+
+describe('the default pool size', () => {
+  it('is one thread fewer than the cores, at least one, at most one per scenario', () => {
+    expect([1, 2, 3, 8].map((cores) => defaultWorkers(100, cores))).toEqual([1, 1, 2, 7]);
+    expect(defaultWorkers(3, 16)).toBe(3);
+    expect(defaultWorkers(1, 16)).toBe(1);
   });
 });
