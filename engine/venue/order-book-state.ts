@@ -118,6 +118,8 @@ export class OrderBookState {
    * columns, down to RECENT_FINISHED_KEPT. Amortised O(1) per order while few orders work.
    */
   forgetOldFinished(): void {
+    // Most calls stop here, without counting the working orders (the bound holds for any count).
+    if (this.orders.size <= 2 * RECENT_FINISHED_KEPT) return;
     const working = this.workingCount;
     if (this.orders.size <= 2 * RECENT_FINISHED_KEPT + working) return;
     this.orders.forgetOldest(this.orders.size - RECENT_FINISHED_KEPT - working, isLive, this.keepFinished);
@@ -160,7 +162,8 @@ export class OrderBookState {
 
   get workingCount(): number {
     let n = 0;
-    for (const w of this.working) n += w.length;
+    // Indexed: for-of made an iterator result per call wherever V8 had not optimised the caller.
+    for (let i = 0; i < this.working.length; i++) n += this.working[i]!.length;
     return n;
   }
 

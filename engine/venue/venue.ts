@@ -43,13 +43,31 @@ export type { VenueFault, VenueFaultKind, VenueFaultParams } from './faults.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Kernel event names of order messages reaching the venue (constant: no string per message). */
-const ARRIVE_LABELS = { submit: 'venue.arrive submit', cancel: 'venue.arrive cancel', replace: 'venue.arrive replace' } as const;
-/** Kernel event names of reports reaching the stack (constant, likewise). */
-const REPORT_LABELS: Readonly<Record<ExecutionReport['kind'], string>> = {
-  fill: 'venue.report fill', accepted: 'venue.report accepted', rejected: 'venue.report rejected', cancelled: 'venue.report cancelled',
-  expired: 'venue.report expired', replaced: 'venue.report replaced', 'cancel-rejected': 'venue.report cancel-rejected', 'replace-rejected': 'venue.report replace-rejected',
-};
+/**
+ * Kernel event names of order messages reaching the venue and of reports reaching the stack:
+ * constants (no string per message), chosen by a switch, not by looking a table up by kind (a
+ * keyed load over eight names, for every report).
+ */
+function arriveLabel(kind: OrderMessage['kind']): string {
+  switch (kind) {
+    case 'submit': return 'venue.arrive submit';
+    case 'cancel': return 'venue.arrive cancel';
+    case 'replace': return 'venue.arrive replace';
+  }
+}
+
+function reportLabel(kind: ExecutionReport['kind']): string {
+  switch (kind) {
+    case 'fill': return 'venue.report fill';
+    case 'accepted': return 'venue.report accepted';
+    case 'rejected': return 'venue.report rejected';
+    case 'cancelled': return 'venue.report cancelled';
+    case 'expired': return 'venue.report expired';
+    case 'replaced': return 'venue.report replaced';
+    case 'cancel-rejected': return 'venue.report cancel-rejected';
+    case 'replace-rejected': return 'venue.report replace-rejected';
+  }
+}
 
 export class SimulatedVenue implements VenueApi {
   private readonly p: VenueParams;
@@ -109,12 +127,12 @@ export class SimulatedVenue implements VenueApi {
     }
     this.toVenue = new Link<OrderMessage>({
       context: params.context, immediate: true,
-      label: (m) => ARRIVE_LABELS[m.kind],
+      label: (m) => arriveLabel(m.kind),
       deliver: (m) => this.onMessage(m),
     });
     this.toStack = new Link<ExecutionReport>({
       context: params.context, immediate: false,
-      label: (r) => REPORT_LABELS[r.kind],
+      label: (r) => reportLabel(r.kind),
       deliver: (r) => params.listener.deliver(r),
     });
   }

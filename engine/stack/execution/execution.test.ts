@@ -18,7 +18,7 @@ import { CALENDARS } from '../../market/calendar.ts';
 import { JournalCollector } from '../testing/test-kit.ts';
 import { ExecutionEngine, FINISHED_KEPT } from './execution-engine.ts';
 import type { ExecutionConfig } from './config.ts';
-import { IllegalTransitionError, TRANSITIONS, transition, type ExecOrder, type ExecStatus } from './order-state.ts';
+import { IllegalTransitionError, isTerminal, TRANSITIONS, transition, type ExecOrder, type ExecStatus } from './order-state.ts';
 import { lifecycleText } from '../testing/lifecycle-text.ts';
 
 const inst = makeInstrument({ id: 'X', kind: 'equity', priceDecimals: 0 }, 2);
@@ -80,6 +80,26 @@ describe('order state machine', () => {
     for (const s of ['filled', 'cancelled', 'rejected', 'expired'] as const) expect(TRANSITIONS[s]).toEqual([]);
     const all = Object.keys(TRANSITIONS);
     for (const tos of Object.values(TRANSITIONS)) for (const to of tos) expect(all).toContain(to);
+  });
+
+  it('transition allows exactly the listed moves, and isTerminal holds for the states with none', () => {
+    const all = Object.keys(TRANSITIONS) as ExecStatus[];
+    expect(all).toHaveLength(9);
+    for (const from of all) {
+      expect(isTerminal(from)).toBe(TRANSITIONS[from].length === 0);
+      for (const to of all) {
+        const o = { request: { clientOrderId: 'x-1' }, status: from } as ExecOrder;
+        if (TRANSITIONS[from].includes(to)) {
+          transition(o, to);
+          expect(o.status).toBe(to);
+        } else {
+          expect(() => transition(o, to), `${from} -> ${to}`).toThrow(IllegalTransitionError);
+          expect(o.status).toBe(from);
+        }
+      }
+    }
+    const o = { request: { clientOrderId: 'x-2' }, status: 'accepted' } as ExecOrder;
+    expect(() => transition(o, 'bogus' as ExecStatus)).toThrow(IllegalTransitionError);
   });
 
   it('an illegal transition throws, naming the order', () => {

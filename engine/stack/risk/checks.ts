@@ -87,5 +87,23 @@ export function checkMaxLeverage(order: OrderRequest, view: RiskBookView, l: Raw
   return `maxLeverage: gross notional would be ${money(view, gross)} = ${(gross / equity).toFixed(4)} x equity ${money(view, equity)}, limit ${l.maxLeverage}`;
 }
 
-/** The stateless checks in the order they run; the first failure is the reason. */
-export const STATELESS_CHECKS = [checkMaxOrderQuantity, checkMaxOrderNotional, checkMaxPosition, checkMaxPositionNotional, checkMaxLeverage] as const;
+export type StatelessCheck = (order: OrderRequest, view: RiskBookView, l: RawLimits) => string | null;
+
+/** The stateless checks in the order they run (the first failure is the reason), each with the limit it enforces. */
+const CHECKS: readonly (readonly [StatelessCheck, keyof RawLimits])[] = [
+  [checkMaxOrderQuantity, 'maxOrderQuantityRaw'],
+  [checkMaxOrderNotional, 'maxOrderNotional'],
+  [checkMaxPosition, 'maxPositionRaw'],
+  [checkMaxPositionNotional, 'maxPositionNotional'],
+  [checkMaxLeverage, 'maxLeverage'],
+];
+
+export const STATELESS_CHECKS: readonly StatelessCheck[] = CHECKS.map(([check]) => check);
+
+/**
+ * The checks whose limit is set, in STATELESS_CHECKS order: each other one passes every order
+ * (its limit undefined), and the checks run once per order.
+ */
+export function activeChecks(l: RawLimits): readonly StatelessCheck[] {
+  return CHECKS.filter(([, limit]) => l[limit] !== undefined).map(([check]) => check);
+}

@@ -40,6 +40,8 @@ export class ScheduleFeeModel implements FeeModel {
   private readonly perUnitMoney: number;
   /** bps scaled by 10^4 so that fractional bps stay integers. */
   private readonly bpsE4: bigint;
+  /** bpsE4 is 0n, as a boolean: compared per fill, where a BigInt comparison costs a builtin call. */
+  private readonly noBps: boolean;
   private readonly minimumMoney: number;
 
   constructor(config: FeeModelConfig, moneyDecimals: number) {
@@ -48,14 +50,15 @@ export class ScheduleFeeModel implements FeeModel {
     const bpsE4 = Math.round(c.bps * 10_000);
     if (Math.abs(bpsE4 - c.bps * 10_000) > 1e-6) throw new RangeError(`fee bps ${c.bps} has more than 4 decimals`);
     this.bpsE4 = BigInt(bpsE4);
+    this.noBps = bpsE4 === 0;
     this.minimumMoney = toMoney(c.minimum, moneyDecimals);
   }
 
   fee(p: FeeParams): number {
     let fee = 0;
-    if (this.perUnitMoney !== 0 && this.bpsE4 === 0n && p.instrument.quantityDecimals === 0) {
+    if (this.perUnitMoney !== 0 && this.noBps && p.instrument.quantityDecimals === 0) {
       fee = this.perUnitMoney * p.quantityRaw; // whole units: exact, no rounding
-    } else if (this.perUnitMoney !== 0 || this.bpsE4 !== 0n) {
+    } else if (this.perUnitMoney !== 0 || !this.noBps) {
       // perUnit x units + bps x notional, as one exact fraction rounded half to even once:
       // (perUnit x quantityRaw x 1e8 + notional x bpsE4 x 10^qd) / (10^qd x 1e8).
       const scale = 10n ** BigInt(p.instrument.quantityDecimals);
