@@ -12,7 +12,7 @@ import { serializeReport, setFlagValue } from '../report/report.ts';
 import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
-import { readBaselineFile, type Baseline } from '../baseline/baseline-file.ts';
+import type { Baseline } from '../baseline/baseline-file.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { cacheConfigOf } from '../data-cache/config.ts';
@@ -36,6 +36,8 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   }
   let baseline: Baseline | undefined;
   if (flags.baseline !== undefined) {
+    // Loaded with --baseline only: the report schema it reads with is not needed otherwise.
+    const { readBaselineFile } = await import('../baseline/baseline-file.ts');
     const read = readBaselineFile(resolve(cwd, flags.baseline), flags.baseline);
     if (!read.ok) {
       out.error(`gauntlet run: ${read.problem}`);

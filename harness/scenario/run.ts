@@ -12,7 +12,8 @@ import {
   roundTripsFromFills, runBacktest, scalePrices, toMoney, type BacktestResult, type InstrumentConfig, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
-import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
+import { reportableMetrics } from '../report/metrics-schema.ts';
+import type { ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
 import { sha256File, type DataCache } from '../data-cache/store.ts';
