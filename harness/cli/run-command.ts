@@ -3,6 +3,8 @@
  * plan first and one line per scenario, writes the reports, and exits with the most severe code.
  * SIGINT and SIGTERM write the report marked incomplete before exiting (130, 143).
  */
+// First: before any zod schema is built (zod-jitless.ts says why).
+import '../zod-jitless.ts';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
