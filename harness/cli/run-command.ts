@@ -3,6 +3,8 @@
  * plan first and one line per scenario, writes the reports, and exits with the most severe code.
  * SIGINT and SIGTERM write the report marked incomplete before exiting (130, 143).
  */
+// First: before any zod schema is built (zod-jitless.ts says why).
+import '../zod-jitless.ts';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../distributed/pool.ts';
@@ -12,7 +14,7 @@ import { serializeReport, setFlagValue } from '../report/report.ts';
 import { DEFAULT_REPORTERS, REPORTER_BY_NAME } from '../report/reporters.ts';
 import type { Report } from '../report/schema.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
-import { readBaselineFile, type Baseline } from '../baseline/baseline-file.ts';
+import type { Baseline } from '../baseline/baseline-file.ts';
 import { createSuite, type SeedPlan } from '../suite/suite.ts';
 import { parseFlags, RunFlagsSchema } from './flags.ts';
 import { cacheConfigOf } from '../data-cache/config.ts';
@@ -36,6 +38,8 @@ export async function runCommand(paths: readonly string[], rawFlags: Record<stri
   }
   let baseline: Baseline | undefined;
   if (flags.baseline !== undefined) {
+    // Loaded with --baseline only: the report schema it reads with is not needed otherwise.
+    const { readBaselineFile } = await import('../baseline/baseline-file.ts');
     const read = readBaselineFile(resolve(cwd, flags.baseline), flags.baseline);
     if (!read.ok) {
       out.error(`gauntlet run: ${read.problem}`);

@@ -167,9 +167,10 @@ export async function executeJob(input: JobSpec, hooks: JobHooks = {}): Promise<
     }
     if (spec.fills === null) return outcome(report, null, charts);
     // Fills beside the report, written here (in the worker): the report stays small however many there are.
-    const text = report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : '');
-    writeFileAtomic(resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path), text, { fsync: false });
-    return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(text), count: report.fills.length } }, null, charts);
+    // Encoded once, for the file and its hash (each would encode the 2 MB of text again).
+    const bytes = Buffer.from(report.fills.map((f) => JSON.stringify(f)).join('\n') + (report.fills.length > 0 ? '\n' : ''), 'utf8');
+    writeFileAtomic(resolve(spec.cwd, spec.fills.reportsDir, spec.fills.path), bytes, { fsync: false });
+    return outcome({ ...report, fills: [], fillsFile: { path: spec.fills.path, sha256: sha256Hex(bytes), count: report.fills.length } }, null, charts);
   } catch (e) {
     if (hooks.signal?.aborted === true) throw e;
     const problem: ScenarioProblem | null = badInputProblem(e, { scenarioFile: r.loaded.file, dataDir: r.loaded.dir, cwd: spec.cwd });

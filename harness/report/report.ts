@@ -6,7 +6,9 @@ import type { ScenarioProblem } from '../scenario/problems.ts';
 import type { ScenarioRunResult } from '../scenario/run.ts';
 import { codeVersion } from './code-version.ts';
 import { formatTimeUs, JOURNAL_VERSION } from '../scenario/engine-parts.ts';
-import { REPORT_SCHEMA_VERSION, ScenarioMetricsSchema, type BaselineInfo, type JsonValue, type Report, type ScenarioReport, type ScenarioStatus } from './schema.ts';
+import type { BaselineInfo, JsonValue, Report, ScenarioReport, ScenarioStatus } from './schema.ts';
+import { ScenarioMetricsSchema } from './metrics-schema.ts';
+import { REPORT_SCHEMA_VERSION } from './schema-version.ts';
 import { PARSE_ONCE } from '../parse-once.ts';
 
 export const EXIT = { passed: 0, gateFailed: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;

@@ -6,25 +6,13 @@
  * for the fields whose names start with `wallClock` or `wallTime` (real time, stated as such).
  */
 import { z } from 'zod';
-import { MetricsSchema } from '../../engine/index.ts';
-import { PARSE_ONCE } from '../parse-once.ts';
+import { int, ScenarioMetricsSchema } from './metrics-schema.ts';
+import { REPORT_SCHEMA_VERSION } from './schema-version.ts';
 
-/**
- * The policy: any change that adds or changes a report field bumps this version; readers of
- * reports (replay, and later diff and baselines) read every earlier version through
- * read-report.ts, or exit 2 naming the version they cannot read.
- * 1: the first report. 2: journalVersion, per-scenario overrides, a running report's exitCode
- * null, the risk metrics (riskRejections, dailyLossHalts, killSwitchTrips), fills in a sidecar
- * file (fillsFile) unless --inline-fills. 3: the data path (direct or providers), the decision
- * fingerprint, the provider-path metrics (providerRequests ... skewRejections). 4: the series
- * sidecar (seriesFile); the comparison with a baseline report (per scenario `baseline`, the run's
- * `baseline` and `summary.regressionsFailed`); latency budgets (per scenario `wallTimeLatency`, optional).
- */
-export const REPORT_SCHEMA_VERSION = 4;
+export { REPORT_SCHEMA_VERSION };
 
 export type JsonValue = z.output<ReturnType<typeof z.json>>;
 
-const int = z.number().int();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256, lowercase hex.');
 export const MetricValueSchema = z.union([z.number(), z.literal('Infinity'), z.null()]);
 
@@ -88,64 +76,7 @@ export const WarningSchema = z.discriminatedUnion('kind', [BadRowWarningSchema, 
   .describe('Something the reader of a report must know: a bad data row handled under its policy, a figure that could not be computed (then null), or an assumption behind the metrics.');
 export type ScenarioWarning = z.output<typeof WarningSchema>;
 
-/** The harness's metrics beside the engine's; each checked on its own (reportableMetrics). */
-const ScenarioMetricsStrictSchema = MetricsSchema.extend({
-  finalEquity: z.number().describe('Equity at the end, in account currency.'),
-  trades: int.nonnegative().describe('Closed round trips (= tradeCount).'),
-  fills: int.nonnegative().describe('Number of fills.'),
-  fees: z.number().nonnegative().describe('Total fees, in account currency.'),
-  dataWarnings: int.nonnegative().describe('Bad market data rows skipped or repaired.'),
-  riskRejections: int.nonnegative().nullable().describe("Orders the risk engine refused; null when the stack's risk engine does not count."),
-  dailyLossHalts: int.nonnegative().nullable().describe('Sessions halted by the daily-loss limit; null as for riskRejections.'),
-  killSwitchTrips: int.nonnegative().nullable().describe('Kill switch trips (0 or 1); null as for riskRejections.'),
-  providerRequests: int.nonnegative().nullable().describe('HTTP requests the data client made (provider path; null on the direct path).'),
-  providerFailures: int.nonnegative().nullable().describe('Requests that failed (error status, timeout, network error, bad payload); null on the direct path.'),
-  providerRetries: int.nonnegative().nullable().describe('Retries after a failed request; null on the direct path.'),
-  providerFailovers: int.nonnegative().nullable().describe('Times a stream was served by another provider than the last one; null on the direct path.'),
-  breakerOpens: int.nonnegative().nullable().describe("Times a provider's circuit opened; null on the direct path."),
-  payloadRejections: int.nonnegative().nullable().describe('Responses whose body failed its schema; null on the direct path.'),
-  staleRejections: int.nonnegative().nullable().describe('Data items older than the staleness tolerance, not traded on; null on the direct path.'),
-  skewRejections: int.nonnegative().nullable().describe("Data items ahead of the stack's clock by more than the skew tolerance, not traded on; null on the direct path."),
-  breakerCloses: int.nonnegative().nullable().describe("Times a provider's circuit closed again after a successful trial; null on the direct path."),
-  faultsApplied: int.nonnegative().nullable().describe('Faults of the fault plan applied during the run (all kinds; by kind in `faults`).'),
-  ordersOnStaleData: int.nonnegative().nullable().describe("Orders sent while the stack's newest data on the instrument was older than its staleness tolerance; null on the direct path."),
-  requestsInRetryAfter: int.nonnegative().nullable().describe('Requests sent to a provider inside a Retry-After window it had given; null on the direct path.'),
-  duplicateOrders: int.nonnegative().nullable().describe("Orders the venue booked twice: under one client order id, or beyond the orders the stack journaled (a retry under a new id); null for a stack that journals no orders."),
-});
-
-/**
- * Every metric may be null in a report: a figure that cannot be computed or represented (a
- * duration past 2^53, a ratio past the float range) is null with a warning naming it, and the
- * run still reports the rest rather than dying at the report stage.
- */
-export const ScenarioMetricsSchema = z.strictObject(
-  Object.fromEntries(Object.entries(ScenarioMetricsStrictSchema.shape).map(([k, v]) => [k, (v as z.ZodType).nullable()])) as {
-    [K in keyof typeof ScenarioMetricsStrictSchema.shape]: z.ZodNullable<(typeof ScenarioMetricsStrictSchema.shape)[K]>
-  },
-);
-
-/** The metrics a report can carry: each checked against its schema; one that fails is null with a warning. */
-export function reportableMetrics(metrics: Readonly<Record<string, unknown>>): { metrics: z.output<typeof ScenarioMetricsSchema>; warnings: ScenarioWarning[] } {
-  const out: Record<string, unknown> = {};
-  const warnings: ScenarioWarning[] = [];
-  const shape = ScenarioMetricsStrictSchema.shape as Record<string, z.ZodType>;
-  for (const [key, schema] of Object.entries(shape)) {
-    const value = metrics[key] ?? null;
-    const ok = value === null || schema.safeParse(value, PARSE_ONCE).success;
-    out[key] = ok ? value : null;
-    if (!ok) warnings.push({ kind: 'metric', metric: key, reason: `${String(value)} cannot be reported: ${unreportable(value)}` });
-  }
-  for (const key of Object.keys(metrics)) if (!(key in shape)) throw new Error(`reportableMetrics: '${key}' is not a report metric (add it to ScenarioMetricsSchema)`);
-  return { metrics: ScenarioMetricsSchema.parse(out, PARSE_ONCE), warnings };
-}
-
-function unreportable(v: unknown): string {
-  if (typeof v !== 'number') return `not a number (${typeof v})`;
-  if (Number.isNaN(v)) return 'not a number (NaN)';
-  if (!Number.isFinite(v)) return 'not finite';
-  if (Number.isInteger(v) && !Number.isSafeInteger(v)) return 'an integer beyond 2^53, which a float cannot hold exactly';
-  return 'outside the range the metric allows';
-}
+export { ScenarioMetricsSchema, reportableMetrics } from './metrics-schema.ts';
 
 export const SCENARIO_STATUSES = ['passed', 'failed', 'invalid', 'error', 'not-run'] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { CsvSyntaxError, formatTimeUs, MarketDataError, NumericRangeError } from './engine-parts.ts';
 import { displayPath } from './load.ts';
-import { RecordingError } from '../chaos/providers/recording.ts';
+import { RecordingError } from '../chaos/providers/recording-error.ts';
 import { ScenarioInputError, type ScenarioProblem } from './problems.ts';
 
 /** The problem an error stands for when it is bad input; null when it is a bug. */

@@ -12,7 +12,8 @@ import {
   roundTripsFromFills, runBacktest, scalePrices, toMoney, type BacktestResult, type InstrumentConfig, type Instrument, type Metrics, type RngRegistry, type SessionCalendar,
   type TradingStack, type VenueModelsConfig, type JournalSink,
 } from './engine-parts.ts';
-import { reportableMetrics, type ScenarioWarning } from '../report/schema.ts';
+import { reportableMetrics } from '../report/metrics-schema.ts';
+import type { ScenarioWarning } from '../report/schema.ts';
 import { displayPath, type LoadedScenario } from './load.ts';
 import { csvPath, marketBoundsUs, marketSources, openSources } from './market.ts';
 import { sha256File, type DataCache } from '../data-cache/store.ts';
@@ -32,7 +33,7 @@ import { referenceConfig, stackKind } from './stack-schema.ts';
 import type { StackLink } from '../service/http-stack.ts';
 import { timedStack } from './timed-stack.ts';
 import type { LatencySample } from '../gates/latency.ts';
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from '../monotonic-ms.ts';
 import { StackServiceError, stackUrlProblem } from '../service/transport.ts';
 
 export interface RunOptions {
@@ -242,7 +243,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const record = (ms: number): void => { latency!.decisionsMs.push(ms); };
   const userStack = plainStack === null || !timeInProcess ? plainStack
     : (instruments: readonly Instrument[], rng: RngRegistry) => timedStack(plainStack!(instruments, rng), record);
-  const runStartMs = performance.now();
+  const runStartMs = monotonicMs();
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -290,7 +291,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   } finally {
     providerPath?.close();
   }
-  if (latency !== null) latency.runMs = performance.now() - runStartMs;
+  if (latency !== null) latency.runMs = monotonicMs() - runStartMs;
   if (providerPath !== null && options.recordProviders !== undefined) providerPath.saveRecordings(options.recordProviders);
   // A figure that cannot be represented is null with a warning; the run still reports the rest.
   const marks = lastMarkPerInstant(result.equity.timeUs, result.equity.equity, result.equity.grossExposure);

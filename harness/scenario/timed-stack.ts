@@ -4,7 +4,7 @@
  * the data client would run them) or a venue report, until it has settled. Wall time only: what it
  * measures never reaches the journal, and it changes nothing the stack sees.
  */
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from '../monotonic-ms.ts';
 import {
   subscribeHandler, type BarView, type DataClient, type ExecutionReport, type QuoteView, type StackEnv, type TradeView, type TradingStack, type Unsubscribe,
 } from '../../engine/index.ts';
@@ -21,10 +21,10 @@ function runAll<T>(handlers: readonly Handler<T>[], v: T, from = 0): void | Prom
 }
 
 function timed(run: () => void | Promise<void>, record: (ms: number) => void): void | Promise<void> {
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   const r = run();
-  if (r === undefined) { record(performance.now() - t0); return undefined; }
-  return r.then(() => record(performance.now() - t0));
+  if (r === undefined) { record(monotonicMs() - t0); return undefined; }
+  return r.then(() => record(monotonicMs() - t0));
 }
 
 /**

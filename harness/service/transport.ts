@@ -3,7 +3,7 @@
  * connection with the same body (the same sequence number), and the loopback rule. Failures are
  * StackServiceErrors: bad input of the stack (exit 2), never a hang and never an internal error.
  */
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from '../monotonic-ms.ts';
 import { STACK_PROTOCOL_HEADER } from './protocol-names.ts';
 
 /** The stack behind a service broke the protocol or did not answer: bad input of the stack. */
@@ -37,14 +37,14 @@ export interface PostOptions {
 /** One POST; throws StackServiceError on timeout or a connection that failed every try. */
 export async function postJson(url: string, body: string, options: PostOptions): Promise<PostResult> {
   for (let attempt = 0; ; attempt++) {
-    const startMs = performance.now();
+    const startMs = monotonicMs();
     try {
       const res = await fetch(url, {
         method: 'POST', body, signal: AbortSignal.timeout(options.timeoutMs),
         headers: { 'content-type': 'application/json', [STACK_PROTOCOL_HEADER]: '1' },
       });
       const text = await res.text();
-      return { status: res.status, text, wallTimeMs: performance.now() - startMs, retries: attempt };
+      return { status: res.status, text, wallTimeMs: monotonicMs() - startMs, retries: attempt };
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       if (err.name === 'TimeoutError' || err.name === 'AbortError') {

@@ -7,6 +7,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { INTERNAL_PREFIX } from './provider.ts';
+import { RecordingError } from './recording-error.ts';
+
+export { RecordingError };
 
 export const RECORDING_VERSION = 1;
 export const REDACTED = '<redacted>';
@@ -48,18 +51,6 @@ export const RecordingSchema = z.strictObject({
   version: z.literal(RECORDING_VERSION),
   exchanges: z.array(RecordedExchangeSchema),
 });
-
-/** A recording that cannot be read: names the file and the field. */
-export class RecordingError extends Error {
-  readonly file: string;
-  readonly field: string;
-  constructor(file: string, field: string, detail: string) {
-    super(`${file}: ${field === '' ? '' : `${field}: `}${detail}`);
-    this.name = 'RecordingError';
-    this.file = file;
-    this.field = field;
-  }
-}
 
 export type RecordingResult = { readonly ok: true; readonly exchanges: RecordedExchange[] } | { readonly ok: false; readonly error: RecordingError };
 

@@ -44,6 +44,19 @@ const META_URL = '__gauntletMetaUrl';
  * threads from a file beside its own (`__dirname`), which a bundle cannot keep.
  */
 const EXTERNAL = ['piscina'];
+/**
+ * Node modules that bundled packages require at their top level but use only for what gauntlet
+ * never does: the require waits for the first use. commander loads node:child_process (1.5-3 ms
+ * of Node's own modules) for executable subcommands, which gauntlet has none of. Text that is
+ * not found is left alone (a newer version): the bundle e2e test notices the module loading again.
+ */
+const LAZY_REQUIRES: readonly { readonly file: RegExp; readonly text: string; readonly lazy: string }[] = [
+  {
+    file: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+    text: "const childProcess = require('node:child_process');",
+    lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+  },
+];
 /** CommonJS code (not a comment line) that finds files beside itself: it must stay out of the bundle. */
 const OWN_DIR = /^(?!\s*(?:\*|\/\/)).*\b__(?:dirname|filename)\b/m;
 
@@ -157,6 +170,7 @@ function stampAndRewrite(root: string, outDir: string, stamps: Map<string, Input
         if (stamp === null) throw new Error(`bundle: ${args.path} is not a file`);
         stamps.set(rel, stamp);
         let contents = readFileSync(args.path, 'utf8');
+        for (const l of LAZY_REQUIRES) if (l.file.test(args.path)) contents = contents.replace(l.text, l.lazy);
         if (OWN_DIR.test(contents)) throw new Error(`bundle: ${rel} finds files beside itself (__dirname): add its package to EXTERNAL`);
         if (contents.includes('import.meta.url')) {
           if (loader !== 'ts' && !/^\s*(import|export)\s/m.test(contents)) throw new Error(`bundle: ${rel} reads import.meta.url but is not an ES module`);

@@ -114,4 +114,12 @@ describe('the bundle of this checkout', () => {
     // On two threads, which start from the bundle's worker entry.
     expect(run('bundle', 2)).toEqual(sources);
   }, 120_000);
+
+  it("loads no Node module only commander's executable subcommands use (node:child_process, required on first use)", () => {
+    const r = cli(['--version'], REPO, { NODE_DEBUG: 'module', GAUNTLET_BUNDLE: '1', GAUNTLET_TRACE_STARTUP: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('startup: running the bundle');
+    expect(r.stderr).toMatch(/load built-in module vm\b/);
+    expect(r.stderr).not.toMatch(/load built-in module child_process\b/);
+  });
 });
