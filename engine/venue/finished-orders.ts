@@ -17,30 +17,16 @@
  */
 import { hashOf } from '../kernel/id-map.ts';
 import type { VenueOrderState } from './order-book-state.ts';
-import type { OrderStatus, OrderType, TimeInForce } from './orders.ts';
+import { ORDER_STATUSES, orderStatusCode, type OrderType, type TimeInForce } from './orders.ts';
 
-const STATUSES: readonly OrderStatus[] = ['pending', 'accepted', 'partially-filled', 'filled', 'cancelled', 'rejected', 'expired'];
 const TYPES: readonly OrderType[] = ['market', 'limit', 'stop', 'stop-limit'];
 const TIMES_IN_FORCE: readonly TimeInForce[] = ['GTC', 'DAY', 'IOC'];
 
 /**
- * Column codes of a status, type and time in force (their index in the lists above; -1 for a value
- * not in them). A switch, not `indexOf`: every finished order is filed, and the builtin's call cost
- * more than the rest of its filing bar the id.
+ * Column codes of a type and time in force (their index in the lists above; -1 for a value not in
+ * them; a status's is orderStatusCode). A switch, not `indexOf`: every finished order is filed,
+ * and the builtin's call cost more than the rest of its filing bar the id.
  */
-function statusCode(x: OrderStatus): number {
-  switch (x) {
-    case 'pending': return 0;
-    case 'accepted': return 1;
-    case 'partially-filled': return 2;
-    case 'filled': return 3;
-    case 'cancelled': return 4;
-    case 'rejected': return 5;
-    case 'expired': return 6;
-    default: return -1;
-  }
-}
-
 function typeCode(x: OrderType): number {
   switch (x) {
     case 'market': return 0;
@@ -281,7 +267,7 @@ export class FinishedOrders {
   private storeColumns(slot: number, s: VenueOrderState): boolean {
     this.objects[slot] = undefined;
     const o = s.request;
-    const status = statusCode(s.status);
+    const status = orderStatusCode(s.status);
     const type = typeCode(o.type);
     const tif = timeInForceCode(o.timeInForce);
     const limit = optionalPrice(o.limitPriceRaw);
@@ -320,7 +306,7 @@ export class FinishedOrders {
         quantityRaw: this.quantityRaw[slot]!, type: TYPES[this.type[slot]!]!, timeInForce: TIMES_IN_FORCE[this.timeInForce[slot]!]!,
         limitPriceRaw: Number.isNaN(limit) ? undefined : limit, stopPriceRaw: Number.isNaN(stop) ? undefined : stop,
       },
-      status: STATUSES[this.status[slot]!]!, filledRaw: this.filledRaw[slot]!, acceptedUs: this.acceptedUs[slot]!,
+      status: ORDER_STATUSES[this.status[slot]!]!, filledRaw: this.filledRaw[slot]!, acceptedUs: this.acceptedUs[slot]!,
       activeFromUs: this.activeFromUs[slot]!, triggered: this.triggered[slot] === 1, expireUs: Number.isNaN(expire) ? null : expire,
     };
   }

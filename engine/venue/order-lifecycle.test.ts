@@ -2,7 +2,7 @@
 // partially-filled), for every pair of statuses, and refuses a value that is not a status.
 import { describe, expect, it } from 'vitest';
 import { IllegalVenueTransitionError, moveTo, VENUE_TRANSITIONS } from './order-lifecycle.ts';
-import type { OrderStatus } from './orders.ts';
+import { ORDER_STATUSES, orderStatusCode, type OrderStatus } from './orders.ts';
 
 const ALL = Object.keys(VENUE_TRANSITIONS) as OrderStatus[];
 
@@ -29,5 +29,13 @@ describe('moveTo', () => {
     expect(() => moveTo(s, 'bogus' as OrderStatus)).toThrow(/v-2: illegal transition accepted -> bogus/);
     const t = { status: 'bogus' as OrderStatus, request: { clientOrderId: 'v-3' } };
     expect(() => moveTo(t, 'filled')).toThrow(IllegalVenueTransitionError);
+  });
+});
+
+describe('orderStatusCode', () => {
+  it('is each status\'s index in ORDER_STATUSES, which holds every status once; -1 for anything else', () => {
+    expect([...ORDER_STATUSES].sort()).toEqual([...ALL].sort());
+    expect(ORDER_STATUSES.map((st) => orderStatusCode(st))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(orderStatusCode('bogus' as OrderStatus)).toBe(-1);
   });
 });

@@ -10,7 +10,7 @@
  *
  * A second partial fill is not a transition (partially-filled stays partially-filled).
  */
-import type { OrderStatus } from './orders.ts';
+import { ORDER_STATUSES, orderStatusCode, type OrderStatus } from './orders.ts';
 
 export const VENUE_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ['accepted', 'rejected'],
@@ -29,34 +29,19 @@ export class IllegalVenueTransitionError extends Error {
   }
 }
 
-/** A status's bit in ALLOWED (-1 for a value that is not a status). A switch: see ALLOWED. */
-function statusIndex(x: OrderStatus): number {
-  switch (x) {
-    case 'pending': return 0;
-    case 'accepted': return 1;
-    case 'partially-filled': return 2;
-    case 'filled': return 3;
-    case 'cancelled': return 4;
-    case 'rejected': return 5;
-    case 'expired': return 6;
-    default: return -1;
-  }
-}
-
 /**
- * VENUE_TRANSITIONS as bit sets, by statusIndex of the from-status: every order moves two or three
+ * VENUE_TRANSITIONS as bit sets, by orderStatusCode of the from-status: every order moves two or three
  * times, and looking the table up by status name (a keyed load over seven names) then searching
  * its list (a builtin call) cost more than the rest of a move.
  */
-const ALLOWED: readonly number[] = (['pending', 'accepted', 'partially-filled', 'filled', 'cancelled', 'rejected', 'expired'] as const)
-  .map((from) => VENUE_TRANSITIONS[from].reduce((bits, to) => bits | (1 << statusIndex(to)), 0));
+const ALLOWED: readonly number[] = ORDER_STATUSES.map((from) => VENUE_TRANSITIONS[from].reduce((bits, to) => bits | (1 << orderStatusCode(to)), 0));
 
 /** Moves a venue order to `to` (staying put is allowed only for partially-filled), or throws. */
 export function moveTo(s: { status: OrderStatus; request: { clientOrderId: string } }, to: OrderStatus): void {
   const from = s.status;
   if (from === to && to === 'partially-filled') return;
-  const f = statusIndex(from);
-  const t = statusIndex(to);
+  const f = orderStatusCode(from);
+  const t = orderStatusCode(to);
   if (f < 0 || t < 0 || (ALLOWED[f]! & (1 << t)) === 0) throw new IllegalVenueTransitionError(s.request.clientOrderId, from, to);
   s.status = to;
 }
