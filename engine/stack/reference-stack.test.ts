@@ -152,6 +152,19 @@ describe('crash and restart', () => {
     expect(crashed.result.fingerprint).toBe(straight.result.fingerprint);
   });
 
+  it('restored during a long venue outage: the lost orders are re-sent as if it never crashed, same run', async () => {
+    // The link is down for 150 of 300 hourly bars: orders pile up unanswered, new orders re-send
+    // them while the venue has answered since (resendAbandoned), so a restart must carry that along.
+    const outage = { venueFaults: [{ kind: 'disconnect' as const, fromUs: RUN_START_US + 50 * US_PER_HOUR, toUs: RUN_START_US + 200 * US_PER_HOUR, probability: 0 }] };
+    const plain: StackConfig = { agents: [agents[0]!], allocator: { kind: 'fixed-quantity', quantity: 10 } };
+    const straight = await runStack({ closes, stack: createReferenceStack(plain), extra: outage });
+    expect(straight.records.filter((r) => r.kind === 'retry').length).toBeGreaterThan(20);
+    for (const atBar of [60, 120, 199, 201]) {
+      const crashed = await runStack({ closes, stack: new CrashOnce(() => createReferenceStack(plain), atBar), extra: outage });
+      expect(crashed.result.fingerprint, `crash at bar ${atBar}`).toBe(straight.result.fingerprint);
+    }
+  });
+
   it('restored while requests are unanswered: timers re-armed from the snapshot, same run', async () => {
     // 20-second bars, reports after 45 s, timeout 30 s: a crash lands between a send and its answer.
     const fast: StackConfig = { ...config, risk: { maxPosition: 25, maxOrdersPerWindow: 3, orderWindowUs: 120 * US_PER_SECOND } };

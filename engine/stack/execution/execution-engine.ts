@@ -94,6 +94,15 @@ export interface ExecutionState {
   finished: string[];
   /** Reports that fitted no order or state (duplicates, late acks, unknown ids), for reports. */
   ignoredReports: number;
+  /**
+   * What decides the re-sends of abandoned submits (resendAbandoned), so that a restarted stack
+   * re-sends as the one that crashed would have: reports heard so far, whether the next report
+   * re-sends them, and per open order the reports heard at its last such re-send. Absent in
+   * snapshots from before they were kept (0, false, none).
+   */
+  reportsHeard?: number;
+  waitingForVenue?: boolean;
+  probedAtReports?: Record<string, number>;
 }
 
 /**
@@ -665,7 +674,12 @@ export class ExecutionEngine implements Execution {
     for (const [id, e] of this.orders) orders[id] = typeof e === 'number' ? this.store.thaw(e) : e.state;
     const open = this.open.map((h) => h.state.request.clientOrderId);
     const finished = this.finished.map((e) => (typeof e === 'number' ? this.store.id(e) : e.state.request.clientOrderId));
-    return structuredClone({ seq: this.seq, orders, open, finished, ignoredReports: this.ignored });
+    const probedAtReports: Record<string, number> = {};
+    for (const h of this.open) if (h.probedAtReports >= 0) probedAtReports[h.state.request.clientOrderId] = h.probedAtReports;
+    return structuredClone({
+      seq: this.seq, orders, open, finished, ignoredReports: this.ignored,
+      reportsHeard: this.reportsHeard, waitingForVenue: this.waitingForVenue, probedAtReports,
+    });
   }
 
   /** Restores state and re-arms the timers of unanswered requests from their deadlines. */
@@ -687,6 +701,9 @@ export class ExecutionEngine implements Execution {
     this.open = s.open.map((id) => restored.get(id)!);
     this.finished = s.finished.map((id) => restored.get(id)!);
     this.ignored = s.ignoredReports;
+    this.reportsHeard = s.reportsHeard ?? 0;
+    this.waitingForVenue = s.waitingForVenue ?? false;
+    for (const h of this.open) h.probedAtReports = s.probedAtReports?.[h.state.request.clientOrderId] ?? -1;
     const now = this.d.clock.nowUs();
     for (const h of this.open) {
       if (h.state.outstanding !== 'none') this.schedule(h, Math.max(0, h.state.deadlineUs - now));

@@ -40,6 +40,9 @@ export const ExecutionStateSchema = z.strictObject({
   open: z.array(z.string()),
   finished: z.array(z.string()),
   ignoredReports: int.nonnegative(),
+  reportsHeard: int.nonnegative().optional(),
+  waitingForVenue: z.boolean().optional(),
+  probedAtReports: z.record(z.string(), int.nonnegative()).optional(),
 }).superRefine((s, ctx) => {
   for (const [list, ids] of [['open', s.open], ['finished', s.finished]] as const) {
     ids.forEach((id, i) => {
