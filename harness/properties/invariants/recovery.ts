@@ -65,14 +65,20 @@ export const recovery: InvariantFactory = (setup): OnlineInvariant => {
     }
   }
 
-  /** The latest restart at or before `t`, when the stack is up at `t`; null before any or while down. */
-  function upSince(t: number): Restart | null {
+  /**
+   * The latest restart at or before `t`, when the stack is up at `t`; null before any or while
+   * down. At a restart's own instant the market data of that instant comes first, while the stack
+   * is still down (as a crash comes after it): the stack is up once the restart has happened,
+   * which the fault recorder has listed by then (`done`, restarts so far).
+   */
+  function upSince(t: number, done: number): Restart | null {
     let latest: Restart | null = null;
+    let due = 0;
     for (const r of restarts) {
       if (r.crashUs <= t && t < r.restartUs) return null;
-      if (r.restartUs <= t) latest = r;
+      if (r.restartUs <= t) { latest = r; due++; }
     }
-    return latest;
+    return due > done ? null : latest;
   }
 
   return {
@@ -100,7 +106,7 @@ export const recovery: InvariantFactory = (setup): OnlineInvariant => {
         if (!r.counted && timeUs >= r.crashUs) { r.counted = true; r.ordersBefore = orders; }
         if (!r.checked && timeUs >= r.dueUs && !down(timeUs)) tradedAgain(ctx, r);
       }
-      const since = upSince(timeUs);
+      const since = upSince(timeUs, ctx.faults.byKind['stack-restart'] ?? 0);
       if (since === null || first.value !== null) return;
       const d = disagreement(ctx);
       if (d !== null) first.report(ctx, timeUs, `after the restart at ${formatTimeUs(since.restartUs)} (crash at ${formatTimeUs(since.crashUs)}): ${d}`);
