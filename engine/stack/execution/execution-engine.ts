@@ -139,6 +139,8 @@ interface Held {
   spareKeys: number[] | null;
   /** `reportsHeard` when resendAbandoned last re-sent its abandoned submit (-1: never). */
   probedAtReports: number;
+  /** In `open` (not yet terminal): its unfilled quantity counts in `pending`. */
+  isOpen: boolean;
 }
 
 /**
@@ -182,6 +184,15 @@ export class ExecutionEngine implements Execution {
   private orders = new IdMap<Entry>();
   /** Orders not yet terminal, in submission order. */
   private open: Held[] = [];
+  /**
+   * Per instrument, the signed unfilled quantity of the open orders (what pendingRaw returns), kept
+   * as orders open, fill, change terms and end: every new order and every risk check reads it, and
+   * summing the open orders each time cost a scan per order, quadratic when a long venue outage
+   * leaves thousands of orders unanswered.
+   */
+  private pending: Float64Array;
+  /** resendAbandoned found nothing to send at this many reports heard, and no order was abandoned since. */
+  private roundQuietAtReports = -1;
   /** Finished orders still kept, oldest first (an order a late report finished again is listed again, as before). */
   private finished: Entry[] = [];
   /** Finished plain orders, in columns: at most the 2 * FINISHED_KEPT that `finished` can list. */
@@ -207,6 +218,7 @@ export class ExecutionEngine implements Execution {
 
   constructor(deps: ExecutionDeps) {
     this.d = deps;
+    this.pending = new Float64Array(deps.instruments.length);
     this.config = ExecutionConfigSchema.parse(deps.config ?? {});
     this.ids = new OrderIds(`${deps.prefix}-`);
     const books = deps.books;
@@ -238,19 +250,25 @@ export class ExecutionEngine implements Execution {
   }
 
   pendingRaw(index: number): number {
-    let pending = 0;
-    // Indexed loops over `open` here and in openCount and resendAbandoned (every order runs them):
-    // for-of made an iterator result per call wherever V8 had not optimised the caller.
-    const open = this.open;
-    for (let k = 0; k < open.length; k++) {
-      const o = open[k]!.state;
-      if (o.request.instrumentIndex === index) pending += o.request.side * Math.max(0, o.request.quantityRaw - o.filledRaw);
-    }
-    return pending;
+    return this.pending[index] ?? 0;
+  }
+
+  /** Adds (sign 1) or takes out (sign -1) an open order's unfilled quantity in `pending`. */
+  private countPending(o: ExecOrder, sign: 1 | -1): void {
+    const r = o.request;
+    this.pending[r.instrumentIndex] = this.pending[r.instrumentIndex]! + sign * r.side * Math.max(0, r.quantityRaw - o.filledRaw);
+  }
+
+  /** Sums `pending` afresh from the open orders (after a restore). */
+  private recountPending(): void {
+    this.pending.fill(0);
+    for (const h of this.open) this.countPending(h.state, 1);
   }
 
   openCount(index?: number): number {
     if (index === undefined) return this.open.length;
+    // Indexed loops over `open` (here and in resendAbandoned): for-of made an iterator result per
+    // call wherever V8 had not optimised the caller.
     let n = 0;
     const open = this.open;
     for (let k = 0; k < open.length; k++) if (open[k]!.state.request.instrumentIndex === index) n++;
@@ -271,7 +289,7 @@ export class ExecutionEngine implements Execution {
   }
 
   private newHeld(state: ExecOrder, plain: boolean): Held {
-    const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null, probedAtReports: -1 };
+    const h: Held = { state, timer: null, timerArmedSeq: 0, forget: false, plain, onTimer: NO_TIMER, spareKeys: null, probedAtReports: -1, isOpen: false };
     h.onTimer = () => this.onTimeout(h);
     return h;
   }
@@ -316,6 +334,9 @@ export class ExecutionEngine implements Execution {
    */
   private resendAbandoned(atNewOrder: boolean): void {
     const heard = this.reportsHeard;
+    // A round at this count of reports left every abandoned order marked with it, and none was
+    // abandoned since (onTimeout): there is nothing to send, and no need to look at every open order.
+    if (this.roundQuietAtReports === heard) return;
     const open = this.open;
     for (let k = 0; k < open.length; k++) {
       const h = open[k]!;
@@ -329,6 +350,7 @@ export class ExecutionEngine implements Execution {
       this.d.journal.record('retry', this.d.clock.nowUs(), o.request.clientOrderId, 'submit', o.sends);
       this.send(o, 'submit');
     }
+    this.roundQuietAtReports = heard;
   }
 
   /** Risk-checks a new order and sends it; its id, or null when risk rejected it. */
@@ -348,6 +370,8 @@ export class ExecutionEngine implements Execution {
     const h = spare === undefined ? this.newHeld(newOrderState(request), plain) : this.reuse(spare, request, plain);
     this.orders.set(id, h);
     this.open.push(h);
+    h.isOpen = true;
+    this.countPending(h.state, 1);
     this.d.risk.onSent(request, now);
     this.request(h, 'submit');
     return id;
@@ -450,7 +474,10 @@ export class ExecutionEngine implements Execution {
     const o = h.state;
     if (o.outstanding === 'none') return;
     const what = o.outstanding;
-    if (what === 'submit') this.waitingForVenue = true;
+    if (what === 'submit') {
+      this.waitingForVenue = true;
+      this.roundQuietAtReports = -1; // it may be abandoned now: resendAbandoned must look again
+    }
     const id = o.request.clientOrderId;
     const now = this.d.clock.nowUs();
     // An unanswered submit is re-sent beyond maxRetries, at doubling intervals: it may have been lost on a link that is back.
@@ -483,6 +510,8 @@ export class ExecutionEngine implements Execution {
     if (i >= 0) {
       for (let j = i; j + 1 < open.length; j++) open[j] = open[j + 1]!;
       open.pop(); // (splice would allocate the array of what it removes; pop allocates nothing)
+      h.isOpen = false;
+      this.countPending(h.state, -1);
       // Finished for the first time: a plain order moves to the columns and its objects are let go.
       if (FinishedExecOrders.fits(h.state, h.plain)) {
         const slot = this.store.add(h.state);
@@ -608,7 +637,9 @@ export class ExecutionEngine implements Execution {
       }
     } else keys.push(r.timeUs, r.quantityRaw, r.leavesQuantityRaw, r.priceRaw);
     this.d.books.applyFill(r.instrumentIndex, r.side, r.quantityRaw, r.priceRaw, r.fee);
+    if (h.isOpen) this.countPending(o, -1);
     o.filledRaw += r.quantityRaw;
+    if (h.isOpen) this.countPending(o, 1);
     o.acked = true;
     if (o.outstanding === 'submit') this.answered(h);
     if (o.filledRaw > o.request.quantityRaw) {
@@ -655,7 +686,9 @@ export class ExecutionEngine implements Execution {
       case 'replaced': {
         if (o.status !== 'pending-replace') { this.ignore(r, `no replace outstanding (order is ${o.status})`); return; }
         this.answered(h);
+        if (h.isOpen) this.countPending(o, -1);
         o.request = r.request ?? { ...o.request, ...o.replaceChanges };
+        if (h.isOpen) this.countPending(o, 1);
         o.replaceChanges = null;
         const leaves = r.leavesQuantityRaw ?? o.request.quantityRaw - o.filledRaw;
         if (leaves <= 0) transition(o, 'filled');
@@ -699,6 +732,9 @@ export class ExecutionEngine implements Execution {
       this.orders.set(id, h);
     }
     this.open = s.open.map((id) => restored.get(id)!);
+    for (const h of this.open) h.isOpen = true;
+    this.recountPending();
+    this.roundQuietAtReports = -1;
     this.finished = s.finished.map((id) => restored.get(id)!);
     this.ignored = s.ignoredReports;
     this.reportsHeard = s.reportsHeard ?? 0;

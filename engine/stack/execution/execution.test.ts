@@ -6,6 +6,7 @@
 // outcome; timers survive snapshot -> JSON -> restore into a fresh engine. Driven by hand with a
 // recording venue and a hand-cranked timer queue (the end-to-end retry test with the real venue
 // is in reference-stack.test.ts).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../kernel/journal.ts';
 import { timersOver } from '../../kernel/kernel.ts';
@@ -335,5 +336,61 @@ describe('timeouts and retries', () => {
     timers.advance(1);
     expect(venue.calls).toEqual([`submit ${id}`, `submit ${id}`]);
     expect(fresh.rebalance(0, 15)).toBe('t-2'); // ids continue: never reused after a restore
+  });
+});
+
+describe('pendingRaw', () => {
+  /** What pendingRaw must be: the signed unfilled quantity of the snapshot's open orders, summed afresh. */
+  const scanned = (exec: ExecutionEngine): number => {
+    const s = exec.snapshot();
+    let sum = 0;
+    for (const id of s.open) { const o = s.orders[id]!; sum += o.request.side * Math.max(0, o.request.quantityRaw - o.filledRaw); }
+    return sum;
+  };
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('submit' as const), side: fc.constantFrom(1 as const, -1 as const), qty: fc.integer({ min: 1, max: 9 }) }),
+    fc.record({ kind: fc.constantFrom('ack' as const, 'cancel' as const, 'cancelled' as const, 'expired' as const, 'rejected' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('fill' as const), pick: fc.nat(), qty: fc.integer({ min: 1, max: 12 }), leaves: fc.integer({ min: 0, max: 5 }) }),
+    fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), qty: fc.integer({ min: 1, max: 12 }), answer: fc.boolean() }),
+    fc.record({ kind: fc.constant('replaced' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constantFrom('timeout' as const, 'restore' as const) }),
+  );
+
+  it('is the unfilled quantity of the open orders after any orders, reports, timeouts and restores', () => {
+    fc.assert(fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+      const t = setup({ orderTimeoutUs: 1_000, maxRetries: 1, reconcileRetries: 1 });
+      let exec = t.exec;
+      const sent: { id: string; side: 1 | -1 }[] = [];
+      let time = 10;
+      for (const o of ops) {
+        const order = sent.length === 0 || !('pick' in o) ? undefined : sent[o.pick % sent.length]!;
+        try {
+          if (o.kind === 'submit') {
+            const id = exec.submit({ instrumentIndex: 0, side: o.side, quantityRaw: o.qty, type: 'market', timeInForce: 'GTC' });
+            if (id !== null) sent.push({ id, side: o.side });
+          } else if (o.kind === 'timeout') t.timers.advance(1_500);
+          else if (o.kind === 'restore') {
+            const state: unknown = JSON.parse(JSON.stringify(exec.snapshot()));
+            exec.stop();
+            exec = t.make();
+            exec.restore(state);
+          } else if (order !== undefined) {
+            const id = order.id;
+            if (o.kind === 'ack') exec.onReport(ack(id));
+            else if (o.kind === 'cancel') exec.cancel(id);
+            else if (o.kind === 'cancelled' || o.kind === 'expired' || o.kind === 'rejected') exec.onReport(status(o.kind, id));
+            else if (o.kind === 'fill') exec.onReport({ kind: 'fill', clientOrderId: id, instrumentIndex: 0, timeUs: time++, side: order.side, quantityRaw: o.qty, priceRaw: 100, fee: 0, leavesQuantityRaw: o.leaves });
+            else if (o.kind === 'replace') {
+              exec.replace(id, { quantityRaw: o.qty });
+              if (o.answer) exec.onReport({ kind: 'replaced', clientOrderId: id, instrumentIndex: 0, timeUs: time++ });
+            }
+            else exec.onReport({ kind: 'replaced', clientOrderId: id, instrumentIndex: 0, timeUs: time++ });
+          }
+        } catch (e) {
+          if (!(e instanceof IllegalTransitionError)) throw e; // a cancel or replace the order's state does not allow
+        }
+        expect(exec.pendingRaw(0)).toBe(scanned(exec));
+      }
+    }), { numRuns: 300 });
   });
 });
