@@ -14,6 +14,7 @@
  *        +--> rejected, and from every live state: cancelled, expired, filled
  */
 import type { OrderRequest } from '../../venue/orders.ts';
+import { allowsMove, transitionBits } from '../../kernel/transition-bits.ts';
 
 export type ExecStatus =
   | 'pending-new' | 'accepted' | 'partially-filled' | 'pending-cancel' | 'pending-replace'
@@ -34,7 +35,10 @@ export const TRANSITIONS: Readonly<Record<ExecStatus, readonly ExecStatus[]>> = 
   expired: [],
 };
 
-/** A status's bit in ALLOWED (-1 for a value that is not a status). A switch: see ALLOWED. */
+/** Every status, in the order of their codes (statusIndex). */
+const EXEC_STATUSES: readonly ExecStatus[] = ['pending-new', 'accepted', 'partially-filled', 'pending-cancel', 'pending-replace', 'filled', 'cancelled', 'rejected', 'expired'];
+
+/** A status's index in EXEC_STATUSES (-1 for a value that is not a status): a switch, see transitionBits. */
 function statusIndex(x: ExecStatus): number {
   switch (x) {
     case 'pending-new': return 0;
@@ -50,13 +54,8 @@ function statusIndex(x: ExecStatus): number {
   }
 }
 
-/**
- * TRANSITIONS as bit sets, by statusIndex of the from-status: every report asks isTerminal and
- * most make a transition, and looking the table up by status name (a keyed load over nine names)
- * then searching its list (a builtin call) cost more than the rest of either.
- */
-const ALLOWED: readonly number[] = (['pending-new', 'accepted', 'partially-filled', 'pending-cancel', 'pending-replace', 'filled', 'cancelled', 'rejected', 'expired'] as const)
-  .map((from) => TRANSITIONS[from].reduce((bits, to) => bits | (1 << statusIndex(to)), 0));
+/** TRANSITIONS as bit sets: every report asks isTerminal and most make a transition. */
+const ALLOWED = transitionBits(EXEC_STATUSES, TRANSITIONS, statusIndex);
 
 export function isTerminal(status: ExecStatus): boolean {
   const f = statusIndex(status);
@@ -115,8 +114,6 @@ export class IllegalTransitionError extends Error {
 
 /** Moves an order to `to`, or throws IllegalTransitionError (a bug) when the table forbids it. */
 export function transition(order: ExecOrder, to: ExecStatus): void {
-  const f = statusIndex(order.status);
-  const t = statusIndex(to);
-  if (f < 0 || t < 0 || (ALLOWED[f]! & (1 << t)) === 0) throw new IllegalTransitionError(order.request.clientOrderId, order.status, to);
+  if (!allowsMove(ALLOWED, statusIndex(order.status), statusIndex(to))) throw new IllegalTransitionError(order.request.clientOrderId, order.status, to);
   order.status = to;
 }
