@@ -51,6 +51,15 @@ async function run(file: string, cache: DataCache | null) {
 
 const entries = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.entry'));
 
+/** A cold run of a fresh scenario that fills a fresh cache with its one entry: the cache, the run and the entry file. */
+async function filledCache() {
+  const { file } = scenarioDir();
+  const cache = new CountingCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
+  const cold = await run(file, cache);
+  const [name] = entries(cache.dir);
+  return { file, cache, cold, name: name!, path: join(cache.dir, name!) };
+}
+
 describe('data cache', () => {
   it('gives a warm run the report of a cold one and of a run without the cache, bad-row warnings included', async () => {
     const { file } = scenarioDir();
@@ -124,11 +133,7 @@ describe('data cache', () => {
   });
 
   it('warns about a corrupt entry, rebuilds it, and reports as if it were not there', async () => {
-    const { file } = scenarioDir();
-    const cache = new CountingCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
-    const cold = await run(file, cache);
-    const [name] = entries(cache.dir);
-    const path = join(cache.dir, name!);
+    const { file, cache, cold, path } = await filledCache();
     const bytes = readFileSync(path);
     bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
     writeFileSync(path, bytes);
@@ -151,12 +156,8 @@ describe('data cache', () => {
   });
 
   it('keeps the last entry it read: asked again, its bytes, not the file; bytes a reader wrote into are read again', async () => {
-    const { file } = scenarioDir();
-    const cache = new CountingCache({ dir: tempDir('data-cache-dir'), maxBytes: 1e9 });
-    const cold = await run(file, cache);
-    const [name] = entries(cache.dir);
-    const path = join(cache.dir, name!);
-    const key = name!.replace(/\.entry$/, '');
+    const { file, cache, cold, name, path } = await filledCache();
+    const key = name.replace(/\.entry$/, '');
     const first = cache.lookup(key, 'bar', 'bars.csv')!;
     // The file goes (another process cleared the cache, say): the entry is named for its content, so the kept bytes still are it.
     rmSync(path);
