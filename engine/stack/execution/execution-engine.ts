@@ -505,9 +505,10 @@ export class ExecutionEngine implements Execution {
   private finish(h: Held): void {
     this.answered(h);
     const open = this.open;
-    const i = open.indexOf(h);
     let entry: Entry = h;
-    if (i >= 0) {
+    if (h.isOpen) {
+      const i = open.indexOf(h);
+      if (i < 0) throw new Error(`execution: order ${h.state.request.clientOrderId} is marked open but not in the open list`);
       for (let j = i; j + 1 < open.length; j++) open[j] = open[j + 1]!;
       open.pop(); // (splice would allocate the array of what it removes; pop allocates nothing)
       h.isOpen = false;
