@@ -89,7 +89,10 @@ export type FaultConfig = z.output<typeof FaultSchema>;
 export type FaultKind = FaultConfig['kind'];
 export const FAULT_KINDS = FaultSchema.options.map((o) => o.shape.kind.value) as FaultKind[];
 
-export const FaultsSchema = z.array(FaultSchema).max(100).optional()
+/** Most faults a plan may hold. */
+export const MAX_FAULTS = 100;
+
+export const FaultsSchema = z.array(FaultSchema).max(MAX_FAULTS).optional()
   .describe('The fault plan (chaos): faults injected into the providers, the venue and the stack, each in its window. See docs/faults.md.');
 
 /** Signed duration text ('-30s', '+2m', '5s') to microseconds. */

@@ -20,6 +20,7 @@ import { isOnline, violationText } from '../run-properties.ts';
 import { declaredProperties, type DeclaredProperty } from '../schema.ts';
 import { isNotApplicableHere, METAMORPHIC, type MetamorphicOutcome } from './metamorphic.ts';
 import { variationArbitrary, variationSpace, variedText, type Variation, type VariationSpace } from './variation.ts';
+import { variedScenarios } from './varied-scenario.ts';
 
 export interface CheckOptions {
   readonly runs: number;
@@ -149,12 +150,12 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     return r.ok ? r.loaded : null;
   };
 
+  const varied = variedScenarios(loaded, text, load);
+
   async function runOnce(v: Variation): Promise<RunVerdict> {
     let lv = loaded;
-    let t = text;
     if (!space.seedOnly) {
-      t = variedText(loaded, text, v);
-      const l = load(t);
+      const l = varied(v);
       if (l === null) return { kind: 'invalid', failure: null, reached: new Set(), notApplicable: new Map(), result: null };
       lv = l;
     }
@@ -177,6 +178,8 @@ export async function checkScenario(loaded: LoadedScenario, text: string, option
     }
     const notApplicableHere = new Map<PropertyName, string>();
     if (failure === null) {
+      // The variation's text, for the metamorphic properties' edited copies (written once, when one runs).
+      const t = metamorphic.length === 0 || space.seedOnly ? text : variedText(loaded, text, v);
       for (const m of metamorphic) {
         let outcome: MetamorphicOutcome;
         try {

@@ -1,0 +1,110 @@
+// A variation's scenario built without its text (variedScenarios) is the scenario loaded from its
+// text: the same parsed scenario (values and key order), the same name, paths and SHA-256, the
+// same position for every field path (present or missing, key or value), and the same refusal of
+// a bad plan; for swarm variations drawn by the check's own arbitrary over scenarios that place
+// their plan before, after or without declared faults, and over hand-made bad plans.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../../cli/cli-helpers.ts';
+import { loadScenarioText, type LoadedScenario } from '../../scenario/load.ts';
+import { marketBoundsUs, marketSources } from '../../scenario/market.ts';
+import { variationArbitrary, variationSpace, variedText, type Variation } from './variation.ts';
+import { variedScenarios } from './varied-scenario.ts';
+
+const read = (path: string): string => readFileSync(join(REPO, path), 'utf8');
+const BENCH = read('harness/bench/scenarios/check-252.yaml');
+const CRASH = read('scenarios/chaos/stack-crash-restart.yaml');
+const PROVIDERS = read('scenarios/chaos/provider-5xx.yaml');
+
+/** Test scenarios: the text, and the file it stands for (relative paths, names). */
+const CASES: readonly { name: string; text: string; file: string }[] = [
+  { name: 'no declared faults, swarm', text: BENCH.replace('faults: none', 'faults: swarm'), file: 'harness/bench/scenarios/check-252.yaml' },
+  { name: 'no declared faults, no seed key, swarm', text: BENCH.replace('faults: none', 'faults: swarm').replace(/^seed: 7\n/m, ''), file: 'harness/bench/scenarios/check-252.yaml' },
+  { name: 'declared faults before properties and gates, swarm', text: `${CRASH}check: { market: false, faults: swarm, maxFaults: 8 }\n`, file: 'scenarios/chaos/stack-crash-restart.yaml' },
+  { name: 'declared faults, faults: none', text: `${CRASH}check: { market: false, faults: none }\n`, file: 'scenarios/chaos/stack-crash-restart.yaml' },
+  { name: 'declared faults, market varied', text: `${CRASH}check: { faults: swarm }\n`, file: 'scenarios/chaos/stack-crash-restart.yaml' },
+  { name: 'provider path, swarm', text: `${PROVIDERS}check: { market: false, faults: swarm }\n`, file: 'scenarios/chaos/provider-5xx.yaml' },
+  { name: 'provider path, faults in flow style', text: `${PROVIDERS.replace(/^faults:\n( {2}- .*\n)+/m, "faults: [{ kind: provider-reset, provider: beta, window: { from: '+1m' } }]\n")}check: { market: false, faults: swarm }\n`, file: 'scenarios/chaos/provider-5xx.yaml' },
+];
+
+function loader(file: string): (t: string) => LoadedScenario | null {
+  return (t) => {
+    const r = loadScenarioText(t, join(REPO, file), { cwd: REPO });
+    return r.ok ? r.loaded : null;
+  };
+}
+
+/** Every field path of a value (objects and lists), with paths that are not there beside them. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const out: (string | number)[][] = [prefix, [...prefix, 'notAKey']];
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
+    out.push([...prefix, value.length]);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  }
+  return out;
+}
+
+const TOP_LEVEL_MISSING = [['gates', 0], ['regression'], ['latency'], ['providers', 0, 'name'], ['calendar'], ['instruments', 0]];
+
+function expectSame(fast: LoadedScenario | null, slow: LoadedScenario | null): void {
+  expect(fast === null).toBe(slow === null);
+  if (fast === null || slow === null) return;
+  expect(inspect(fast.scenario, { depth: null })).toBe(inspect(slow.scenario, { depth: null }));
+  expect({ name: fast.name, file: fast.file, absPath: fast.absPath, dir: fast.dir, sha256: fast.sha256 })
+    .toEqual({ name: slow.name, file: slow.file, absPath: slow.absPath, dir: slow.dir, sha256: slow.sha256 });
+  for (const path of [...paths(slow.scenario), ...TOP_LEVEL_MISSING]) {
+    for (const at of ['value', 'key'] as const) expect(fast.locate(path, at), `${path.join('.')} (${at})`).toEqual(slow.locate(path, at));
+  }
+}
+
+describe('variedScenarios', () => {
+  for (const c of CASES) {
+    it(`gives the scenario the varied text loads to: ${c.name}`, async () => {
+      const load = loader(c.file);
+      const base = load(c.text);
+      expect(base).not.toBeNull();
+      const bounds = await marketBoundsUs(marketSources(base!.scenario), base!.dir, base!.scenario.seed);
+      const varied = variedScenarios(base!, c.text, load);
+      fc.assert(fc.property(variationArbitrary(variationSpace(base!, bounds)), (v) => {
+        expectSame(varied(v), load(variedText(base!, c.text, v)));
+      }), { numRuns: 40, seed: 20261129 });
+    });
+  }
+
+  it('refuses a bad plan as the text does, with the same problems', () => {
+    const c = CASES[0]!;
+    const load = loader(c.file);
+    const base = load(c.text)!;
+    const varied = variedScenarios(base, c.text, load);
+    const bad: Variation['faults'][] = [
+      [{ kind: 'provider-reset', provider: 'alpha' }],
+      [{ kind: 'venue-delay', delay: 'soon' }],
+      [{ kind: 'venue-reject', window: { from: 'yesterday' } }],
+      [{ kind: 'venue-reject', probability: 2 }],
+      [{ kind: 'no-such-kind' }],
+      Array.from({ length: 101 }, () => ({ kind: 'venue-reject' })),
+    ];
+    for (const faults of bad) {
+      const v: Variation = { seed: 5, edits: [], faults };
+      expect(varied(v)).toBeNull();
+      const r = loadScenarioText(variedText(base, c.text, v), join(REPO, c.file), { cwd: REPO });
+      expect(r.ok).toBe(false);
+    }
+    expect(varied({ seed: -1, edits: [], faults: [] })).toBeNull();
+    expect(varied({ seed: 1.5, edits: [], faults: [{ kind: 'venue-reject' }] })).toBeNull();
+  });
+
+  it('takes a fault plan it can build without the text as valid, and one with only good faults', () => {
+    const c = CASES[0]!;
+    const load = loader(c.file);
+    const base = load(c.text)!;
+    const varied = variedScenarios(base, c.text, load);
+    const v: Variation = { seed: 9, edits: [], faults: [{ kind: 'venue-reject', window: { from: '+10d', to: '+20d' } }, { kind: 'stack-crash', at: '+3d' }] };
+    expectSame(varied(v), load(variedText(base, c.text, v)));
+  });
+});
