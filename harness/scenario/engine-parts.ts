@@ -13,7 +13,7 @@ export {
 export type { JournalSink, AgentConfig, BacktestResult, FillRecord, InstrumentConfig, MarketSource, Metrics, TradingStack, Instrument, DataIssue } from '../../engine/index.ts';
 export {
   CsvMappingSchema, openCsvSource, openMarketFile, fileSourceInfo, BATCH_ROWS, demoSp500Mapping, demoSp500Path, CsvSyntaxError,
-  syntheticParamsSchema, createSyntheticSource, syntheticSourceOf, SyntheticParamsError,
+  syntheticParamsSchema, createSyntheticSource, syntheticSourceOf, SyntheticBarSource, syntheticBarBoundsUs, SyntheticParamsError,
   CalendarRefSchema, resolveCalendar, sessionLengthUs, CALENDARS,
   AllocatorConfigSchema, createAllocator, ExecutionConfigSchema, VenueModelsSchema, createVenueModels, toMoney,
   overlayParamsSchema, applyOverlays, scalePrices, StackConfigSchema, createReferenceStack, referenceStackOf,

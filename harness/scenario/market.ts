@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { MarketSource } from '../../engine/index.ts';
 import type { Scenario, MarketSourceConfig } from './schema.ts';
-import { applyOverlays, syntheticSourceOf, demoSp500Mapping, openMarketFile, RngRegistry, BATCH_ROWS, fileSourceInfo, type CsvMapping } from './engine-parts.ts';
+import { applyOverlays, SyntheticBarSource, syntheticBarBoundsUs, syntheticSourceOf, demoSp500Mapping, openMarketFile, RngRegistry, BATCH_ROWS, fileSourceInfo, type CsvMapping } from './engine-parts.ts';
 import { CachedFileSource } from '../data-cache/cached-source.ts';
 import type { DataCache } from '../data-cache/store.ts';
 
@@ -92,12 +92,23 @@ export function openSources(decls: readonly SourceDecl[], scenarioDir: string, s
   });
 }
 
-/** The first and last event times of the scenario's market (read once more, for fault windows). */
+/**
+ * The first and last event times of the scenario's market (for fault windows): read once more,
+ * except a synthetic bar source's, whose bar times follow from its parameters without a draw. The
+ * sources are opened either way, so a market the run cannot open is refused here the same.
+ */
 export async function marketBoundsUs(decls: readonly SourceDecl[], scenarioDir: string, seed: number, cache: DataCache | null = null): Promise<{ firstUs: number; lastUs: number }> {
   let firstUs = Number.POSITIVE_INFINITY;
   let lastUs = Number.NEGATIVE_INFINITY;
   for (const source of openSources(decls, scenarioDir, seed, cache)) {
     try {
+      // Overlays (halts, gaps) wrap a source and may move or drop bars: only a bare generator is known.
+      if (source instanceof SyntheticBarSource && source.params.output.type === 'bar') {
+        const known = syntheticBarBoundsUs(source.params, source.params.output);
+        if (known.firstUs < firstUs) firstUs = known.firstUs;
+        if (known.lastUs > lastUs) lastUs = known.lastUs;
+        continue;
+      }
       for (let b = await source.next(); b !== null; b = await source.next()) {
         if (b.length === 0) continue;
         const first = b.type === 'bar' ? b.openTimeUs[0]! : b.timeUs[0]!;

@@ -28,6 +28,7 @@ export function syntheticSourceOf(p: SyntheticParams, rng: Rng): SyntheticSource
 export { SyntheticBarSource } from './bars.ts';
 export { SyntheticTradeSource } from './trades.ts';
 export { SessionSchedule } from './session.ts';
+export { syntheticBarBoundsUs, type MarketBoundsUs } from './bounds.ts';
 export { collectRows, MemorySource, rowCount, type MemorySourceOptions, type Rows } from './memory.ts';
 export { Draws } from './draws.ts';
 export { GbmProcess, JumpDiffusionProcess, RegimeProcess, createProcess, type LogReturnProcess } from './processes.ts';
