@@ -21,6 +21,13 @@ const EnvelopeSchema = z.strictObject({
   state: z.unknown(),
 });
 
+/**
+ * The two fields read before the envelope is checked (so another format or version is named as
+ * such). Built once: zod compiles an object schema's fast path at its first parse, and a schema
+ * built per decode paid that compiling at every restart.
+ */
+const HeadSchema = z.looseObject({ format: z.unknown(), version: z.unknown() });
+
 export interface StackSnapshot {
   readonly stack: string;
   readonly takenAtUs: number;
@@ -56,7 +63,7 @@ export function decodeSnapshot(text: string, options: { expectStack?: string; st
   } catch (e) {
     return fail(`stack snapshot is not JSON: ${(e as Error).message}`);
   }
-  const head = z.looseObject({ format: z.unknown(), version: z.unknown() }).safeParse(raw);
+  const head = HeadSchema.safeParse(raw);
   if (!head.success) return fail('stack snapshot is not a JSON object');
   if (head.data.format !== STACK_SNAPSHOT_FORMAT) return fail(`stack snapshot: format is ${JSON.stringify(head.data.format)}, expected "${STACK_SNAPSHOT_FORMAT}"`, 'format');
   if (head.data.version !== STACK_SNAPSHOT_VERSION) {
