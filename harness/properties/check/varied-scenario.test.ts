@@ -1,8 +1,10 @@
 // A variation's scenario built without its text (variedScenarios) is the scenario loaded from its
 // text: the same parsed scenario (values and key order), the same name, paths and SHA-256, the
 // same position for every field path (present or missing, key or value), and the same refusal of
-// a bad plan; for swarm variations drawn by the check's own arbitrary over scenarios that place
-// their plan before, after or without declared faults, and over hand-made bad plans.
+// a bad plan; for variations drawn by the check's own arbitrary (swarm faults, market lengths and
+// volatilities) over scenarios that place their plan before, after or without declared faults,
+// write their market in block or flow style, with comments, one or two sources, numbers in other
+// notations and anchors (those take the long way), and over hand-made bad plans.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -19,8 +21,43 @@ const BENCH = read('harness/bench/scenarios/check-252.yaml');
 const CRASH = read('scenarios/chaos/stack-crash-restart.yaml');
 const PROVIDERS = read('scenarios/chaos/provider-5xx.yaml');
 
-/** Test scenarios: the text, and the file it stands for (relative paths, names). */
-const CASES: readonly { name: string; text: string; file: string }[] = [
+/** Two synthetic sources, one in block style with comments, one in flow style; gates and properties after the market. */
+const TWO_SOURCES = `version: 1
+name: two-sources
+seed: 5
+market:
+  sources:
+    - synthetic:
+        process: gbm
+        instrumentId: SYN
+        priceDecimals: 2
+        startTimeUs: 1577836800000000
+        startPrice: 100
+        # a year of days
+        count: 200   # trading days
+        volatility: 0.3
+        output: { type: bar, intervalUs: 86400000000 }
+    - synthetic: { process: gbm, instrumentId: ALT, priceDecimals: 2, startTimeUs: 1577836800000000, startPrice: 50, count: 150, volatility: 0.5, output: { type: bar, intervalUs: 86400000000 } }
+account: { currency: USD, startCash: 100000 }
+stack:
+  agents:
+    - { kind: sma-crossover, instrument: SYN, period: 10, allowShort: true }
+    - { kind: sma-crossover, id: alt, instrument: ALT, period: 5 }
+  allocator: { kind: fixed-quantity, quantity: 100 }
+  risk: { maxPosition: 100, maxOrderQuantity: 200 }
+gates:
+  - { metric: trades, min: 0 }
+properties:
+  riskLimits: always
+  ordersTerminal: always
+check: { faults: swarm, maxFaults: 3 }
+`;
+
+/**
+ * Test scenarios: the text, the file it stands for (relative paths, names), and whether most
+ * variations should take the short way (market edits that can be made in place).
+ */
+const CASES: readonly { name: string; text: string; file: string; fast?: boolean }[] = [
   { name: 'no declared faults, swarm', text: BENCH.replace('faults: none', 'faults: swarm'), file: 'harness/bench/scenarios/check-252.yaml' },
   { name: 'no declared faults, no seed key, swarm', text: BENCH.replace('faults: none', 'faults: swarm').replace(/^seed: 7\n/m, ''), file: 'harness/bench/scenarios/check-252.yaml' },
   { name: 'declared faults before properties and gates, swarm', text: `${CRASH}check: { market: false, faults: swarm, maxFaults: 8 }\n`, file: 'scenarios/chaos/stack-crash-restart.yaml' },
@@ -28,6 +65,13 @@ const CASES: readonly { name: string; text: string; file: string }[] = [
   { name: 'declared faults, market varied', text: `${CRASH}check: { faults: swarm }\n`, file: 'scenarios/chaos/stack-crash-restart.yaml' },
   { name: 'provider path, swarm', text: `${PROVIDERS}check: { market: false, faults: swarm }\n`, file: 'scenarios/chaos/provider-5xx.yaml' },
   { name: 'provider path, faults in flow style', text: `${PROVIDERS.replace(/^faults:\n( {2}- .*\n)+/m, "faults: [{ kind: provider-reset, provider: beta, window: { from: '+1m' } }]\n")}check: { market: false, faults: swarm }\n`, file: 'scenarios/chaos/provider-5xx.yaml' },
+  { name: 'market varied, no declared faults', text: BENCH.replace('check: { market: false, faults: none }', 'check: { faults: swarm }'), file: 'harness/bench/scenarios/check-252.yaml', fast: true },
+  { name: 'market varied, faults: none', text: BENCH.replace('market: false, ', ''), file: 'harness/bench/scenarios/check-252.yaml', fast: true },
+  { name: 'market varied, gates after it, no check key', text: read('scenarios/synthetic-gbm-sma-crossover.yaml'), file: 'scenarios/synthetic-gbm-sma-crossover.yaml', fast: true },
+  { name: 'market varied, two sources, flow and block, comments', text: TWO_SOURCES, file: 'harness/bench/scenarios/two-sources.yaml', fast: true },
+  { name: 'market varied, numbers not in plain decimals', text: BENCH.replace('count: 252', 'count: 0xfc').replace('volatility: 0.25', 'volatility: 0.250').replace('check: { market: false, faults: none }', 'check: { faults: swarm }'), file: 'harness/bench/scenarios/check-252.yaml', fast: false },
+  { name: 'market varied, exponent volatility', text: BENCH.replace('volatility: 0.25', 'volatility: 2.5e-1').replace('check: { market: false, faults: none }', 'check: { faults: swarm }'), file: 'harness/bench/scenarios/check-252.yaml', fast: false },
+  { name: 'market varied, an anchor', text: BENCH.replace('volatility: 0.25', 'volatility: &vol 0.25').replace('check: { market: false, faults: none }', 'check: { faults: swarm }').replace('  risk: { maxPosition: 100,', '  risk: { maxDailyLoss: *vol, maxPosition: 100,'), file: 'harness/bench/scenarios/check-252.yaml', fast: false },
 ];
 
 function loader(file: string): (t: string) => LoadedScenario | null {
@@ -69,10 +113,16 @@ describe('variedScenarios', () => {
       const base = load(c.text);
       expect(base).not.toBeNull();
       const bounds = await marketBoundsUs(marketSources(base!.scenario), base!.dir, base!.scenario.seed);
-      const varied = variedScenarios(base!, c.text, load);
+      let loads = 0;
+      let edited = 0;
+      const varied = variedScenarios(base!, c.text, (t) => { loads++; return load(t); });
       fc.assert(fc.property(variationArbitrary(variationSpace(base!, bounds)), (v) => {
+        if (v.edits.length > 0) edited++;
         expectSame(varied(v), load(variedText(base!, c.text, v)));
       }), { numRuns: 40, seed: 20261129 });
+      // The short way is taken where it can be (else the comparison above proves little), and not where it cannot.
+      if (c.fast === true) expect({ edited: edited > 20, loads: loads < 5 }).toEqual({ edited: true, loads: true });
+      if (c.fast === false) expect(loads).toBeGreaterThan(10);
     });
   }
 

@@ -1,20 +1,24 @@
 /**
  * The scenario a check variation runs, without writing its text out and reading it back where
- * that gives the same scenario. A swarm variation changes only the seed and the fault plan, so
- * the scenario already loaded is reused: the drawn faults are validated with the fault schema on
- * its own and merged in, and the whole scenario's cross-section checks run on the result. Anything
- * else (edits of the market or declared ranges, a fault the schema refuses, a plan with a semantic
- * problem) goes the long way: the varied text is written and loaded, so a bad plan is refused with
- * the same problems, at the same places, as `gauntlet run` of that text would give.
+ * that gives the same scenario. A variation sets the seed, adds faults and may edit a synthetic
+ * source's count and volatility, so the scenario already loaded is reused: the drawn faults are
+ * validated with the fault schema on its own, an edited market section with the market schema
+ * (from the text's plain data with the edits applied), both are merged in, and the whole
+ * scenario's cross-section checks run on the result. Anything else (edits of declared ranges, a
+ * market number not written as a plain decimal, a fault or market the schema refuses, a semantic
+ * problem) goes the long way: the varied text is written and loaded, so a bad variation is refused
+ * with the same problems, at the same places, as `gauntlet run` of that text would give.
  *
  * Positions in the varied text (gate results, property gates, errors a run raises) come from a
- * text parsed once per check where they cannot differ: a variation writes its seed and its
- * faults, so every top-level section before the fault plan stays where it is in a copy of the
- * text with no faults added. A section at or after the fault plan, and the seed, are found in the
- * variation's own text, written and parsed on first use.
+ * text parsed once per check where they cannot differ: a variation writes its seed, its faults
+ * and numbers in place in the market, so every other top-level section before the fault plan
+ * stays where it is in a copy of the text with nothing added. The market when edited, a section
+ * at or after the fault plan, and the seed, are found in the variation's own text, written and
+ * parsed on first use.
  */
+import { isAlias, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { sha256Hex, type LoadedScenario } from '../../scenario/load.ts';
-import { ScenarioSchema, type Scenario } from '../../scenario/schema.ts';
+import { MarketSchema, ScenarioSchema, type Scenario } from '../../scenario/schema.ts';
 import { semanticProblems } from '../../scenario/semantic.ts';
 import { parseYaml, type ParsedYaml } from '../../scenario/yaml-source.ts';
 import { FaultSchema, MAX_FAULTS, type FaultConfig } from '../../chaos/faults/schema.ts';
@@ -22,6 +26,8 @@ import { variedText, type Variation } from './variation.ts';
 
 /** The scenario's top-level keys in the schema's order: the order zod gives a parsed scenario's keys. */
 const SCENARIO_KEYS = Object.keys(ScenarioSchema.shape) as (keyof Scenario)[];
+/** Market edits a variation draws (variation.ts): a synthetic source's length and volatility. */
+const EDITABLE: ReadonlySet<string> = new Set(['count', 'volatility']);
 /**
  * A function from a variation to the scenario it runs (null: bad input, the check skips it), for
  * one loaded scenario and its text. `load` loads a text as the check does.
@@ -40,9 +46,64 @@ export function variedScenarios(base: LoadedScenario, text: string, load: (t: st
   };
   const seedSchema = ScenarioSchema.shape.seed;
 
+  // The text's plain data and its document, read once on first need, for market edits.
+  let source: { data: Record<string, unknown>; doc: Document; aliases: boolean } | null = null;
+  const sourceOf = (): { data: Record<string, unknown>; doc: Document; aliases: boolean } => {
+    if (source === null) {
+      const doc = parseDocument(text);
+      let aliases = false;
+      visit(doc, {
+        Node: (_key, node) => {
+          if (isAlias(node) || node.anchor !== undefined) {
+            aliases = true;
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      source = { data: parseYaml(text).data as Record<string, unknown>, doc, aliases };
+    }
+    return source;
+  };
+  const inPlace = new Map<string, boolean>();
+  /**
+   * Whether the text edit at `path` replaces a number where it stands: a market source's count or
+   * volatility written as a plain decimal, in a text without anchors or aliases (an edit of an
+   * anchored value would change its aliases too). The edited text then has the same lines, and
+   * the number reads back as written.
+   */
+  const editableInPlace = (path: readonly (string | number)[]): boolean => {
+    const key = JSON.stringify(path);
+    let ok = inPlace.get(key);
+    if (ok === undefined) {
+      const src = sourceOf();
+      const node: unknown = path[0] === 'market' && EDITABLE.has(String(path[path.length - 1])) && !src.aliases ? src.doc.getIn(path, true) : undefined;
+      ok = isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && node.format === undefined && !node.minFractionDigits && node.tag === undefined;
+      inPlace.set(key, ok);
+    }
+    return ok;
+  };
+  /** The market section with the edits applied to its plain data and validated (null: take the long way). */
+  const editedMarket = (edits: Variation['edits']): Scenario['market'] | null => {
+    if (!edits.every((e) => editableInPlace(e.path) && typeof e.value === 'number')) return null;
+    const raw = structuredClone(sourceOf().data.market) as Record<string | number, unknown>;
+    for (const e of edits) {
+      let node = raw;
+      for (const seg of e.path.slice(1, -1)) node = node[seg] as Record<string | number, unknown>;
+      node[e.path[e.path.length - 1]!] = e.value;
+    }
+    const parsed = MarketSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
+  };
+
   return (v) => {
     const slow = (): LoadedScenario | null => load(variedText(base, text, v));
-    if (v.edits.length > 0) return slow();
+    let market = s.market;
+    if (v.edits.length > 0) {
+      const edited = editedMarket(v.edits);
+      if (edited === null) return slow();
+      market = edited;
+    }
     const seed = seedSchema.safeParse(v.seed);
     if (!seed.success) return slow();
     const added: FaultConfig[] = [];
@@ -57,7 +118,7 @@ export function variedScenarios(base: LoadedScenario, text: string, load: (t: st
     const faults = added.length === 0 ? (dropDeclared ? undefined : s.faults) : [...kept, ...added];
     const scenario = {} as Record<string, unknown>;
     for (const key of SCENARIO_KEYS) {
-      const value = key === 'seed' ? seed.data : key === 'faults' ? faults : s[key];
+      const value = key === 'seed' ? seed.data : key === 'faults' ? faults : key === 'market' ? market : s[key];
       if (key === 'faults' ? faults !== undefined : key === 'seed' || Object.hasOwn(s, key)) scenario[key] = value;
     }
     const merged = scenario as Scenario;
@@ -81,7 +142,7 @@ export function variedScenarios(base: LoadedScenario, text: string, load: (t: st
         const faultsAt = ref.keys.indexOf('faults');
         const i = typeof top === 'string' ? ref.keys.indexOf(top) : -1;
         // Unchanged: a section the variation does not write, before the plan (or missing, as in the reference).
-        const unchanged = typeof top === 'string' && top !== 'seed' && top !== 'faults' && (faultsAt < 0 || i < faultsAt);
+        const unchanged = typeof top === 'string' && top !== 'seed' && top !== 'faults' && (top !== 'market' || v.edits.length === 0) && (faultsAt < 0 || i < faultsAt);
         return unchanged ? ref.parsed.locate(path, at) : ownParsed().locate(path, at);
       },
     };
