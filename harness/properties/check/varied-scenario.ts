@@ -17,8 +17,8 @@
  * plan, and the seed, are found in the variation's own text, written and parsed on first use.
  */
 import { isAlias, isScalar, parseDocument, visit, type Document } from 'yaml';
-import { sha256Hex, type LoadedScenario } from '../../scenario/load.ts';
 import type { z } from 'zod';
+import { sha256Hex, type LoadedScenario } from '../../scenario/load.ts';
 import { ScenarioSchema, type Scenario } from '../../scenario/schema.ts';
 import { semanticProblems } from '../../scenario/semantic.ts';
 import { parseYaml, type ParsedYaml } from '../../scenario/yaml-source.ts';
@@ -30,6 +30,7 @@ const SCENARIO_KEYS = Object.keys(ScenarioSchema.shape) as (keyof Scenario)[];
 /** Sections a variation writes itself (or that name the scenario): edits there take the long way. */
 const WRITTEN_SECTIONS: ReadonlySet<string> = new Set(['$schema', 'version', 'name', 'seed', 'faults', 'check']);
 const NO_SECTIONS: ReadonlyMap<string, unknown> = new Map();
+
 /**
  * A function from a variation to the scenario it runs (null: bad input, the check skips it), for
  * one loaded scenario and its text. `load` loads a text as the check does.
@@ -48,7 +49,7 @@ export function variedScenarios(base: LoadedScenario, text: string, load: (t: st
   };
   const seedSchema = ScenarioSchema.shape.seed;
 
-  // The text's plain data and its document, read once on first need, for market edits.
+  // The text's plain data and its document, read once on first need, for edits.
   let source: { data: Record<string, unknown>; doc: Document; aliases: boolean } | null = null;
   const sourceOf = (): { data: Record<string, unknown>; doc: Document; aliases: boolean } => {
     if (source === null) {
