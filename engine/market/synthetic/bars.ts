@@ -21,11 +21,11 @@
  * million times the mean. It costs no extra draw.
  */
 import type { Rng } from '../../kernel/rng.ts';
-import { US_PER_DAY, US_PER_SECOND } from '../../kernel/time.ts';
+import { US_PER_SECOND } from '../../kernel/time.ts';
 import { BATCH_ROWS, newBarBatch, priceScale, RAW_PRICE_MAX, type BarBatch, type DataIssue, type MarketSource, type MarketSourceInfo } from '../types.ts';
 import { Draws, expNear0, roundHalfUp } from './draws.ts';
 import { createProcess, type LogReturnProcess } from './processes.ts';
-import type { BarOutputParams, SyntheticParams } from './schema.ts';
+import { lastBarTimeBoundUs, type BarOutputParams, type SyntheticParams } from './schema.ts';
 import { SessionSchedule } from './session.ts';
 
 /** Floor on the unrounded raw price (below it, it would never recover); the ceiling is RAW_PRICE_MAX. */
@@ -107,18 +107,10 @@ export class SyntheticBarSource implements MarketSource {
     this.nextOpenUs = params.startTimeUs;
     this.sessionCloseUs = Infinity;
     if (this.session !== null) this.enterSessionAtOrAfter(params.startTimeUs);
-    const endBoundUs = this.nextOpenUs + this.spanBoundUs(params.count);
+    const endBoundUs = lastBarTimeBoundUs(params.startTimeUs, params.count, this.intervalUs, params.session);
     if (!Number.isSafeInteger(endBoundUs)) {
       throw new RangeError(`synthetic bars: ${params.count} bars of ${this.intervalUs} us from ${params.startTimeUs} may run past the largest exact time`);
     }
-  }
-
-  /** An upper bound on the time `count` bars span: continuous, or whole weeks of sessions plus one. */
-  private spanBoundUs(count: number): number {
-    const p = this.params.session;
-    if (this.session === null || p === undefined) return count * this.intervalUs;
-    const barsPerWeek = new Set(p.weekdays).size * Math.floor(this.session.lengthUs / this.intervalUs);
-    return (Math.ceil(count / barsPerWeek) + 1) * 7 * US_PER_DAY;
   }
 
   /** Places nextOpenUs on the first bar slot (aligned to the session open) starting at or after t. */

@@ -30,8 +30,12 @@ export const sessionSchema = z
       .array(z.int().min(0).max(6))
       .min(1)
       .max(7)
+      .superRefine((days, ctx) => {
+        const twice = days.find((d, i) => days.indexOf(d) !== i);
+        if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `weekday ${twice} is listed twice` });
+      })
       .default([1, 2, 3, 4, 5])
-      .describe('Local weekdays on which a session opens: 0 = Sunday ... 6 = Saturday. Default Monday to Friday.'),
+      .describe('Local weekdays on which a session opens, each listed once: 0 = Sunday ... 6 = Saturday. Default Monday to Friday.'),
   })
   .describe('Trading hours: events only inside sessions. Closed time adds no variance: a session opens at the previous close.');
 
@@ -119,7 +123,7 @@ export const syntheticParamsSchema = z
     if (p.process === 'regime') checkRegimes(p.volatilities.length, p.transition, p.initialRegime, ctx);
     // Bars past the exact time range would stop a run midway (trade ticks have random gaps: they are checked as they run).
     if (p.output.type === 'bar') {
-      const end = lastBarTimeBound(p.startTimeUs, p.count, p.output.intervalUs, p.session);
+      const end = lastBarTimeBoundUs(p.startTimeUs, p.count, p.output.intervalUs, p.session);
       if (end > Number.MAX_SAFE_INTEGER) {
         const year = Math.round(end / (365.25 * 86_400_000_000)) + 1970;
         ctx.addIssue({ code: 'custom', path: ['count'], message: `${p.count} bars of ${p.output.intervalUs} us from startTimeUs run to about the year ${year}, past the last exact time (about 2255): use fewer bars or a shorter interval` });
@@ -137,11 +141,16 @@ export const syntheticParamsSchema = z
     }
   });
 
-/** An upper bound of the last bar's time; with sessions it counts whole calendar weeks for the sessions needed. */
-function lastBarTimeBound(startTimeUs: number, count: number, intervalUs: number, session: SessionParams | undefined): number {
+/**
+ * An upper bound of the last bar's close: the schema refuses a market past the last exact time by
+ * it, and the generator checks it again (one rule, so what the schema accepts the generator
+ * builds). With sessions it counts whole calendar weeks for the sessions needed, one for a partial
+ * week, and one for the first session, which may open up to a week after the start.
+ */
+export function lastBarTimeBoundUs(startTimeUs: number, count: number, intervalUs: number, session: SessionParams | undefined): number {
   if (session === undefined) return startTimeUs + count * intervalUs;
   const perSession = Math.max(1, Math.floor((sessionLengthMinutes(session.open, session.close) * 60_000_000) / intervalUs));
-  const weeks = Math.ceil(Math.ceil(count / perSession) / Math.max(1, session.weekdays.length)) + 1;
+  const weeks = Math.ceil(Math.ceil(count / perSession) / Math.max(1, session.weekdays.length)) + 2;
   return startTimeUs + weeks * 7 * 86_400_000_000;
 }
 

@@ -2,6 +2,7 @@
 // different seed a different path, a path's prefix does not depend on `count`, drawing the market
 // from the 'market' stream leaves the 'venue' stream untouched, and bad parameters are refused at
 // construction with a message naming the field. Also checks every schema field is described.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Rng, RngRegistry } from '../../kernel/rng.ts';
@@ -124,3 +125,30 @@ function withoutVolatility<T extends { volatility?: number }>(p: T): Omit<T, 'vo
   const { volatility: _v, ...rest } = p;
   return rest;
 }
+
+describe('the exact-time bound of a market in sessions', () => {
+  const WEEK_US = 7 * 86_400_000_000;
+  // Near the last exact time (about the year 2255), where the schema and the generator must agree.
+  it('a market the schema accepts is one the generator builds (weekdays listed twice, a start before the first session)', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+      fc.integer({ min: 0, max: 30 * WEEK_US / 3_600_000_000 }),
+      fc.integer({ min: 1, max: 30 * 7 * 24 }),
+      fc.constantFrom('00:00', '09:30', '22:00'),
+      (weekdays, hoursBeforeEnd, count, open) => {
+        const params = {
+          ...gbmBars, count, startTimeUs: Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % 3_600_000_000) - hoursBeforeEnd * 3_600_000_000,
+          session: { open, close: '24:00', weekdays }, output: { type: 'bar' as const, intervalUs: 3_600_000_000 },
+        };
+        if (!syntheticParamsSchema.safeParse(params).success) return;
+        expect(() => createSyntheticSource(params, Rng.derive(1, 'market'))).not.toThrow();
+      },
+    ), { numRuns: 2000, seed: 20261129 });
+  });
+
+  it('refuses a weekday listed twice, naming it', () => {
+    const r = syntheticParamsSchema.safeParse({ ...gbmBars, session: { open: '09:30', close: '16:00', weekdays: [1, 2, 2] } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['session.weekdays: weekday 2 is listed twice']);
+  });
+});
