@@ -57,6 +57,8 @@ const MAX_ID_UNITS = 40;
 const EMPTY = 0;
 /** Slots the columns start with. */
 const INITIAL_SLOTS = 64;
+/** The index before the first columns: one EMPTY entry, so every lookup misses (it never holds an entry). */
+const NO_SLOTS_INDEX = new Int32Array(1);
 
 export class FinishedOrders {
   readonly capacity: number;
@@ -93,9 +95,13 @@ export class FinishedOrders {
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`finished orders: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
-    // Columns for a few orders first, grown by doubling: most runs finish a handful of orders, and
-    // a suite runs thousands of them (the full ring is about 1 MB of zeroed memory).
-    this.allocate(Math.min(capacity, INITIAL_SLOTS));
+    // No columns until the first order comes, then a few, grown by doubling: most runs finish a
+    // handful of orders, all of which the venue's map keeps, and a check or a suite runs thousands
+    // of them (the full ring is about 1 MB of zeroed memory; even the first columns are a dozen
+    // buffers outside the heap, a few microseconds apiece).
+    this.index = NO_SLOTS_INDEX;
+    this.longIds = [];
+    this.objects = [];
   }
 
   /** Slots the columns have room for now (grown up to capacity while the ring fills). */
@@ -149,7 +155,7 @@ export class FinishedOrders {
   add(s: VenueOrderState, idHash: number = hashOf(s.request.clientOrderId)): boolean {
     const id: unknown = s.request.clientOrderId;
     if (this.slotOf(id, idHash) >= 0) throw new Error(`finished orders: ${String(id)} is already remembered`);
-    if (this.count === this.slots && this.slots < this.capacity) this.allocate(Math.min(this.capacity, 2 * this.slots));
+    if (this.count === this.slots && this.slots < this.capacity) this.allocate(Math.min(this.capacity, this.slots === 0 ? INITIAL_SLOTS : 2 * this.slots));
     const slot = this.head;
     if (this.count === this.capacity) this.forget(slot);
     else this.count++;

@@ -301,19 +301,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference, serviceLink), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
-  // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
-  const faultCounts: Record<string, MetricValue> = {};
-  for (const k of FAULT_KINDS) faultCounts[`faults.${k}`] = (s.faults ?? []).length === 0 ? null : result.faults.byKind[k] ?? 0;
   const scale = 10 ** s.account.moneyDecimals;
   const { currency: _currency, ...final } = result.final;
   const fills = result.fills.map((f) => ({
-    time: formatTimeUs(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
+    time: fillTime(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
     price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
   }));
   const inputs: Omit<RunEnd, 'metrics'> = {
     startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals, startTimeUs: annualised.startTimeUs, equity: marks, fills,
     multipliers: Object.fromEntries(result.instruments.map((i) => [i.id, i.multiplier])), periodsPerYear: annualised.periodsPerYear,
-    riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])), journalRecords: result.journalRecords,
+    riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: inAccountCurrency(final, scale), journalRecords: result.journalRecords,
   };
   const rewrite = options.models?.metrics;
   const metrics: ScenarioMetrics = rewrite === undefined ? reportable.metrics : reportMetrics(rewrite(numericMetrics(reportable.metrics), inputs));
@@ -324,7 +321,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     properties = invariants.map((x) => ({ name: x.name, violation: x.violation(), reached: x.reached(), ...declared.expectation(x.name) }));
   }
   const gates = [
-    ...evaluateGates(s.gates, { ...metrics, ...faultCounts }, (i) => loaded.locate(['gates', i])),
+    // Faults applied by kind are gate metrics too (not report metrics: the report has them under `faults`).
+    ...s.gates.length === 0 ? [] : evaluateGates(s.gates, { ...metrics, ...faultCounts(s.faults !== undefined && s.faults.length > 0 ? result.faults.byKind : null) }, (i) => loaded.locate(['gates', i])),
     ...propertyGates(properties.filter((p) => p.declared), (name) => loaded.locate(['properties', name])),
   ];
   return {
@@ -341,7 +339,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     marketEvents: result.outcome.marketEvents,
     marketData,
     account: { currency: s.account.currency, startCash: s.account.startCash },
-    final: Object.fromEntries(Object.entries(final).map(([k, v]) => [k, v / scale])),
+    final: inAccountCurrency(final, scale),
     metrics,
     fills,
     gates,
@@ -362,6 +360,41 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 }
 
 let serviceRuns = 0;
+
+/** Each fault kind's gate metric name (`faults.provider-status`), made once. */
+const FAULT_COUNT_KEYS = FAULT_KINDS.map((k) => [k, `faults.${k}`] as const);
+
+/** Faults applied by kind as gate metrics: 0 for a kind the plan never applied; all null without a plan. */
+function faultCounts(byKind: Readonly<Record<string, number>> | null): Record<string, MetricValue> {
+  const out: Record<string, MetricValue> = {};
+  for (const [k, key] of FAULT_COUNT_KEYS) out[key] = byKind === null ? null : byKind[k] ?? 0;
+  return out;
+}
+
+/** Money in raw units (the ledger's integers) as account-currency decimals. */
+function inAccountCurrency(raw: Readonly<Record<string, number>>, scale: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(raw)) out[k] = raw[k]! / scale;
+  return out;
+}
+
+/**
+ * Fill times as the report writes them, remembered across runs: the runs of a check (and of a
+ * suite over one market) fill at the same few bar times, and formatting one is most of building a
+ * fill's report entry. Bounded: a long run with fills at ever new times just starts it over.
+ */
+const fillTimes = new Map<number, string>();
+const FILL_TIMES_KEPT = 4096;
+
+function fillTime(timeUs: number): string {
+  let t = fillTimes.get(timeUs);
+  if (t === undefined) {
+    if (fillTimes.size >= FILL_TIMES_KEPT) fillTimes.clear();
+    t = formatTimeUs(timeUs);
+    fillTimes.set(timeUs, t);
+  }
+  return t;
+}
 
 /**
  * The scenario's own stack when it is not the reference one: a module's factory (its problems are
