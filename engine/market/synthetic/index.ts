@@ -15,7 +15,12 @@ import { SyntheticTradeSource } from './trades.ts';
 
 export type SyntheticSource = SyntheticBarSource | SyntheticTradeSource;
 
-/** Builds a generator; throws SyntheticParamsError (listing every bad field) on invalid parameters. */
+/**
+ * Builds a generator; throws SyntheticParamsError (listing every bad field) on invalid parameters.
+ * The generator owns `rng`: what that stream holds after the market's last batch is not defined
+ * (a bar generator's last batch stops drawing at the last value it uses), so give each source a
+ * stream of its own.
+ */
 export function createSyntheticSource(params: SyntheticParamsInput, rng: Rng): SyntheticSource {
   return syntheticSourceOf(parseSyntheticParams(params), rng);
 }

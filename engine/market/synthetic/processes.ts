@@ -15,6 +15,8 @@ export interface LogReturnProcess {
   variance: number;
   /** Volatility that defines "normal" activity, used to scale synthetic volume. */
   readonly referenceVolatility: number;
+  /** Whether a step draws from the generator's stream (jumps, regime switches): GBM's does not. */
+  readonly drawsPerStep: boolean;
   /** The log return over `dt` years for the diffusion normal `z`; `sqrtDt` = sqrt(dt), passed in to save a sqrt on fixed steps. */
   step(dt: number, sqrtDt: number, z: number): number;
 }
@@ -23,6 +25,7 @@ export interface LogReturnProcess {
 export class GbmProcess implements LogReturnProcess {
   variance = 0;
   readonly referenceVolatility: number = 0;
+  readonly drawsPerStep = false;
   private readonly driftAdj: number = 0;
   private readonly sigma: number = 0;
 
@@ -50,6 +53,7 @@ const POISSON_DIRECT_MAX = 30;
 export class JumpDiffusionProcess implements LogReturnProcess {
   variance = 0;
   readonly referenceVolatility: number = 0;
+  readonly drawsPerStep = true;
   private readonly draws: Draws;
   private readonly driftAdj: number = 0;
   private readonly sigma: number = 0;
@@ -113,6 +117,7 @@ export class JumpDiffusionProcess implements LogReturnProcess {
 export class RegimeProcess implements LogReturnProcess {
   variance = 0;
   readonly referenceVolatility: number = 0;
+  readonly drawsPerStep = true;
   /** Regime of the next step (exposed for tests and diagnostics). */
   regime = 0;
   private readonly draws: Draws;

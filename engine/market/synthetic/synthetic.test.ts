@@ -47,14 +47,6 @@ describe('synthetic determinism', () => {
     });
   }
 
-  it('a path prefix does not depend on count (short last batch draws a whole batch)', async () => {
-    const short = await rows({ ...gbmBars, count: 100 }, 7);
-    const long = await rows({ ...gbmBars, count: 9_000 }, 7);
-    if (short.type !== 'bar' || long.type !== 'bar') throw new Error('expected bars');
-    expect(short.close).toEqual(long.close.slice(0, 100));
-    expect(short.high).toEqual(long.high.slice(0, 100));
-  });
-
   it("drawing the market from 'market' leaves the 'venue' stream unchanged", async () => {
     const quiet = new RngRegistry(2024);
     const expected = Array.from({ length: 100 }, () => quiet.stream('venue').nextFloat());
@@ -150,5 +142,24 @@ describe('the exact-time bound of a market in sessions', () => {
     const r = syntheticParamsSchema.safeParse({ ...gbmBars, session: { open: '09:30', close: '16:00', weekdays: [1, 2, 2] } });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['session.weekdays: weekday 2 is listed twice']);
+  });
+});
+
+describe('the last batch of a market', () => {
+  // A short last batch of a process that draws nothing per step stops drawing after the values its
+  // rows use; the rows must be those of the same bars in a longer market (which draws the whole
+  // batch), for GBM (stops early) and jump diffusion (draws the whole batch: its steps draw after).
+  it.each([['gbm', gbmBars], ['jumps', variants.jumps!]])('%s: a market of any length is the prefix of a longer one', async (_name, params) => {
+    const bars = async (count: number) => {
+      const r = await rows({ ...params, count }, 11);
+      if (r.type !== 'bar') throw new Error('expected bars');
+      return r;
+    };
+    const long = await bars(4096 + 300);
+    for (const count of [1, 2, 3, 251, 4095, 4096, 4097, 4096 + 299]) {
+      const short = await bars(count);
+      expect(rowCount(short)).toBe(count);
+      for (const k of ['open', 'high', 'low', 'close', 'volume', 'openTimeUs'] as const) expect(short[k]).toEqual(long[k].slice(0, count));
+    }
   });
 });
