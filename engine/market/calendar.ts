@@ -205,6 +205,8 @@ class ZoneOffsets {
 
   /** Local wall-clock seconds (as if UTC) -> UTC seconds, by the 'compatible' rule. */
   localToUtcS(localS: number): number {
+    // UTC: what compute() would cache for every day (offset 0, no transition), without the lookup.
+    if (this.fmt === null) return localS;
     const o = this.forDay(Math.floor(localS / DAY_S));
     if (o.transitionS === Infinity) return localS - o.beforeS;
     const early = localS - o.beforeS; // valid when it falls before the transition
@@ -216,6 +218,7 @@ class ZoneOffsets {
 
   /** UTC seconds -> offset in seconds at that instant. */
   offsetAtUtcS(utcS: number): number {
+    if (this.fmt === null) return 0;
     // Guess the local day from the UTC day's offsets, then confirm with the local day's.
     let day = Math.floor(utcS / DAY_S);
     for (let i = 0; i < 3; i++) {
@@ -279,12 +282,17 @@ interface Compiled {
 }
 
 const compiledCache = new WeakMap<SessionCalendar, Compiled>();
+// The calendar compiled last: a run asks about one calendar at every order, and a WeakMap lookup
+// per call was a visible part of the risk engine's session roll.
+let lastCalendar: SessionCalendar | null = null;
+let lastCompiled: Compiled | null = null;
 
 function hhmmToS(s: string): number {
   return Number(s.slice(0, 2)) * 3600 + Number(s.slice(3, 5)) * 60;
 }
 
 function compile(cal: SessionCalendar): Compiled {
+  if (cal === lastCalendar) return lastCompiled!;
   let c = compiledCache.get(cal);
   if (c === undefined) {
     const openS = hhmmToS(cal.open);
@@ -297,6 +305,8 @@ function compile(cal: SessionCalendar): Compiled {
     };
     compiledCache.set(cal, c);
   }
+  lastCalendar = cal;
+  lastCompiled = c;
   return c;
 }
 
@@ -348,7 +358,7 @@ export function isTradingDay(cal: SessionCalendar, date: string): boolean {
 
 function isTradingDayNumber(c: Compiled, day: number): boolean {
   const isoWeekday0 = (((day + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (index 3 from Monday)
-  return (c.weekdayMask & (1 << isoWeekday0)) !== 0 && !c.holidays.has(day);
+  return (c.weekdayMask & (1 << isoWeekday0)) !== 0 && (c.holidays.size === 0 || !c.holidays.has(day));
 }
 
 /**
@@ -359,6 +369,11 @@ function isTradingDayNumber(c: Compiled, day: number): boolean {
  */
 export function sessionDateOf(cal: SessionCalendar, timeUs: TimeUs): string {
   return civilDateString(sessionDayOf(compile(cal), timeUs));
+}
+
+/** sessionDateOf as a day number (days since 1970-01-01), for callers that may never need the string. */
+export function sessionDayNumberOf(cal: SessionCalendar, timeUs: TimeUs): number {
+  return sessionDayOf(compile(cal), timeUs);
 }
 
 function sessionDayOf(c: Compiled, timeUs: TimeUs): number {

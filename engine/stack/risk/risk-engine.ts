@@ -21,7 +21,7 @@
  */
 import type { Journal } from '../../kernel/journal.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
-import { nextSessionOpenUs, sessionDateOf, type SessionCalendar } from '../../market/calendar.ts';
+import { civilDateString, nextSessionOpenUs, sessionDayNumberOf, type SessionCalendar } from '../../market/calendar.ts';
 import type { OrderRequest } from '../../venue/orders.ts';
 import { activeChecks, type RawLimits, type StatelessCheck } from './checks.ts';
 import { RiskLimitsSchema, type RiskLimits, type RiskLimitsParsed } from './limits.ts';
@@ -108,6 +108,13 @@ export class RiskEngine implements PreTradeRisk {
   private ctx: RiskStartContext | null = null;
   private maxDailyLossMoney = 0;
   private s: RiskState;
+  /**
+   * The current session's day number, while s.session is not written yet (sessionPending): the
+   * date string is made when something reads it (a halt, a refusal, a snapshot), not at every
+   * session roll, which on daily bars is every order.
+   */
+  private sessionDay = 0;
+  private sessionPending = false;
 
   /** `parsed`: the limits are RiskLimitsSchema's output already (a scenario's), so they are not parsed again. */
   constructor(limits: RiskLimits = {}, options: { parsed?: boolean } = {}) {
@@ -164,9 +171,19 @@ export class RiskEngine implements PreTradeRisk {
     const cal = this.started().calendar;
     s.hasSession = true;
     s.sessionEndUs = nextSessionOpenUs(cal, nowUs);
-    s.session = sessionDateOf(cal, nowUs);
+    this.sessionDay = sessionDayNumberOf(cal, nowUs);
+    this.sessionPending = true;
     s.sessionStartEquity = s.lastEquity;
     s.dailyHalted = false;
+  }
+
+  /** The current session's date (sessionDateOf at its roll), written into the state on first read. */
+  private session(): string {
+    if (this.sessionPending) {
+      this.s.session = civilDateString(this.sessionDay);
+      this.sessionPending = false;
+    }
+    return this.s.session;
   }
 
   private noteDailyLoss(equity: number, nowUs: number): void {
@@ -175,7 +192,7 @@ export class RiskEngine implements PreTradeRisk {
     if (s.sessionStartEquity - equity < this.maxDailyLossMoney) return;
     s.dailyHalted = true;
     s.dailyLossHalts++;
-    this.started().journal.record('dailyLossHalt', nowUs, s.session, equity, s.sessionStartEquity);
+    this.started().journal.record('dailyLossHalt', nowUs, this.session(), equity, s.sessionStartEquity);
   }
 
   onEquity(equity: number, nowUs: number): void {
@@ -222,7 +239,7 @@ export class RiskEngine implements PreTradeRisk {
       this.noteDailyLoss(view.equity(), nowUs);
       if (s.dailyHalted && !isRiskReducing(order, view)) {
         const md = view.moneyDecimals;
-        return `maxDailyLoss: session ${s.session} lost ${money(s.sessionStartEquity - view.equity(), md)} (limit ${money(this.maxDailyLossMoney, md)}); only risk-reducing orders pass until the next session`;
+        return `maxDailyLoss: session ${this.session()} lost ${money(s.sessionStartEquity - view.equity(), md)} (limit ${money(this.maxDailyLossMoney, md)}); only risk-reducing orders pass until the next session`;
       }
     }
     const maxOrders = this.limits.maxOrdersPerWindow;
@@ -250,12 +267,14 @@ export class RiskEngine implements PreTradeRisk {
   }
 
   snapshot(): RiskState {
+    this.session();
     return { ...this.s, rateTimesUs: this.s.rateTimesUs.slice() };
   }
 
   restore(state: unknown): void {
     const s = state as Partial<Pick<RiskState, 'rejections' | 'dailyLossHalts' | 'killSwitchTrips'>> & Omit<RiskState, 'rejections' | 'dailyLossHalts' | 'killSwitchTrips'>;
     if (s.rateTimesUs.length !== (this.limits.maxOrdersPerWindow ?? 0)) throw new RangeError('risk engine: snapshot is for other limits');
+    this.sessionPending = false;
     // Snapshots from before the counters existed restore with them at zero.
     this.s = { ...s, rejections: s.rejections ?? 0, dailyLossHalts: s.dailyLossHalts ?? 0, killSwitchTrips: s.killSwitchTrips ?? 0, rateTimesUs: s.rateTimesUs.slice() };
   }
