@@ -6,6 +6,7 @@
  * currency), futures in contracts with a multiplier and a margin per contract.
  */
 import { z } from 'zod';
+import { parseMemo } from '../config/parse-memo.ts';
 import { scaledProduct, toMoney } from './money.ts';
 
 export const InstrumentSchema = z.strictObject({
@@ -46,7 +47,7 @@ function toRaw(value: number, decimals: number, what: string): number {
 }
 
 export function makeInstrument(config: InstrumentConfig, moneyDecimals: number): Instrument {
-  const c = InstrumentSchema.parse(config);
+  const c = parseMemo(InstrumentSchema, config);
   if (c.kind === 'fx' && c.baseCurrency === undefined) throw new RangeError(`instrument ${c.id}: an fx pair needs baseCurrency`);
   if (c.kind !== 'future' && (c.multiplier !== 1 || c.marginPerContract !== 0)) {
     throw new RangeError(`instrument ${c.id}: multiplier and marginPerContract apply to futures only`);

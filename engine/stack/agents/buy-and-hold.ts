@@ -3,6 +3,7 @@
  * benchmark every strategy is compared with.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Agent, AgentContext } from '../types.ts';
 import { instrumentIndexOf } from './resolve.ts';
 
@@ -22,7 +23,7 @@ export class BuyAndHoldAgent implements Agent {
 
   constructor(id: string, params: BuyAndHoldParams) {
     this.id = id;
-    this.params = BuyAndHoldParamsSchema.parse(params);
+    this.params = parseMemo(BuyAndHoldParamsSchema, params);
   }
 
   start(ctx: AgentContext): void {

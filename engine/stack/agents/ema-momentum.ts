@@ -7,6 +7,7 @@
  * SMA-seeded (indicators/ema.ts) and run on raw prices.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { Ema, type EmaState } from '../indicators/ema.ts';
 import type { Agent, AgentContext, BarView } from '../types.ts';
 import { instrumentIndexOf } from './resolve.ts';
@@ -34,7 +35,7 @@ export class EmaMomentumAgent implements Agent {
 
   constructor(id: string, params: EmaMomentumParams) {
     this.id = id;
-    this.params = EmaMomentumParamsSchema.parse(params);
+    this.params = parseMemo(EmaMomentumParamsSchema, params);
     this.fast = new Ema(this.params.fast);
     this.slow = new Ema(this.params.slow);
   }

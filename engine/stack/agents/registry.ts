@@ -4,6 +4,7 @@
  * in code by implementing `Agent` (docs/plug-in.md).
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Agent } from '../types.ts';
 import { BuyAndHoldAgent, BuyAndHoldParamsSchema } from './buy-and-hold.ts';
 import { EmaMomentumAgent, EmaMomentumParamsSchema } from './ema-momentum.ts';
@@ -39,7 +40,7 @@ export type AgentConfig = z.input<typeof AgentConfigSchema>;
 export type AgentKind = AgentConfig['kind'];
 
 export function createAgent(config: AgentConfig): Agent {
-  const c = AgentConfigSchema.parse(config);
+  const c = parseMemo(AgentConfigSchema, config);
   const id = c.id ?? c.kind;
   switch (c.kind) {
     case 'sma-crossover': {

@@ -8,6 +8,7 @@
  * and never flips straight to short in one bar.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { Rsi, type RsiState } from '../indicators/rsi.ts';
 import type { Agent, AgentContext, BarView } from '../types.ts';
 import { instrumentIndexOf } from './resolve.ts';
@@ -39,7 +40,7 @@ export class RsiReversionAgent implements Agent {
 
   constructor(id: string, params: RsiReversionParams) {
     this.id = id;
-    this.params = RsiReversionParamsSchema.parse(params);
+    this.params = parseMemo(RsiReversionParamsSchema, params);
     this.rsi = new Rsi(this.params.period);
   }
 

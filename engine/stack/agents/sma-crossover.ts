@@ -9,6 +9,7 @@
  * close * n > sum, with no floating-point drift over long runs.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { Sma, type SmaState } from '../indicators/sma.ts';
 import type { Agent, AgentContext, BarView } from '../types.ts';
 import { compareMeans, crossoverTarget, instrumentIndexOf, NO_RELATION } from './resolve.ts';
@@ -36,7 +37,7 @@ export class SmaCrossoverAgent implements Agent {
 
   constructor(id: string, params: SmaCrossoverParams) {
     this.id = id;
-    this.params = SmaCrossoverParamsSchema.parse(params);
+    this.params = parseMemo(SmaCrossoverParamsSchema, params);
     this.sma = new Sma(this.params.period);
   }
 

@@ -6,6 +6,7 @@
  * is exact (cross-multiplied).
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { Sma, type SmaState } from '../indicators/sma.ts';
 import type { Agent, AgentContext, BarView } from '../types.ts';
 import { compareMeans, crossoverTarget, instrumentIndexOf, NO_RELATION } from './resolve.ts';
@@ -37,7 +38,7 @@ export class SmaFastSlowAgent implements Agent {
 
   constructor(id: string, params: SmaFastSlowParams) {
     this.id = id;
-    this.params = SmaFastSlowParamsSchema.parse(params);
+    this.params = parseMemo(SmaFastSlowParamsSchema, params);
     this.fast = new Sma(this.params.fast);
     this.slow = new Sma(this.params.slow);
   }

@@ -4,6 +4,7 @@
  * `Allocator`.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { FixedQuantityAllocator, FixedQuantityAllocatorSchema, type Allocator } from './allocator.ts';
 import { FractionOfEquityAllocator, FractionOfEquityAllocatorSchema } from './fraction-of-equity.ts';
 import { VolatilityTargetAllocator, VolatilityTargetAllocatorSchema } from './volatility-target.ts';
@@ -16,7 +17,7 @@ export const AllocatorConfigSchema = z.discriminatedUnion('kind', [
 export type AllocatorConfig = z.input<typeof AllocatorConfigSchema>;
 
 export function createAllocator(config: AllocatorConfig): Allocator {
-  const c = AllocatorConfigSchema.parse(config);
+  const c = parseMemo(AllocatorConfigSchema, config);
   switch (c.kind) {
     case 'fixed-quantity': return new FixedQuantityAllocator(c);
     case 'fraction-of-equity': return new FractionOfEquityAllocator(c);

@@ -13,6 +13,7 @@
  * Later changes of the estimate act at the next signal: positions are not resized every bar.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { RollingStd, type RollingStdState } from '../indicators/rolling-std.ts';
 import { capQuantityRaw, lotsWithinNotional, maxQuantityField, type AllocationParams, type Allocator } from './allocator.ts';
 
@@ -44,7 +45,7 @@ export class VolatilityTargetAllocator implements Allocator {
   private prevClose: number[] = [];
 
   constructor(params: VolatilityTargetAllocatorConfig) {
-    this.c = VolatilityTargetAllocatorSchema.parse({ ...params, kind: 'volatility-target' });
+    this.c = parseMemo(VolatilityTargetAllocatorSchema, { ...params, kind: 'volatility-target' });
   }
 
   private stdOf(index: number): RollingStd {

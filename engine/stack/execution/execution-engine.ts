@@ -23,6 +23,7 @@
  * a report about a finished order, or one about an unknown id is ignored and counted, with a
  * journal note. Only the stack's own misuse (an illegal transition) throws.
  */
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { IdMap } from '../../kernel/id-map.ts';
 import type { Journal } from '../../kernel/journal.ts';
@@ -216,7 +217,7 @@ export class ExecutionEngine implements Execution {
   constructor(deps: ExecutionDeps) {
     this.d = deps;
     this.pending = new Float64Array(deps.instruments.length);
-    this.config = ExecutionConfigSchema.parse(deps.config ?? {});
+    this.config = parseMemo(ExecutionConfigSchema, deps.config ?? {});
     this.ids = new OrderIds(`${deps.prefix}-`);
     const books = deps.books;
     this.riskView = {

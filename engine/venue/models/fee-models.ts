@@ -4,6 +4,7 @@
  * contract), basis points of notional, with an optional minimum per fill.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import { bigDivRoundHalfEven, toMoney } from '../../instruments/money.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 
@@ -45,7 +46,7 @@ export class ScheduleFeeModel implements FeeModel {
   private readonly minimumMoney: number;
 
   constructor(config: FeeModelConfig, moneyDecimals: number) {
-    const c = FeeModelSchema.parse(config);
+    const c = parseMemo(FeeModelSchema, config);
     this.perUnitMoney = toMoney(c.perUnit, moneyDecimals);
     const bpsE4 = Math.round(c.bps * 10_000);
     if (Math.abs(bpsE4 - c.bps * 10_000) > 1e-6) throw new RangeError(`fee bps ${c.bps} has more than 4 decimals`);

@@ -39,6 +39,7 @@
  *   their close event (at the prices of their path, the open included), not at their open event.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 import type { MarketEvent } from '../market-event.ts';
 import type { OrderRequest, Side } from '../orders.ts';
@@ -109,7 +110,7 @@ export class OhlcPathFillModel implements FillModel {
   private readonly participation: number;
 
   constructor(config: FillModelConfig = {}) {
-    const c = FillModelSchema.parse(config);
+    const c = parseMemo(FillModelSchema, config);
     this.marketAtClose = c.marketOnBars === 'same-bar-close';
     this.participation = c.participation ?? 0;
     this.matchesAtBarOpen = this.participation === 0;

@@ -4,6 +4,7 @@
  * sent); a seeded distribution draws from the run's `latency` Rng stream.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Rng } from '../../kernel/rng.ts';
 
 export interface LatencyModel {
@@ -64,6 +65,6 @@ export class ExponentialLatencyModel implements LatencyModel {
 
 export function createLatencyModel(config: LatencyModelConfig | undefined, rng: Rng): LatencyModel {
   if (config === undefined) return new ConstantLatencyModel();
-  const c = LatencyModelSchema.parse(config);
+  const c = parseMemo(LatencyModelSchema, config);
   return c.model === 'constant' ? new ConstantLatencyModel(c.orderUs, c.reportUs) : new ExponentialLatencyModel({ rng, minUs: c.minUs, meanExtraUs: c.meanExtraUs });
 }

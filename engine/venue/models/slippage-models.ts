@@ -10,6 +10,7 @@
  * better than it).
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { Instrument } from '../../instruments/instrument.ts';
 import type { Side } from '../orders.ts';
 
@@ -103,7 +104,7 @@ export type SlippageModelConfig = z.input<typeof SlippageModelSchema>;
 export class FixedTicksSlippageModel implements SlippageModel {
   private readonly ticks: number;
   constructor(config: Omit<z.input<typeof FixedTicksSchema>, 'model'>) {
-    this.ticks = FixedTicksSchema.parse({ ...config, model: 'fixed-ticks' }).ticks;
+    this.ticks = parseMemo(FixedTicksSchema, { ...config, model: 'fixed-ticks' }).ticks;
   }
   adjust(p: SlippageParams): number {
     const tick = p.instrument.tickSizeRaw;
@@ -115,7 +116,7 @@ export class FixedTicksSlippageModel implements SlippageModel {
 export class BpsSlippageModel implements SlippageModel {
   private readonly bpsE2: number;
   constructor(config: Omit<z.input<typeof BpsSchema>, 'model'>) {
-    const c = BpsSchema.parse({ ...config, model: 'bps' });
+    const c = parseMemo(BpsSchema, { ...config, model: 'bps' });
     this.bpsE2 = bpsToE2(c.bps, 'bps slippage');
   }
   adjust(p: SlippageParams): number {
@@ -129,7 +130,7 @@ export class VolumeSlippageModel implements SlippageModel {
   private readonly coefficientBps: number;
   private readonly maxBps: number;
   constructor(config: Omit<z.input<typeof VolumeSchema>, 'model'>) {
-    const c = VolumeSchema.parse({ ...config, model: 'volume' });
+    const c = parseMemo(VolumeSchema, { ...config, model: 'volume' });
     this.exponent = c.impact === 'sqrt' ? 0.5 : 1;
     this.coefficientBps = c.coefficientBps;
     this.maxBps = c.maxBps;
@@ -151,7 +152,7 @@ export class VolumeSlippageModel implements SlippageModel {
 
 export function createSlippageModel(config: SlippageModelConfig | undefined): SlippageModel {
   if (config === undefined) return NO_SLIPPAGE;
-  const c = SlippageModelSchema.parse(config);
+  const c = parseMemo(SlippageModelSchema, config);
   switch (c.model) {
     case 'none': return NO_SLIPPAGE;
     case 'fixed-ticks': return new FixedTicksSlippageModel(c);

@@ -5,6 +5,7 @@
  * named Rng streams.
  */
 import { z } from 'zod';
+import { parseMemo } from '../../config/parse-memo.ts';
 import type { RngRegistry } from '../../kernel/rng.ts';
 import { MONEY_DECIMALS_DEFAULT } from '../../instruments/money.ts';
 import { FeeModelSchema, ScheduleFeeModel, type FeeModel } from './fee-models.ts';
@@ -33,7 +34,7 @@ export interface VenueModels {
  * the models. The latency model draws from the run's 'latency' stream; no other model draws.
  */
 export function createVenueModels(config: VenueModelsConfig | undefined, rng: RngRegistry, moneyDecimals: number = MONEY_DECIMALS_DEFAULT): VenueModels {
-  const c = VenueModelsSchema.parse(config ?? {});
+  const c = parseMemo(VenueModelsSchema, config ?? {});
   return {
     fill: createFillModel(c.fill),
     slippage: createSlippageModel(c.slippage),
