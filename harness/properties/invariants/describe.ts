@@ -31,16 +31,26 @@ export function describeReport(r: ExecutionReport, instruments: readonly Instrum
  * Lines are rendered only when a violation asks for them: most runs never need one.
  */
 export class RecentRecords {
+  /** A ring once full: `next` is the oldest line's slot (shifting the array cost a builtin call per record). */
   private readonly items: (() => string)[] = [];
   private readonly max: number;
+  private next = 0;
   constructor(max = 5) {
     this.max = max;
   }
   push(line: () => string): void {
-    if (this.items.length === this.max) this.items.shift();
-    this.items.push(line);
+    if (this.items.length < this.max) {
+      this.items.push(line);
+      return;
+    }
+    this.items[this.next] = line;
+    this.next = this.next + 1 === this.max ? 0 : this.next + 1;
   }
+  /** The lines, oldest first. */
   list(): string[] {
-    return this.items.map((render) => render());
+    const n = this.items.length;
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) out.push(this.items[(this.next + k) % n]!());
+    return out;
   }
 }

@@ -10,8 +10,9 @@ import { formatTimeUs, ReferenceStack, type FillReport, type OrderRequest, type 
 import { FirstViolation, type InvariantFactory, type OnlineInvariant } from '../property.ts';
 import { describeFill, describeOrder } from './describe.ts';
 
-const VENUE_TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
-const STACK_TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+// Compared as strings, not looked up in a Set: once per order at every run's end.
+const isVenueTerminal = (status: string): boolean => status === 'filled' || status === 'cancelled' || status === 'rejected' || status === 'expired';
+const isStackTerminal = isVenueTerminal;
 
 interface Sent {
   readonly request: OrderRequest;
@@ -27,38 +28,48 @@ export const ordersTerminal: InvariantFactory = (): OnlineInvariant => {
 
   function endCheck(ctx: RunContext, endUs: number): void {
     const execution = ctx.stack instanceof ReferenceStack ? ctx.stack.execution : null;
-    // The link worked at least until the latest first send of an order that reached the venue.
-    let linkWorkedAtUs = Number.NEGATIVE_INFINITY;
-    for (const [id, o] of sent) if (ctx.venue.order(id) !== undefined && o.sentUs > linkWorkedAtUs) linkWorkedAtUs = o.sentUs;
+    const instruments = ctx.env.instruments;
+    // The link worked at least until the latest first send of an order that reached the venue:
+    // worked out when an order lost on the way needs it (one more pass over the orders), not at
+    // every run's end.
+    let linkWorkedAtUs = Number.NaN;
     for (const [id, o] of sent) {
       const v = ctx.venue.order(id);
-      const shown = (): string => describeOrder(o.request, ctx.env.instruments, o.sentUs);
       const mine = execution?.order(id);
       if (v === undefined) {
         // Lost on the way (or forgotten long after it finished). Holding it open is fair while the
         // link may still be down; not once later orders got through and the stack never asked again.
-        if (mine !== undefined && !STACK_TERMINAL.has(mine.status) && linkWorkedAtUs > o.lastSentUs) {
-          first.report(ctx, endUs, `order ${id} never reached the venue (last sent ${formatTimeUs(o.lastSentUs)}), orders sent later did, and the stack still holds it as ${mine.status} without asking again`, [shown()]);
+        if (mine === undefined || isStackTerminal(mine.status)) continue;
+        if (Number.isNaN(linkWorkedAtUs)) linkWorkedAtUs = linkWorkedUntilUs(ctx);
+        if (linkWorkedAtUs > o.lastSentUs) {
+          first.report(ctx, endUs, `order ${id} never reached the venue (last sent ${formatTimeUs(o.lastSentUs)}), orders sent later did, and the stack still holds it as ${mine.status} without asking again`, [describeOrder(o.request, instruments, o.sentUs)]);
           return;
         }
         continue;
       }
-      if (!VENUE_TERMINAL.has(v.status) && v.status !== 'accepted' && v.status !== 'partially-filled') {
-        first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [shown()]);
+      const venueDone = isVenueTerminal(v.status);
+      if (!venueDone && v.status !== 'accepted' && v.status !== 'partially-filled') {
+        first.report(ctx, endUs, `order ${id} ended the run ${v.status} at the venue: neither terminal nor working`, [describeOrder(o.request, instruments, o.sentUs)]);
         return;
       }
       if (mine === undefined) continue; // forgotten by the stack long after it finished
-      const venueDone = VENUE_TERMINAL.has(v.status);
-      const stackDone = STACK_TERMINAL.has(mine.status);
+      const stackDone = isStackTerminal(mine.status);
       if (venueDone !== stackDone || (venueDone && v.status !== mine.status)) {
-        first.report(ctx, endUs, `order ${id}: the venue has it ${v.status}, the stack ${mine.status}`, [shown()]);
+        first.report(ctx, endUs, `order ${id}: the venue has it ${v.status}, the stack ${mine.status}`, [describeOrder(o.request, instruments, o.sentUs)]);
         return;
       }
       if (mine.filledRaw !== v.filledRaw) {
-        first.report(ctx, endUs, `order ${id}: the venue filled ${v.filledRaw} raw, the stack counts ${mine.filledRaw} raw`, [shown()]);
+        first.report(ctx, endUs, `order ${id}: the venue filled ${v.filledRaw} raw, the stack counts ${mine.filledRaw} raw`, [describeOrder(o.request, instruments, o.sentUs)]);
         return;
       }
     }
+  }
+
+  /** The latest first send of an order that reached the venue (-Infinity when none did). */
+  function linkWorkedUntilUs(ctx: RunContext): number {
+    let atUs = Number.NEGATIVE_INFINITY;
+    for (const [id, o] of sent) if (ctx.venue.order(id) !== undefined && o.sentUs > atUs) atUs = o.sentUs;
+    return atUs;
   }
 
   return {

@@ -35,6 +35,9 @@ export const riskLimits: InvariantFactory = (setup: InvariantSetup): OnlineInvar
   const limits = setup.scenario.stack.risk;
   const recent = new RecentRecords(6);
   const orders = new Map<string, Tracked>();
+  // The orders not done yet (done is final), for pending(): it ran over every order of the run at
+  // each new order. Sums of raw quantities are exact integers, in any order.
+  const working: Tracked[] = [];
   const seen = new Set<string>();
   let instruments: readonly Instrument[] = [];
   let md = 2;
@@ -72,7 +75,15 @@ export const riskLimits: InvariantFactory = (setup: InvariantSetup): OnlineInvar
 
   function pending(i: number): number {
     let p = 0;
-    for (const o of orders.values()) if (!o.done && o.instrument === i) p += o.side * Math.max(0, o.quantityRaw - o.filledRaw);
+    let kept = 0;
+    for (let k = 0; k < working.length; k++) {
+      const o = working[k]!;
+      if (o.done) continue;
+      working[kept++] = o;
+      if (o.instrument === i) p += o.side * Math.max(0, o.quantityRaw - o.filledRaw);
+    }
+    // pop, not a length store: shrinking an array by its length is a runtime call.
+    while (working.length > kept) working.pop();
     return p;
   }
 
@@ -220,7 +231,9 @@ export const riskLimits: InvariantFactory = (setup: InvariantSetup): OnlineInvar
       const why = first.value === null ? breach(order, nowUs) : null;
       recent.push(() => describeOrder(order, instruments, timeUs));
       if (why !== null) first.report(ctx, timeUs, `order ${order.clientOrderId} breaks a risk limit at stack time ${formatTimeUs(nowUs)}: ${why}`, recent.list());
-      orders.set(order.clientOrderId, { instrument: order.instrumentIndex, side: order.side, quantityRaw: order.quantityRaw, filledRaw: 0, acked: false, done: false, fillKeys: [] });
+      const tracked: Tracked = { instrument: order.instrumentIndex, side: order.side, quantityRaw: order.quantityRaw, filledRaw: 0, acked: false, done: false, fillKeys: [] };
+      orders.set(order.clientOrderId, tracked);
+      working.push(tracked);
       if (limits.maxOrdersPerWindow !== undefined) {
         sends.push(nowUs);
         if (sends.length > limits.maxOrdersPerWindow) sends.shift();
