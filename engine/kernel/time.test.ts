@@ -1,5 +1,5 @@
-// formatTimeUs builds the time of day itself (caching the date per day): it must agree with the
-// Date-based formatting everywhere in the exact range, across day boundaries and before 1970.
+// formatTimeUs builds the date (civil-from-days) and the time of day itself, without Date: it must
+// agree with the Date-based formatting everywhere in the exact range, across day boundaries and before 1970.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTimeUs, US_PER_DAY } from './time.ts';
