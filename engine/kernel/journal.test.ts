@@ -59,6 +59,30 @@ describe('Journal', () => {
     expect(() => j.record('fill', 1, 'x')).toThrow(/expected 7 values/);
     j.fingerprint();
     expect(() => j.bar(0, 1, 1, 1, 1, 1)).toThrow(/after fingerprint/);
+    expect(() => j.record('riskReject', 3_000, 'c-2', 'late')).toThrow(/after fingerprint/);
+  });
+
+  it('writing in the buffers finished journals gave back changes no byte: fingerprints and sink bytes are a fresh journal\'s', () => {
+    // Reference: a chunk too small for any given-back buffer, so this journal allocates its own.
+    const refParts: Uint8Array[] = [];
+    const ref = new Journal({ rootSeed: 4, chunkWords: 64, sink: { write: (b) => refParts.push(b.slice()) } });
+    writeSample(ref);
+    const expected = { fp: ref.fingerprint(), decisions: ref.decisionFingerprint(), bytes: Buffer.concat(refParts) };
+    for (let round = 0; round < 3; round++) {
+      // Journals that fill their buffers with other words (NaNs, longer strings) and give them back.
+      for (let k = 0; k < 4; k++) {
+        const other = new Journal({ rootSeed: 99 });
+        for (let i = 0; i < 3_000 * (k + 1); i++) other.bar(0, i, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+        for (let i = 0; i < 200; i++) other.record('riskReject', i, `order-${i}-${'x'.repeat(40)}`, 'a long reason '.repeat(8));
+        other.fingerprint();
+      }
+      const parts: Uint8Array[] = [];
+      const j = new Journal({ rootSeed: 4, sink: { write: (b) => parts.push(b.slice()) } });
+      writeSample(j);
+      expect(j.fingerprint()).toBe(expected.fp);
+      expect(j.decisionFingerprint()).toBe(expected.decisions);
+      expect(Buffer.concat(parts).equals(expected.bytes)).toBe(true);
+    }
   });
 });
 

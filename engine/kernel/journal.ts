@@ -188,6 +188,43 @@ function inlineWords(s: string): number {
 /** Words of a journal's first chunk (8 KiB); it grows by 4x up to chunkWords. */
 const INITIAL_CHUNK_WORDS = 1024;
 
+/**
+ * Buffers of finished journals (their chunk and decision stream), which the next journals write
+ * in: the runs of a check or a suite, thousands in one process, each allocated and zeroed about
+ * 70 KiB otherwise (a year of daily bars grows both to 32 KiB), a few percent of a short run in
+ * malloc, memset and V8's sweeping of array buffers. Safe to share because a journal gives its
+ * buffers back only in fingerprint(), after which it never reads or writes them (it holds empty
+ * ones, and any write throws), and the sink's views were lent for the call only (JournalSink).
+ * A journal never reads a word it has not written, so what a buffer held before does not matter;
+ * nor does its size, as chunks grow to chunkWords before they are flushed. A hash lane's slots
+ * are never kept here. Bounded in count and size: a few full chunks at most.
+ */
+const spareBuffers: Float64Array[] = [];
+const SPARE_BUFFERS_MAX = 4;
+const SPARE_BUFFER_WORDS_MAX = 1 << 16;
+const NO_WORDS = new Float64Array(0);
+const NO_BYTES = new Uint8Array(0);
+
+/** The largest spare buffer of at most `maxWords` words, taken from the spares; null if none fits. */
+function takeSpareBuffer(maxWords: number): Float64Array | null {
+  let best = -1;
+  for (let k = 0; k < spareBuffers.length; k++) {
+    const len = spareBuffers[k]!.length;
+    if (len <= maxWords && (best < 0 || len > spareBuffers[best]!.length)) best = k;
+  }
+  if (best < 0) return null;
+  const words = spareBuffers[best]!;
+  spareBuffers[best] = spareBuffers[spareBuffers.length - 1]!;
+  spareBuffers.pop();
+  return words;
+}
+
+function keepSpareBuffer(words: Float64Array): void {
+  if (words.length === 0 || words.length > SPARE_BUFFER_WORDS_MAX || spareBuffers.length >= SPARE_BUFFERS_MAX) return;
+  if (words.buffer instanceof SharedArrayBuffer || words.byteOffset !== 0) return;
+  spareBuffers.push(words);
+}
+
 /** The columns of a batch of bars that Journal.barRow reads (the market's BarBatch has them). */
 export interface BarRowColumns {
   readonly closeTimeUs: Float64Array;
@@ -205,7 +242,7 @@ export class Journal {
    * the decision fingerprint.
    */
   private readonly decisionHash: Hash = createHash('sha256');
-  private dwords = new Float64Array(256);
+  private dwords: Float64Array;
   private dpos = 0;
   private decisionFinished: string | null = null;
   private readonly sink: JournalSink | undefined;
@@ -250,8 +287,9 @@ export class Journal {
     // A short run (one of thousands in a suite) never needs the full chunk: allocating and zeroing
     // 512 KiB per run was a tenth of a small scenario's cost, and memory traffic that two worker
     // threads fight over.
-    this.words = new Float64Array(Math.min(chunkWords, INITIAL_CHUNK_WORDS));
+    this.words = takeSpareBuffer(chunkWords) ?? new Float64Array(Math.min(chunkWords, INITIAL_CHUNK_WORDS));
     this.bytes = new Uint8Array(this.words.buffer);
+    this.dwords = takeSpareBuffer(chunkWords) ?? new Float64Array(256);
     this.sink = options.sink;
     this.write3(JOURNAL_KINDS.header.code, JOURNAL_VERSION, options.rootSeed);
   }
@@ -696,9 +734,14 @@ export class Journal {
           this.pos = 0;
         }
         this.finished = this.hash.digest('hex');
+        keepSpareBuffer(this.words);
       }
       this.flushDecisions();
       this.decisionFinished = this.decisionHash.digest('hex');
+      keepSpareBuffer(this.dwords);
+      this.words = NO_WORDS;
+      this.bytes = NO_BYTES;
+      this.dwords = NO_WORDS;
     }
     return this.finished;
   }
