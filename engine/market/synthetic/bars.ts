@@ -117,14 +117,7 @@ export class SyntheticBarSource implements MarketSource {
   private enterSessionAtOrAfter(t: number): void {
     const s = this.session;
     if (s === null) return;
-    s.seek(t);
-    let open = s.openUs;
-    if (t > open) open += Math.ceil((t - open) / this.intervalUs) * this.intervalUs;
-    if (open + this.intervalUs > s.closeUs) {
-      s.seek(s.closeUs);
-      open = s.openUs;
-    }
-    this.nextOpenUs = open;
+    this.nextOpenUs = s.seekSlot(t, this.intervalUs);
     this.sessionCloseUs = s.closeUs;
   }
 

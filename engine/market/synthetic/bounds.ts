@@ -4,7 +4,7 @@
  * caller that needs only the market's first and last time (a fault plan's windows are resolved
  * against them, once per run) need not draw the whole path to find them.
  *
- * The slot rule is SyntheticBarSource's (bars.ts), followed session by session rather than bar by
+ * The slot rule is the generator's own (SessionSchedule.seekSlot), followed session by session rather than bar by
  * bar: bars sit on the interval grid from the start, or inside sessions from the first slot at or
  * after the start aligned to its session's open, then from each later session's open; a slot that
  * would end after its session's close is not used (the next session takes the bar). bounds.test.ts
@@ -29,32 +29,19 @@ export function syntheticBarBoundsUs(p: SyntheticParams, output: BarOutputParams
   const intervalUs = output.intervalUs;
   if (p.session === undefined) return { firstUs: p.startTimeUs, lastUs: p.startTimeUs + p.count * intervalUs };
   const schedule = new SessionSchedule(p.session);
-  let openUs = 0;
-  let closeUs = 0;
-  // The first slot at or after t: on its session's grid, or the next session's open when no whole
-  // bar fits before that session closes (SyntheticBarSource.enterSessionAtOrAfter).
-  const enterAtOrAfter = (t: number): void => {
-    schedule.seek(t);
-    let open = schedule.openUs;
-    if (t > open) open += Math.ceil((t - open) / intervalUs) * intervalUs;
-    if (open + intervalUs > schedule.closeUs) {
-      schedule.seek(schedule.closeUs);
-      open = schedule.openUs;
-    }
-    openUs = open;
-    closeUs = schedule.closeUs;
-  };
-  enterAtOrAfter(p.startTimeUs);
+  // The generator's slot rule (SessionSchedule.seekSlot), session by session.
+  let openUs = schedule.seekSlot(p.startTimeUs, intervalUs);
   const firstUs = openUs;
   let remaining = p.count;
   // Every session entered holds at least one bar (the schema keeps the interval within a
   // session), so the loop ends within `count` sessions.
   for (let sessions = 0; sessions < p.count; sessions++) {
+    const closeUs = schedule.closeUs;
     const fit = Math.floor((closeUs - openUs) / intervalUs);
     if (fit < 1) throw new Error(`synthetic bounds: a session from ${openUs} to ${closeUs} holds no ${intervalUs} us bar`);
     if (remaining <= fit) return { firstUs, lastUs: openUs + remaining * intervalUs };
     remaining -= fit;
-    enterAtOrAfter(closeUs);
+    openUs = schedule.seekSlot(closeUs, intervalUs);
   }
   throw new Error(`synthetic bounds: ${p.count} bars did not fit in ${p.count} sessions`);
 }

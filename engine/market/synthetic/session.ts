@@ -49,6 +49,23 @@ export class SessionSchedule {
     throw new Error(`session schedule: no session within 8 days of ${t}`);
   }
 
+  /**
+   * The first bar slot of `intervalUs` starting at or after `t`: on its session's grid (aligned to
+   * the open), or the next session's open when no whole bar fits before that session closes. The
+   * slot's session is left in openUs/closeUs. The bar generator places its bars by this rule, and
+   * the market's bounds are computed by it without generating (bounds.ts).
+   */
+  seekSlot(t: number, intervalUs: number): number {
+    this.seek(t);
+    let open = this.openUs;
+    if (t > open) open += Math.ceil((t - open) / intervalUs) * intervalUs;
+    if (open + intervalUs > this.closeUs) {
+      this.seek(this.closeUs);
+      open = this.openUs;
+    }
+    return open;
+  }
+
   /** True when `t` lies inside some session. */
   contains(t: number): boolean {
     this.seek(t);
