@@ -301,8 +301,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     ...scenarioMetrics(loaded, result, calendar, marks, metricWarnings, annualised), ...riskMetrics(reference, serviceLink), ...providerMetrics(providerPath?.client() ?? null),
     ...chaosMetrics(result, chaos, providerPath), duplicateOrders: duplicateOrders(result),
   });
-  const scale = 10 ** s.account.moneyDecimals;
-  const { currency: _currency, ...final } = result.final;
+  const { currency: _currency, ...finalRaw } = result.final;
+  const final = inAccountCurrency(finalRaw, 10 ** s.account.moneyDecimals);
   const fills = result.fills.map((f) => ({
     time: fillTime(f.timeUs), timeUs: f.timeUs, instrument: f.instrumentId, side: f.side, quantity: f.quantity,
     price: f.price, fee: f.fee, notional: f.notional, clientOrderId: f.clientOrderId,
@@ -310,7 +310,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const inputs: Omit<RunEnd, 'metrics'> = {
     startCash: s.account.startCash, moneyDecimals: s.account.moneyDecimals, startTimeUs: annualised.startTimeUs, equity: marks, fills,
     multipliers: Object.fromEntries(result.instruments.map((i) => [i.id, i.multiplier])), periodsPerYear: annualised.periodsPerYear,
-    riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final: inAccountCurrency(final, scale), journalRecords: result.journalRecords,
+    riskFreeRatePerYear: s.metrics.riskFreeRatePerYear, final, journalRecords: result.journalRecords,
   };
   const rewrite = options.models?.metrics;
   const metrics: ScenarioMetrics = rewrite === undefined ? reportable.metrics : reportMetrics(rewrite(numericMetrics(reportable.metrics), inputs));
@@ -339,7 +339,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     marketEvents: result.outcome.marketEvents,
     marketData,
     account: { currency: s.account.currency, startCash: s.account.startCash },
-    final: inAccountCurrency(final, scale),
+    final,
     metrics,
     fills,
     gates,
